@@ -1,0 +1,78 @@
+"""What a check yields, and helpers to build problems at a field's cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xlsxsheet.cells import a1
+from xlsxsheet.changes import Change
+from xlsxsheet.plan import Slot
+from xlsxsheet.problems import Problem
+from xlsxsheet.reading import ReadResult
+
+
+@dataclass(frozen=True)
+class Finding:
+    problem: Problem
+    change: Change | None = None
+
+
+def place(result: ReadResult, slot: Slot) -> tuple[str, str]:
+    """(sheet, A1 cell) where the slot's field was found (the template's place otherwise)."""
+    cell = result.cells.get(slot.key)
+    if cell is not None:
+        return cell.sheet, cell.address
+    return slot.sheet, a1(slot.row, slot.col)
+
+
+def problem_at(
+    result: ReadResult,
+    slot: Slot,
+    code: str,
+    message: str,
+    *,
+    value: Any = None,
+    expected: Any = None,
+    severity: str = "",
+) -> Problem:
+    """A problem at the slot's cell, its message prefixed with 'シート'!セル (項目):."""
+    sheet, cell = place(result, slot)
+    return Problem(
+        code=code,
+        message=f"'{sheet}'!{cell} ({slot.label}): {message}",
+        file=str(result.path),
+        sheet=sheet,
+        cell=cell,
+        field=slot.field.id,
+        label=slot.label,
+        value=value,
+        expected=expected,
+        severity=severity,
+    )
+
+
+def change_at(
+    result: ReadResult,
+    slot: Slot,
+    old: Any,
+    new: Any,
+    rule: str,
+    reason: str,
+    formula: bool = False,
+) -> Change:
+    sheet, cell = place(result, slot)
+    return Change(sheet, cell, slot.field.id, slot.label, old, new, rule, reason, formula)
+
+
+def show(value: Any) -> str:
+    """A value as quoted in messages: numbers with separators, text in 「」."""
+    if value is None or value == "":
+        return "(空欄)"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.10g}"
+    return f"「{value}」"

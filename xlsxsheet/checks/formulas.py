@@ -1,0 +1,118 @@
+"""Computed cells: the live formula is there and intact, and any typed total adds up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.formula import parse_formula
+from xlsxsheet.reading import ReadResult, normalize_cell
+
+_SPACES = re.compile(r"[\s$]")
+
+
+def _same_formula(found: str, expected: str) -> bool:
+    return _SPACES.sub("", found).upper() == _SPACES.sub("", expected).upper()
+
+
+def check_formulas(result: ReadResult) -> Iterator[Finding]:
+    for failure in result.compute_failures:
+        yield Finding(
+            problem_at(
+                result,
+                failure.slot,
+                "compute-failed",
+                f"計算できません: {failure.reason}。元の数値を確認してください。",
+            )
+        )
+    for key, cell in result.cells.items():
+        slot = cell.slot
+        if not slot.field.computed:
+            continue
+        expected_value = result.computed.get(key)
+        expected_formula = _expected_formula(result, key)
+        raw = cell.raw
+        if raw.formula is None:
+            typed = normalize_cell(slot, raw.value, result.plan)
+            yield Finding(
+                problem_at(
+                    result,
+                    slot,
+                    "formula-overwritten",
+                    f"計算式が値 {show(raw.value)} で上書きされています。修正版では計算式"
+                    f" {expected_formula} に戻します。",
+                    value=raw.value,
+                    expected=expected_formula,
+                ),
+                change_at(
+                    result,
+                    slot,
+                    raw.value,
+                    expected_formula,
+                    "formula-overwritten",
+                    "計算式を復元しました",
+                    formula=True,
+                ),
+            )
+            if typed.status == "ok" and typed.value != expected_value:
+                yield Finding(
+                    problem_at(
+                        result,
+                        slot,
+                        "total-mismatch",
+                        f"入力値 {show(raw.value)} は計算結果 {show(expected_value)} と一致しません"
+                        f"({parse_formula(slot.field.formula or '').text})。",
+                        value=raw.value,
+                        expected=expected_value,
+                    )
+                )
+            elif typed.status not in ("ok", "blank"):
+                yield Finding(
+                    problem_at(
+                        result,
+                        slot,
+                        "total-mismatch",
+                        f"入力値 {show(raw.value)} は計算結果 {show(expected_value)} ではありません。",
+                        value=raw.value,
+                        expected=expected_value,
+                    )
+                )
+        elif expected_formula and not _same_formula(raw.formula, expected_formula):
+            yield Finding(
+                problem_at(
+                    result,
+                    slot,
+                    "formula-changed",
+                    f"計算式 {raw.formula} が様式の計算式 {expected_formula} と違います。"
+                    "修正版では様式の計算式に戻します。",
+                    value=raw.formula,
+                    expected=expected_formula,
+                ),
+                change_at(
+                    result,
+                    slot,
+                    raw.formula,
+                    expected_formula,
+                    "formula-changed",
+                    "計算式を様式のものに戻しました",
+                    formula=True,
+                ),
+            )
+
+
+def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str:
+    """The template formula with references to where the inputs are in *this* workbook."""
+    slot = result.cells[key].slot
+    formula = parse_formula(slot.field.formula or "")
+
+    def resolve(ref: str) -> str:
+        sibling = slot.siblings[ref]
+        bound = result.cells.get(sibling.key)
+        if bound is None or bound.sheet != result.cells[key].sheet:
+            from xlsxsheet.cells import a1
+
+            return a1(sibling.row, sibling.col)
+        return bound.address
+
+    return formula.to_excel(resolve)

@@ -1,0 +1,53 @@
+"""A year-over-year jump of two or more orders of magnitude looks like 円 typed as 千円."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from xlsxsheet.checks.base import Finding, problem_at, show
+from xlsxsheet.layout.model import YearTableBlock
+from xlsxsheet.plan import Slot
+from xlsxsheet.reading import ReadResult
+
+
+def _watched(result: ReadResult) -> list[tuple[tuple[str, ...], str]]:
+    """(section path, series id) pairs the layout asks to watch."""
+    watched = []
+    for sheet in result.plan.layout.sheets:
+        for block in sheet.blocks:
+            if isinstance(block, YearTableBlock):
+                for section in block.sections:
+                    prefix = (*block.id.split("."), section.id)
+                    watched.extend((prefix, series) for series in section.unit_slip_check)
+    return watched
+
+
+def check_unit_slips(result: ReadResult) -> Iterator[Finding]:
+    ratio = float(result.plan.layout.checks.get("unit_slip_ratio", 100))
+    watched = _watched(result)
+    by_field: dict[str, list[Slot]] = {}
+    for slot in result.plan.slots.values():
+        path = slot.field.path
+        if slot.year is not None and any(
+            path[: len(prefix)] == prefix and path[-1] == series for prefix, series in watched
+        ):
+            by_field.setdefault(slot.field.id, []).append(slot)
+    for slots in by_field.values():
+        series = [(s, result.inputs.get(s.key)) for s in sorted(slots, key=lambda s: s.year or 0)]
+        known = [(s, v) for s, v in series if isinstance(v, int | float) and v != 0]
+        for (_prev, before), (slot, now) in itertools.pairwise(known):
+            up = abs(now) / abs(before)
+            factor = up if up >= 1 else 1 / up
+            if factor >= ratio:
+                yield Finding(
+                    problem_at(
+                        result,
+                        slot,
+                        "unit-slip",
+                        f"前の入力年度の {show(before)} から {show(now)} へ約{factor:,.0f}"
+                        f"{'倍に増えて' if up >= 1 else '分の1に減って'}います。千円単位の欄に円で入力して"
+                        "いないか確認してください。",
+                        value=now,
+                    )
+                )

@@ -1,0 +1,99 @@
+"""Input values: required, readable as their type, in their list; every normalisation said."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.reading import ReadResult
+
+# Normalisations that only change how a value is written, not what it says: fix writes them back.
+LOSSLESS = frozenset(
+    {
+        "spaces-removed",
+        "spaces-trimmed",
+        "fullwidth-digits",
+        "fullwidth-symbols",
+        "fullwidth-letters",
+        "thousands-separator",
+        "triangle-negative",
+        "minus-variant",
+        "plus-sign",
+        "text-to-number",
+        "integral-decimal",
+        "man-unit",
+        "oku-unit",
+        "percent-sign",
+        "alias",
+        "case-changed",
+        "dash-variant",
+    }
+)
+INVALID_CODES = {
+    "number": "not-a-number",
+    "integer": "not-a-number",
+    "money": "not-a-number",
+    "percent": "not-a-number",
+    "choice": "not-in-list",
+}
+
+
+def check_values(result: ReadResult) -> Iterator[Finding]:
+    for key, normalized in result.normalized.items():
+        slot = result.cells[key].slot
+        fdef = slot.field
+        raw = normalized.raw
+        if normalized.status == "invalid":
+            code = INVALID_CODES.get(fdef.type, "invalid-value")
+            yield Finding(
+                problem_at(result, slot, code, normalized.error or "値が読めません。", value=raw)
+            )
+            continue
+        if normalized.status == "blank" and fdef.required:
+            yield Finding(
+                problem_at(
+                    result, slot, "required-missing", "必須項目が空欄です。入力してください。"
+                )
+            )
+            continue
+        if not normalized.notes:
+            continue
+        text = "、".join(note.message for note in normalized.notes)
+        change = None
+        if (
+            normalized.status == "ok"
+            and fdef.type != "text"
+            and normalized.qualifier is None
+            and normalized.codes <= LOSSLESS
+            and normalized.value != raw
+        ):
+            change = change_at(
+                result,
+                slot,
+                raw,
+                normalized.value,
+                "value-normalized",
+                f"表記を読み替えました({text})",
+            )
+        yield Finding(
+            problem_at(
+                result,
+                slot,
+                "value-normalized",
+                f"入力値 {show(raw)} を {show(normalized.value)} として読みました({text})。",
+                value=raw,
+                expected=normalized.value,
+            ),
+            change,
+        )
+        if "yen-unit" in normalized.codes:
+            yield Finding(
+                problem_at(
+                    result,
+                    slot,
+                    "unit-slip",
+                    f"入力値 {show(raw)} は円単位で書かれています。この欄は千円単位です。"
+                    "千円に直して入力してください。",
+                    value=raw,
+                )
+            )

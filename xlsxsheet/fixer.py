@@ -1,0 +1,93 @@
+"""Write the corrected copy: changed cells marked (fill + comment) and listed on 修正履歴."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xlsxsheet.changes import Change
+from xlsxsheet.errors import UsageError
+from xlsxsheet.pipeline import CheckResult
+
+HISTORY_SHEET = "修正履歴"
+CHANGED_FILL = PatternFill(fill_type="solid", start_color="FFF4B183", end_color="FFF4B183")
+HISTORY_HEADER = ("No.", "シート", "セル", "項目", "旧値", "新値", "規則", "説明")
+
+
+def write_fixed(checked: CheckResult, out: Path) -> Path:
+    """Apply every change of `checked` to a copy of its workbook at `out` (input untouched)."""
+    source = checked.path.resolve()
+    out = Path(out)
+    if out.resolve() == source:
+        raise UsageError(
+            f"出力先 {out} が入力ファイルと同じです。別のファイル名を指定してください。"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        keep_vba = source.suffix.lower() == ".xlsm"
+        book = openpyxl.load_workbook(source, keep_vba=keep_vba, keep_links=True)
+    for change in checked.changes:
+        _apply(book[change.sheet], change)
+    _history(book, checked.changes)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=out.parent, suffix=out.suffix, delete=False) as tmp:
+        temp_path = Path(tmp.name)
+    try:
+        book.save(temp_path)
+        shutil.move(temp_path, out)
+    finally:
+        temp_path.unlink(missing_ok=True)
+    return out
+
+
+def _apply(sheet: Worksheet, change: Change) -> None:
+    cell = sheet[change.cell]
+    cell.value = change.new
+    cell.fill = CHANGED_FILL
+    comment = Comment(change.comment(), "xlsxsheet")
+    comment.width, comment.height = 320, 110
+    cell.comment = comment
+
+
+def _history(book: openpyxl.Workbook, changes: list[Change]) -> None:
+    name = HISTORY_SHEET
+    n = 2
+    while name in book.sheetnames:
+        name = f"{HISTORY_SHEET}({n})"
+        n += 1
+    sheet = book.create_sheet(name)
+    sheet.append(HISTORY_HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, change in enumerate(changes, start=1):
+        sheet.append(
+            [
+                i,
+                change.sheet,
+                change.cell,
+                change.label,
+                _text(change.old),
+                _text(change.new),
+                change.rule,
+                change.reason,
+            ]
+        )
+    if not changes:
+        sheet.append(["", "", "", "", "", "", "", "修正はありませんでした"])
+    for letter, width in zip("ABCDEFGH", (5, 22, 8, 40, 24, 24, 20, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _text(value: object) -> object:
+    """History cells hold text for formulas so they show, not compute."""
+    if isinstance(value, str) and value.startswith("="):
+        return f"式 {value}"
+    return "(空欄)" if value is None else value

@@ -1,0 +1,671 @@
+"""Build a Layout from a layout file, with errors that name the file, the place and the fix."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from xlsxsheet.errors import LayoutError
+from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
+from xlsxsheet.formula import FormulaSyntaxError, parse_formula
+from xlsxsheet.layout import model as m
+from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+RESERVED_TOP_KEYS = {"layout", "version", "year", "params"}
+RULE_KINDS = {"target-vs-actual", "year-over-year"}
+SUGGESTION_METHODS = {"mean-achievement-rate", "trend-score", "follow"}
+PAPERS = {"A3", "A4", "B4", "B5", "A5"}
+
+
+class _Node:
+    """A mapping from the YAML file with its place, for precise error messages."""
+
+    def __init__(self, source: Path, data: Any, place: str) -> None:
+        self.source, self.data, self.place = source, data, place
+        if not isinstance(data, dict):
+            self.fail(
+                f"ここには項目の辞書(キー: 値)が必要ですが、{_kind(data)}が書かれています", ""
+            )
+
+    def fail(self, problem: str, fix: str) -> LayoutError:
+        line = line_of(self.data)
+        where = f"{line}行目 {self.place}" if line else self.place
+        raise LayoutError(self.source.name, where, problem, fix)
+
+    def check_keys(self, allowed: set[str], required: set[str] = frozenset()) -> None:
+        for key in self.data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                hint = (
+                    f"「{close[0]}」の誤りではありませんか"
+                    if close
+                    else ("使えるキー: " + ", ".join(sorted(allowed)))
+                )
+                self.fail(f"未知のキー「{key}」があります", hint)
+        for key in sorted(required):
+            if key not in self.data:
+                self.fail(f"必須のキー「{key}」がありません", f"「{key}: …」を追加してください")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            self.fail(f"「{key}」がありません", f"「{key}: …」を追加してください")
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.fail(f"「{key}」は文字列で書いてください", f"例: {key}: 名称")
+        return str(value)
+
+    def integer(self, key: str, default: int | None = None, minimum: int = 0) -> int:
+        value = self.data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            self.fail(f"「{key}」は{minimum}以上の整数で書いてください(いま: {value!r})", "")
+        return value
+
+    def ident(self, key: str = "id") -> str:
+        value = self.text(key)
+        if not ID_PATTERN.match(value):
+            self.fail(
+                f"「{key}: {value}」は識別子に使えません",
+                "半角英小文字で始め、半角英小文字・数字・_ だけを使ってください (例: total_a)",
+            )
+        return value
+
+    def child(self, key: str, index: int | None = None) -> _Node:
+        value = self.data[key] if index is None else self.data[key][index]
+        place = f"{self.place}.{key}" if index is None else f"{self.place}.{key}[{index}]"
+        return _Node(self.source, value, place)
+
+    def items(self, key: str, required: bool = True) -> list[Any]:
+        value = self.data.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or (required and not value):
+            self.fail(f"「{key}」には1つ以上の要素のリストが必要です", f"{key}:\n  - …")
+        return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "リスト"
+    if value is None:
+        return "空の値"
+    return f"値 {value!r}"
+
+
+def load_layout(path: Path) -> m.Layout:
+    """Read and validate one layout file."""
+    try:
+        data = load_yaml_with_lines(path)
+    except FileNotFoundError as exc:
+        raise LayoutError(path.name, "ファイル", "ファイルが見つかりません", str(path)) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{mark.line + 1}行目 {mark.column + 1}列" if mark else "ファイル"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LayoutError(
+            path.name,
+            where,
+            f"YAMLとして読めません: {problem}",
+            "インデント(半角スペース)、コロンの後の空白、引用符の対応を確認してください",
+        ) from exc
+    return _LayoutBuilder(path, data).build()
+
+
+class _LayoutBuilder:
+    def __init__(self, source: Path, data: Any) -> None:
+        self.source = source
+        self.root = _Node(source, data, "(最上位)")
+        self.fields: dict[str, m.FieldDef] = {}
+        self.lists: dict[str, m.ListDef] = {}
+        self.jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+    def build(self) -> m.Layout:
+        root = self.root
+        root.check_keys(
+            {
+                "layout",
+                "version",
+                "title",
+                "description",
+                "default_year",
+                "font",
+                "params",
+                "year_sets",
+                "lists",
+                "levels",
+                "sheets",
+                "grade_suggestions",
+                "checks",
+            },
+            {"layout", "version", "title", "sheets"},
+        )
+        layout_id = root.text("layout")
+        if not re.match(r"^[a-z][a-z0-9-]*$", layout_id):
+            root.fail(f"layout: {layout_id} は使えません", "半角英小文字・数字・- で書いてください")
+        self.lists = self._lists()
+        params = self._params()
+        year_sets = self._year_sets(params)
+        self.year_sets = year_sets
+        sheets = tuple(
+            self._sheet(root.child("sheets", i)) for i in range(len(root.items("sheets")))
+        )
+        names = [s.name for s in sheets]
+        if len(set(names)) != len(names):
+            root.fail("シート名が重複しています", "sheets の name をそれぞれ別の名前にしてください")
+        font = root.get("font") or {}
+        layout = m.Layout(
+            id=layout_id,
+            version=root.integer("version", minimum=1),
+            title=root.text("title"),
+            description=str(root.get("description", "")),
+            default_year=self._year_value(root, "default_year", root.get("default_year", 2020)),
+            font_name=str(font.get("name", "ＭＳ Ｐゴシック")),
+            font_size=float(font.get("size", 10)),
+            params=params,
+            year_sets=year_sets,
+            lists=self.lists,
+            sheets=sheets,
+            grade_suggestions=self._suggestions(),
+            checks=dict(root.get("checks") or {}),
+            source=self.source,
+            fields=self.fields,
+        )
+        self._check_formulas(layout)
+        return layout
+
+    # --- top-level tables -------------------------------------------------------------
+    def _lists(self) -> dict[str, m.ListDef]:
+        result: dict[str, m.ListDef] = {}
+        raw = self.root.get("lists") or {}
+        for list_id in raw:
+            node = _Node(self.source, raw[list_id], f"lists.{list_id}")
+            node.check_keys({"values", "labels", "prompt", "aliases"}, {"values"})
+            values = tuple(str(v) for v in node.items("values"))
+            labels = {str(k): str(v) for k, v in (node.get("labels") or {}).items()}
+            for key in labels:
+                if key not in values:
+                    node.fail(
+                        f"labels の「{key}」は values にありません", "values に追加してください"
+                    )
+            aliases = {str(k): str(v) for k, v in (node.get("aliases") or {}).items()}
+            result[str(list_id)] = m.ListDef(
+                str(list_id), values, labels, str(node.get("prompt", "")), aliases
+            )
+        return result
+
+    def _params(self) -> dict[str, m.Param]:
+        result: dict[str, m.Param] = {}
+        raw = self.root.get("params") or {}
+        for param_id in raw:
+            node = _Node(self.source, raw[param_id], f"params.{param_id}")
+            node.check_keys({"label", "type", "default"}, {"label", "type", "default"})
+            kind = node.text("type")
+            default: Any = node.get("default")
+            if kind == "fiscal-year":
+                default = self._year_value(node, "default", default)
+            result[str(param_id)] = m.Param(str(param_id), node.text("label"), kind, default)
+        return result
+
+    def _year_value(self, node: _Node, key: str, value: Any) -> int:
+        try:
+            return parse_fiscal_year(value)
+        except FiscalYearError:
+            node.fail(f"「{key}: {value}」は年度として読めません", "例: 2020, R2, 令和2年度")
+        raise AssertionError  # unreachable
+
+    def _year_sets(self, params: dict[str, m.Param]) -> dict[str, m.YearSet]:
+        result: dict[str, m.YearSet] = {}
+        raw = self.root.get("year_sets") or {}
+        for set_id in raw:
+            node = _Node(self.source, raw[set_id], f"year_sets.{set_id}")
+            node.check_keys({"from", "to", "extra"}, {"from", "to"})
+            start, end = node.get("from"), node.get("to")
+            if not isinstance(start, int) or not isinstance(end, int) or start > end:
+                node.fail("from と to は整数で from ≦ to にしてください", "例: {from: -4, to: 3}")
+            extra = tuple(str(e) for e in node.get("extra") or [])
+            for name in extra:
+                if name not in params or params[name].type != "fiscal-year":
+                    node.fail(
+                        f"extra の「{name}」は年度型の params にありません",
+                        "params に type: fiscal-year の項目を定義してください",
+                    )
+            result[str(set_id)] = m.YearSet(str(set_id), start, end, extra)
+        return result
+
+    def _suggestions(self) -> tuple[m.GradeSuggestion, ...]:
+        result = []
+        for i, raw in enumerate(self.root.items("grade_suggestions", required=False)):
+            node = _Node(self.source, raw, f"grade_suggestions[{i}]")
+            method = node.text("method")
+            if method not in SUGGESTION_METHODS:
+                node.fail(
+                    f"method「{method}」はありません",
+                    "使える method: " + ", ".join(sorted(SUGGESTION_METHODS)),
+                )
+            target = node.text("field")
+            if target not in self.fields:
+                node.fail(
+                    f"field「{target}」はこのレイアウトにありません", _near(target, self.fields)
+                )
+            args = {k: v for k, v in node.data.items() if k not in ("field", "method")}
+            for key in ("source", "from"):
+                ref = args.get(key)
+                if ref is not None and not any(f.startswith(ref) for f in self.fields):
+                    node.fail(
+                        f"{key}「{ref}」はこのレイアウトにありません", _near(ref, self.fields)
+                    )
+            result.append(m.GradeSuggestion(target, method, args))
+        return tuple(result)
+
+    # --- sheets and blocks ------------------------------------------------------------
+    def _sheet(self, node: _Node) -> m.SheetDef:
+        node.check_keys(
+            {"id", "name", "columns", "print", "blocks"}, {"id", "name", "columns", "blocks"}
+        )
+        name = node.text("name")
+        if len(name) > 31 or any(c in name for c in "[]:*?/\\"):
+            node.fail(
+                f"シート名「{name}」はExcelで使えません",
+                "31文字以内で、[ ] : * ? / \\ を使わないでください",
+            )
+        columns = tuple(float(w) for w in node.items("columns"))
+        self.width = len(columns)
+        print_node = _Node(self.source, node.get("print") or {}, node.place + ".print")
+        print_node.check_keys({"paper", "landscape", "fit_width", "repeat_rows"})
+        paper = str(print_node.get("paper", "A4"))
+        if paper not in PAPERS:
+            print_node.fail(
+                f"用紙「{paper}」は使えません", "使える用紙: " + ", ".join(sorted(PAPERS))
+            )
+        setup = m.PrintSetup(
+            paper,
+            bool(print_node.get("landscape", False)),
+            bool(print_node.get("fit_width", True)),
+            int(print_node.get("repeat_rows", 0)),
+        )
+        blocks = tuple(
+            self._block(node.child("blocks", i)) for i in range(len(node.items("blocks")))
+        )
+        return m.SheetDef(node.ident(), name, columns, blocks, setup)
+
+    def _block(self, node: _Node) -> m.Block:
+        kind = node.text("type")
+        builders: dict[str, Callable[[_Node], m.Block]] = {
+            "title": self._title,
+            "heading": self._heading,
+            "form": self._form,
+            "table": self._table,
+            "year_table": self._year_table,
+        }
+        if kind not in builders:
+            node.fail(
+                f"ブロックの type「{kind}」はありません", "使える type: " + ", ".join(builders)
+            )
+        return builders[kind](node)
+
+    def _template(self, node: _Node, text: str) -> str:
+        try:
+            self.jinja.parse(text)
+        except jinja2.TemplateSyntaxError as exc:
+            node.fail(
+                f"ラベル「{text}」のテンプレートが正しくありません: {exc.message}",
+                "{{ year | era_year }} のように書いてください",
+            )
+        return text
+
+    def _title(self, node: _Node) -> m.TitleBlock:
+        node.check_keys({"type", "text", "note"}, {"text"})
+        return m.TitleBlock(
+            self._template(node, node.text("text")), self._template(node, str(node.get("note", "")))
+        )
+
+    def _heading(self, node: _Node) -> m.HeadingBlock:
+        node.check_keys({"type", "text"}, {"text"})
+        return m.HeadingBlock(self._template(node, node.text("text")))
+
+    def _block_path(self, node: _Node) -> tuple[str, ...]:
+        raw = node.text("id")
+        parts = tuple(raw.split("."))
+        for part in parts:
+            if not ID_PATTERN.match(part):
+                node.fail(
+                    f"id「{raw}」は使えません",
+                    "半角英小文字で始まる英数字と _ を . でつないでください (例: indicators.target)",
+                )
+        if parts[0] in RESERVED_TOP_KEYS:
+            node.fail(f"id「{raw}」の「{parts[0]}」は予約語です", "別の名前にしてください")
+        return parts
+
+    def _form(self, node: _Node) -> m.FormBlock:
+        node.check_keys({"type", "id", "rows"}, {"id", "rows"})
+        base = self._block_path(node)
+        rows = []
+        for r, raw_row in enumerate(node.items("rows")):
+            if not isinstance(raw_row, list):
+                node.fail(f"rows[{r}] はセルのリストにしてください", "- - {text: 名称, span: 2}")
+            cells = []
+            for c, raw_cell in enumerate(raw_row):
+                cell = _Node(self.source, raw_cell, f"{node.place}.rows[{r}][{c}]")
+                cells.append(self._form_cell(cell, base))
+            width = sum(c.span for c in cells)
+            if width > self.width:
+                node.fail(
+                    f"rows[{r}] の span の合計 {width} がシートの列数 {self.width} を超えています",
+                    "span を小さくするか columns を増やしてください",
+                )
+            rows.append(tuple(cells))
+        return m.FormBlock(".".join(base), tuple(rows))
+
+    def _form_cell(self, node: _Node, base: tuple[str, ...]) -> m.FormCell:
+        node.check_keys(
+            {
+                "text",
+                "field",
+                "label",
+                "type",
+                "list",
+                "span",
+                "required",
+                "lines",
+                "format",
+                "unit",
+                "style",
+                "list_labels",
+            }
+        )
+        span = node.integer("span", 1, minimum=1)
+        style = str(node.get("style", "label"))
+        if style not in ("label", "subheading", "header", "note"):
+            node.fail(f"style「{style}」はありません", "label, subheading, header, note のいずれか")
+        if "field" in node.data:
+            fid = node.ident("field")
+            field = self._field(node, (*base, fid), node.text("label"))
+            return m.FormCell(span, field=field, style=style)
+        if "list_labels" in node.data:
+            list_id = node.text("list_labels")
+            self._require_list(node, list_id)
+            return m.FormCell(span, list_labels=list_id, style="note")
+        return m.FormCell(span, text=self._template(node, node.text("text")), style=style)
+
+    def _require_list(self, node: _Node, list_id: str | None) -> None:
+        if list_id is not None and list_id not in self.lists:
+            node.fail(f"list「{list_id}」が lists にありません", _near(list_id, self.lists))
+
+    def _field(
+        self,
+        node: _Node,
+        path: tuple[str, ...],
+        label: str,
+        *,
+        years: str | None = None,
+        formula: str | None = None,
+        rule: m.Rule | None = None,
+    ) -> m.FieldDef:
+        kind = str(node.get("type", "text"))
+        if kind not in m.FIELD_TYPES:
+            node.fail(f"type「{kind}」はありません", "使える type: " + ", ".join(m.FIELD_TYPES))
+        list_id = node.get("list")
+        if kind == "choice" and not list_id:
+            node.fail(
+                "type: choice には list が必要です", "list: <lists の名前> を追加してください"
+            )
+        self._require_list(node, list_id)
+        field = m.FieldDef(
+            path=path,
+            label=self._template(node, label),
+            type=kind,
+            list=list_id,
+            required=bool(node.get("required", False)),
+            unit=node.get("unit"),
+            format=node.get("format"),
+            formula=formula,
+            lines=node.integer("lines", 1, 1),
+            years=years,
+            rule=rule,
+            place=f"{line_of(node.data)}行目 {node.place}",
+        )
+        key = field.id
+        if key in self.fields:
+            node.fail(f"項目「{key}」が2回定義されています", "id を別の名前にしてください")
+        if any(k.startswith(key + ".") for k in self.fields) or any(
+            key.startswith(k + ".") for k in self.fields
+        ):
+            node.fail(
+                f"項目「{key}」が他の項目と入れ子になっています", "id を別の名前にしてください"
+            )
+        self.fields[key] = field
+        return field
+
+    def _levels(self, node: _Node, key: str = "levels") -> tuple[tuple[m.Level, ...], ...]:
+        result = []
+        for i, raw_level in enumerate(node.items(key, required=False)):
+            level = []
+            for j, raw in enumerate(raw_level):
+                item = _Node(self.source, raw, f"{node.place}.{key}[{i}][{j}]")
+                item.check_keys({"key", "label"}, {"key", "label"})
+                level.append(m.Level(item.ident("key"), str(item.get("label"))))
+            keys = [lv.key for lv in level]
+            if len(set(keys)) != len(keys):
+                node.fail(f"{key}[{i}] の key が重複しています", "key をそれぞれ別にしてください")
+            result.append(tuple(level))
+        return tuple(result)
+
+    def _table(self, node: _Node) -> m.TableBlock:
+        node.check_keys(
+            {"type", "id", "title", "levels", "level_spans", "level_header", "columns"},
+            {"id", "levels", "columns"},
+        )
+        base = self._block_path(node)
+        levels = self._levels(node)
+        spans = tuple(int(s) for s in node.get("level_spans") or [1] * len(levels))
+        if len(spans) != len(levels):
+            node.fail("level_spans の数が levels の数と違います", f"{len(levels)}個にしてください")
+        columns = []
+        for i in range(len(node.items("columns"))):
+            col = node.child("columns", i)
+            col.check_keys(
+                {"id", "label", "span", "type", "list", "required", "format", "lines"},
+                {"id", "label"},
+            )
+            columns.append(
+                m.TableColumn(
+                    col.ident(),
+                    self._template(col, col.text("label")),
+                    col.integer("span", 1, 1),
+                    str(col.get("type", "text")),
+                    col.get("list"),
+                    bool(col.get("required", False)),
+                    col.get("format"),
+                    col.integer("lines", 1, 1),
+                )
+            )
+            for combo in _combinations(levels):
+                path = base + tuple(lv.key for lv in combo) + (columns[-1].id,)
+                label = " ".join([*(lv.label for lv in combo), columns[-1].label])
+                self._field(col, path, label)
+        width = sum(spans) + sum(c.span for c in columns)
+        if width > self.width:
+            node.fail(
+                f"表の幅 {width} がシートの列数 {self.width} を超えています",
+                "span を調整してください",
+            )
+        return m.TableBlock(
+            ".".join(base),
+            self._template(node, str(node.get("title", ""))),
+            levels,
+            spans,
+            str(node.get("level_header", "")),
+            tuple(columns),
+        )
+
+    def _year_table(self, node: _Node) -> m.YearTableBlock:
+        node.check_keys(
+            {"type", "id", "years", "label_spans", "unit_span", "header", "sections"},
+            {"id", "years", "sections"},
+        )
+        base = self._block_path(node)
+        years = node.text("years")
+        if years not in self.year_sets:
+            node.fail(f"years「{years}」が year_sets にありません", _near(years, self.year_sets))
+        label_spans = tuple(int(s) for s in node.get("label_spans") or [1, 1, 1, 1])
+        sections = tuple(
+            self._year_section(node.child("sections", i), base, years, len(label_spans))
+            for i in range(len(node.items("sections")))
+        )
+        header = tuple(str(h) for h in node.get("header") or [""] * len(label_spans))
+        return m.YearTableBlock(
+            ".".join(base), years, label_spans, node.integer("unit_span", 1, 0), header, sections
+        )
+
+    def _year_section(
+        self, node: _Node, base: tuple[str, ...], years: str, label_depth: int
+    ) -> m.YearSection:
+        node.check_keys(
+            {
+                "id",
+                "label",
+                "levels",
+                "level_label",
+                "series",
+                "judgements",
+                "direction_from",
+                "unit_slip_check",
+            },
+            {"id", "label", "series"},
+        )
+        section_id = node.ident()
+        levels = self._levels(node)
+        series_list = []
+        for i in range(len(node.items("series"))):
+            sn = node.child("series", i)
+            sn.check_keys(
+                {"id", "label", "type", "unit", "format", "formula", "across_years", "required"},
+                {"id", "label"},
+            )
+            label = sn.get("label")
+            label_parts = tuple(str(x) for x in label) if isinstance(label, list) else (str(label),)
+            if 1 + len(levels) + len(label_parts) > label_depth:
+                sn.fail(
+                    f"ラベルの段数 {1 + len(levels) + len(label_parts)} が label_spans の数"
+                    f" {label_depth} を超えています",
+                    "label を短くするか label_spans を増やしてください",
+                )
+            formula = sn.get("formula")
+            if formula is not None:
+                try:
+                    parse_formula(str(formula))
+                except FormulaSyntaxError as exc:
+                    sn.fail(
+                        f"formula「{formula}」が読めません: {exc}",
+                        "例: sum(a, b, c) や a + b のように書いてください",
+                    )
+            series = m.Series(
+                sn.ident(),
+                label_parts,
+                str(sn.get("type", "number")),
+                sn.get("unit"),
+                sn.get("format"),
+                formula,
+                bool(sn.get("across_years", False)),
+                bool(sn.get("required", False)),
+            )
+            series_list.append(series)
+            for combo in _combinations(levels):
+                path = (*base, section_id, *tuple(lv.key for lv in combo), series.id)
+                label_text = " ".join(
+                    [node.text("label"), *(lv.label for lv in combo), *label_parts]
+                )
+                self._field(
+                    sn,
+                    path,
+                    label_text,
+                    years=None if series.across_years else years,
+                    formula=formula,
+                )
+        series_ids = {s.id for s in series_list}
+        for s in series_list:
+            if s.formula:
+                for ref in parse_formula(s.formula).references():
+                    if ref not in series_ids:
+                        node.fail(
+                            f"series「{s.id}」の formula が未知の「{ref}」を参照しています",
+                            _near(ref, series_ids),
+                        )
+        judgements = []
+        for i in range(len(node.items("judgements", required=False))):
+            jn = node.child("judgements", i)
+            jn.check_keys({"id", "label", "list", "rule"}, {"id", "label", "list", "rule"})
+            self._require_list(jn, jn.text("list"))
+            rule_node = jn.child("rule")
+            kind = rule_node.text("kind")
+            if kind not in RULE_KINDS:
+                rule_node.fail(
+                    f"rule の kind「{kind}」はありません",
+                    "使える kind: " + ", ".join(sorted(RULE_KINDS)),
+                )
+            args = {k: v for k, v in rule_node.data.items() if k != "kind"}
+            for key in ("actual", "target", "series"):
+                if key in args and args[key] not in series_ids:
+                    rule_node.fail(
+                        f"{key}「{args[key]}」はこの区分の series にありません",
+                        _near(str(args[key]), series_ids),
+                    )
+            allowed = set(self.lists[jn.text("list")].values)
+            for key in ("met", "unmet", "better", "same", "worse"):
+                if key in args and args[key] not in allowed:
+                    rule_node.fail(
+                        f"{key}「{args[key]}」は list の値にありません",
+                        "lists の values にある値を書いてください",
+                    )
+            judgement = m.Judgement(
+                jn.ident(), jn.text("label"), jn.text("list"), m.Rule(kind, args)
+            )
+            judgements.append(judgement)
+            for combo in _combinations(levels):
+                path = (*base, section_id, *tuple(lv.key for lv in combo), judgement.id)
+                label_text = " ".join(
+                    [node.text("label"), *(lv.label for lv in combo), judgement.label]
+                )
+                jn.data.setdefault("type", "choice")
+                self._field(jn, path, label_text, rule=judgement.rule)
+        return m.YearSection(
+            section_id,
+            node.text("label"),
+            levels,
+            str(node.get("level_label", "{{ label }}")),
+            tuple(series_list),
+            tuple(judgements),
+            node.get("direction_from"),
+            tuple(str(x) for x in node.get("unit_slip_check") or []),
+        )
+
+    def _check_formulas(self, layout: m.Layout) -> None:
+        for field in self.fields.values():
+            if field.type == "choice" and field.list is None:
+                raise LayoutError(
+                    self.source.name,
+                    field.place,
+                    "choice に list がありません",
+                    "list: を追加してください",
+                )
+
+
+def _combinations(levels: tuple[tuple[m.Level, ...], ...]) -> list[tuple[m.Level, ...]]:
+    combos: list[tuple[m.Level, ...]] = [()]
+    for level in levels:
+        combos = [(*c, lv) for c in combos for lv in level]
+    return combos
+
+
+def _near(name: str, known: Any) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"「{close[0]}」の誤りではありませんか" if close else "定義済みの名前を書いてください"

@@ -1,0 +1,245 @@
+"""The layout model: plain dataclasses built from a layout file by the loader.
+
+Labels are kept as jinja2 template strings; they are rendered for a fiscal year by the planner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FIELD_TYPES = ("text", "number", "integer", "money", "percent", "choice", "fiscal-year")
+DEFAULT_FORMATS = {"money": "#,##0", "integer": "#,##0", "number": "#,##0.0", "percent": "0.0"}
+
+
+@dataclass(frozen=True)
+class ListDef:
+    """A dropdown list: allowed values, their descriptions, the input prompt."""
+
+    id: str
+    values: tuple[str, ...]
+    labels: dict[str, str] = field(default_factory=dict)
+    prompt: str = ""
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A layout parameter kept in the workbook metadata (e.g. the plan's final year)."""
+
+    id: str
+    label: str
+    type: str
+    default: Any
+
+
+@dataclass(frozen=True)
+class YearSet:
+    """Year columns relative to the evaluation year, plus fixed years taken from params."""
+
+    id: str
+    start: int
+    end: int
+    extra: tuple[str, ...] = ()
+
+    def years(self, year: int, params: dict[str, Any]) -> tuple[int, ...]:
+        base = [year + offset for offset in range(self.start, self.end + 1)]
+        for name in self.extra:
+            extra_year = int(params[name])
+            if extra_year not in base:
+                base.append(extra_year)
+        return tuple(base)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A judgement rule: the engine implements the kind, the layout gives its arguments."""
+
+    kind: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    """One field of the document: a single cell, or one cell per year for a series."""
+
+    path: tuple[str, ...]
+    label: str
+    type: str = "text"
+    list: str | None = None
+    required: bool = False
+    unit: str | None = None
+    format: str | None = None
+    formula: str | None = None
+    lines: int = 1
+    years: str | None = None
+    rule: Rule | None = None
+    place: str = ""
+
+    @property
+    def computed(self) -> bool:
+        return self.formula is not None
+
+    @property
+    def id(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormCell:
+    """A cell of a form row: static text, a field, or the descriptions of a list."""
+
+    span: int
+    text: str | None = None
+    field: FieldDef | None = None
+    list_labels: str | None = None
+    style: str = "label"
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    text: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class HeadingBlock:
+    text: str
+
+
+@dataclass(frozen=True)
+class FormBlock:
+    id: str
+    rows: tuple[tuple[FormCell, ...], ...]
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    id: str
+    label: str
+    span: int
+    type: str = "text"
+    list: str | None = None
+    required: bool = False
+    format: str | None = None
+    lines: int = 1
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """A table with fixed rows: the cartesian product of its levels, one field per column."""
+
+    id: str
+    title: str
+    levels: tuple[tuple[Level, ...], ...]
+    level_spans: tuple[int, ...]
+    level_header: str
+    columns: tuple[TableColumn, ...]
+
+
+@dataclass(frozen=True)
+class Series:
+    """A row of a year table: one value per year column (or one text across all of them)."""
+
+    id: str
+    label: tuple[str, ...]
+    type: str = "number"
+    unit: str | None = None
+    format: str | None = None
+    formula: str | None = None
+    across_years: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A cell beside a year-table item whose value a rule decides (達成/未達成, 向上/低下)."""
+
+    id: str
+    label: str
+    list: str
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class YearSection:
+    id: str
+    label: str
+    levels: tuple[tuple[Level, ...], ...]
+    level_label: str
+    series: tuple[Series, ...]
+    judgements: tuple[Judgement, ...] = ()
+    direction_from: str | None = None
+    unit_slip_check: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class YearTableBlock:
+    id: str
+    years: str
+    label_spans: tuple[int, ...]
+    unit_span: int
+    header: tuple[str, ...]
+    sections: tuple[YearSection, ...]
+
+
+Block = TitleBlock | HeadingBlock | FormBlock | TableBlock | YearTableBlock
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    paper: str = "A4"
+    landscape: bool = False
+    fit_width: bool = True
+    repeat_rows: int = 0
+
+
+@dataclass(frozen=True)
+class SheetDef:
+    id: str
+    name: str
+    columns: tuple[float, ...]
+    blocks: tuple[Block, ...]
+    print: PrintSetup = PrintSetup()
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+
+@dataclass(frozen=True)
+class GradeSuggestion:
+    """A rule that suggests a grade a person decides; check warns where they differ."""
+
+    field: str
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Layout:
+    id: str
+    version: int
+    title: str
+    description: str
+    default_year: int
+    font_name: str
+    font_size: float
+    params: dict[str, Param]
+    year_sets: dict[str, YearSet]
+    lists: dict[str, ListDef]
+    sheets: tuple[SheetDef, ...]
+    grade_suggestions: tuple[GradeSuggestion, ...]
+    checks: dict[str, Any]
+    source: Path
+    fields: dict[str, FieldDef] = field(default_factory=dict)
+
+    def default_params(self) -> dict[str, Any]:
+        return {p.id: p.default for p in self.params.values()}

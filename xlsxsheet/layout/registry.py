@@ -1,0 +1,78 @@
+"""Find layout files: the bundled templates/ and any folders a city adds."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from xlsxsheet.errors import UnknownLayoutError
+from xlsxsheet.layout.loader import load_layout
+from xlsxsheet.layout.model import Layout
+
+ENV_VAR = "XLSXSHEET_TEMPLATES"
+
+
+def bundled_templates_dir() -> Path:
+    """The templates/ folder: beside the package in a source checkout, else as installed.
+
+    An installed wheel carries the folder as the package `xlsxsheet.templates`.
+    """
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("xlsxsheet.templates")))
+
+
+class LayoutRegistry:
+    """Layouts by id; later folders override earlier ones with the same layout id."""
+
+    def __init__(self, dirs: Sequence[Path]) -> None:
+        self.dirs = [Path(d) for d in dirs]
+        self._cache: dict[str, Layout] = {}
+
+    def files(self) -> dict[str, Path]:
+        found: dict[str, Path] = {}
+        for folder in self.dirs:
+            for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+                found[path.stem] = path
+        return found
+
+    def ids(self) -> list[str]:
+        return sorted(self.files())
+
+    def get(self, layout_id: str) -> Layout:
+        if layout_id not in self._cache:
+            files = self.files()
+            if layout_id not in files:
+                close = difflib.get_close_matches(layout_id, list(files), n=1)
+                hint = f"「{close[0]}」ではありませんか。" if close else ""
+                raise UnknownLayoutError(
+                    f"レイアウト「{layout_id}」はありません。{hint}"
+                    f"使えるレイアウト: {', '.join(sorted(files)) or '(なし)'}"
+                )
+            layout = load_layout(files[layout_id])
+            if layout.id != layout_id:
+                from xlsxsheet.errors import LayoutError
+
+                raise LayoutError(
+                    files[layout_id].name,
+                    "layout",
+                    f"layout: {layout.id} がファイル名 {layout_id} と違います",
+                    "ファイル名と layout: を揃えてください",
+                )
+            self._cache[layout_id] = layout
+        return self._cache[layout_id]
+
+    def all(self) -> list[Layout]:
+        return [self.get(layout_id) for layout_id in self.ids()]
+
+
+@cache
+def default_registry() -> LayoutRegistry:
+    """Bundled layouts, then folders named in $XLSXSHEET_TEMPLATES (os.pathsep separated)."""
+    extra = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    return LayoutRegistry([bundled_templates_dir(), *extra])

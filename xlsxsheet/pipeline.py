@@ -1,0 +1,71 @@
+"""The stages as one call each: check a workbook, fix it into a corrected copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlsxsheet.changes import Change
+from xlsxsheet.checks import ALL_CHECKS
+from xlsxsheet.errors import WorkbookError
+from xlsxsheet.layout.registry import LayoutRegistry
+from xlsxsheet.problems import Problem
+from xlsxsheet.reading import ReadResult, read_file
+
+
+@dataclass
+class CheckResult:
+    """A checked file: what was read, every problem, and the corrections fix would make."""
+
+    path: Path
+    read: ReadResult | None
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+
+def check_file(
+    path: Path,
+    registry: LayoutRegistry | None = None,
+    layout_id: str | None = None,
+    year: int | None = None,
+) -> CheckResult:
+    """Read and check one workbook; an unreadable file becomes one problem, never an exception."""
+    try:
+        result = read_file(path, registry, layout_id, year)
+    except WorkbookError as exc:
+        return CheckResult(
+            Path(path),
+            None,
+            [
+                Problem(
+                    exc.code if exc.code in _FILE_CODES else "file-unreadable",
+                    str(exc),
+                    file=str(path),
+                )
+            ],
+        )
+    checked = CheckResult(Path(path), result, list(result.problems))
+    seen_changes: set[tuple[str, str]] = set()
+    for check in ALL_CHECKS:
+        for finding in check(result):
+            checked.problems.append(finding.problem)
+            change = finding.change
+            if change is not None and (change.sheet, change.cell) not in seen_changes:
+                seen_changes.add((change.sheet, change.cell))
+                checked.changes.append(change)
+    return checked
+
+
+_FILE_CODES = {"file-unreadable", "not-xlsxsheet", "layout-unknown", "layout-version"}

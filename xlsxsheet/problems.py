@@ -1,0 +1,77 @@
+"""Problems: one per thing found, each with a stable code, its place and a Japanese message."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+
+# code -> (severity, Japanese title). The message of each problem says where, what and how to fix.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "file-unreadable": ("error", "ファイルを開けません"),
+    "not-xlsxsheet": ("error", "xlsxsheet の様式ではありません"),
+    "layout-unknown": ("error", "未知の様式です"),
+    "layout-version": ("error", "様式の版が違います"),
+    "metadata-missing": ("warning", "様式情報が見つかりません"),
+    "name-missing": ("warning", "名前定義がありません"),
+    "name-broken": ("error", "名前定義が壊れています"),
+    "sheet-missing": ("error", "シートがありません"),
+    "required-missing": ("error", "必須項目が未入力です"),
+    "not-a-number": ("error", "数値ではありません"),
+    "not-in-list": ("error", "選択肢にない値です"),
+    "invalid-value": ("error", "値が正しくありません"),
+    "value-normalized": ("info", "入力値を読み替えました"),
+    "formula-overwritten": ("warning", "計算式が値で上書きされています"),
+    "formula-changed": ("warning", "計算式が変更されています"),
+    "total-mismatch": ("error", "合計が一致しません"),
+    "compute-failed": ("error", "計算できません"),
+    "judgement-mismatch": ("error", "判定が数値と合いません"),
+    "judgement-missing": ("warning", "判定が未入力です"),
+    "direction-inferred": ("info", "指標の方向を推定しました"),
+    "unit-slip": ("warning", "単位の誤りの可能性があります"),
+    "grade-differs": ("warning", "評価が目安と異なります"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in one file, at one cell where it has one."""
+
+    code: str
+    message: str
+    file: str = ""
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    label: str | None = None
+    value: Any = None
+    expected: Any = None
+    severity: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOGUE:
+            raise ValueError(f"unknown problem code {self.code!r}")
+        if not self.severity:
+            object.__setattr__(self, "severity", CATALOGUE[self.code][0])
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+    @property
+    def title(self) -> str:
+        return CATALOGUE[self.code][1]
+
+    @property
+    def where(self) -> str:
+        """'シート名'!A1 (項目) — the place, in the words of the message."""
+        place = ""
+        if self.sheet:
+            place = f"'{self.sheet}'!{self.cell}" if self.cell else f"'{self.sheet}'"
+        if self.label:
+            place += f" ({self.label})"
+        return place
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["title"] = self.title
+        return data

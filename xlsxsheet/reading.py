@@ -1,0 +1,113 @@
+"""Read a filled workbook into a normalised document: read → bind → normalise → recompute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlsxsheet import values as value_rules
+from xlsxsheet.binding import BoundCell, bind, plan_for
+from xlsxsheet.document import NOT_APPLICABLE, build_document
+from xlsxsheet.layout.registry import LayoutRegistry, default_registry
+from xlsxsheet.plan import Slot, WorkbookPlan
+from xlsxsheet.problems import Problem
+from xlsxsheet.recompute import ComputeFailure, recompute
+from xlsxsheet.workbook_reader import WorkbookContent, read_workbook
+
+Key = tuple[str, int | None]
+NORMALIZER_KINDS = {
+    "text": "text",
+    "number": "number",
+    "integer": "integer",
+    "money": "money",
+    "percent": "percent",
+    "choice": "choice",
+    "fiscal-year": "fiscal-year",
+}
+
+
+@dataclass
+class ReadResult:
+    """A workbook read against its layout: cells, normalised inputs, recomputed values."""
+
+    path: Path
+    plan: WorkbookPlan
+    content: WorkbookContent
+    cells: dict[Key, BoundCell]
+    normalized: dict[Key, value_rules.Normalized]
+    inputs: dict[Key, Any]
+    computed: dict[Key, Any]
+    compute_failures: list[ComputeFailure] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def value(self, key: Key) -> Any:
+        return self.computed[key] if key in self.computed else self.inputs.get(key)
+
+    def document(self) -> dict[str, Any]:
+        return build_document(self.plan, self.inputs | self.computed)
+
+    def flat(self) -> dict[str, Any]:
+        fields = []
+        for key, slot in self.plan.slots.items():
+            cell = self.cells.get(key)
+            fields.append(
+                {
+                    "name": slot.name,
+                    "sheet": cell.sheet if cell else slot.sheet,
+                    "cell": cell.address if cell else None,
+                    "label": slot.label,
+                    "value": self.value(key),
+                    "kind": slot.kind,
+                }
+            )
+        return {
+            "layout": self.plan.layout.id,
+            "version": self.plan.layout.version,
+            "year": self.plan.year,
+            "fields": fields,
+        }
+
+
+def normalize_cell(slot: Slot, raw: Any, plan: WorkbookPlan) -> value_rules.Normalized:
+    fdef = slot.field
+    choices: tuple[str, ...] = ()
+    aliases: dict[str, str] | None = None
+    if fdef.list:
+        ldef = plan.layout.lists[fdef.list]
+        choices, aliases = ldef.values, ldef.aliases or None
+    return value_rules.normalize(raw, NORMALIZER_KINDS[fdef.type], choices=choices, aliases=aliases)
+
+
+def input_value(normalized: value_rules.Normalized) -> Any:
+    """The document value of a normalised input: "-" for not applicable, None for invalid."""
+    if normalized.status == "not-applicable":
+        return NOT_APPLICABLE
+    if normalized.status == "ok":
+        return normalized.value
+    return None
+
+
+def read_file(
+    path: Path,
+    registry: LayoutRegistry | None = None,
+    layout_id: str | None = None,
+    year: int | None = None,
+) -> ReadResult:
+    """Read one workbook. Raises WorkbookError when it cannot be read as an xlsxsheet workbook."""
+    registry = registry or default_registry()
+    content = read_workbook(Path(path))
+    plan = plan_for(content, registry, layout_id, year)
+    cells, problems = bind(content, plan)
+    normalized: dict[Key, value_rules.Normalized] = {}
+    inputs: dict[Key, Any] = {}
+    for key, cell in cells.items():
+        if cell.slot.field.computed:
+            continue
+        result = normalize_cell(cell.slot, cell.raw.value, plan)
+        normalized[key] = result
+        inputs[key] = input_value(result)
+    computed, failures = recompute(plan, inputs)
+    return ReadResult(
+        Path(path), plan, content, cells, normalized, inputs, computed, failures, problems
+    )

@@ -1,0 +1,292 @@
+"""Write a template workbook from a plan with xlsxwriter: styled, protected, print-ready.
+
+Input cells are unlocked and tinted; everything else is locked and the sheets protected
+(no password). Computed cells hold live formulas; choice fields get dropdowns; every field
+cell gets its workbook-level defined name; a hidden sheet carries the metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from xlsxsheet import __version__
+from xlsxsheet.cells import a1
+from xlsxsheet.layout.model import DEFAULT_FORMATS, Layout
+from xlsxsheet.names import META_SHEET
+from xlsxsheet.plan import PlanCell, SheetPlan, Slot, WorkbookPlan, formula_of
+from xlsxsheet.recompute import recompute
+
+Key = tuple[str, int | None]
+PAPER_CODES = {"A3": 8, "A4": 9, "A5": 11, "B4": 12, "B5": 13}
+INPUT_FILL = "#FFF9DB"
+COMPUTED_FILL = "#E7ECF3"
+LABEL_FILL = "#DDEBF7"
+HEADING_FILL = "#1F4E79"
+
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 16, "valign": "vcenter"},
+    "title_note": {"align": "right", "valign": "vcenter", "font_size": 11},
+    "heading": {
+        "bold": True,
+        "font_color": "#FFFFFF",
+        "bg_color": HEADING_FILL,
+        "valign": "vcenter",
+        "border": 1,
+    },
+    "subheading": {
+        "bold": True,
+        "bg_color": LABEL_FILL,
+        "text_wrap": True,
+        "valign": "vcenter",
+        "border": 1,
+    },
+    "label": {"bg_color": LABEL_FILL, "text_wrap": True, "valign": "vcenter", "border": 1},
+    "header": {
+        "bold": True,
+        "bg_color": LABEL_FILL,
+        "text_wrap": True,
+        "align": "center",
+        "valign": "vcenter",
+        "border": 1,
+    },
+    "note": {"text_wrap": True, "valign": "top", "border": 1, "font_size": 9},
+    "unit": {"align": "center", "valign": "vcenter", "border": 1, "bg_color": LABEL_FILL},
+    "input": {"locked": False, "bg_color": INPUT_FILL, "valign": "vcenter", "border": 1},
+    "input_text": {
+        "locked": False,
+        "bg_color": INPUT_FILL,
+        "text_wrap": True,
+        "valign": "top",
+        "border": 1,
+    },
+    "computed": {"bg_color": COMPUTED_FILL, "valign": "vcenter", "border": 1, "bold": True},
+}
+
+
+class _Formats:
+    """xlsxwriter formats by (style, number format), made once per workbook."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook, layout: Layout) -> None:
+        self.workbook, self.layout = workbook, layout
+        self._cache: dict[tuple[str, str | None], Format] = {}
+
+    def get(self, style: str, num_format: str | None = None) -> Format:
+        key = (style, num_format)
+        if key not in self._cache:
+            props = {"font_name": self.layout.font_name, "font_size": self.layout.font_size}
+            props |= STYLES[style]
+            if num_format:
+                props["num_format"] = num_format
+                props.setdefault("align", "right")
+            self._cache[key] = self.workbook.add_format(props)
+        return self._cache[key]
+
+
+def write_template(plan: WorkbookPlan, path: Path, values: Mapping[Key, Any] | None = None) -> Path:
+    """Write the template (prefilled with `values` by slot key) to `path`."""
+    values = dict(values or {})
+    computed, _ = recompute(plan, values)
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    workbook.set_properties(
+        {
+            "title": f"{plan.layout.title} ({_year_text(plan.year)})",
+            "subject": plan.layout.id,
+            "author": "xlsxsheet",
+            "comments": plan.layout.description,
+        }
+    )
+    for key, value in _metadata(plan).items():
+        workbook.set_custom_property(f"xlsxsheet.{key}", str(value))
+    formats = _Formats(workbook, plan.layout)
+    for sheet_plan in plan.sheets:
+        worksheet = workbook.add_worksheet(sheet_plan.name)
+        _paint(worksheet, sheet_plan, formats, plan, values, computed)
+        _define_names(workbook, sheet_plan)
+        _page_setup(worksheet, sheet_plan, plan)
+    _write_metadata(workbook, plan)
+    workbook.close()
+    return path
+
+
+def _year_text(year: int) -> str:
+    from xlsxsheet.fiscal_year import long_label
+
+    return long_label(year)
+
+
+def _metadata(plan: WorkbookPlan) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "layout": plan.layout.id,
+        "version": plan.layout.version,
+        "year": plan.year,
+        "generator": f"xlsxsheet {__version__}",
+    }
+    for name, value in plan.params.items():
+        meta[f"param.{name}"] = value
+    return meta
+
+
+def _write_metadata(workbook: xlsxwriter.Workbook, plan: WorkbookPlan) -> None:
+    sheet = workbook.add_worksheet(META_SHEET)
+    sheet.write_row(0, 0, ["key", "value"])
+    for row, (key, value) in enumerate(_metadata(plan).items(), start=1):
+        sheet.write_string(row, 0, key)
+        sheet.write_string(row, 1, str(value))
+    sheet.protect()
+    sheet.very_hidden()
+
+
+def _number_format(slot: Slot) -> str | None:
+    fdef = slot.field
+    if fdef.type in ("text", "choice"):
+        return "@" if fdef.type == "text" else None
+    return fdef.format or DEFAULT_FORMATS.get(fdef.type)
+
+
+def _paint(
+    worksheet: Worksheet,
+    sheet_plan: SheetPlan,
+    formats: _Formats,
+    plan: WorkbookPlan,
+    values: Mapping[Key, Any],
+    computed: Mapping[Key, Any],
+) -> None:
+    for col, width in enumerate(sheet_plan.definition.columns):
+        worksheet.set_column(col, col, width)
+    for row, height in sheet_plan.row_heights.items():
+        worksheet.set_row(row, height)
+    for cell in sheet_plan.cells:
+        if cell.slot is None:
+            _write(worksheet, cell, cell.text, formats.get(cell.style))
+            continue
+        slot = cell.slot
+        fmt = formats.get(cell.style, _number_format(slot))
+        formula = formula_of(slot)
+        if formula is not None:
+            result = computed.get(slot.key)
+            _merge_blank(worksheet, cell, fmt)
+            worksheet.write_formula(
+                cell.row, cell.col, formula, fmt, result if result is not None else ""
+            )
+        else:
+            _write(worksheet, cell, values.get(slot.key), fmt)
+        _validation(worksheet, cell, plan)
+
+
+def _merge_blank(worksheet: Worksheet, cell: PlanCell, fmt: Format) -> None:
+    if (cell.last_row, cell.last_col) != (cell.row, cell.col):
+        worksheet.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", fmt)
+
+
+def _write(worksheet: Worksheet, cell: PlanCell, value: Any, fmt: Format) -> None:
+    merged = (cell.last_row, cell.last_col) != (cell.row, cell.col)
+    if merged:
+        worksheet.merge_range(cell.row, cell.col, cell.last_row, cell.last_col, "", fmt)
+    if value is None or value == "":
+        if not merged:
+            worksheet.write_blank(cell.row, cell.col, None, fmt)
+    elif isinstance(value, bool):
+        worksheet.write_string(cell.row, cell.col, str(value), fmt)
+    elif isinstance(value, int | float):
+        worksheet.write_number(cell.row, cell.col, value, fmt)
+    else:
+        worksheet.write_string(cell.row, cell.col, str(value), fmt)
+
+
+def _validation(worksheet: Worksheet, cell: PlanCell, plan: WorkbookPlan) -> None:
+    slot = cell.slot
+    assert slot is not None
+    fdef = slot.field
+    if fdef.computed:
+        return
+    if fdef.type == "choice" and fdef.list:
+        ldef = plan.layout.lists[fdef.list]
+        worksheet.data_validation(
+            cell.row,
+            cell.col,
+            cell.last_row,
+            cell.last_col,
+            {
+                "validate": "list",
+                "source": list(ldef.values),
+                "input_title": _short(slot.label, 32),
+                "input_message": _short(ldef.prompt or "一覧から選んでください。", 255),
+                "error_title": "選択肢にない値です",
+                "error_message": _short(
+                    "次のいずれかを選んでください: " + "、".join(ldef.values), 255
+                ),
+                "error_type": "stop",
+            },
+        )
+    elif fdef.type in ("number", "money", "integer", "percent"):
+        whole = fdef.type in ("money", "integer")
+        worksheet.data_validation(
+            cell.row,
+            cell.col,
+            cell.last_row,
+            cell.last_col,
+            {
+                "validate": "integer" if whole else "decimal",
+                "criteria": "between",
+                "minimum": -1e15,
+                "maximum": 1e15,
+                "error_title": "数値を入力してください",
+                "error_message": (
+                    "この欄は"
+                    + ("千円単位の" if fdef.type == "money" else "")
+                    + ("整数" if whole else "数値")
+                    + "です。該当がない場合は「－」を"
+                    "入力してください。このまま確定することもできます。"
+                ),
+                "error_type": "warning",
+            },
+        )
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _define_names(workbook: xlsxwriter.Workbook, sheet_plan: SheetPlan) -> None:
+    quoted = "'" + sheet_plan.name.replace("'", "''") + "'"
+    for cell in sheet_plan.cells:
+        if cell.slot is not None:
+            ref = a1(cell.row, cell.col)
+            column, row = ref.rstrip("0123456789"), ref[len(ref.rstrip("0123456789")) :]
+            workbook.define_name(cell.slot.name, f"={quoted}!${column}${row}")
+
+
+def _page_setup(worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan) -> None:
+    setup = sheet_plan.definition.print
+    worksheet.set_paper(PAPER_CODES[setup.paper])
+    if setup.landscape:
+        worksheet.set_landscape()
+    else:
+        worksheet.set_portrait()
+    if setup.fit_width:
+        worksheet.fit_to_pages(1, 0)
+    if setup.repeat_rows:
+        worksheet.repeat_rows(0, setup.repeat_rows - 1)
+    worksheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    worksheet.center_horizontally()
+    worksheet.set_footer(f"&L{plan.layout.title}&C&P / &N&R{_year_text(plan.year)}")
+    worksheet.print_area(0, 0, max(sheet_plan.rows - 1, 0), sheet_plan.definition.width - 1)
+    worksheet.hide_gridlines(2)
+    worksheet.protect(
+        "",
+        {
+            "format_columns": True,
+            "format_rows": True,
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+        },
+    )

@@ -1,0 +1,88 @@
+"""Make a template workbook: from a layout and year, optionally prefilled with a document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from xlsxsheet import values as value_rules
+from xlsxsheet.document import NOT_APPLICABLE, document_values
+from xlsxsheet.errors import DocumentError
+from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
+from xlsxsheet.layout.model import Layout
+from xlsxsheet.plan import WorkbookPlan, build_plan
+from xlsxsheet.reading import NORMALIZER_KINDS
+from xlsxsheet.template_writer import write_template
+
+Key = tuple[str, int | None]
+
+
+def document_params(layout: Layout, doc: Mapping[str, Any] | None) -> dict[str, Any]:
+    params = layout.default_params()
+    for key, value in ((doc or {}).get("params") or {}).items():
+        if key not in layout.params:
+            raise DocumentError(f"params の「{key}」はレイアウト {layout.id} にありません。")
+        if layout.params[key].type == "fiscal-year":
+            try:
+                value = parse_fiscal_year(value)
+            except FiscalYearError as exc:
+                raise DocumentError(f"params の「{key}」: {exc}") from exc
+        params[key] = value
+    return params
+
+
+def plan_for_document(
+    layout: Layout, year: int | None, doc: Mapping[str, Any] | None
+) -> WorkbookPlan:
+    """The plan for a template: the year from the caller, else the document, else the layout."""
+    if doc is not None:
+        if doc.get("layout") not in (None, layout.id):
+            raise DocumentError(
+                f"データは様式「{doc.get('layout')}」のものです(指定: {layout.id})。"
+            )
+        doc_year = doc.get("year")
+        if doc_year is not None:
+            try:
+                doc_year = parse_fiscal_year(doc_year)
+            except FiscalYearError as exc:
+                raise DocumentError(f"データの year: {exc}") from exc
+            if year is not None and doc_year != year:
+                raise DocumentError(
+                    f"データは {doc_year} 年度のもので、指定の年度 {year} と違います。"
+                    "翌年度の様式を作るには rollover を使ってください。"
+                )
+            year = doc_year
+    return build_plan(layout, year or layout.default_year, document_params(layout, doc))
+
+
+def normalized_values(plan: WorkbookPlan, doc: Mapping[str, Any]) -> dict[Key, Any]:
+    """The document's values as they go into cells; raises DocumentError listing invalid ones."""
+    problems = []
+    result: dict[Key, Any] = {}
+    for key, raw in document_values(plan, doc).items():
+        slot = plan.slots[key]
+        if slot.field.computed or raw is None:
+            continue
+        choices = plan.layout.lists[slot.field.list].values if slot.field.list else ()
+        normalized = value_rules.normalize(raw, NORMALIZER_KINDS[slot.field.type], choices=choices)
+        if normalized.status == "invalid":
+            problems.append(f"{slot.label} ({slot.field.id}): {normalized.error}")
+        elif normalized.status == "not-applicable":
+            result[key] = NOT_APPLICABLE
+        elif normalized.status == "ok":
+            result[key] = normalized.value
+    if problems:
+        raise DocumentError(
+            "データに様式に合わない値があります:\n" + "\n".join(f"- {p}" for p in problems)
+        )
+    return result
+
+
+def make_template(
+    layout: Layout, out: Path, year: int | None = None, doc: Mapping[str, Any] | None = None
+) -> WorkbookPlan:
+    plan = plan_for_document(layout, year, doc)
+    values = normalized_values(plan, doc) if doc is not None else {}
+    write_template(plan, Path(out), values)
+    return plan
