@@ -1,0 +1,44 @@
+"""The `template` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xlsxsheet.cli import FiscalYear, friendly
+from xlsxsheet.data_files import load_document
+from xlsxsheet.fiscal_year import long_label
+from xlsxsheet.layout.registry import default_registry
+
+
+@click.command("template")
+@click.argument("layout_id")
+@click.option("--year", type=FiscalYear(), help="評価年度 (R2, 令和2年度, 2020)")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    help="記入済みにするデータ (read の JSON、または YAML)",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="書き出す .xlsx"
+)
+@friendly
+def template_command(
+    layout_id: str, year: int | None, data_path: Path | None, output: Path
+) -> None:
+    """様式の .xlsx を作ります / write a template workbook."""
+    from xlsxsheet.templating import make_template
+
+    layout = default_registry().get(layout_id)
+    doc = load_document(data_path) if data_path else None
+    plan = make_template(layout, output, year, doc)
+    click.echo(f"{output} を作成しました({layout.title}、{long_label(plan.year)})。", err=True)
+
+
+def _read(path: Path, layout_id: str | None, year: int | None) -> Any:
+    from xlsxsheet.reading import read_file
+
+    return read_file(path, default_registry(), layout_id, year)

@@ -1,0 +1,109 @@
+"""The demo: the whole round trip on every bundled example, written to one folder.
+
+For each examples/*.yaml: an empty template, the filled workbook, its document (read),
+a copy with typical department mistakes, the check report of that copy, and the fixed copy.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+
+from xlsxsheet.data_files import load_document
+from xlsxsheet.examples_dir import example_documents
+from xlsxsheet.fixer import write_fixed
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.pipeline import check_file
+from xlsxsheet.plan import WorkbookPlan
+from xlsxsheet.reading import read_file
+from xlsxsheet.report import Report, render_text
+from xlsxsheet.templating import make_template
+
+
+def run_demo(out: Path) -> Iterator[str]:
+    """Run the round trip; yields one line of progress per step (Japanese)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    registry = default_registry()
+    for data_path in example_documents():
+        doc = load_document(data_path)
+        layout = registry.get(str(doc["layout"]))
+        stem = data_path.stem
+        folder = out / stem
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        yield f"== {layout.title} ({stem})"
+        empty = folder / f"{stem}_様式.xlsx"
+        plan = make_template(
+            layout,
+            empty,
+            None,
+            {"layout": layout.id, "year": doc.get("year"), "params": doc.get("params") or {}},
+        )
+        yield f"  様式: {empty}"
+        filled = folder / f"{stem}_記入済み.xlsx"
+        make_template(layout, filled, None, doc)
+        yield f"  記入済み: {filled}"
+        document = read_file(filled, registry).document()
+        read_path = folder / f"{stem}_読取.json"
+        read_path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+        yield f"  読み取り結果: {read_path}"
+        damaged = folder / f"{stem}_誤りあり.xlsx"
+        mistakes = damage(filled, damaged, plan)
+        yield f"  誤りを入れた写し: {damaged}({', '.join(mistakes)})"
+        checked = check_file(damaged, registry)
+        report_path = folder / f"{stem}_点検結果.txt"
+        report_path.write_text(
+            render_text(Report([checked]), show_info=True) + "\n", encoding="utf-8"
+        )
+        yield f"  点検: エラー {checked.errors} 件、警告 {checked.warnings} 件 → {report_path}"
+        fixed = folder / f"{stem}_修正版.xlsx"
+        write_fixed(checked, fixed)
+        after = check_file(fixed, registry)
+        yield (
+            f"  修正版: {fixed}(修正 {len(checked.changes)} 件、修正後のエラー {after.errors} 件)"
+        )
+
+
+def damage(source: Path, target: Path, plan: WorkbookPlan) -> list[str]:
+    """Copy `source` to `target` with the mistakes departments typically make."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(source)
+    done: list[str] = []
+
+    def cell_of(slot_name: str) -> openpyxl.cell.Cell:
+        sheet, ref = next(iter(book.defined_names[slot_name].destinations))
+        return book[sheet][ref.replace("$", "")]
+
+    slots = list(plan.slots.values())
+    computed = [s for s in slots if s.field.computed and s.year == plan.year]
+    if computed:
+        cell = cell_of(computed[0].name)
+        cell.value = 123456
+        done.append("合計欄を値で上書き")
+    numbers = [s for s in slots if s.field.type in ("money", "integer") and not s.field.computed]
+    for slot in numbers:
+        cell = cell_of(slot.name)
+        if isinstance(cell.value, int) and cell.value > 999:
+            cell.value = f"{cell.value:,}".translate(
+                str.maketrans("0123456789,", "０１２３４５６７８９，")
+            )
+            done.append("数値を全角文字で入力")
+            break
+    judged = [s for s in slots if s.field.rule is not None]
+    for slot in judged:
+        cell = cell_of(slot.name)
+        values = plan.layout.lists[slot.field.list or ""].values
+        if cell.value in values:
+            cell.value = next(v for v in values if v != cell.value)
+            done.append("判定を取り違え")
+            break
+    book.save(target)
+    return done
