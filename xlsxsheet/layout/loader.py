@@ -346,8 +346,9 @@ class _LayoutBuilder:
         return parts
 
     def _form(self, node: _Node) -> m.FormBlock:
-        node.check_keys({"type", "id", "rows"}, {"id", "rows"})
+        node.check_keys({"type", "id", "rows", "rollover"}, {"id", "rows"})
         base = self._block_path(node)
+        rollover = self._rollover(node, "clear")
         rows = []
         for r, raw_row in enumerate(node.items("rows")):
             if not isinstance(raw_row, list):
@@ -355,7 +356,7 @@ class _LayoutBuilder:
             cells = []
             for c, raw_cell in enumerate(raw_row):
                 cell = _Node(self.source, raw_cell, f"{node.place}.rows[{r}][{c}]")
-                cells.append(self._form_cell(cell, base))
+                cells.append(self._form_cell(cell, base, rollover))
             width = sum(c.span for c in cells)
             if width > self.width:
                 node.fail(
@@ -365,7 +366,7 @@ class _LayoutBuilder:
             rows.append(tuple(cells))
         return m.FormBlock(".".join(base), tuple(rows))
 
-    def _form_cell(self, node: _Node, base: tuple[str, ...]) -> m.FormCell:
+    def _form_cell(self, node: _Node, base: tuple[str, ...], rollover: str = "clear") -> m.FormCell:
         node.check_keys(
             {
                 "text",
@@ -380,6 +381,7 @@ class _LayoutBuilder:
                 "unit",
                 "style",
                 "list_labels",
+                "rollover",
             }
         )
         span = node.integer("span", 1, minimum=1)
@@ -388,7 +390,7 @@ class _LayoutBuilder:
             node.fail(f"style「{style}」はありません", "label, subheading, header, note のいずれか")
         if "field" in node.data:
             fid = node.ident("field")
-            field = self._field(node, (*base, fid), node.text("label"))
+            field = self._field(node, (*base, fid), node.text("label"), rollover=rollover)
             return m.FormCell(span, field=field, style=style)
         if "list_labels" in node.data:
             list_id = node.text("list_labels")
@@ -400,6 +402,30 @@ class _LayoutBuilder:
         if list_id is not None and list_id not in self.lists:
             node.fail(f"list「{list_id}」が lists にありません", _near(list_id, self.lists))
 
+    def _rollover(
+        self, node: _Node, default: str, *, computed: bool = False, judged: Any = None
+    ) -> str:
+        """The `rollover:` of a block, section or field (carry | clear), else the default."""
+        if "rollover" not in node.data:
+            return "recompute" if computed else default
+        value = node.get("rollover")
+        if value not in m.ROLLOVER_MODES:
+            node.fail(
+                f"rollover「{value}」はありません",
+                "carry(翌年度の様式へ引き継ぐ)か clear(翌年度の様式では空にする)を書いてください",
+            )
+        if computed:
+            node.fail(
+                "計算式(formula)のある項目に rollover は書けません",
+                "rollover を削除してください(翌年度の様式で計算し直します)",
+            )
+        if judged is not None and value == "carry":
+            node.fail(
+                "判定の項目は rollover: carry にできません",
+                "判定は翌年度の数値から決め直すため clear にするか、rollover を削除してください",
+            )
+        return str(value)
+
     def _field(
         self,
         node: _Node,
@@ -409,6 +435,7 @@ class _LayoutBuilder:
         years: str | None = None,
         formula: str | None = None,
         rule: m.Rule | None = None,
+        rollover: str = "clear",
     ) -> m.FieldDef:
         kind = str(node.get("type", "text"))
         if kind not in m.FIELD_TYPES:
@@ -432,6 +459,7 @@ class _LayoutBuilder:
             years=years,
             rule=rule,
             place=f"{line_of(node.data)}行目 {node.place}",
+            rollover=self._rollover(node, rollover, computed=formula is not None, judged=rule),
         )
         key = field.id
         if key in self.fields:
@@ -461,10 +489,11 @@ class _LayoutBuilder:
 
     def _table(self, node: _Node) -> m.TableBlock:
         node.check_keys(
-            {"type", "id", "title", "levels", "level_spans", "level_header", "columns"},
+            {"type", "id", "title", "levels", "level_spans", "level_header", "columns", "rollover"},
             {"id", "levels", "columns"},
         )
         base = self._block_path(node)
+        rollover = self._rollover(node, "clear")
         levels = self._levels(node)
         spans = tuple(int(s) for s in node.get("level_spans") or [1] * len(levels))
         if len(spans) != len(levels):
@@ -473,7 +502,7 @@ class _LayoutBuilder:
         for i in range(len(node.items("columns"))):
             col = node.child("columns", i)
             col.check_keys(
-                {"id", "label", "span", "type", "list", "required", "format", "lines"},
+                {"id", "label", "span", "type", "list", "required", "format", "lines", "rollover"},
                 {"id", "label"},
             )
             columns.append(
@@ -491,7 +520,7 @@ class _LayoutBuilder:
             for combo in _combinations(levels):
                 path = base + tuple(lv.key for lv in combo) + (columns[-1].id,)
                 label = " ".join([*(lv.label for lv in combo), columns[-1].label])
-                self._field(col, path, label)
+                self._field(col, path, label, rollover=rollover)
         width = sum(spans) + sum(c.span for c in columns)
         if width > self.width:
             node.fail(
@@ -509,16 +538,19 @@ class _LayoutBuilder:
 
     def _year_table(self, node: _Node) -> m.YearTableBlock:
         node.check_keys(
-            {"type", "id", "years", "label_spans", "unit_span", "header", "sections"},
+            {"type", "id", "years", "label_spans", "unit_span", "header", "sections", "rollover"},
             {"id", "years", "sections"},
         )
+        rollover = self._rollover(node, "carry")
         base = self._block_path(node)
         years = node.text("years")
         if years not in self.year_sets:
             node.fail(f"years「{years}」が year_sets にありません", _near(years, self.year_sets))
         label_spans = tuple(int(s) for s in node.get("label_spans") or [1, 1, 1, 1])
         sections = tuple(
-            self._year_section(node.child("sections", i), base, years, len(label_spans))
+            self._year_section(
+                node.child("sections", i), base, years, len(label_spans), rollover=rollover
+            )
             for i in range(len(node.items("sections")))
         )
         header = tuple(str(h) for h in node.get("header") or [""] * len(label_spans))
@@ -527,7 +559,12 @@ class _LayoutBuilder:
         )
 
     def _year_section(
-        self, node: _Node, base: tuple[str, ...], years: str, label_depth: int
+        self,
+        node: _Node,
+        base: tuple[str, ...],
+        years: str,
+        label_depth: int,
+        rollover: str = "carry",
     ) -> m.YearSection:
         node.check_keys(
             {
@@ -539,16 +576,28 @@ class _LayoutBuilder:
                 "judgements",
                 "direction_from",
                 "unit_slip_check",
+                "rollover",
             },
             {"id", "label", "series"},
         )
         section_id = node.ident()
+        rollover = self._rollover(node, rollover)
         levels = self._levels(node)
         series_list = []
         for i in range(len(node.items("series"))):
             sn = node.child("series", i)
             sn.check_keys(
-                {"id", "label", "type", "unit", "format", "formula", "across_years", "required"},
+                {
+                    "id",
+                    "label",
+                    "type",
+                    "unit",
+                    "format",
+                    "formula",
+                    "across_years",
+                    "required",
+                    "rollover",
+                },
                 {"id", "label"},
             )
             label = sn.get("label")
@@ -590,6 +639,7 @@ class _LayoutBuilder:
                     label_text,
                     years=None if series.across_years else years,
                     formula=formula,
+                    rollover=rollover,
                 )
         series_ids = {s.id for s in series_list}
         for s in series_list:
@@ -603,7 +653,9 @@ class _LayoutBuilder:
         judgements = []
         for i in range(len(node.items("judgements", required=False))):
             jn = node.child("judgements", i)
-            jn.check_keys({"id", "label", "list", "rule"}, {"id", "label", "list", "rule"})
+            jn.check_keys(
+                {"id", "label", "list", "rule", "rollover"}, {"id", "label", "list", "rule"}
+            )
             self._require_list(jn, jn.text("list"))
             rule_node = jn.child("rule")
             kind = rule_node.text("kind")
@@ -636,7 +688,7 @@ class _LayoutBuilder:
                     [node.text("label"), *(lv.label for lv in combo), judgement.label]
                 )
                 jn.data.setdefault("type", "choice")
-                self._field(jn, path, label_text, rule=judgement.rule)
+                self._field(jn, path, label_text, rule=judgement.rule, rollover="clear")
         return m.YearSection(
             section_id,
             node.text("label"),

@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Any
 
 FIELD_TYPES = ("text", "number", "integer", "money", "percent", "choice", "fiscal-year")
+# What `rollover` does with a field's value when it makes next year's template from a return:
+# carry it (it belongs to the plan), clear it (it belongs to the year). Computed fields are
+# neither: the new template recomputes them.
+ROLLOVER_MODES = ("carry", "clear")
 DEFAULT_FORMATS = {"money": "#,##0", "integer": "#,##0", "number": "#,##0.0", "percent": "0.0"}
 
 
@@ -76,10 +80,16 @@ class FieldDef:
     years: str | None = None
     rule: Rule | None = None
     place: str = ""
+    rollover: str = "clear"
 
     @property
     def computed(self) -> bool:
         return self.formula is not None
+
+    @property
+    def carried(self) -> bool:
+        """True when next year's template takes this field's value from this year's return."""
+        return self.rollover == "carry" and not self.computed
 
     @property
     def id(self) -> str:
