@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from libreoffice_support import require_soffice
 
@@ -10,3 +12,20 @@ from libreoffice_support import require_soffice
 def soffice() -> str:
     """Path of the soffice executable; skips locally / fails under CI when missing."""
     return require_soffice()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_000 = ROOT / "examples" / "shisaku-management-R2.yaml"
+
+
+@pytest.fixture(scope="session")
+def example_000_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 施策マネジメントシート filled with seed 000's R2 content (made once per session)."""
+    from xlsxsheet.data_files import load_document
+    from xlsxsheet.layout.registry import default_registry
+    from xlsxsheet.templating import make_template
+
+    out = tmp_path_factory.mktemp("example000") / "施策12_R2.xlsx"
+    layout = default_registry().get("shisaku-management")
+    make_template(layout, out, None, load_document(EXAMPLE_000))
+    return out
