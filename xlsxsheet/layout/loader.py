@@ -22,6 +22,7 @@ RESERVED_TOP_KEYS = {"layout", "version", "year", "params"}
 RULE_KINDS = {"target-vs-actual", "year-over-year"}
 SUGGESTION_METHODS = {"mean-achievement-rate", "trend-score", "follow"}
 PAPERS = {"A3", "A4", "B4", "B5", "A5"}
+NUMERIC_TYPES = {"number", "integer", "money", "percent"}
 
 
 class _Node:
@@ -145,6 +146,7 @@ class _LayoutBuilder:
                 "sheets",
                 "grade_suggestions",
                 "checks",
+                "summary",
             },
             {"layout", "version", "title", "sheets"},
         )
@@ -178,6 +180,7 @@ class _LayoutBuilder:
             checks=dict(root.get("checks") or {}),
             source=self.source,
             fields=self.fields,
+            summary=self._summary(),
         )
         self._check_formulas(layout)
         return layout
@@ -699,6 +702,138 @@ class _LayoutBuilder:
             node.get("direction_from"),
             tuple(str(x) for x in node.get("unit_slip_check") or []),
         )
+
+    # --- summary: what the central office sums up -----------------------------------------
+    def _summary(self) -> m.SummaryDef | None:
+        if self.root.get("summary") is None:
+            return None
+        node = self.root.child("summary")
+        node.check_keys(
+            {
+                "unit",
+                "key",
+                "name",
+                "department",
+                "policy",
+                "policy_name",
+                "grades",
+                "costs",
+                "values",
+            },
+            {"key"},
+        )
+        single = {
+            key: self._summary_field(node, key)
+            for key in ("key", "name", "department", "policy", "policy_name")
+        }
+        grades = tuple(
+            self._summary_item(node.child("grades", i), "grade")
+            for i in range(len(node.items("grades", required=False)))
+        )
+        costs = tuple(
+            self._summary_item(node.child("costs", i), "cost")
+            for i in range(len(node.items("costs", required=False)))
+        )
+        values = tuple(
+            self._summary_values(node.child("values", i))
+            for i in range(len(node.items("values", required=False)))
+        )
+        return m.SummaryDef(
+            unit=node.text("unit", "施策"),
+            key=str(single["key"]),
+            name=single["name"],
+            department=single["department"],
+            policy=single["policy"],
+            policy_name=single["policy_name"],
+            grades=grades,
+            costs=costs,
+            values=values,
+        )
+
+    def _summary_field(self, node: _Node, key: str) -> str | None:
+        """A single (not per-year) field named by `key` of the summary section."""
+        if node.get(key) is None:
+            return None
+        field_id = node.text(key)
+        if field_id not in self.fields:
+            node.fail(
+                f"{key}「{field_id}」はこのレイアウトの項目にありません",
+                _near(field_id, self.fields),
+            )
+        if self.fields[field_id].years is not None:
+            node.fail(
+                f"{key}「{field_id}」は年度別の項目です",
+                "施策番号・施策名・担当課のように年度によらない項目を指定してください",
+            )
+        return field_id
+
+    def _summary_matches(self, node: _Node, key: str) -> list[tuple[m.FieldDef, tuple[str, ...]]]:
+        pattern = node.text(key)
+        found = [
+            (fdef, captured)
+            for field_id, fdef in self.fields.items()
+            if (captured := m.match_field_pattern(pattern, field_id)) is not None
+        ]
+        if not found:
+            node.fail(
+                f"{key}「{pattern}」に当てはまる項目がありません",
+                _near(pattern, self.fields) + "(* は項目IDの1区切りに当てはまります)",
+            )
+        return found
+
+    def _summary_item(self, node: _Node, kind: str) -> m.SummaryItem:
+        node.check_keys({"field", "label"}, {"field"})
+        matches = self._summary_matches(node, "field")
+        pattern = node.text("field")
+        if kind == "grade":
+            lists = {fdef.list for fdef, _ in matches}
+            if any(fdef.type != "choice" for fdef, _ in matches) or len(lists) != 1:
+                node.fail(
+                    f"評価の項目「{pattern}」は同じ選択肢(list)の choice 項目にしてください",
+                    "grades には A~E などの評価を選ぶ項目を指定してください",
+                )
+        else:
+            bad = [f.id for f, _ in matches if f.years is None or f.type not in NUMERIC_TYPES]
+            if bad:
+                node.fail(
+                    f"コストの項目「{bad[0]}」は年度別の数値の項目ではありません",
+                    "costs には 事業費計 のような年度表の金額の行を指定してください",
+                )
+        if "label" not in node.data and "*" in pattern:
+            node.fail("* を使うときは label が必要です", f"例: {{field: {pattern}, label: 評価}}")
+        return m.SummaryItem(pattern, node.text("label", matches[0][0].label))
+
+    def _summary_values(self, node: _Node) -> m.SummaryValues:
+        node.check_keys({"fields", "kind", "unit_from", "name_from"}, {"fields", "kind"})
+        matches = self._summary_matches(node, "fields")
+        kind = node.text("kind")
+        if kind not in m.SUMMARY_KINDS:
+            node.fail(f"kind「{kind}」は使えません", "使える kind: " + ", ".join(m.SUMMARY_KINDS))
+        bad = [f.id for f, _ in matches if f.years is None or f.type not in NUMERIC_TYPES]
+        if bad:
+            node.fail(
+                f"「{bad[0]}」は年度別の数値の項目ではありません",
+                "values には年度表の数値の行を指定してください",
+            )
+        refs: dict[str, str | None] = {}
+        for key in ("unit_from", "name_from"):
+            refs[key] = node.text(key) if node.get(key) is not None else None
+            ref = refs[key]
+            if ref is None:
+                continue
+            for fdef, captured in matches:
+                if ref.count("*") > len(captured):
+                    node.fail(
+                        f"{key}「{ref}」の * が fields「{node.text('fields')}」より多くあります",
+                        "* は fields の * に、前から順に対応します",
+                    )
+                target = m.fill_field_pattern(ref, captured)
+                if target not in self.fields or self.fields[target].years is not None:
+                    node.fail(
+                        f"{key}「{ref}」の項目「{target}」({fdef.id} の分)がありません",
+                        "年度によらない項目(指標の名称・単位など)を指定してください",
+                    )
+        return m.SummaryValues(node.text("fields"), kind, refs["unit_from"], refs["name_from"])
 
     def _check_formulas(self, layout: m.Layout) -> None:
         for field in self.fields.values():

@@ -233,6 +233,69 @@ class GradeSuggestion:
     args: dict[str, Any]
 
 
+SUMMARY_KINDS = ("目標", "実績", "見込み")
+
+
+def match_field_pattern(pattern: str, field_id: str) -> tuple[str, ...] | None:
+    """The parts `*` stood for when `field_id` matches `pattern` (one `*` per path part), else None.
+
+    ``match_field_pattern("perf.outcome.*.*.target", "perf.outcome.d1.a.target") == ("d1", "a")``
+    """
+    want, have = pattern.split("."), field_id.split(".")
+    if len(want) != len(have):
+        return None
+    captured = []
+    for w, h in zip(want, have, strict=True):
+        if w == "*":
+            captured.append(h)
+        elif w != h:
+            return None
+    return tuple(captured)
+
+
+def fill_field_pattern(pattern: str, captured: tuple[str, ...]) -> str:
+    """`pattern` with its `*` replaced, in order, by the parts a match captured."""
+    parts = iter(captured)
+    return ".".join(next(parts) if p == "*" else p for p in pattern.split("."))
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """A field (or `*` pattern of fields) the central office sums up, with its report label."""
+
+    field: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SummaryValues:
+    """Year series that go into the tidy CSV: their kind, and where their unit and name live."""
+
+    fields: str
+    kind: str
+    unit_from: str | None = None
+    name_from: str | None = None
+
+
+@dataclass(frozen=True)
+class SummaryDef:
+    """What a return reports on and what `check`/`collect` sum up (the `summary:` section).
+
+    `key` identifies the 施策 (two returns with the same layout, year and key are duplicates);
+    `department` is the 担当課 the return is grouped under; `policy` groups cost totals.
+    """
+
+    unit: str
+    key: str
+    name: str | None = None
+    department: str | None = None
+    policy: str | None = None
+    policy_name: str | None = None
+    grades: tuple[SummaryItem, ...] = ()
+    costs: tuple[SummaryItem, ...] = ()
+    values: tuple[SummaryValues, ...] = ()
+
+
 @dataclass(frozen=True)
 class Layout:
     id: str
@@ -250,6 +313,7 @@ class Layout:
     checks: dict[str, Any]
     source: Path
     fields: dict[str, FieldDef] = field(default_factory=dict)
+    summary: SummaryDef | None = None
 
     def default_params(self) -> dict[str, Any]:
         return {p.id: p.default for p in self.params.values()}
