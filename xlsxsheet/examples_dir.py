@@ -1,16 +1,14 @@
-"""The bundled examples/ folder (beside the package in a checkout, else as installed)."""
+"""The bundled examples/ folder."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+
+from xlsxsheet.data_folders import data_folder
 
 
 def examples_dir() -> Path:
-    checkout = Path(__file__).resolve().parents[1] / "examples"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("xlsxsheet.examples")))
+    return data_folder("examples")
 
 
 def example_documents() -> list[Path]:

@@ -6,9 +6,9 @@ import difflib
 import os
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
+from xlsxsheet.data_folders import data_folder
 from xlsxsheet.errors import UnknownLayoutError
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.model import Layout
@@ -17,14 +17,8 @@ ENV_VAR = "XLSXSHEET_TEMPLATES"
 
 
 def bundled_templates_dir() -> Path:
-    """The templates/ folder: beside the package in a source checkout, else as installed.
-
-    An installed wheel carries the folder as the package `xlsxsheet.templates`.
-    """
-    checkout = Path(__file__).resolve().parents[2] / "templates"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("xlsxsheet.templates")))
+    """The templates/ folder shipped with xlsxsheet."""
+    return data_folder("templates")
 
 
 class LayoutRegistry:
