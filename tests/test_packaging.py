@@ -30,7 +30,6 @@ def test_wheel_ships_layouts_and_examples(tmp_path: Path) -> None:
             "pip",
             "wheel",
             "--no-deps",
-            "--no-build-isolation",
             "-q",
             "-w",
             str(tmp_path),
