@@ -17,6 +17,7 @@ from xlsxsheet.layout import model as m
 from xlsxsheet.names import field_name
 
 LINE_HEIGHT = 13.5
+VERTICAL_LABEL_ROWS = 4
 
 
 @dataclass
@@ -246,13 +247,16 @@ class _SheetPlanner:
                 if len(parts) > level:
                     last = len(parts) - 1 == level
                     span = sum(spans[level:]) if last else spans[level]
+                    rows = i - run_start
+                    # a section label down many rows reads top to bottom, as on paper
+                    vertical = level == 0 and not last and rows >= VERTICAL_LABEL_ROWS
                     self.put(
                         start + run_start,
                         col_starts[level],
                         span,
-                        style,
+                        "vlabel" if vertical else style,
                         parts[level],
-                        rows=i - run_start,
+                        rows=rows,
                     )
                 run_start = i
 

@@ -7,6 +7,7 @@ cell gets its workbook-level defined name; a hidden sheet carries the metadata.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from xlsxsheet import __version__
 from xlsxsheet.cells import a1
 from xlsxsheet.layout.model import DEFAULT_FORMATS, Layout
 from xlsxsheet.names import META_SHEET
-from xlsxsheet.plan import PlanCell, SheetPlan, Slot, WorkbookPlan, formula_of
+from xlsxsheet.plan import LINE_HEIGHT, PlanCell, SheetPlan, Slot, WorkbookPlan, formula_of
 from xlsxsheet.recompute import recompute
 
 Key = tuple[str, int | None]
@@ -47,6 +48,13 @@ STYLES: dict[str, dict[str, Any]] = {
         "border": 1,
     },
     "label": {"bg_color": LABEL_FILL, "text_wrap": True, "valign": "vcenter", "border": 1},
+    "vlabel": {
+        "bg_color": LABEL_FILL,
+        "rotation": 255,
+        "align": "center",
+        "valign": "vcenter",
+        "border": 1,
+    },
     "header": {
         "bold": True,
         "bg_color": LABEL_FILL,
@@ -83,7 +91,8 @@ class _Formats:
             props |= STYLES[style]
             if num_format:
                 props["num_format"] = num_format
-                props.setdefault("align", "right")
+                if num_format != "@":
+                    props.setdefault("align", "right")
             self._cache[key] = self.workbook.add_format(props)
         return self._cache[key]
 
@@ -162,7 +171,7 @@ def _paint(
 ) -> None:
     for col, width in enumerate(sheet_plan.definition.columns):
         worksheet.set_column(col, col, width)
-    for row, height in sheet_plan.row_heights.items():
+    for row, height in _row_heights(sheet_plan, values).items():
         worksheet.set_row(row, height)
     for cell in sheet_plan.cells:
         if cell.slot is None:
@@ -180,6 +189,23 @@ def _paint(
         else:
             _write(worksheet, cell, values.get(slot.key), fmt)
         _validation(worksheet, cell, plan)
+
+
+def _row_heights(sheet_plan: SheetPlan, values: Mapping[Key, Any]) -> dict[int, float]:
+    """The plan's row heights, raised where a prefilled text needs more lines to show."""
+    heights = dict(sheet_plan.row_heights)
+    widths = sheet_plan.definition.columns
+    for cell in sheet_plan.cells:
+        if cell.slot is None or cell.row != cell.last_row:
+            continue
+        text = values.get(cell.slot.key)
+        if not isinstance(text, str):
+            continue
+        chars = max(sum(widths[cell.col : cell.last_col + 1]) / 2.1, 1)  # full-width chars a line
+        lines = sum(max(1, math.ceil(len(line) / chars)) for line in text.split("\n"))
+        needed = min(lines * LINE_HEIGHT + 4, 409)  # Excel's maximum row height
+        heights[cell.row] = max(heights.get(cell.row, 0), needed)
+    return heights
 
 
 def _merge_blank(worksheet: Worksheet, cell: PlanCell, fmt: Format) -> None:
