@@ -50,7 +50,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "label": {"bg_color": LABEL_FILL, "text_wrap": True, "valign": "vcenter", "border": 1},
     "vlabel": {
         "bg_color": LABEL_FILL,
-        "rotation": 255,
+        "rotation": 270,
         "align": "center",
         "valign": "vcenter",
         "border": 1,
