@@ -182,3 +182,29 @@ def test_every_command_has_help() -> None:
         code, out, _ = run(command, "--help")
         assert code == 0
         assert "Usage:" in out
+
+
+def test_fix_keeps_the_rest_of_the_workbook(tmp_path: Path, example_000_workbook: Path) -> None:
+    damaged = tmp_path / "damaged.xlsx"
+    book = openpyxl.load_workbook(example_000_workbook)
+    sheet, ref = next(iter(book.defined_names["xs_perf_outcome_d1_a_achievement"].destinations))
+    book[sheet][ref.replace("$", "")].value = "達成"
+    book.save(damaged)
+    out = tmp_path / "fixed.xlsx"
+    assert run("fix", str(damaged), "-o", str(out))[0] == 0
+    before, after = openpyxl.load_workbook(damaged), openpyxl.load_workbook(out)
+    assert after.sheetnames == [*before.sheetnames, "修正履歴"]
+    assert set(after.defined_names) == set(before.defined_names)
+    for name in before.sheetnames:
+        old, new = before[name], after[name]
+        assert new.protection.sheet == old.protection.sheet
+        assert new.sheet_state == old.sheet_state
+        assert len(new.data_validations.dataValidation) == len(old.data_validations.dataValidation)
+        assert new.merged_cells.ranges == old.merged_cells.ranges
+        changed = [
+            (c.coordinate, c.value, new[c.coordinate].value)
+            for row in old.iter_rows()
+            for c in row
+            if c.value != new[c.coordinate].value
+        ]
+        assert changed == ([(ref.replace("$", ""), "達成", "未達成")] if name == sheet else [])
