@@ -36,3 +36,7 @@ class WorkbookError(XlsxsheetError):
 
 class UsageError(XlsxsheetError):
     """A command was called with arguments that cannot work (e.g. writing over the input)."""
+
+
+class RosterError(XlsxsheetError):
+    """A roster CSV (given to `rollover --roster`) cannot be used; names each bad line."""

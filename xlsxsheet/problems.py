@@ -31,6 +31,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "direction-inferred": ("info", "指標の方向を推定しました"),
     "unit-slip": ("warning", "単位の誤りの可能性があります"),
     "grade-differs": ("warning", "評価が目安と異なります"),
+    # rollover: next year's templates from this year's returns
+    "return-missing": ("error", "提出ファイルがありません"),
+    "return-unreadable": ("error", "提出ファイルを読めません"),
+    "return-wrong-year": ("error", "年度の違う提出です"),
+    "return-duplicate": ("error", "同じ施策の提出が複数あります"),
+    "roster-no-return": ("error", "名簿の施策に提出がありません"),
+    "return-not-in-roster": ("info", "名簿にない施策です"),
+    "output-unwritable": ("error", "様式を書き出せません"),
+    "value-not-carried": ("warning", "値を引き継げません"),
+    "key-missing": ("warning", "施策番号が未記入です"),
+    "dept-changed": ("info", "担当課を名簿に合わせました"),
 }
 
 

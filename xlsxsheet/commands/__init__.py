@@ -7,6 +7,7 @@ from xlsxsheet.commands.demo import demo_command
 from xlsxsheet.commands.fix import fix_command
 from xlsxsheet.commands.layouts import layouts_command
 from xlsxsheet.commands.read import read_command
+from xlsxsheet.commands.rollover import rollover_command
 from xlsxsheet.commands.template import template_command
 
 ALL_COMMANDS = [
@@ -16,4 +17,5 @@ ALL_COMMANDS = [
     check_command,
     fix_command,
     demo_command,
+    rollover_command,
 ]

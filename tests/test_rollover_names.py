@@ -1,0 +1,143 @@
+"""File names from a pattern (safe on Windows, in Japanese) and the roster CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xlsxsheet.errors import RosterError, UsageError
+from xlsxsheet.filenames import NameAllocator, render_pattern, safe_file_name
+from xlsxsheet.roster import RosterEntry, read_roster
+
+PARTS = {"担当課": "福祉総務課", "施策番号": "12", "年度": "R3", "施策名": "支え合いの地域づくり"}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "values", "expected"),
+    [
+        ("{担当課}_{施策番号}_{年度}.xlsx", PARTS, "福祉総務課_12_R3.xlsx"),
+        ("{年度}/{施策名}", PARTS, "R3_支え合いの地域づくり.xlsx"),
+        (
+            "{担当課}_{施策番号}_{年度}.xlsx",
+            PARTS | {"担当課": 'こども<未来>課:"係"'},
+            "こども_未来_課__係__12_R3.xlsx",
+        ),
+        (
+            "{担当課}_{年度}.xlsx",
+            PARTS | {"担当課": "高齢者支援課|介護保険課?*"},
+            "高齢者支援課_介護保険課___R3.xlsx",
+        ),
+        (
+            "{施策名}.xlsx",
+            PARTS | {"施策名": "地域福祉\\計画\t(案)\x07"},
+            "地域福祉_計画 (案)_.xlsx",
+        ),
+        ("{施策名}.xlsx", PARTS | {"施策名": "まとめ。。.. "}, "まとめ。。.xlsx"),
+        ("{施策名}", PARTS | {"施策名": "CON"}, "_CON.xlsx"),
+        ("{施策名}.xlsx", PARTS | {"施策名": "nul"}, "_nul.xlsx"),
+        ("{施策名}.xlsx", PARTS | {"施策名": "com1.tmp"}, "_com1.tmp.xlsx"),
+        ("{施策名}.xlsx", PARTS | {"施策名": "CONSOLE"}, "CONSOLE.xlsx"),
+        ("{施策名}.xlsx", PARTS | {"施策名": ""}, "無題.xlsx"),
+        ("{担当課}_{番号}.XLSX", PARTS, "福祉総務課_12.xlsx"),
+        ("{施策名}.xlsx", PARTS | {"施策名": "ｶﾞ" + "\u30ab\u3099"}, "ｶﾞガ.xlsx"),
+    ],
+)
+def test_pattern_renders_safe_japanese_names(
+    pattern: str, values: dict[str, str], expected: str
+) -> None:
+    assert render_pattern(pattern, values) == expected
+
+
+def test_long_names_are_cut_before_the_suffix() -> None:
+    name = safe_file_name("福" * 300 + ".xlsx")
+    assert name == "福" * 120 + ".xlsx"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "fragment"),
+    [
+        ("{課}_{年度}.xlsx", "{課} は使えません"),
+        ("{担当課_{年度}.xlsx", "{ } の対応"),
+        ("{年度!r}.xlsx", "{年度} は使えません"),
+    ],
+)
+def test_bad_patterns_are_usage_errors(pattern: str, fragment: str) -> None:
+    with pytest.raises(UsageError, match=fragment.replace("{", r"\{").replace("}", r"\}")):
+        render_pattern(pattern, PARTS)
+
+
+def test_collisions_get_a_suffix_as_windows_compares_names() -> None:
+    allocator = NameAllocator(["福祉総務課_12_R3.xlsx"])
+    assert allocator.allocate("福祉総務課_12_R3.xlsx") == "福祉総務課_12_R3_2.xlsx"
+    assert allocator.allocate("福祉総務課_12_R3.xlsx") == "福祉総務課_12_R3_3.xlsx"
+    assert allocator.allocate("Plan_R3.xlsx") == "Plan_R3.xlsx"
+    assert allocator.allocate("PLAN_r3.XLSX".replace(".XLSX", ".xlsx")) == "PLAN_r3_2.xlsx"
+
+
+# --- roster ---------------------------------------------------------------------------------
+LAYOUTS = {
+    "shisaku-management": "shisaku-management",
+    "施策マネジメントシート": "shisaku-management",
+}
+ROSTER = (
+    "様式,施策番号,担当課,ファイル名,区分,備考\n"
+    "施策マネジメントシート,12,地域福祉課,,,担当課を変更\n"
+    "shisaku-management,１３,高齢者支援課,高齢者支援課_施策13.xlsx,新規,\n"
+    "\n"
+    "# 施策14 は廃止,,,,,\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_roster_reads_utf8_bom_and_cp932(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "名簿.csv"
+    path.write_bytes(ROSTER.replace("\n", "\r\n").encode(encoding))
+    assert read_roster(path, LAYOUTS) == [
+        RosterEntry(2, "shisaku-management", "12", "地域福祉課", None, False),
+        RosterEntry(
+            3, "shisaku-management", "13", "高齢者支援課", "高齢者支援課_施策13.xlsx", True
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "messages"),
+    [
+        ("様式,番号\nshisaku-management,12\n", ["1行目: 見出しに「担当課」がありません"]),
+        ("様式,番号,担当課,課長\n", ["1行目: 見出し「課長」は使えません"]),
+        (
+            "様式,番号,担当課\nshisaku-managment,12,福祉総務課\n,13,福祉総務課\n",
+            ["2行目: 様式「shisaku-managment」はありません", "3行目: 様式が空欄です"],
+        ),
+        (
+            "様式,番号,担当課,区分\nshisaku-management,,福祉総務課,\n"
+            "shisaku-management,14,,新規\nshisaku-management,15,a,廃止\n",
+            [
+                "2行目: 施策番号が空欄です",
+                "3行目: 新規の施策には担当課を書いてください",
+                "4行目: 区分「廃止」は使えません",
+            ],
+        ),
+        (
+            '様式,番号,担当課\nshisaku-management,12,"福祉\n総務課"\nshisaku-management,１２,b\n',
+            ["4行目: 様式 shisaku-management の番号「12」は 2行目と重複しています"],
+        ),
+        ("", ["が空です"]),
+    ],
+)
+def test_roster_errors_name_the_line(tmp_path: Path, text: str, messages: list[str]) -> None:
+    path = tmp_path / "名簿.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RosterError) as caught:
+        read_roster(path, LAYOUTS)
+    assert str(caught.value).startswith("名簿 名簿.csv ")
+    for message in messages:
+        assert message in str(caught.value)
+
+
+def test_roster_in_another_encoding_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "名簿.csv"
+    path.write_bytes("様式,番号,担当課\n".encode("utf-16"))
+    with pytest.raises(RosterError, match="文字コード"):
+        read_roster(path, LAYOUTS)

@@ -1,0 +1,478 @@
+"""Next year's templates from this year's returns: read → carry / clear → write for year + 1.
+
+What moves is data in the layout file: each field's `rollover:` says whether its value belongs
+to the plan (carry) or to the year (clear); computed fields are recomputed by the new template.
+Year series are keyed by 西暦 year, so a carried value lands in its own year's column of the new
+window. A value whose year falls out of the new window has no cell in the template: it is
+listed in the result (`RolloverItem.dropped`), never dropped silently.
+
+The `summary:` section of the layout names the key (施策番号) and 担当課 fields: the key joins a
+return to its roster row and to next year's return; the 担当課 is where a roster change goes.
+Nothing is guessed: a missing, unreadable, duplicated or wrong-year return is a problem of the
+result and no template is made for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlsxsheet import fiscal_year
+from xlsxsheet.errors import UnknownLayoutError, WorkbookError
+from xlsxsheet.filenames import (
+    DEFAULT_PATTERN,
+    NameAllocator,
+    check_pattern,
+    render_pattern,
+    safe_file_name,
+    taken_in,
+)
+from xlsxsheet.layout.model import Layout
+from xlsxsheet.layout.registry import LayoutRegistry, default_registry
+from xlsxsheet.plan import WorkbookPlan, build_plan
+from xlsxsheet.problems import Problem
+from xlsxsheet.reading import ReadResult, input_value, read_file
+from xlsxsheet.roster import RosterEntry, normalize_key, read_roster
+from xlsxsheet.template_writer import write_template
+
+Key = tuple[str, int | None]
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class DroppedValue:
+    """A value of the return whose year has no column in next year's template."""
+
+    field: str
+    label: str
+    year: int
+    value: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "label": self.label, "year": self.year, "value": self.value}
+
+
+@dataclass
+class RolloverItem:
+    """One return (or roster row) and the template made from it, if any."""
+
+    source: Path | None
+    layout: str | None = None
+    source_year: int | None = None
+    key: str | None = None
+    name: str | None = None
+    dept: str | None = None
+    roster_line: int | None = None
+    file_name: str | None = None
+    new: bool = False
+    left_out: bool = False  # a readable return the roster has no row for
+    output: Path | None = None
+    carried: list[str] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)
+    dropped: list[DroppedValue] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    read: ReadResult | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    @property
+    def status(self) -> str:
+        if self.output is not None:
+            return "new" if self.new else "written"
+        if self.left_out:
+            return "not-in-roster"
+        return "failed"
+
+    def add(self, code: str, message: str, **where: Any) -> None:
+        file = str(self.source) if self.source is not None else ""
+        self.problems.append(Problem(code, message, file=file, **where))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": str(self.source) if self.source else None,
+            "status": self.status,
+            "layout": self.layout,
+            "source_year": self.source_year,
+            "key": self.key,
+            "name": self.name,
+            "dept": self.dept,
+            "roster_line": self.roster_line,
+            "output": str(self.output) if self.output else None,
+            "carried": len(self.carried),
+            "cleared": self.cleared,
+            "dropped": [d.to_dict() for d in self.dropped],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass
+class RolloverResult:
+    """Every return and roster row of one rollover, with what was written and what was not."""
+
+    year: int
+    out_dir: Path
+    items: list[RolloverItem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """False when any return was missing, unreadable, duplicated or of another year."""
+        return all(item.ok for item in self.items)
+
+    @property
+    def written(self) -> list[RolloverItem]:
+        return [item for item in self.items if item.output is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "year_label": fiscal_year.short_label(self.year),
+            "out_dir": str(self.out_dir),
+            "ok": self.ok,
+            "written": len(self.written),
+            "items": [item.to_dict() for item in self.items],
+        }
+
+
+def rollover(
+    returns: Iterable[Path],
+    year: int,
+    out_dir: Path,
+    roster: Path | Sequence[RosterEntry] | None = None,
+    pattern: str = DEFAULT_PATTERN,
+    registry: LayoutRegistry | None = None,
+) -> RolloverResult:
+    """Make next year's (`year`) template from each return of `year - 1`, into `out_dir`.
+
+    With a roster, one template per roster row: its return supplies the values, the row the
+    担当課 and file name; returns with no row are left out (listed). Raises RosterError for a
+    roster that cannot be used and UsageError for a bad file-name pattern, before writing.
+    """
+    check_pattern(pattern)
+    registry = registry or default_registry()
+    out_dir = Path(out_dir)
+    if isinstance(roster, str | Path):
+        roster = read_roster(Path(roster), layout_names(registry))
+    sources = list(expand_returns(returns))
+    result = RolloverResult(year, out_dir)
+    items = [_read_return(path, year, registry) for path in sources]
+    result.items = _plan_items(items, roster, registry)
+    allocator = NameAllocator(taken_in(out_dir, sources))
+    params = _params_by_layout(items)
+    for item in result.items:
+        if not item.ok or item.layout is None or item.left_out:
+            continue
+        if item.read is None and not item.new:
+            continue
+        layout = registry.get(item.layout)
+        _write(item, layout, year, out_dir, pattern, allocator, params.get(layout.id))
+    return result
+
+
+def layout_names(registry: LayoutRegistry) -> dict[str, str]:
+    """The names a roster may use for a layout (its id or its title) → layout id."""
+    names: dict[str, str] = {}
+    for layout in registry.all():
+        names[layout.id] = layout.id
+        names.setdefault(layout.title, layout.id)
+    return names
+
+
+def expand_returns(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given (missing ones too, to be reported); folders give their workbooks."""
+    seen: set[Path] = set()
+    for given in paths:
+        given = Path(given)
+        found = (
+            sorted(
+                p
+                for p in given.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in WORKBOOK_SUFFIXES
+                and not p.name.startswith(("~$", "."))
+            )
+            if given.is_dir()
+            else [given]
+        )
+        for path in found:
+            identity = path.resolve()
+            if identity not in seen:
+                seen.add(identity)
+                yield path
+
+
+# --- reading the returns ------------------------------------------------------------------
+def _read_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverItem:
+    item = RolloverItem(path)
+    if not path.exists():
+        item.add("return-missing", f"提出ファイル {path} が見つかりません。")
+        return item
+    try:
+        read = read_file(path, registry)
+    except (WorkbookError, UnknownLayoutError) as exc:
+        message = str(exc) if path.name in str(exc) else f"{path.name}: {exc}"
+        item.add("return-unreadable", message)
+        return item
+    plan = read.plan
+    item.layout, item.source_year = plan.layout.id, plan.year
+    summary = plan.layout.summary
+    if summary is not None:
+        item.key = _text(read, summary.key)
+        item.name = _text(read, summary.name)
+        item.dept = _text(read, summary.department)
+    if plan.year != year - 1:
+        item.add(
+            "return-wrong-year",
+            f"{path.name} は{fiscal_year.long_label(plan.year)}の{plan.layout.title}です。"
+            f"{fiscal_year.long_label(year)}の様式は{fiscal_year.long_label(year - 1)}の提出から"
+            "作ります。",
+        )
+        return item
+    item.read = read
+    if summary is not None and item.key is None:
+        slot = plan.slots[(summary.key, None)]
+        item.add(
+            "key-missing",
+            f"{path.name} の{slot.label}が空欄です。名簿との照合や翌年度の突き合わせができません。",
+            sheet=slot.sheet,
+            field=summary.key,
+            label=slot.label,
+        )
+    return item
+
+
+def _text(read: ReadResult, field_id: str | None) -> str | None:
+    if field_id is None:
+        return None
+    value = read.value((field_id, None))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = normalize_key(value)
+    return text or None
+
+
+def _plan_items(
+    items: list[RolloverItem],
+    roster: Sequence[RosterEntry] | None,
+    registry: LayoutRegistry,
+) -> list[RolloverItem]:
+    """Find duplicates, then match the returns to the roster rows (roster order first)."""
+    by_key: dict[tuple[str, str], list[RolloverItem]] = {}
+    for item in items:
+        if item.ok and item.layout and item.key:
+            by_key.setdefault((item.layout, item.key), []).append(item)
+    for (layout_id, key), group in by_key.items():
+        if len(group) > 1:
+            files = "、".join(str(i.source.name) for i in group if i.source)
+            for item in group:
+                item.add(
+                    "return-duplicate",
+                    f"{registry.get(layout_id).title} {key} の提出が {len(group)} 件あります"
+                    f"({files})。どれを元にするか決められないため作成しません。"
+                    "1件に絞ってください。",
+                )
+    if roster is None:
+        return items
+    planned: list[RolloverItem] = []
+    matched: set[int] = set()
+    for entry in roster:
+        group = by_key.get((entry.layout, entry.key), [])
+        layout = registry.get(entry.layout)
+        if len(group) == 1 and group[0].ok:
+            item = group[0]
+            matched.add(id(item))
+        elif group:
+            for dup in group:
+                matched.add(id(dup))
+            planned.extend(group)
+            continue
+        else:
+            item = RolloverItem(None, layout=entry.layout, key=entry.key, new=entry.new)
+            if not entry.new:
+                item.add(
+                    "roster-no-return",
+                    f"名簿 {entry.line}行目の {layout.title} {entry.key}({entry.dept or '担当課未記入'})"
+                    "の提出がありません。提出を受け取るか、新しい施策なら名簿の区分に「新規」と"
+                    "書いてください。",
+                )
+        item.roster_line = entry.line
+        item.file_name = entry.file_name
+        if entry.dept and entry.dept != item.dept:
+            if item.dept is not None:
+                item.add(
+                    "dept-changed",
+                    f"担当課を「{item.dept}」から「{entry.dept}」にしました(名簿 {entry.line}行目)。",
+                )
+            item.dept = entry.dept
+        planned.append(item)
+    for item in items:
+        if id(item) in matched:
+            continue
+        if item.ok and item.read is not None:
+            item.left_out = True
+            title = registry.get(item.layout or "").title
+            item.add(
+                "return-not-in-roster",
+                f"{item.source.name if item.source else ''}({title} {item.key or '番号なし'})"
+                "は名簿にないため、翌年度の様式を作りません。",
+            )
+        planned.append(item)
+    return planned
+
+
+def _params_by_layout(items: list[RolloverItem]) -> dict[str, dict[str, Any]]:
+    """The params (plan period) of each layout's first good return, for new 施策."""
+    params: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if item.read is not None and item.ok:
+            params.setdefault(item.read.plan.layout.id, dict(item.read.plan.params))
+    return params
+
+
+# --- carrying and writing -------------------------------------------------------------------
+def carry_values(read: ReadResult, plan: WorkbookPlan, item: RolloverItem) -> dict[Key, Any]:
+    """The values of the return that next year's plan takes, as slot key → value.
+
+    Fills `item.carried` (names), `item.cleared` (labels of this year's values left out),
+    `item.dropped` (values out of the new window) and value-not-carried problems.
+    """
+    values: dict[Key, Any] = {}
+    for key, normalized in read.normalized.items():
+        slot = read.plan.slots[key]
+        fdef = slot.field
+        if normalized.status == "invalid":
+            if fdef.carried:
+                cell = read.cells[key]
+                item.add(
+                    "value-not-carried",
+                    f"{cell.sheet}!{cell.address} ({slot.label}) の「{normalized.raw}」は"
+                    f"読み取れないため翌年度の様式に引き継ぎません({normalized.error})。",
+                    sheet=cell.sheet,
+                    cell=cell.address,
+                    field=fdef.id,
+                    label=slot.label,
+                    value=normalized.raw,
+                )
+            continue
+        value = input_value(normalized)
+        if value is None:
+            continue
+        if not fdef.carried:
+            item.cleared.append(slot.label)
+            continue
+        if key not in plan.slots:
+            assert slot.year is not None
+            item.dropped.append(DroppedValue(fdef.id, slot.label, slot.year, value))
+            continue
+        if normalized.qualifier and isinstance(normalized.raw, str):
+            value = normalized.raw.strip()  # 「延べ600 以上」: keep what the qualifier says
+        values[key] = value
+        item.carried.append(plan.slots[key].name)
+    return values
+
+
+def _write(
+    item: RolloverItem,
+    layout: Layout,
+    year: int,
+    out_dir: Path,
+    pattern: str,
+    allocator: NameAllocator,
+    layout_params: dict[str, Any] | None,
+) -> None:
+    read = item.read
+    params = dict(read.plan.params) if read is not None else (layout_params or {})
+    plan = build_plan(layout, year, params)
+    values = carry_values(read, plan, item) if read is not None else {}
+    summary = layout.summary
+    if summary is not None:
+        if item.key is not None and read is None:
+            values[(summary.key, None)] = item.key
+        if summary.department is not None and item.dept is not None:
+            values[(summary.department, None)] = item.dept
+    name = (
+        safe_file_name(item.file_name)
+        if item.file_name
+        else render_pattern(
+            pattern,
+            {
+                "担当課": item.dept or "",
+                "施策番号": item.key or "",
+                "施策名": item.name or "",
+                "年度": fiscal_year.short_label(year),
+                "年度名": fiscal_year.long_label(year),
+                "西暦": str(year),
+                "様式": layout.title,
+                "様式ID": layout.id,
+                "元ファイル": item.source.stem if item.source else "",
+            },
+        )
+    )
+    target = out_dir / allocator.allocate(name)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_template(plan, target, values)
+    except OSError as exc:
+        item.add(
+            "output-unwritable",
+            f"{target} を書き出せません({exc.strerror or exc})。Excelで開いていないか、"
+            "書き込める場所か確認してください。",
+        )
+        return
+    item.output = target
+
+
+# --- rendering ------------------------------------------------------------------------------
+SEVERITY_WORDS = {"error": "エラー", "warning": "警告", "info": "情報"}
+
+
+def render_json(result: RolloverResult) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
+
+
+def render_text(result: RolloverResult, show_all: bool = False) -> str:
+    """The Japanese summary: one block per item, then the totals."""
+    lines: list[str] = []
+    for item in result.items:
+        source = item.source.name if item.source else f"名簿 {item.roster_line}行目"
+        what = " ".join(x for x in (item.key, item.name, item.dept) if x)
+        if item.output is not None:
+            head = f"作成 {item.output.name} ← {source}"
+            if what:
+                head += f"({what})"
+            if item.new:
+                head += " 新規"
+            else:
+                head += (
+                    f": 引き継ぎ {len(item.carried)} 項目、"
+                    f"今年度の記入を消去 {len(item.cleared)} 項目"
+                )
+            lines.append(head)
+        else:
+            lines.append(f"作成せず {source}" + (f"({what})" if what else ""))
+        if item.dropped:
+            years = sorted({d.year for d in item.dropped})
+            lines.append(
+                f"  [情報] 翌年度の様式の年度列にない "
+                f"{'・'.join(fiscal_year.column_label(y) for y in years)} の値 {len(item.dropped)} 件は"
+                "様式に載りません(--all で一覧、--format json で値)。"
+            )
+            if show_all:
+                lines.extend(f"    {d.label} = {d.value}" for d in item.dropped)
+        for p in item.problems:
+            if p.severity != "info" or show_all or p.code in ("dept-changed",):
+                lines.append(f"  [{SEVERITY_WORDS[p.severity]}] {p.message}")
+    failed = [i for i in result.items if not i.ok]
+    dropped = [i for i in result.items if i.status == "not-in-roster"]
+    total = (
+        f"{fiscal_year.long_label(result.year)}の様式: 作成 {len(result.written)} 件"
+        f"(新規 {sum(i.new and i.output is not None for i in result.items)} 件)、"
+        f"作成できなかったもの {len(failed)} 件、名簿にないため作成しなかったもの {len(dropped)} 件"
+        f" → {result.out_dir}"
+    )
+    lines.append(total)
+    return "\n".join(lines)
