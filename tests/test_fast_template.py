@@ -1,0 +1,114 @@
+"""The skeleton writer writes what write_template writes, part for part.
+
+Both workbooks are unzipped and compared part by part, after the two things allowed to differ
+are taken out: the shared-string indexes (each string cell gets its text back in place of its
+index) and the creation time of docProps/core.xml.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl.reader.strings import read_string_table
+
+from xlsxsheet.data_files import load_document
+from xlsxsheet.examples_dir import example_documents
+from xlsxsheet.fast_template import fill, skeleton_for
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.plan import WorkbookPlan, build_plan
+from xlsxsheet.template_writer import write_template
+from xlsxsheet.templating import normalized_values, plan_for_document
+
+Key = tuple[str, int | None]
+_STRING_CELL = re.compile(rb' t="s"><v>([0-9]+)</v></c>')
+_TIMES = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>")
+
+
+def _parts(path: Path) -> tuple[list[tuple[str, int, tuple[int, ...]]], dict[str, bytes]]:
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        parts = {info.filename: archive.read(info) for info in infos}
+        with archive.open("xl/sharedStrings.xml") as sst:
+            strings = read_string_table(sst)
+    entries = [(i.filename, i.external_attr, i.date_time) for i in infos]
+    del parts["xl/sharedStrings.xml"]
+
+    def text(match: re.Match[bytes]) -> bytes:
+        return b' t="text">' + strings[int(match.group(1))].encode() + b"</c>"
+
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/"):
+            parts[name] = _STRING_CELL.sub(text, data)
+    parts["docProps/core.xml"] = _TIMES.sub(b"", parts["docProps/core.xml"])
+    return entries, parts
+
+
+def _assert_same(plan: WorkbookPlan, values: dict[Key, Any], tmp_path: Path) -> None:
+    slow, fast = tmp_path / "xlsxwriter.xlsx", tmp_path / "skeleton.xlsx"
+    write_template(plan, slow, values)
+    fill(plan, fast, values)
+    slow_entries, slow_parts = _parts(slow)
+    fast_entries, fast_parts = _parts(fast)
+    assert fast_entries == slow_entries
+    assert fast_parts.keys() == slow_parts.keys()
+    for name in slow_parts:
+        assert fast_parts[name] == slow_parts[name], name
+
+
+@pytest.mark.parametrize("data", example_documents(), ids=lambda p: p.stem)
+def test_every_bundled_example(data: Path, tmp_path: Path) -> None:
+    doc = load_document(data)
+    layout = default_registry().get(str(doc["layout"]))
+    plan = plan_for_document(layout, None, doc)
+    _assert_same(plan, normalized_values(plan, doc), tmp_path)
+
+
+def test_the_empty_template(tmp_path: Path) -> None:
+    _assert_same(build_plan(default_registry().get("shisaku-management"), 2020), {}, tmp_path)
+
+
+def _edge_values(plan: WorkbookPlan) -> dict[Key, Any]:
+    """Values that stress the cell, string and row writers."""
+    inputs = [s for s in plan.slots.values() if not s.field.computed]
+    texts = [s for s in inputs if s.field.type == "text"]
+    numbers = [s for s in inputs if s.field.type in ("money", "integer", "number", "percent")]
+    label = next(c.text for sp in plan.sheets for c in sp.cells if c.slot is None and c.text)
+    odd_texts = [
+        "  leading and trailing spaces  ",
+        "a & b < c > d \"quoted\" 'single'",
+        "control\x01char and _x0041_ literal",
+        "line\n" * 30,  # a tall row
+        label,  # the same text as a label: shares its string
+        "全角テキスト" * 80,
+        "-",
+    ]
+    odd_numbers = [0, -1, 1918000, 0.1 + 0.2, 1e20, -0.0, 12345678901234567, 13.5, True]
+    values: dict[Key, Any] = {}
+    for slot, value in zip(texts, odd_texts, strict=False):
+        values[slot.key] = value
+    for slot, value in zip(numbers, odd_numbers, strict=False):
+        values[slot.key] = value
+    return values
+
+
+def test_values_at_the_edges(tmp_path: Path) -> None:
+    plan = build_plan(default_registry().get("shisaku-management"), 2020)
+    values = _edge_values(plan)
+    assert len(values) > 10
+    _assert_same(plan, values, tmp_path)
+
+
+def test_text_in_a_number_cell_makes_the_total_text(tmp_path: Path) -> None:
+    plan = build_plan(default_registry().get("shisaku-management"), 2020)
+    money = [s for s in plan.slots.values() if s.field.type == "money" and not s.field.computed]
+    _assert_same(plan, {money[0].key: "１，２３４", money[1].key: 5}, tmp_path)
+
+
+def test_the_skeleton_is_made_once_per_plan() -> None:
+    plan = build_plan(default_registry().get("shisaku-management"), 2020)
+    again = build_plan(default_registry().get("shisaku-management"), 2020)
+    assert skeleton_for(plan) is skeleton_for(again)

@@ -1,0 +1,298 @@
+"""Filled templates fast: paint a plan's empty template once, then fill copies of its XML.
+
+:func:`~xlsxsheet.template_writer.write_template` paints every styled cell, dropdown, merged
+range and defined name through xlsxwriter for each workbook, yet all of that depends only on
+the plan (layout, year, params). A :class:`Skeleton` keeps the parts of one plan's empty
+template (written by ``write_template`` itself) and where each field cell and row sits in the
+sheet XML; :func:`fill` then writes a workbook by replacing only what the values change: the
+field cells, the cached results of the formula cells, the rows a long text makes taller, the
+shared strings and the creation time.
+
+The result is the workbook ``write_template(plan, path, values)`` writes, part for part, except
+that the values' shared strings come after the template's own (the same cells and the same
+texts, other string indexes) and the timestamps. ``tests/test_fast_template.py`` holds it to
+that on every bundled example. Whatever the skeleton does not cover — a value xlsxwriter
+would refuse or truncate, a row with a format — is written by ``write_template`` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tempfile
+import zipfile
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xlsxwriter.utility import _preserve_whitespace
+from xlsxwriter.xmlwriter import XMLwriter
+
+from xlsxsheet.plan import WorkbookPlan
+from xlsxsheet.recompute import recompute
+from xlsxsheet.template_writer import _row_heights, write_template
+
+__all__ = ["Skeleton", "fill", "skeleton_for"]
+
+Key = tuple[str, int | None]
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"( s="[0-9]+")?(/>|>.*?</c>)', re.S)
+_ROW = re.compile(rb"<row ([^>]*?)(/?)>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+_FORMULA = re.compile(
+    rb'^(<c r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]+")?)(?: t="[a-z]+")?>(<f>.*?</f>)<v>.*?</v></c>$', re.S
+)
+_TIMESTAMP = re.compile(rb'(<dcterms:(?:created|modified) xsi:type="dcterms:W3CDTF">)[^<]*(<)')
+_SI = re.compile(rb"<si>.*?</si>", re.S)
+_SST_HEAD = re.compile(rb'<sst xmlns="[^"]*" count="([0-9]+)" uniqueCount="([0-9]+)">')
+_ERROR_CODES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
+_MAX_STRING = 32767  # xlsxwriter truncates longer strings (Excel's limit)
+_DEFAULT_ROW_PIXELS = 20  # xlsxwriter leaves rows of the default height without ht
+_XML = XMLwriter()
+
+
+class _Unsupported(Exception):
+    """The values need something the skeleton does not cover; write_template writes the file."""
+
+
+@dataclass
+class _SheetPart:
+    name: str  # part name in the zip
+    data: bytes
+    cells: dict[tuple[int, int], tuple[int, int]]  # field anchor -> span in data
+    rows: dict[int, tuple[int, int, dict[bytes, bytes]]]  # row -> span of <row ...>, attrs
+
+
+@dataclass
+class Skeleton:
+    """The empty template of one plan, ready to be filled."""
+
+    plan: WorkbookPlan
+    parts: list[tuple[zipfile.ZipInfo, bytes]]
+    sheets: dict[str, _SheetPart]  # sheet name -> part
+    strings: dict[bytes, int]  # serialised <si> -> index
+    string_count: int  # the sst's count attribute (string cells)
+    sst_part: str
+    sst: bytes
+    heights: dict[str, dict[int, float]]  # sheet -> row heights of the empty template
+
+    @classmethod
+    def build(cls, plan: WorkbookPlan) -> Skeleton:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "skeleton.xlsx"
+            write_template(plan, path, {})
+            with zipfile.ZipFile(path) as archive:
+                parts = [(info, archive.read(info)) for info in archive.infolist()]
+        by_name = {info.filename: data for info, data in parts}
+        sst_part = "xl/sharedStrings.xml"
+        sst = by_name[sst_part]
+        head = _SST_HEAD.search(sst)
+        if head is None:
+            raise _Unsupported("unexpected shared string table")
+        strings = {si: i for i, si in enumerate(_SI.findall(sst))}
+        sheets = {}
+        for index, sheet_plan in enumerate(plan.sheets, start=1):
+            name = f"xl/worksheets/sheet{index}.xml"
+            sheets[sheet_plan.name] = _index_sheet(name, by_name[name], sheet_plan)
+        heights = {sp.name: _row_heights(sp, {}) for sp in plan.sheets}
+        return cls(plan, parts, sheets, strings, int(head.group(1)), sst_part, sst, heights)
+
+    def fill(self, path: Path, values: Mapping[Key, Any]) -> Path:
+        """Write the template filled with `values` (by slot key) to `path`."""
+        plan = self.plan
+        computed, _ = recompute(plan, values)
+        new_strings: dict[bytes, int] = {}
+        string_cells = 0
+        replaced: dict[str, bytes] = {}
+
+        def string_index(text: str) -> int:
+            nonlocal string_cells
+            string_cells += 1
+            si = _si(text)
+            index = self.strings.get(si)
+            if index is None:
+                index = new_strings.setdefault(si, len(self.strings) + len(new_strings))
+            return index
+
+        for sheet_plan in plan.sheets:
+            part = self.sheets[sheet_plan.name]
+            edits: list[tuple[int, int, bytes]] = []
+            for cell in sheet_plan.cells:
+                slot = cell.slot
+                if slot is None:
+                    continue
+                start, end = part.cells[(cell.row, cell.col)]
+                old = part.data[start:end]
+                if slot.field.computed:
+                    new = _formula_cell(old, computed.get(slot.key))
+                else:
+                    new = _value_cell(old, values.get(slot.key), string_index)
+                if new is not None:
+                    edits.append((start, end, new))
+            heights = _row_heights(sheet_plan, values)
+            if heights != self.heights[sheet_plan.name]:
+                for row, height in heights.items():
+                    if height != self.heights[sheet_plan.name].get(row):
+                        if row not in part.rows:
+                            raise _Unsupported("a row with a format or without cells grows")
+                        start, end, attrs = part.rows[row]
+                        edits.append((start, end, _row_tag(attrs, height)))
+            if edits:
+                edits.sort()
+                pieces, pos = [], 0
+                for start, end, new in edits:
+                    pieces += [part.data[pos:start], new]
+                    pos = end
+                pieces.append(part.data[pos:])
+                replaced[part.name] = b"".join(pieces)
+        if new_strings:
+            replaced[self.sst_part] = self._sst(new_strings, string_cells)
+        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for info, data in self.parts:
+                if info.filename in replaced:
+                    data = replaced[info.filename]
+                elif info.filename == "docProps/core.xml":
+                    data = _TIMESTAMP.sub(rb"\g<1>" + now + rb"\g<2>", data)
+                archive.writestr(_copy(info), data)
+        return path
+
+    def _sst(self, new_strings: dict[bytes, int], string_cells: int) -> bytes:
+        sst = self.sst
+        head = _SST_HEAD.search(sst)
+        assert head is not None
+        count = self.string_count + string_cells
+        unique = len(self.strings) + len(new_strings)
+        start = sst[: head.start(1)] + str(count).encode() + sst[head.end(1) : head.start(2)]
+        start += str(unique).encode() + sst[head.end(2) : head.end()]
+        end = sst.rindex(b"</sst>")
+        return start + sst[head.end() : end] + b"".join(new_strings) + sst[end:]
+
+
+_SKELETONS: OrderedDict[tuple[Any, ...], Skeleton] = OrderedDict()
+_MAX_SKELETONS = 32
+
+
+def skeleton_for(plan: WorkbookPlan) -> Skeleton:
+    """The skeleton of a plan, built once per (layout, year, params) and kept (LRU)."""
+    key = (id(plan.layout), plan.year, tuple(sorted((k, repr(v)) for k, v in plan.params.items())))
+    found = _SKELETONS.get(key)
+    if found is not None and found.plan.layout is plan.layout:
+        _SKELETONS.move_to_end(key)
+        return found
+    skeleton = Skeleton.build(plan)
+    _SKELETONS[key] = skeleton
+    while len(_SKELETONS) > _MAX_SKELETONS:
+        _SKELETONS.popitem(last=False)
+    return skeleton
+
+
+def fill(plan: WorkbookPlan, path: Path, values: Mapping[Key, Any] | None = None) -> Path:
+    """write_template, from the plan's cached skeleton where the values allow it."""
+    values = dict(values or {})
+    try:
+        skeleton = skeleton_for(plan)
+        return skeleton.fill(Path(path), values)
+    except _Unsupported:
+        return write_template(plan, Path(path), values)
+
+
+# --- pieces of sheet XML, as xlsxwriter writes them -----------------------------------------
+
+
+def _index_sheet(name: str, data: bytes, sheet_plan: Any) -> _SheetPart:
+    wanted = {(c.row, c.col) for c in sheet_plan.cells if c.slot is not None}
+    cells = {}
+    for match in _CELL.finditer(data):
+        key = (int(match.group(2)) - 1, _column(match.group(1)))
+        if key in wanted:
+            cells[key] = (match.start(), match.end())
+    if len(cells) != len(wanted):
+        raise _Unsupported("a field cell is missing from the empty template")
+    rows = {}
+    for match in _ROW.finditer(data):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        if set(attrs) - {b"r", b"spans", b"ht", b"customHeight"} or match.group(2):
+            continue  # a row with a format, hidden, or empty: not rewritten
+        rows[int(attrs[b"r"]) - 1] = (match.start(), match.end(), attrs)
+    return _SheetPart(name, data, cells, rows)
+
+
+def _column(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ch - 64)
+    return col - 1
+
+
+def _open_tag(old: bytes) -> bytes:
+    """'<c r="F42" s="5"' of a cell element."""
+    end = old.find(b">")
+    return old[: end - 1] if old[end - 1 : end] == b"/" else old[:end]
+
+
+def _value_cell(old: bytes, value: Any, string_index: Any) -> bytes | None:
+    """A field cell holding `value`, as template_writer._write has xlsxwriter write it."""
+    if value is None or value == "":
+        return None  # the template's blank cell stays
+    tag = _open_tag(old)
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            raise _Unsupported("NaN or infinity")
+        return tag + f"><v>{value:.16G}</v></c>".encode()
+    text = str(value)
+    if len(text.encode("utf-16-le")) // 2 > _MAX_STRING:
+        raise _Unsupported("string longer than Excel allows")
+    return tag + f' t="s"><v>{string_index(text)}</v></c>'.encode()
+
+
+def _formula_cell(old: bytes, result: Any) -> bytes:
+    """A formula cell with the cached `result`, as xlsxwriter's write_formula writes it."""
+    match = _FORMULA.match(old)
+    if match is None:
+        raise _Unsupported("formula cell of another shape")
+    tag = match.group(1)
+    if result is None:
+        result = ""
+    if isinstance(result, bool):
+        tag += b' t="b"'
+        result = 1 if result else 0
+    elif isinstance(result, str):
+        if result in _ERROR_CODES:
+            tag += b' t="e"'
+        elif result:
+            tag += b' t="str"'
+    text = _XML._escape_data(result)
+    return tag + b">" + match.group(2) + f"<v>{text}</v></c>".encode()
+
+
+def _row_tag(attrs: dict[bytes, bytes], height: float) -> bytes:
+    """A <row> element of the given height (points), as xlsxwriter's set_row writes it."""
+    pixels = int(height * 4.0 / 3.0 + 0.5)
+    tag = b'<row r="' + attrs[b"r"] + b'"'
+    if b"spans" in attrs:
+        tag += b' spans="' + attrs[b"spans"] + b'"'
+    if pixels != _DEFAULT_ROW_PIXELS:
+        tag += f' ht="{pixels * 0.75:.16g}" customHeight="1"'.encode()
+    return tag + b">"
+
+
+def _si(text: str) -> bytes:
+    """The <si> element of a shared string, as xlsxwriter's SharedStrings writes it."""
+    text = XMLwriter._escape_control_characters(text)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        raise _Unsupported("a value xlsxwriter would write as rich text")
+    attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+    return f"<si><t{attr}>{_XML._escape_data(text)}</t></si>".encode()
+
+
+def _copy(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    new = zipfile.ZipInfo(info.filename, info.date_time)
+    new.compress_type = info.compress_type
+    new.external_attr = info.external_attr
+    new.create_system = info.create_system
+    return new
