@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 FUNCTIONS = {"sum": "SUM", "min": "MIN", "max": "MAX", "round": "ROUND"}
@@ -31,11 +32,16 @@ class Formula:
     tree: ast.expr
 
     def references(self) -> set[str]:
-        return {
+        return set(self._references)
+
+    @cached_property
+    def _references(self) -> frozenset[str]:
+        # Walked once per formula: recompute asks for every computed cell of every return.
+        return frozenset(
             node.id
             for node in ast.walk(self.tree)
             if isinstance(node, ast.Name) and not _is_function_name(self.tree, node)
-        }
+        )
 
     def to_excel(self, resolve: Callable[[str], str]) -> str:
         """Excel formula text (with the leading '='), refs turned into cell addresses."""
