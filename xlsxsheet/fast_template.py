@@ -176,8 +176,13 @@ _MAX_SKELETONS = 32
 
 
 def skeleton_for(plan: WorkbookPlan) -> Skeleton:
-    """The skeleton of a plan, built once per (layout, year, params) and kept (LRU)."""
-    key = (id(plan.layout), plan.year, tuple(sorted((k, repr(v)) for k, v in plan.params.items())))
+    """The skeleton of a plan, built once per (layout, year, params, records shapes), kept (LRU)."""
+    key = (
+        id(plan.layout),
+        plan.year,
+        repr(sorted(plan.params.items())),
+        repr(sorted(getattr(plan, "shapes", {}).items())),  # records tables' bodies
+    )
     found = _SKELETONS.get(key)
     if found is not None and found.plan.layout is plan.layout:
         _SKELETONS.move_to_end(key)
