@@ -5,6 +5,7 @@ The group lives here; each command is a module of `xlsxsheet.commands` that regi
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -62,6 +63,23 @@ def main() -> None:
 
     Templates, reading, checking and correcting of Japanese city-hall evaluation sheets.
     """
+    tolerate_console_encoding()
+
+
+def tolerate_console_encoding() -> None:
+    """Never crash on what a console cannot show (a Windows console is often cp932).
+
+    A cell may hold characters outside the console's encoding (emoji, 髙 in some code pages):
+    they are shown as ? instead of ending the command with UnicodeEncodeError.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="replace")
+        except (OSError, ValueError):
+            continue
 
 
 def _register() -> None:

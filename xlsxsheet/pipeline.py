@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from xlsxsheet.changes import Change
@@ -11,6 +12,7 @@ from xlsxsheet.errors import WorkbookError
 from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult, read_file
+from xlsxsheet.returns import ReturnInfo, summarize
 
 
 @dataclass
@@ -33,6 +35,31 @@ class CheckResult:
     @property
     def valid(self) -> bool:
         return self.errors == 0
+
+    @property
+    def readable(self) -> bool:
+        return self.read is not None
+
+    @property
+    def layout_id(self) -> str | None:
+        return self.read.plan.layout.id if self.read else None
+
+    @property
+    def layout_title(self) -> str | None:
+        return self.read.plan.layout.title if self.read else None
+
+    @property
+    def year(self) -> int | None:
+        return self.read.plan.year if self.read else None
+
+    @cached_property
+    def info(self) -> ReturnInfo | None:
+        """What the return reports on (施策, 担当課, grades, costs), from the layout's summary."""
+        return summarize(self.read) if self.read else None
+
+    @property
+    def department(self) -> str | None:
+        return self.info.department if self.info else None
 
 
 def check_file(

@@ -5,50 +5,126 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from xlsxsheet.pipeline import CheckResult
+from xlsxsheet.problems import Problem
+from xlsxsheet.returns import ReturnInfo
 
 SEVERITY_WORDS = {"error": "エラー", "warning": "警告", "info": "情報"}
+STATUS_WORDS = {
+    "clean": "問題なし",
+    "warnings": "警告あり",
+    "errors": "エラーあり",
+    "unreadable": "読めない",
+}
+GROUPINGS = {"layout": "様式", "department": "担当課"}
+UNKNOWN_GROUP = {"layout": "(様式不明)", "department": "(担当課不明)"}
+
+
+class Checked(Protocol):
+    """A checked file as reports need it: `CheckResult`, or `batch.CheckedReturn`."""
+
+    path: Any
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> int: ...
+    @property
+    def warnings(self) -> int: ...
+    @property
+    def valid(self) -> bool: ...
+    @property
+    def readable(self) -> bool: ...
+    @property
+    def layout_id(self) -> str | None: ...
+    @property
+    def layout_title(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def info(self) -> ReturnInfo | None: ...
+
+
+def status_of(r: Checked) -> str:
+    """clean / warnings / errors / unreadable: the one word a file's line shows."""
+    if not r.readable:
+        return "unreadable"
+    if r.errors:
+        return "errors"
+    return "warnings" if r.warnings else "clean"
+
+
+def group_of(r: Checked, by: str) -> str:
+    """The 様式 (title) or 担当課 a file is counted under in the summaries."""
+    name = r.layout_title if by == "layout" else (r.info.department if r.info else None)
+    return name or UNKNOWN_GROUP[by]
+
+
+def count_files(results: list[Checked]) -> dict[str, int]:
+    """files, clean, with errors (unreadable included), with warnings, unreadable; problems."""
+    counts = Counter(p.severity for r in results for p in r.problems)
+    return {
+        "files": len(results),
+        "clean": sum(r.valid and not r.warnings for r in results),
+        "with_errors": sum(not r.valid for r in results),
+        "with_warnings": sum(r.warnings > 0 for r in results),
+        "unreadable": sum(not r.readable for r in results),
+        "errors": counts["error"],
+        "warnings": counts["warning"],
+        "infos": counts["info"],
+    }
 
 
 @dataclass
 class Report:
-    results: list[CheckResult]
+    results: list[CheckResult] | list[Checked]
 
     @property
     def valid(self) -> bool:
         return all(r.valid for r in self.results)
 
     def stats(self) -> dict[str, int]:
-        counts = Counter(p.severity for r in self.results for p in r.problems)
-        return {
-            "files": len(self.results),
-            "clean": sum(not r.problems or (r.valid and not r.warnings) for r in self.results),
-            "with_errors": sum(not r.valid for r in self.results),
-            "with_warnings": sum(r.warnings > 0 for r in self.results),
-            "unreadable": sum(r.read is None for r in self.results),
-            "errors": counts["error"],
-            "warnings": counts["warning"],
-            "infos": counts["info"],
-        }
+        return count_files(list(self.results))
+
+    def groups(self, by: str) -> list[dict[str, Any]]:
+        """The counts of `stats` per 様式 (by="layout") or per 担当課 (by="department")."""
+        members: dict[str, list[Checked]] = {}
+        for r in self.results:
+            members.setdefault(group_of(r, by), []).append(r)
+        unknown = UNKNOWN_GROUP[by]
+        order = sorted(members, key=lambda name: (name == unknown, name))
+        return [{"name": name, **count_files(members[name])} for name in order]
 
     def to_dict(self) -> dict[str, Any]:
         files = []
         for r in self.results:
+            info = r.info
             files.append(
                 {
                     "file": str(r.path),
-                    "layout": r.read.plan.layout.id if r.read else None,
-                    "year": r.read.plan.year if r.read else None,
+                    "layout": r.layout_id,
+                    "layout_title": r.layout_title,
+                    "year": r.year,
+                    "unit": info.unit if info else None,
+                    "key": info.key if info else None,
+                    "name": info.name if info else None,
+                    "department": info.department if info else None,
+                    "status": status_of(r),
                     "valid": r.valid,
                     "errors": r.errors,
                     "warnings": r.warnings,
+                    "infos": sum(p.severity == "info" for p in r.problems),
                     "changes": len(r.changes),
                     "problems": [p.to_dict() for p in r.problems],
                 }
             )
-        return {"valid": self.valid, "stats": self.stats(), "files": files}
+        return {
+            "valid": self.valid,
+            "stats": self.stats(),
+            "summary": {f"by_{by}": self.groups(by) for by in GROUPINGS},
+            "files": files,
+        }
 
 
 def render_json(report: Report) -> str:
@@ -66,9 +142,18 @@ def render_text(report: Report, show_info: bool = False) -> str:
         lines.append(head)
         for p in shown:
             lines.append(f"  [{SEVERITY_WORDS[p.severity]}] {p.code}: {p.message}")
+    if len(report.results) > 1:
+        for by, word in GROUPINGS.items():
+            lines.append(f"{word}別:")
+            for group in report.groups(by):
+                lines.append(f"  {group['name']}: {_counts_text(group)}")
     s = report.stats()
-    lines.append(
-        f"合計: {s['files']} ファイル、エラーあり {s['with_errors']}、警告あり {s['with_warnings']}、"
-        f"読めないファイル {s['unreadable']}(エラー {s['errors']} 件、警告 {s['warnings']} 件)"
-    )
+    lines.append(f"合計: {_counts_text(s)}(エラー {s['errors']} 件、警告 {s['warnings']} 件)")
     return "\n".join(lines)
+
+
+def _counts_text(s: dict[str, Any]) -> str:
+    return (
+        f"{s['files']} ファイル、問題なし {s['clean']}、エラーあり {s['with_errors']}、"
+        f"警告あり {s['with_warnings']}、読めないファイル {s['unreadable']}"
+    )

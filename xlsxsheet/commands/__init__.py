@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xlsxsheet.commands.check import check_command
+from xlsxsheet.commands.collect import collect_command
 from xlsxsheet.commands.demo import demo_command
 from xlsxsheet.commands.fix import fix_command
 from xlsxsheet.commands.layouts import layouts_command
@@ -15,6 +16,7 @@ ALL_COMMANDS = [
     template_command,
     read_command,
     check_command,
+    collect_command,
     fix_command,
     demo_command,
     rollover_command,

@@ -1,0 +1,404 @@
+"""The central office's day: check a folder of returns, send marked copies back, sum it all up.
+
+The folder is made by returns_factory: good returns, returns with known mistakes, broken files,
+a department's returns sent twice, and files the walk must skip. Every expected count and sum
+is computed here from what the factory put in, never taken from xlsxsheet's own output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from returns_factory import COST_INPUTS, Made, build_folder
+
+from xlsxsheet.batch import check_returns
+from xlsxsheet.cli import main
+from xlsxsheet.discovery import iter_workbooks
+
+SUM_A = ("national", "prefectural", "bonds", "other", "general")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Made]]:
+    root = tmp_path_factory.mktemp("returns") / "令和2年度 提出"
+    return root, build_folder(root)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def checked_folder(
+    folder: tuple[Path, list[Made]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict, Path]:
+    """One `check` of the whole folder: the JSON report, and the folder of marked copies."""
+    root, _ = folder
+    out = tmp_path_factory.mktemp("check")
+    report, copies = out / "report.json", out / "返却用"
+    code, _, err = run(
+        "check", str(root), "--format", "json", "-o", str(report), "--per-file-dir", str(copies)
+    )
+    assert code == 1
+    assert "点検中" not in err  # no progress bar when not on a terminal
+    return json.loads(report.read_text(encoding="utf-8")), copies
+
+
+@pytest.fixture(scope="module")
+def json_report(checked_folder: tuple[dict, Path]) -> dict:
+    return checked_folder[0]
+
+
+def a_few(made: list[Made]) -> list[Made]:
+    """A good return, the ones with a <script> and a '=1+1' cell, a broken file."""
+    chosen = [next(m for m in made if m.clean)]
+    chosen += [m for m in made if any(("<script>" in x or "=1+1" in x) for x in m.mistakes)][:2]
+    chosen.append(next(m for m in made if not m.readable))
+    return chosen
+
+
+def _by_file(report: dict, root: Path) -> dict[Path, dict]:
+    return {Path(f["file"]): f for f in report["files"]}
+
+
+def test_the_folder_is_big_enough(folder: tuple[Path, list[Made]]) -> None:
+    _, made = folder
+    assert len(made) >= 50
+    assert {m.kind for m in made} == {"good", "wrong", "warning", "broken"}
+
+
+def test_the_walk_finds_every_return_and_skips_the_rest(folder: tuple[Path, list[Made]]) -> None:
+    root, made = folder
+    found = list(iter_workbooks([root]))
+    assert sorted(found) == sorted(m.path for m in made)
+    assert not any(p.name.startswith(("~$", ".")) or ".hidden" in p.parts for p in found)
+    assert list(iter_workbooks([root])) == found  # same order every time
+
+
+def test_check_counts_files_per_layout_and_department(
+    folder: tuple[Path, list[Made]], json_report: dict
+) -> None:
+    _, made = folder
+    stats = json_report["stats"]
+    assert stats["files"] == len(made)
+    assert stats["unreadable"] == sum(not m.readable for m in made)
+    assert stats["with_errors"] == sum(m.errors for m in made)
+    assert stats["with_warnings"] == sum(m.warnings for m in made)
+    assert stats["clean"] == sum(m.clean for m in made)
+
+    departments: dict[str, Counter] = defaultdict(Counter)
+    for m in made:
+        d = departments[m.department or "(担当課不明)"]
+        d["files"] += 1
+        d["clean"] += m.clean
+        d["with_errors"] += m.errors
+        d["with_warnings"] += m.warnings
+        d["unreadable"] += not m.readable
+    got = {g["name"]: g for g in json_report["summary"]["by_department"]}
+    assert set(got) == set(departments)
+    for name, expected in departments.items():
+        for key in ("files", "clean", "with_errors", "with_warnings", "unreadable"):
+            assert got[name][key] == expected[key], (name, key)
+    by_layout = {g["name"]: g["files"] for g in json_report["summary"]["by_layout"]}
+    assert by_layout == {
+        "施策マネジメントシート": sum(m.layout == "shisaku-management" for m in made),
+        "(様式不明)": sum(not m.readable for m in made),
+    }
+
+
+def test_check_reports_each_file_with_the_problem_fields(
+    folder: tuple[Path, list[Made]], json_report: dict
+) -> None:
+    root, made = folder
+    files = _by_file(json_report, root)
+    for m in made:
+        entry = files[m.path]
+        assert (entry["errors"] > 0) == m.errors, m.path
+        assert (entry["warnings"] > 0) == m.warnings, m.path
+        assert entry["department"] == m.department
+        assert entry["key"] == m.key
+        for problem in entry["problems"]:
+            assert set(problem) >= {"code", "severity", "message", "file", "sheet", "cell"}
+            assert set(problem) >= {"field", "label", "value", "expected", "title"}
+    script = next(m for m in made if any("<script>" in x for x in m.mistakes))
+    problem = next(p for p in files[script.path]["problems"] if p["code"] == "not-a-number")
+    assert problem["value"] == "<script>alert('x')</script>"
+    assert problem["label"].startswith("施策コスト")
+
+
+def test_parallel_and_in_process_checks_agree(folder: tuple[Path, list[Made]]) -> None:
+    root, _ = folder
+    paths = list(iter_workbooks([root]))[:12]
+    one = check_returns(paths, jobs=1)
+    two = check_returns(paths, jobs=2)
+    assert [r.path for r in two] == paths
+    assert [[p.to_dict() for p in r.problems] for r in one] == [
+        [p.to_dict() for p in r.problems] for r in two
+    ]
+
+
+def test_text_report_ends_with_the_summaries(folder: tuple[Path, list[Made]]) -> None:
+    _, made = folder
+    chosen = a_few(made)
+    code, out, err = run("check", *(str(m.path) for m in chosen), "--quiet")
+    assert code == 1
+    assert err == ""
+    lines = out.splitlines()
+    clean = sum(m.clean for m in chosen)
+    assert lines[-1].startswith(f"合計: {len(chosen)} ファイル、問題なし {clean}、")
+    assert "読めないファイル 1" in lines[-1]
+    assert "担当課別:" in lines and "様式別:" in lines
+
+
+def test_xlsx_report_lists_every_problem_as_text(
+    folder: tuple[Path, list[Made]], json_report: dict, tmp_path: Path
+) -> None:
+    _, made = folder
+    chosen = a_few(made)
+    out = tmp_path / "点検結果.xlsx"
+    code, _, _ = run("check", *(str(m.path) for m in chosen), "--format", "xlsx", "-o", str(out))
+    assert code == 1
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["集計", "ファイル一覧", "問題一覧"]
+    rows = list(book["問題一覧"].iter_rows(min_row=2, values_only=True))
+    by_file = {Path(f["file"]): f for f in json_report["files"]}
+    shown = [p for m in chosen for p in by_file[m.path]["problems"] if p["severity"] != "info"]
+    assert len(rows) == len(shown)
+    formula_like = [r for r in rows if r[9] == "=1+1"]
+    assert formula_like, "a typed '=1+1' must be listed as text"
+    files = list(book["ファイル一覧"].iter_rows(min_row=2, values_only=True))
+    assert len(files) == len(chosen)
+    assert not book["問題一覧"].merged_cells.ranges
+
+
+def test_html_report_escapes_what_came_from_workbooks(
+    folder: tuple[Path, list[Made]], tmp_path: Path
+) -> None:
+    _, made = folder
+    made = a_few(made)
+    out = tmp_path / "点検結果.html"
+    code, _, _ = run("check", *(str(m.path) for m in made), "--format", "html", "-o", str(out))
+    assert code == 1
+    html = out.read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    for remote in ("src=", "href=", "<link", "@import", "url("):
+        assert remote not in html
+    assert f'id="count-files">{len(made)}<' in html
+    for department in {m.department for m in made if m.department}:
+        assert f"<h2>{department}(" in html
+
+
+def test_per_file_copies_mark_problems_and_keep_values(
+    folder: tuple[Path, list[Made]], checked_folder: tuple[dict, Path]
+) -> None:
+    root, made = folder
+    out_dir = checked_folder[1]
+    written = sorted(p.relative_to(out_dir) for p in out_dir.rglob("*.xlsx"))
+    expected = sorted(
+        m.path.relative_to(root).with_name(f"{m.path.stem}_点検結果.xlsx")
+        for m in made
+        if m.readable and (m.errors or m.warnings)
+    )
+    assert written == expected
+    m = next(m for m in made if "事業費計(A)を値で上書き" in m.mistakes)
+    copy = out_dir / m.path.relative_to(root).with_name(f"{m.path.stem}_点検結果.xlsx")
+    marked = openpyxl.load_workbook(copy)
+    original = openpyxl.load_workbook(m.path)
+    assert marked.sheetnames[0] == "点検結果"
+    assert marked.active.title == "点検結果"
+    sheet = original.sheetnames[0]
+    for row_marked, row_original in zip(
+        marked[sheet].iter_rows(), original[sheet].iter_rows(), strict=True
+    ):
+        assert [c.value for c in row_marked] == [c.value for c in row_original]
+    name_sheet, ref = next(iter(original.defined_names["xs_perf_cost_total_a_y2020"].destinations))
+    cell = marked[name_sheet][ref.replace("$", "")]
+    assert cell.comment is not None and "123,456" in cell.comment.text
+    assert cell.fill.start_color.rgb.endswith("FFC7CE")
+    listed = list(marked["点検結果"].iter_rows(min_row=2, values_only=True))
+    assert {r[3] for r in listed} >= {ref.replace("$", "")}
+
+
+def _expected_costs(kept: list[Made]) -> dict[tuple[str, str, int], int]:
+    """(policy or key, label, year) → 千円, summed from the raw inputs the factory typed."""
+    sums: dict[tuple[str, str, int], int] = defaultdict(int)
+    for m in kept:
+        for year in range(2016, 2021):
+            a = sum(m.costs[s][year] for s in SUM_A if (s, year) not in m.unreadable_costs)
+            b = m.costs["personnel_b"][year]
+            for group in (f"政策{m.policy}", f"施策{m.key}", "全体"):
+                sums[(group, "事業費計(A)", year)] += a
+                sums[(group, "人件費計(B)", year)] += b
+                sums[(group, "トータルコスト(A)+(B)", year)] += a + b
+    return sums
+
+
+@pytest.fixture(scope="module")
+def collected(folder: tuple[Path, list[Made]], tmp_path_factory: pytest.TempPathFactory):
+    root, _ = folder
+    out = tmp_path_factory.mktemp("collect")
+    summary, tidy = out / "集計.xlsx", out / "tidy.csv"
+    code, _, err = run("collect", str(root), "-o", str(summary), "--csv", str(tidy))
+    assert code == 0, err
+    return openpyxl.load_workbook(summary), tidy, err
+
+
+def _tables(sheet) -> list[list[tuple]]:
+    """The tables of a sheet: runs of rows separated by blank rows, titles included."""
+    tables, current = [], []
+    for row in sheet.iter_rows(values_only=True):
+        if all(v is None for v in row):
+            if current:
+                tables.append(current)
+            current = []
+        else:
+            current.append(row)
+    if current:
+        tables.append(current)
+    return tables
+
+
+def test_collect_sums_costs_per_policy_and_per_shisaku(
+    folder: tuple[Path, list[Made]], collected
+) -> None:
+    _, made = folder
+    book, _, message = collected
+    kept = [m for m in made if m.readable and not m.dropped]
+    expected = _expected_costs(kept)
+    years = ["H28年度", "H29年度", "H30年度", "R1年度", "R2年度"]
+
+    [policy_table] = _tables(book["政策別コスト"])
+    header = policy_table[1]
+    assert list(header[3:]) == years
+    got_policy = {}
+    for number, _name, label, *values in policy_table[2:]:
+        group = "全体" if number == "全体" else f"政策{number}"
+        for year, value in zip(range(2016, 2021), values, strict=True):
+            got_policy[(group, label, year)] = value
+    assert got_policy == {k: v for k, v in expected.items() if not k[0].startswith("施策")}
+
+    [unit_table] = _tables(book["コスト集計"])
+    got_unit = {}
+    for _policy, key, _name, _dept, label, *values in unit_table[2:]:
+        for year, value in zip(range(2016, 2021), values, strict=True):
+            got_unit[(f"施策{key}", label, year)] = value
+    assert got_unit == {k: v for k, v in expected.items() if k[0].startswith("施策")}
+    assert "重複のため除外 2" in message
+
+
+def test_collect_counts_grades_like_the_hyoka_sokatsu_hyo(
+    folder: tuple[Path, list[Made]], collected
+) -> None:
+    _, made = folder
+    book, _, _ = collected
+    kept = [m for m in made if m.readable and not m.dropped]
+    tables = _tables(book["評価総括表"])
+    summaries = {t[0][0]: t for t in tables if t[0][1] is None and len(t) > 1}
+    for item in ("成果実績目標達成度", "時系列比較", "総合評価"):
+        title = f"施策マネジメントシート 令和2年度 {item}"
+        table = summaries[title]
+        counts = Counter(m.grades[item] for m in kept)
+        rows = {r[0]: r for r in table[2:]}
+        for grade in "ABCDE":
+            assert rows[grade][2] == counts[grade], (item, grade)
+            assert rows[grade][3] == pytest.approx(round(counts[grade] * 100 / len(kept), 1))
+            members = rows[grade][1] or ""
+            for m in kept:
+                assert (f"{m.key} {m.name}" in members) == (m.grades[item] == grade)
+        assert rows["合計"][2] == len(kept)
+
+
+def test_collect_lists_returns_to_go_back_to_and_duplicates(
+    folder: tuple[Path, list[Made]], collected
+) -> None:
+    root, made = folder
+    book, _, _ = collected
+    attention = list(book["要対応"].iter_rows(min_row=2, values_only=True))
+    names = {Path(r[5]) for r in attention}
+    assert names == {m.path.relative_to(root) for m in made if m.errors}
+    duplicates = list(book["重複"].iter_rows(min_row=2, values_only=True))
+    pairs = {(Path(r[4]), Path(r[5])) for r in duplicates}
+    assert pairs == {
+        (m.path.relative_to(root), m.duplicate_of.relative_to(root))
+        for m in made
+        if m.duplicate_of is not None
+    }
+    listed = list(book["提出一覧"].iter_rows(min_row=2, values_only=True))
+    assert len(listed) == len(made)
+    for sheet in book.worksheets:
+        assert not sheet.merged_cells.ranges, sheet.title
+
+
+def test_tidy_csv_is_machine_readable(folder: tuple[Path, list[Made]], collected) -> None:
+    root, made = folder
+    _, tidy, _ = collected
+    data = tidy.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    kept = [m for m in made if m.readable and not m.dropped]
+    assert {r["ファイル"] for r in rows} == {str(m.path.relative_to(root)) for m in kept}
+    for series in COST_INPUTS:
+        total = sum(float(r["値"]) for r in rows if r["項目ID"] == f"perf.cost.{series}")
+        typed = sum(
+            v
+            for m in kept
+            for y, v in m.costs[series].items()
+            if (series, y) not in m.unreadable_costs
+        )
+        assert total == typed, series
+    sample = next(r for r in rows if r["項目ID"] == "perf.cost.total_a" and r["年度"] == "2019")
+    assert sample["年度(和暦)"] == "令和元年度"
+    assert sample["区分"] == "実績"
+    assert sample["単位"] == "千円"
+    assert sample["値"].isdigit()  # a number as a number: no separators, no unit
+    assert {r["区分"] for r in rows} <= {"目標", "実績", "見込み"}
+    hyperlink = next(m for m in kept if m.name and m.name.startswith("="))
+    names = {r["名称"] for r in rows if r["番号"] == hyperlink.key}
+    assert names == {"'" + hyperlink.name}
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "@")), row
+            assert "\n" not in value
+
+
+def test_windows_console_and_japanese_paths(tmp_path: Path) -> None:
+    """cp932 console: a cell with an emoji must not crash the report (shown as ?)."""
+    import random
+
+    from returns_factory import ShisakuManagement
+
+    sm = ShisakuManagement(random.Random(1))
+    doc, made = sm.document(7, "福祉総務課", "4")
+    path = tmp_path / "福祉課 提出" / "施策７ 😀.xlsx"
+    sm.write(doc, path)
+    book = openpyxl.load_workbook(path)
+    sm.text_in_money(book, made, "未定😀")
+    book.save(path)
+    env = dict(os.environ, PYTHONIOENCODING="cp932")
+    result = subprocess.run(
+        [sys.executable, "-c", "from xlsxsheet.cli import main; main()", "check", str(path.parent)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert b"Traceback" not in result.stderr, result.stderr.decode("cp932", "replace")
+    assert result.returncode == 1
+    out = result.stdout.decode("cp932")
+    assert "未定?" in out
+    assert "福祉課 提出" in out
+    assert "合計: 1 ファイル" in out

@@ -1,0 +1,170 @@
+"""Check many workbooks: in worker processes, results in input order, never stopping early.
+
+Each worker reads and checks a workbook and sends back a `CheckedReturn`: the problems, the
+corrections fix would make, and the return's summary (no cells, no plan), so that hundreds of
+returns stay cheap to pass between processes and to hold in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from xlsxsheet.changes import Change
+from xlsxsheet.layout.registry import LayoutRegistry, default_registry
+from xlsxsheet.pipeline import CheckResult, check_file
+from xlsxsheet.problems import Problem
+from xlsxsheet.returns import ReturnInfo
+
+Progress = Callable[["CheckedReturn"], None]
+T = TypeVar("T")
+
+
+@dataclass
+class CheckedReturn:
+    """One checked workbook, as a report and `collect` need it."""
+
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    info: ReturnInfo | None = None
+    modified: float = 0.0
+
+    @property
+    def readable(self) -> bool:
+        return self.info is not None
+
+    @property
+    def layout_id(self) -> str | None:
+        return self.info.layout if self.info else None
+
+    @property
+    def layout_title(self) -> str | None:
+        return self.info.layout_title if self.info else None
+
+    @property
+    def year(self) -> int | None:
+        return self.info.year if self.info else None
+
+    @property
+    def department(self) -> str | None:
+        return self.info.department if self.info else None
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    @classmethod
+    def from_check(cls, checked: CheckResult) -> CheckedReturn:
+        return cls(
+            checked.path, checked.problems, checked.changes, checked.info, _mtime(checked.path)
+        )
+
+
+def check_return(
+    path: Path,
+    registry: LayoutRegistry | None = None,
+    layout_id: str | None = None,
+    year: int | None = None,
+) -> CheckedReturn:
+    """Check one workbook; whatever goes wrong becomes a problem of that file, never an exception.
+
+    check_file already turns a file it cannot read into a problem; a workbook that trips
+    anything else (a reader bug, a malformed part) is reported the same way, so that one bad
+    file in a folder of hundreds does not stop the others.
+    """
+    path = Path(path)
+    try:
+        checked = check_file(path, registry or default_registry(), layout_id, year)
+        return CheckedReturn.from_check(checked)
+    except Exception as exc:  # one file's failure must not end the batch
+        message = (
+            f"{path.name} を読み取れませんでした({type(exc).__name__}: {exc})。"
+            "Excelで開けるか確認し、.xlsx 形式で保存し直してください。"
+        )
+        return CheckedReturn(path, [Problem("file-unreadable", message, file=str(path))])
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def check_returns(
+    paths: Sequence[Path],
+    registry: LayoutRegistry | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    layout_id: str | None = None,
+    year: int | None = None,
+) -> list[CheckedReturn]:
+    """Check every workbook of `paths`, in `jobs` processes (1: in this process), in order."""
+    paths = [Path(p) for p in paths]
+    jobs = max(1, jobs or default_jobs())
+    results: list[CheckedReturn] = []
+
+    def done(result: CheckedReturn) -> None:
+        results.append(result)
+        if progress is not None:
+            progress(result)
+
+    if jobs > 1 and len(paths) > 1:
+        dirs = tuple(str(d) for d in (registry or default_registry()).dirs)
+        chunk = max(1, min(8, len(paths) // (jobs * 4)))
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+                for result in pool.map(
+                    partial(_work, dirs, layout_id, year), paths, chunksize=chunk
+                ):
+                    done(result)
+        except BrokenProcessPool:
+            pass  # a worker died (e.g. out of memory): finish the rest in this process
+    for path in paths[len(results) :]:
+        done(check_return(path, registry, layout_id, year))
+    return results
+
+
+def in_processes(
+    func: Callable[..., T], calls: Sequence[tuple[Any, ...]], jobs: int | None = None
+) -> list[T]:
+    """`func(*args)` for each args of `calls`, in `jobs` processes (1: here), results in order.
+
+    `func` must be a module-level function (it is pickled by name).
+    """
+    jobs = max(1, jobs or default_jobs())
+    if jobs == 1 or len(calls) < 2:
+        return [func(*args) for args in calls]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(calls))) as pool:
+        return list(pool.map(func, *zip(*calls, strict=True)))
+
+
+_REGISTRIES: dict[tuple[str, ...], LayoutRegistry] = {}
+
+
+def _work(
+    dirs: tuple[str, ...], layout_id: str | None, year: int | None, path: Path
+) -> CheckedReturn:
+    registry = _REGISTRIES.get(dirs)
+    if registry is None:
+        registry = _REGISTRIES[dirs] = LayoutRegistry([Path(d) for d in dirs])
+    return check_return(path, registry, layout_id, year)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

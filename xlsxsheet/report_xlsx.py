@@ -1,0 +1,142 @@
+"""The xlsx rendering of a report: counts, one row per file, one row per problem (filterable)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from xlsxsheet import fiscal_year
+from xlsxsheet.report import (
+    GROUPINGS,
+    SEVERITY_WORDS,
+    STATUS_WORDS,
+    Report,
+    group_of,
+    status_of,
+)
+from xlsxsheet.xlsx_tables import TableBook
+
+COUNT_HEADER = (
+    "ファイル",
+    "問題なし",
+    "エラーあり",
+    "警告あり",
+    "読めない",
+    "エラー件数",
+    "警告件数",
+)
+COUNT_KEYS = (
+    "files",
+    "clean",
+    "with_errors",
+    "with_warnings",
+    "unreadable",
+    "errors",
+    "warnings",
+)
+
+
+def write_xlsx_report(
+    report: Report,
+    out: Path,
+    show_info: bool = False,
+    names: Mapping[Path, str] | None = None,
+) -> Path:
+    names = names or {}
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book = TableBook(out)
+    sheet = book.sheet("集計")
+    row = book.write_title(sheet, 0, "点検結果の集計")
+    stats = report.stats()
+    row = book.write_table(
+        sheet, row, ("区分", *COUNT_HEADER), [("全体", *(stats[k] for k in COUNT_KEYS))]
+    )
+    for by, word in GROUPINGS.items():
+        row = book.write_title(sheet, row + 1, f"{word}別")
+        row = book.write_table(
+            sheet,
+            row,
+            (word, *COUNT_HEADER),
+            [(g["name"], *(g[k] for k in COUNT_KEYS)) for g in report.groups(by)],
+        )
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, len(COUNT_HEADER), 11)
+
+    files = book.sheet("ファイル一覧")
+    book.write_table(
+        files,
+        0,
+        ("ファイル", "様式", "評価年度", "番号", "名称", "担当課", "状態", "エラー", "警告"),
+        [_file_row(r, names) for r in report.results],
+        widths=(40, 24, 12, 10, 36, 20, 10, 8, 8),
+        autofilter=True,
+    )
+    files.freeze_panes(1, 0)
+
+    problems = book.sheet("問題一覧")
+    rows = [
+        (
+            group_of(r, "department"),
+            names.get(Path(r.path), str(r.path)),
+            r.layout_title or "",
+            SEVERITY_WORDS[p.severity],
+            p.code,
+            p.sheet or "",
+            p.cell or "",
+            p.label or "",
+            p.message,
+            _plain(p.value),
+            _plain(p.expected),
+        )
+        for r in report.results
+        for p in r.problems
+        if show_info or p.severity != "info"
+    ]
+    book.write_table(
+        problems,
+        0,
+        (
+            "担当課",
+            "ファイル",
+            "様式",
+            "重要度",
+            "コード",
+            "シート",
+            "セル",
+            "項目",
+            "内容",
+            "入力値",
+            "期待値",
+        ),
+        rows,
+        widths=(18, 36, 22, 8, 18, 20, 8, 30, 70, 16, 16),
+        wrap_columns=(8,),
+        autofilter=True,
+    )
+    problems.freeze_panes(1, 0)
+    book.close()
+    return out
+
+
+def _file_row(r: Any, names: Mapping[Path, str]) -> tuple[Any, ...]:
+    info = r.info
+    return (
+        names.get(Path(r.path), str(r.path)),
+        r.layout_title or "",
+        fiscal_year.long_label(r.year) if r.year else "",
+        info.key if info else "",
+        info.name if info else "",
+        info.department if info else "",
+        STATUS_WORDS[status_of(r)],
+        r.errors,
+        r.warnings,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A number stays a number; anything else is shown as text."""
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return value
+    return str(value)
