@@ -15,13 +15,14 @@ result and no template is made for it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xlsxsheet import fiscal_year
-from xlsxsheet.errors import UnknownLayoutError, WorkbookError
+from xlsxsheet.document import get_path, set_path
+from xlsxsheet.errors import DocumentError, UnknownLayoutError, WorkbookError
 from xlsxsheet.filenames import (
     DEFAULT_PATTERN,
     NameAllocator,
@@ -30,15 +31,14 @@ from xlsxsheet.filenames import (
     safe_file_name,
     taken_in,
 )
-from xlsxsheet.layout.model import Layout
+from xlsxsheet.labels import render_label
+from xlsxsheet.layout.model import FieldDef, Layout
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
-from xlsxsheet.plan import WorkbookPlan, build_plan
 from xlsxsheet.problems import Problem
-from xlsxsheet.reading import ReadResult, input_value, read_file
+from xlsxsheet.reading import ReadResult, read_file
 from xlsxsheet.roster import RosterEntry, normalize_key, read_roster
-from xlsxsheet.template_writer import write_template
+from xlsxsheet.templating import make_template
 
-Key = tuple[str, int | None]
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -70,7 +70,7 @@ class RolloverItem:
     new: bool = False
     left_out: bool = False  # a readable return the roster has no row for
     output: Path | None = None
-    carried: list[str] = field(default_factory=list)
+    carried: int = 0
     cleared: list[str] = field(default_factory=list)
     dropped: list[DroppedValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -103,7 +103,7 @@ class RolloverItem:
             "dept": self.dept,
             "roster_line": self.roster_line,
             "output": str(self.output) if self.output else None,
-            "carried": len(self.carried),
+            "carried": self.carried,
             "cleared": self.cleared,
             "dropped": [d.to_dict() for d in self.dropped],
             "problems": [p.to_dict() for p in self.problems],
@@ -334,45 +334,125 @@ def _params_by_layout(items: list[RolloverItem]) -> dict[str, dict[str, Any]]:
 
 
 # --- carrying and writing -------------------------------------------------------------------
-def carry_values(read: ReadResult, plan: WorkbookPlan, item: RolloverItem) -> dict[Key, Any]:
-    """The values of the return that next year's plan takes, as slot key → value.
+def next_year_document(read: ReadResult, year: int, item: RolloverItem) -> dict[str, Any]:
+    """The document of next year's template: what the layout carries of the return's document.
 
-    Fills `item.carried` (names), `item.cleared` (labels of this year's values left out),
-    `item.dropped` (values out of the new window) and value-not-carried problems.
+    Year series keep the years of next year's window; records tables keep their records with
+    the carried columns (a record left with nothing is left out). Fills `item.carried` (count),
+    `item.cleared` (labels of this year's values left out), `item.dropped` (values whose year
+    leaves the window) and a value-not-carried problem per unreadable value that would carry.
     """
-    values: dict[Key, Any] = {}
+    _report_unreadable(read, item)
+    return _Carrier(read, year, item).document()
+
+
+class _Carrier:
+    """Takes one return's document over to next year's, field by field."""
+
+    def __init__(self, read: ReadResult, year: int, item: RolloverItem) -> None:
+        self.read, self.year, self.item = read, year, item
+        self.plan, self.layout = read.plan, read.plan.layout
+        self.params = dict(read.plan.params)
+
+    def document(self) -> dict[str, Any]:
+        old = self.read.document()
+        new: dict[str, Any] = {
+            "layout": self.layout.id,
+            "version": self.layout.version,
+            "year": self.year,
+            "params": self.params,
+        }
+        tables: list[tuple[str, ...]] = []
+        for fdef in self.layout.fields.values():
+            parent = fdef.path[:-1]
+            if parent and isinstance(get_path(old, parent), list):
+                if parent not in tables:
+                    tables.append(parent)
+                continue
+            slot = self.plan.slots.get((fdef.id, None))
+            taken = self.take(fdef, get_path(old, fdef.path), slot.label if slot else None)
+            if taken is not None:
+                set_path(new, fdef.path, taken)
+        for path in tables:
+            records = [
+                kept
+                for index, record in enumerate(get_path(old, path))
+                if (kept := self.record(path, index, record)) is not None
+            ]
+            if records:
+                set_path(new, path, records)
+        return new
+
+    def record(
+        self, path: tuple[str, ...], index: int, record: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """The carried part of one record; None when no field of it is carried."""
+        kept: dict[str, Any] = {}
+        carried = False
+        for key, value in record.items():
+            fdef = self.layout.fields.get(".".join((*path, key)))
+            if fdef is None:
+                kept[key] = value  # the table's structure (e.g. the name of a heading)
+                continue
+            label = f"{render_label(fdef.label, self.plan.year, self.params)} ({index + 1}件目)"
+            taken = self.take(fdef, value, label)
+            if taken is not None:
+                kept[key] = taken
+                carried = True
+        return kept if carried else None
+
+    def take(self, fdef: FieldDef, value: Any, label: str | None) -> Any:
+        """The part of one field's value next year's template takes (None: nothing)."""
+        if fdef.computed or fdef.rollover == "recompute":
+            return None
+        item = self.item
+        label = label or render_label(fdef.label, self.plan.year, self.params)
+        if fdef.years is None or not isinstance(value, Mapping):
+            if _blank(value):
+                return None
+            if not fdef.carried:
+                item.cleared.append(label)
+                return None
+            item.carried += 1
+            return value
+        window = set(self.layout.year_sets[fdef.years].years(self.year, self.params))
+        series: dict[str, Any] = {}
+        for year_text, year_value in value.items():
+            if _blank(year_value):
+                continue
+            value_year = int(year_text)
+            column = fiscal_year.column_label(value_year)
+            year_label = label if label.endswith(column) else f"{label} {column}"
+            if not fdef.carried:
+                item.cleared.append(year_label)
+            elif value_year not in window:
+                item.dropped.append(DroppedValue(fdef.id, year_label, value_year, year_value))
+            else:
+                series[str(value_year)] = year_value
+                item.carried += 1
+        return series or None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == {}
+
+
+def _report_unreadable(read: ReadResult, item: RolloverItem) -> None:
     for key, normalized in read.normalized.items():
         slot = read.plan.slots[key]
-        fdef = slot.field
-        if normalized.status == "invalid":
-            if fdef.carried:
-                cell = read.cells[key]
-                item.add(
-                    "value-not-carried",
-                    f"{cell.sheet}!{cell.address} ({slot.label}) の「{normalized.raw}」は"
-                    f"読み取れないため翌年度の様式に引き継ぎません({normalized.error})。",
-                    sheet=cell.sheet,
-                    cell=cell.address,
-                    field=fdef.id,
-                    label=slot.label,
-                    value=normalized.raw,
-                )
+        if normalized.status != "invalid" or not slot.field.carried:
             continue
-        value = input_value(normalized)
-        if value is None:
-            continue
-        if not fdef.carried:
-            item.cleared.append(slot.label)
-            continue
-        if key not in plan.slots:
-            assert slot.year is not None
-            item.dropped.append(DroppedValue(fdef.id, slot.label, slot.year, value))
-            continue
-        if normalized.qualifier and isinstance(normalized.raw, str):
-            value = normalized.raw.strip()  # 「延べ600 以上」: keep what the qualifier says
-        values[key] = value
-        item.carried.append(plan.slots[key].name)
-    return values
+        cell = read.cells[key]
+        item.add(
+            "value-not-carried",
+            f"{cell.sheet}!{cell.address} ({slot.label}) の「{normalized.raw}」は"
+            f"読み取れないため翌年度の様式に引き継ぎません({normalized.error})。",
+            sheet=cell.sheet,
+            cell=cell.address,
+            field=slot.field.id,
+            label=slot.label,
+            value=normalized.raw,
+        )
 
 
 def _write(
@@ -385,15 +465,17 @@ def _write(
     layout_params: dict[str, Any] | None,
 ) -> None:
     read = item.read
-    params = dict(read.plan.params) if read is not None else (layout_params or {})
-    plan = build_plan(layout, year, params)
-    values = carry_values(read, plan, item) if read is not None else {}
+    if read is not None:
+        doc = next_year_document(read, year, item)
+    else:
+        params = layout_params or layout.default_params()
+        doc = {"layout": layout.id, "version": layout.version, "year": year, "params": params}
     summary = layout.summary
     if summary is not None:
         if item.key is not None and read is None:
-            values[(summary.key, None)] = item.key
+            set_path(doc, tuple(summary.key.split(".")), item.key)
         if summary.department is not None and item.dept is not None:
-            values[(summary.department, None)] = item.dept
+            set_path(doc, tuple(summary.department.split(".")), item.dept)
     name = (
         safe_file_name(item.file_name)
         if item.file_name
@@ -415,7 +497,10 @@ def _write(
     target = out_dir / allocator.allocate(name)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_template(plan, target, values)
+        make_template(layout, target, year, doc)
+    except DocumentError as exc:
+        item.add("output-unwritable", f"{target.name} に値を書けません: {exc}")
+        return
     except OSError as exc:
         item.add(
             "output-unwritable",
@@ -448,8 +533,7 @@ def render_text(result: RolloverResult, show_all: bool = False) -> str:
                 head += " 新規"
             else:
                 head += (
-                    f": 引き継ぎ {len(item.carried)} 項目、"
-                    f"今年度の記入を消去 {len(item.cleared)} 項目"
+                    f": 引き継ぎ {item.carried} 項目、今年度の記入を消去 {len(item.cleared)} 項目"
                 )
             lines.append(head)
         else:
