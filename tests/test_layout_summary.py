@@ -71,7 +71,22 @@ def test_field_patterns(pattern: str, field_id: str, captured: tuple[str, ...] |
         (
             "{field: perf.cost.total_a, label: 事業費計(A)}",
             "{field: header.shisaku_name, label: 事業費計(A)}",
-            ["年度別の数値", "header.shisaku_name"],
+            ["数値の項目ではありません", "header.shisaku_name"],
+        ),
+        (
+            "{fields: perf.projects.count, kind: 実績}",
+            "{fields: perf.projects.count, kind: 実績, year: params.plan_final}",
+            ["年度別の項目には書けません"],
+        ),
+        (
+            "{fields: perf.projects.count, kind: 実績}",
+            "{fields: header.shisaku_no, kind: 実績}",
+            ["数値の項目ではありません"],
+        ),
+        (
+            "{fields: perf.projects.count, kind: 実績}",
+            "{fields: perf.projects.count, kind: 実績, key_from: header.shisaku_nr}",
+            ["header.shisaku_nr", "key_from"],
         ),
         (
             "{fields: perf.projects.count, kind: 実績}",

@@ -37,6 +37,7 @@ class TidyValue:
     kind: str
     value: int | float
     unit: str | None
+    record: str | None = None  # the key of the record (a row of a records table) it belongs to
 
 
 @dataclass
@@ -89,10 +90,16 @@ def summarize(read: ReadResult) -> ReturnInfo:
     return info
 
 
-def _text(read: ReadResult, field_id: str | None) -> str | None:
+def _text(read: ReadResult, field_id: str | None, near: Slot | None = None) -> str | None:
+    """The text of a single field; in a records table, the cell of the same record as `near`."""
     if field_id is None:
         return None
-    value = read.value((field_id, None))
+    value = None
+    unit = getattr(near, "unit", None)  # the record (row) of a records table
+    if unit is not None:
+        value = read.value((f"{field_id}#{unit}", None))
+    if value is None:
+        value = read.value((field_id, None))
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -133,8 +140,9 @@ def _costs(read: ReadResult, summary: SummaryDef, info: ReturnInfo) -> None:
         series = info.costs.setdefault(item.label, {})
         for slot, _ in _slots(read, item.field):
             value = read.value(slot.key)
-            if slot.year is not None and is_number(value) and _filled(read, slot):
-                series[slot.year] = series.get(slot.year, 0) + value
+            if is_number(value) and _filled(read, slot):
+                year = read.plan.year if slot.year is None else slot.year
+                series[year] = series.get(year, 0) + value
 
 
 def _filled(read: ReadResult, slot: Slot) -> bool:
@@ -152,17 +160,48 @@ def _values(read: ReadResult, summary: SummaryDef, info: ReturnInfo) -> None:
     for rule in summary.values:
         for slot, captured in _slots(read, rule.fields):
             value = read.value(slot.key)
-            if slot.year is None or not is_number(value) or not _filled(read, slot):
+            if not is_number(value) or not _filled(read, slot):
                 continue
-            unit = slot.field.unit
-            if rule.unit_from:
-                unit = _text(read, fill_field_pattern(rule.unit_from, captured)) or unit
-            name = (
-                _text(read, fill_field_pattern(rule.name_from, captured))
-                if rule.name_from
-                else None
-            )
-            label = slot.label.removesuffix(f" {fiscal_year.column_label(slot.year)}")
+            year = slot.year if slot.year is not None else _year_of(read, rule.year, slot)
+            if year is None:
+                continue
+            label = slot.label
+            if slot.year is not None:
+                label = label.removesuffix(f" {fiscal_year.column_label(slot.year)}")
             info.values.append(
-                TidyValue(slot.field.id, label, name, slot.year, rule.kind, value, unit)
+                TidyValue(
+                    slot.field.id,
+                    label,
+                    _near(read, rule.name_from, captured, slot),
+                    year,
+                    rule.kind,
+                    value,
+                    _near(read, rule.unit_from, captured, slot) or slot.field.unit,
+                    _near(read, rule.key_from, captured, slot),
+                )
             )
+
+
+def _near(
+    read: ReadResult, pattern: str | None, captured: tuple[str, ...], slot: Slot
+) -> str | None:
+    """The text of the field `pattern` names for this value (its `*` filled from the match)."""
+    if pattern is None:
+        return None
+    return _text(read, fill_field_pattern(pattern, captured), slot)
+
+
+def _year_of(read: ReadResult, source: str | None, slot: Slot) -> int | None:
+    """The fiscal year of a single value: a param, a field holding a year, or the year evaluated."""
+    if source is None:
+        return read.plan.year
+    if source.startswith("params."):
+        raw = read.plan.params.get(source.removeprefix("params."))
+    else:
+        raw = _text(read, source, slot)
+    if raw is None:
+        return None
+    try:
+        return fiscal_year.parse_fiscal_year(raw)
+    except fiscal_year.FiscalYearError:
+        return None

@@ -793,30 +793,34 @@ class _LayoutBuilder:
                     "grades には A~E などの評価を選ぶ項目を指定してください",
                 )
         else:
-            bad = [f.id for f, _ in matches if f.years is None or f.type not in NUMERIC_TYPES]
+            bad = [f.id for f, _ in matches if f.type not in NUMERIC_TYPES]
             if bad:
                 node.fail(
-                    f"コストの項目「{bad[0]}」は年度別の数値の項目ではありません",
-                    "costs には 事業費計 のような年度表の金額の行を指定してください",
+                    f"コストの項目「{bad[0]}」は数値の項目ではありません",
+                    "costs には 事業費計 のような金額の項目を指定してください"
+                    "(年度別でない項目は評価年度の値として集計します)",
                 )
         if "label" not in node.data and "*" in pattern:
             node.fail("* を使うときは label が必要です", f"例: {{field: {pattern}, label: 評価}}")
         return m.SummaryItem(pattern, node.text("label", matches[0][0].label))
 
     def _summary_values(self, node: _Node) -> m.SummaryValues:
-        node.check_keys({"fields", "kind", "unit_from", "name_from"}, {"fields", "kind"})
+        node.check_keys(
+            {"fields", "kind", "unit_from", "name_from", "key_from", "year"}, {"fields", "kind"}
+        )
         matches = self._summary_matches(node, "fields")
         kind = node.text("kind")
         if kind not in m.SUMMARY_KINDS:
             node.fail(f"kind「{kind}」は使えません", "使える kind: " + ", ".join(m.SUMMARY_KINDS))
-        bad = [f.id for f, _ in matches if f.years is None or f.type not in NUMERIC_TYPES]
+        bad = [f.id for f, _ in matches if f.type not in NUMERIC_TYPES]
         if bad:
             node.fail(
-                f"「{bad[0]}」は年度別の数値の項目ではありません",
-                "values には年度表の数値の行を指定してください",
+                f"「{bad[0]}」は数値の項目ではありません",
+                "values には年度表の行や指標の値など、数値の項目を指定してください",
             )
+        year = self._summary_year(node, matches)
         refs: dict[str, str | None] = {}
-        for key in ("unit_from", "name_from"):
+        for key in ("unit_from", "name_from", "key_from"):
             refs[key] = node.text(key) if node.get(key) is not None else None
             ref = refs[key]
             if ref is None:
@@ -833,7 +837,41 @@ class _LayoutBuilder:
                         f"{key}「{ref}」の項目「{target}」({fdef.id} の分)がありません",
                         "年度によらない項目(指標の名称・単位など)を指定してください",
                     )
-        return m.SummaryValues(node.text("fields"), kind, refs["unit_from"], refs["name_from"])
+        return m.SummaryValues(
+            node.text("fields"),
+            kind,
+            refs["unit_from"],
+            refs["name_from"],
+            refs["key_from"],
+            year,
+        )
+
+    def _summary_year(
+        self, node: _Node, matches: list[tuple[m.FieldDef, tuple[str, ...]]]
+    ) -> str | None:
+        """`year:` of summary values: params.<fiscal-year param> or a single field's id."""
+        if node.get("year") is None:
+            return None
+        year = node.text("year")
+        if any(fdef.years is not None for fdef, _ in matches):
+            node.fail(
+                f"year「{year}」は年度別の項目には書けません",
+                "年度別の項目は列の年度を使います。year を削除してください",
+            )
+        if year.startswith("params."):
+            name = year.removeprefix("params.")
+            param = self.root.get("params", {}).get(name) if self.root.get("params") else None
+            if not isinstance(param, dict) or param.get("type") != "fiscal-year":
+                node.fail(
+                    f"year「{year}」は年度型の params にありません",
+                    "params に type: fiscal-year の項目を定義してください",
+                )
+        elif year not in self.fields or self.fields[year].years is not None:
+            node.fail(
+                f"year「{year}」はこのレイアウトの項目にありません",
+                "params.<年度型の名前> か、年度を入力する項目の id を書いてください",
+            )
+        return year
 
     def _check_formulas(self, layout: m.Layout) -> None:
         for field in self.fields.values():

@@ -269,12 +269,18 @@ class SummaryItem:
 
 @dataclass(frozen=True)
 class SummaryValues:
-    """Year series that go into the tidy CSV: their kind, and where their unit and name live."""
+    """Values that go into the tidy CSV: their kind, and where their unit, name and key live.
+
+    A year series gives its own years; a single value (a records column too) is for `year`:
+    ``params.<name>`` (a fiscal-year param), a field holding a year, or else the year evaluated.
+    """
 
     fields: str
     kind: str
     unit_from: str | None = None
     name_from: str | None = None
+    key_from: str | None = None
+    year: str | None = None
 
 
 @dataclass(frozen=True)
