@@ -1,0 +1,524 @@
+"""Benchmark template / check / fix against the floor (python-calamine) and the peer (openpyxl).
+
+    python benchmarks/run.py --n 200                 # the figures of BENCHMARKS.md
+    python benchmarks/run.py --n 200 --flat 1000,10000   # and memory over 1,000 / 10,000 returns
+
+Builds N filled returns from every bundled example (varied numbers and names; one in ten with
+the mistakes departments make, one in twenty edited and saved again by openpyxl), then measures
+in one run, on the same files:
+
+- template: ms per workbook of ``make_template`` (plan, normalise, write), and of the xlsxwriter
+  writer it replaces;
+- check: ms per workbook over the folder with ``batch.check_returns`` (one call, every core),
+  and in one process;
+- fix: ms per workbook of ``check_file`` + ``write_fixed``, against an openpyxl load-and-save;
+- floor: a bare python-calamine read of every sheet's values; peer: openpyxl ``load_workbook``;
+- memory: peak RSS of each step, and with ``--flat``, the RSS of a folder check of N1 and N2
+  returns (each in a fresh process) and of a streaming check that keeps no results.
+
+Writes benchmarks/results.json and benchmarks/results.md (or --out) and prints the table.
+Timings are wall-clock on whatever else the machine is doing: the load average is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gc
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+import python_calamine  # noqa: E402
+
+from xlsxsheet.data_files import load_document  # noqa: E402
+from xlsxsheet.examples_dir import example_documents  # noqa: E402
+from xlsxsheet.fast_template import fill  # noqa: E402
+from xlsxsheet.fixer import write_fixed  # noqa: E402
+from xlsxsheet.layout.registry import default_registry  # noqa: E402
+from xlsxsheet.pipeline import check_file  # noqa: E402
+from xlsxsheet.template_writer import write_template  # noqa: E402
+from xlsxsheet.templating import make_template, normalized_values, plan_for_document  # noqa: E402
+
+TARGETS = {
+    "check / floor": ("≤ 3×", lambda r: r <= 3.0),
+    "peer / check": ("≥ 30×", lambda r: r >= 30.0),
+    "template ms": ("≤ 10 ms", lambda r: r <= 10.0),
+    "fix / load+save": ("≤ 1.2×", lambda r: r <= 1.2),
+}
+
+
+# --- the returns ------------------------------------------------------------------------------
+
+
+@dataclass
+class Return:
+    path: Path
+    layout: str
+    doc: dict[str, Any]
+
+
+def _vary(doc: dict[str, Any], rng: random.Random, number: int) -> dict[str, Any]:
+    """Another 施策's return: its own number, name and figures, same shape."""
+    doc = copy.deepcopy(doc)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, bool) or not isinstance(node, int | float):
+            return node
+        if isinstance(node, int):
+            return max(0, int(node * rng.uniform(0.8, 1.2)))
+        return round(node * rng.uniform(0.9, 1.1), 1)
+
+    for key in ("perf",):
+        if key in doc:
+            doc[key] = walk(doc[key])
+    header = doc.get("header")
+    if isinstance(header, dict):
+        header["shisaku_no"] = str(number)
+        if "shisaku_name" in header:
+            header["shisaku_name"] = f"{header['shisaku_name']} ({number})"
+    return doc
+
+
+def _mistakes(plan: Any, values: dict[Any, Any], rng: random.Random) -> dict[Any, Any]:
+    """What departments type: full-width text numbers, a figure in yen, a swapped judgement."""
+    values = dict(values)
+    money = [k for k, v in values.items() if isinstance(v, int) and v > 999]
+    if money:
+        key = rng.choice(money)
+        values[key] = f"{values[key]:,}".translate(
+            str.maketrans("0123456789,", "０１２３４５６７８９，")
+        )
+        key = rng.choice(money)
+        values[key] = values[key] * 1000
+    judged = [s for s in plan.slots.values() if s.field.rule is not None and s.key in values]
+    if judged:
+        slot = rng.choice(judged)
+        choices = plan.layout.lists[slot.field.list or ""].values
+        values[slot.key] = next(c for c in choices if c != values[slot.key])
+    return values
+
+
+def build_returns(out: Path, n: int, seed: int = 7) -> list[Return]:
+    """N filled returns across the bundled layouts (round-robin over the examples)."""
+    from xlsxsheet.demo import damage
+
+    rng = random.Random(seed)
+    registry = default_registry()
+    examples = [load_document(p) for p in example_documents()]
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    for i in range(n):
+        base = examples[i % len(examples)]
+        layout = registry.get(str(base["layout"]))
+        doc = _vary(base, rng, i + 1)
+        plan = plan_for_document(layout, None, doc)
+        values = normalized_values(plan, doc)
+        if i % 10 == 3:
+            values = _mistakes(plan, values, rng)
+        path = out / f"{layout.id}-{i:05d}.xlsx"
+        fill(plan, path, values)
+        if i % 20 == 7:
+            damaged = path.with_name(path.stem + "-resaved.xlsx")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                damage(path, damaged, plan)
+            path.unlink()
+            path = damaged
+        made.append(Return(path, layout.id, doc))
+    return made
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def _rss_mb() -> float:
+    """Current resident set size of this process, MB (Linux)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # KB on Linux
+
+
+def timed(label: str, items: Iterable[Any], work: Callable[[Any], Any]) -> dict[str, float]:
+    items = list(items)
+    gc.collect()
+    start_cpu, start = time.process_time(), time.perf_counter()
+    for item in items:
+        work(item)
+    wall = time.perf_counter() - start
+    cpu = time.process_time() - start_cpu
+    result = {
+        "n": len(items),
+        "ms": 1000 * wall / max(len(items), 1),
+        "cpu_ms": 1000 * cpu / max(len(items), 1),
+    }
+    print(f"  {label:<38} {result['ms']:9.2f} ms/workbook  (n={len(items)})", flush=True)
+    return result
+
+
+def calamine_read(path: Path) -> None:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+    book.close()
+
+
+def openpyxl_load(path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        openpyxl.load_workbook(path).close()
+
+
+def openpyxl_load_save(paths: tuple[Path, Path]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(paths[0])
+        book.save(paths[1])
+
+
+def _calamine_many(paths: list[Path]) -> int:
+    for path in paths:
+        calamine_read(path)
+    return len(paths)
+
+
+def floor_all_cores(paths: list[Path], jobs: int) -> dict[str, float]:
+    """The floor spread over `jobs` processes the way check_returns spreads the check."""
+    chunks = [paths[i::jobs] for i in range(jobs)]
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_calamine_many, [paths[:1]] * jobs))  # start the workers first
+        start = time.perf_counter()
+        list(pool.map(_calamine_many, chunks))
+        wall = time.perf_counter() - start
+    ms = 1000 * wall / len(paths)
+    print(f"  {'floor, all cores':<38} {ms:9.2f} ms/workbook  (n={len(paths)})", flush=True)
+    return {"n": len(paths), "ms": ms}
+
+
+def check_folder(paths: list[Path], jobs: int) -> dict[str, float]:
+    """check_returns over the folder: one call, `jobs` processes (issue 5's batch)."""
+    from xlsxsheet.batch import check_returns
+
+    gc.collect()
+    start = time.perf_counter()
+    results = check_returns(paths, jobs=jobs)
+    wall = time.perf_counter() - start
+    ms = 1000 * wall / len(paths)
+    label = f"check, folder, jobs={jobs}"
+    print(f"  {label:<38} {ms:9.2f} ms/workbook  (n={len(paths)})", flush=True)
+    errors = sum(not r.valid for r in results)
+    return {"n": len(paths), "ms": ms, "invalid": errors}
+
+
+# --- memory over many returns (each run in a fresh process) -----------------------------------
+
+
+def _replicate(sources: list[Path], folder: Path, n: int) -> list[Path]:
+    """`n` return files in `folder`: the built ones, then copies of them under new names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        source = sources[i % len(sources)]
+        target = folder / f"r{i:06d}{source.suffix}"
+        if not target.exists():
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        paths.append(target)
+    return paths
+
+
+def memory_child(mode: str, listing: Path, jobs: int) -> None:
+    """In a fresh process: check the listed files, print JSON with RSS figures."""
+    paths = [Path(line) for line in listing.read_text().splitlines() if line]
+    start_rss = _rss_mb()
+    samples = []
+    start = time.perf_counter()
+    if mode == "folder":
+        from xlsxsheet.batch import check_returns
+
+        results = check_returns(paths, jobs=jobs)
+        invalid = sum(not r.valid for r in results)
+        samples.append((len(paths), _rss_mb()))
+    else:  # stream: one process, nothing kept
+        invalid = 0
+        step = max(1, len(paths) // 10)
+        for i, path in enumerate(paths, start=1):
+            invalid += not check_file(path).valid
+            if i % step == 0:
+                samples.append((i, _rss_mb()))
+    wall = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "n": len(paths),
+                "ms": 1000 * wall / len(paths),
+                "invalid": invalid,
+                "start_rss_mb": start_rss,
+                "end_rss_mb": _rss_mb(),
+                "peak_rss_mb": _peak_mb(),
+                "peak_child_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN),
+                "samples": samples,
+            }
+        )
+    )
+
+
+def memory_run(mode: str, paths: list[Path], jobs: int, work: Path) -> dict[str, Any]:
+    listing = work / f"{mode}-{len(paths)}.txt"
+    listing.write_text("\n".join(str(p) for p in paths))
+    command = [sys.executable, __file__, "--memory-child", mode, str(listing), "--jobs", str(jobs)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(
+        f"  memory {mode:<6} n={result['n']:>6}: peak {result['peak_rss_mb']:.0f} MB"
+        f" (workers {result['peak_child_rss_mb']:.0f} MB), end {result['end_rss_mb']:.0f} MB,"
+        f" {result['ms']:.2f} ms/workbook",
+        flush=True,
+    )
+    return result
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for module in ("openpyxl", "xlsxwriter", "python_calamine"):
+        try:
+            versions[module] = __import__(module).__version__
+        except (ImportError, AttributeError):
+            from importlib.metadata import version
+
+            versions[module] = version(module.replace("_", "-"))
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average": os.getloadavg(),
+        **versions,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    jobs = args.jobs or os.cpu_count() or 1
+    work = Path(args.work or tempfile.mkdtemp(prefix="xlsxsheet-bench-"))
+    print(f"machine: {machine()}", flush=True)
+    print(f"building {args.n} returns in {work}", flush=True)
+    start = time.perf_counter()
+    returns = build_returns(work / "returns", args.n)
+    paths = [r.path for r in returns]
+    print(f"  built in {time.perf_counter() - start:.1f} s", flush=True)
+    sample = paths[: args.sample]
+    registry = default_registry()
+    results: dict[str, Any] = {"machine": machine(), "n": args.n, "jobs": jobs}
+
+    print("template", flush=True)
+    out = work / "templates"
+    out.mkdir(exist_ok=True)
+    layouts = {r.layout: registry.get(r.layout) for r in returns}
+    make_template(layouts[returns[0].layout], out / "warm.xlsx", None, returns[0].doc)
+    results["template"] = timed(
+        "template (make_template)",
+        enumerate(returns),
+        lambda ir: make_template(layouts[ir[1].layout], out / f"t{ir[0]}.xlsx", None, ir[1].doc),
+    )
+
+    def xlsxwriter_template(ir: tuple[int, Return]) -> None:
+        layout = layouts[ir[1].layout]
+        plan = plan_for_document(layout, None, ir[1].doc)
+        write_template(plan, out / f"x{ir[0]}.xlsx", normalized_values(plan, ir[1].doc))
+
+    results["template_xlsxwriter"] = timed(
+        "template (xlsxwriter, before)", enumerate(returns[: args.sample]), xlsxwriter_template
+    )
+
+    print("reading the files", flush=True)
+    results["floor"] = timed("floor (calamine, 1 process)", paths, calamine_read)
+    results["floor_all_cores"] = floor_all_cores(paths, jobs) if jobs > 1 else results["floor"]
+    results["peer"] = timed("peer (openpyxl load, sample)", sample, openpyxl_load)
+
+    print("check", flush=True)
+    check_file(paths[0], registry)
+    results["check_one_process"] = timed(
+        "check, 1 process", paths, lambda p: check_file(p, registry)
+    )
+    try:
+        results["check"] = check_folder(paths, jobs)
+    except ImportError:
+        print("  (xlsxsheet.batch not available: the folder check is measured in 1 process)")
+        results["check"] = dict(results["check_one_process"])
+
+    print("fix", flush=True)
+    fixed = work / "fixed"
+    fixed.mkdir(exist_ok=True)
+    results["fix"] = timed(
+        "fix (check_file + write_fixed, sample)",
+        sample,
+        lambda p: write_fixed(check_file(p, registry), fixed / p.name),
+    )
+    results["load_save"] = timed(
+        "openpyxl load + save (sample)",
+        [(p, fixed / f"saved-{p.name}") for p in sample],
+        openpyxl_load_save,
+    )
+    results["peak_rss_mb"] = _peak_mb()
+
+    if args.flat:
+        print("memory", flush=True)
+        sizes = [int(s) for s in args.flat.split(",")]
+        many = _replicate(paths, work / "many", max(sizes))
+        results["memory"] = [
+            memory_run(mode, many[:size], jobs, work)
+            for size in sizes
+            for mode in ("folder", "stream")
+        ]
+
+    results["ratios"] = ratios(results)
+    results["machine"]["load_average_end"] = os.getloadavg()
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def ratios(results: dict[str, Any]) -> dict[str, float]:
+    check = results["check"]["ms"]
+    return {
+        "check / floor": check / results["floor"]["ms"],
+        "check / floor (both on all cores)": check / results["floor_all_cores"]["ms"],
+        "check 1 process / floor": results["check_one_process"]["ms"] / results["floor"]["ms"],
+        "peer / check": results["peer"]["ms"] / check,
+        "peer / check (1 process)": results["peer"]["ms"] / results["check_one_process"]["ms"],
+        "template ms": results["template"]["ms"],
+        "fix / load+save": results["fix"]["ms"] / results["load_save"]["ms"],
+    }
+
+
+def markdown(results: dict[str, Any], command: str) -> str:
+    m = results["machine"]
+    lines = [
+        f"Command: `{command}`",
+        "",
+        f"Machine: {m['nproc']} × {m['cpu']}, Python {m['python']}, {m['platform']};"
+        f" openpyxl {m['openpyxl']}, xlsxwriter {m['xlsxwriter']}, python-calamine"
+        f" {m['python_calamine']}; load average {m['load_average'][0]:.2f} at the start,"
+        f" {m.get('load_average_end', [0])[0]:.2f} at the end.",
+        "",
+        f"N = {results['n']} returns, {results['jobs']} worker processes for the folder check.",
+        "",
+        "| step | ms per workbook | n |",
+        "| --- | ---: | ---: |",
+    ]
+    rows = [
+        ("template (make_template)", "template"),
+        ("template, xlsxwriter writer (before)", "template_xlsxwriter"),
+        ("check, folder, all cores (`batch.check_returns`)", "check"),
+        ("check, one process", "check_one_process"),
+        ("fix (`check_file` + `write_fixed`)", "fix"),
+        ("floor: python-calamine, every sheet's values, one process", "floor"),
+        ("floor, all cores", "floor_all_cores"),
+        ("peer: openpyxl `load_workbook`", "peer"),
+        ("openpyxl load + save", "load_save"),
+    ]
+    for label, key in rows:
+        r = results[key]
+        lines.append(f"| {label} | {r['ms']:.2f} | {r['n']} |")
+    lines += ["", "| target | measured | met |", "| --- | ---: | :---: |"]
+    r = results["ratios"]
+    for key, (goal, ok) in TARGETS.items():
+        value = r[key]
+        shown = f"{value:.2f} ms" if key.endswith("ms") else f"{value:.2f}×"
+        lines.append(f"| {key} {goal} | {shown} | {'yes' if ok(value) else 'no'} |")
+    for key in (
+        "check / floor (both on all cores)",
+        "check 1 process / floor",
+        "peer / check (1 process)",
+    ):
+        lines.append(f"| {key} (for reference) | {r[key]:.2f}× | |")
+    lines.append(f"\nPeak RSS of the benchmark process: {results['peak_rss_mb']:.0f} MB.")
+    if "memory" in results:
+        lines += [
+            "",
+            "| memory run | n | peak RSS (MB) | workers' peak (MB) | RSS at the end (MB) | ms/workbook |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for mem in results["memory"]:
+            lines.append(
+                f"| {mem['mode']} | {mem['n']} | {mem['peak_rss_mb']:.0f} |"
+                f" {mem['peak_child_rss_mb']:.0f} | {mem['end_rss_mb']:.0f} | {mem['ms']:.2f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=200, help="returns to build and measure")
+    parser.add_argument("--sample", type=int, default=40, help="files for the slow openpyxl steps")
+    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    parser.add_argument("--flat", default="", help="memory runs, e.g. 1000,10000")
+    parser.add_argument("--work", help="folder for the files (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the files")
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    parser.add_argument(
+        "--memory-child", nargs=2, metavar=("MODE", "LISTING"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(
+            args.memory_child[0], Path(args.memory_child[1]), args.jobs or os.cpu_count() or 1
+        )
+        return
+    command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
+    results = run(args)
+    text = markdown(results, command)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(
+        json.dumps(results, indent=2, default=str), encoding="utf-8"
+    )
+    out.with_suffix(".md").write_text(text, encoding="utf-8")
+    print()
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
