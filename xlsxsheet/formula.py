@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 FUNCTIONS = {"sum": "SUM", "min": "MIN", "max": "MAX", "round": "ROUND"}
@@ -51,7 +51,9 @@ class Formula:
         return _evaluate(self.tree, values)
 
 
+@lru_cache(maxsize=4096)
 def parse_formula(text: str) -> Formula:
+    """The parsed formula (kept: every check of every return asks for the same few texts)."""
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
