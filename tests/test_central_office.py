@@ -402,3 +402,16 @@ def test_windows_console_and_japanese_paths(tmp_path: Path) -> None:
     assert "未定?" in out
     assert "福祉課 提出" in out
     assert "合計: 1 ファイル" in out
+
+
+def test_check_reports_returns_sent_twice(
+    folder: tuple[Path, list[Made]], json_report: dict
+) -> None:
+    _, made = folder
+    got = {
+        (d["key"], frozenset(Path(f) for f in d["files"]))
+        for d in json_report["summary"]["duplicates"]
+    }
+    assert got == {
+        (m.key, frozenset({m.path, m.duplicate_of})) for m in made if m.duplicate_of is not None
+    }

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from xlsxsheet import fiscal_year
 from xlsxsheet.batch import CheckedReturn
-from xlsxsheet.report import STATUS_WORDS, status_of
+from xlsxsheet.report import STATUS_WORDS, normalize_key, status_of
 from xlsxsheet.returns import ReturnInfo
 from xlsxsheet.xlsx_tables import TableBook
 
@@ -85,11 +84,6 @@ class Collection:
 
     def dropped(self) -> set[Path]:
         return {Path(d.path) for dup in self.duplicates for d in dup.dropped}
-
-
-def normalize_key(value: str) -> str:
-    """A key as compared between files: NFKC (全角 → 半角), outer spaces removed."""
-    return unicodedata.normalize("NFKC", value).strip()
 
 
 def collect_returns(

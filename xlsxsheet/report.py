@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -44,6 +45,11 @@ class Checked(Protocol):
     def year(self) -> int | None: ...
     @property
     def info(self) -> ReturnInfo | None: ...
+
+
+def normalize_key(value: str) -> str:
+    """A 施策 key as compared between files: NFKC (全角 → 半角), outer spaces removed."""
+    return unicodedata.normalize("NFKC", value).strip()
 
 
 def status_of(r: Checked) -> str:
@@ -96,6 +102,27 @@ class Report:
         order = sorted(members, key=lambda name: (name == unknown, name))
         return [{"name": name, **count_files(members[name])} for name in order]
 
+    def duplicates(self) -> list[dict[str, Any]]:
+        """Returns of the same 施策 (layout, year, key) in several files: sent twice?"""
+        found: dict[tuple[str, int, str], list[Checked]] = {}
+        for r in self.results:
+            identity = r.info.identity if r.info else None
+            if identity is not None:
+                layout, year, key = identity
+                found.setdefault((layout, year, normalize_key(key)), []).append(r)
+        return [
+            {
+                "layout": layout,
+                "layout_title": members[0].layout_title,
+                "year": year,
+                "key": key,
+                "name": members[0].info.name if members[0].info else None,
+                "files": [str(r.path) for r in members],
+            }
+            for (layout, year, key), members in found.items()
+            if len(members) > 1
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         files = []
         for r in self.results:
@@ -122,7 +149,10 @@ class Report:
         return {
             "valid": self.valid,
             "stats": self.stats(),
-            "summary": {f"by_{by}": self.groups(by) for by in GROUPINGS},
+            "summary": {
+                **{f"by_{by}": self.groups(by) for by in GROUPINGS},
+                "duplicates": self.duplicates(),
+            },
             "files": files,
         }
 
@@ -147,6 +177,11 @@ def render_text(report: Report, show_info: bool = False) -> str:
             lines.append(f"{word}別:")
             for group in report.groups(by):
                 lines.append(f"  {group['name']}: {_counts_text(group)}")
+    for dup in report.duplicates():
+        lines.append(
+            f"重複提出: {dup['layout_title']} {dup['key']} {dup['name'] or ''}"
+            f"({'、'.join(dup['files'])})"
+        )
     s = report.stats()
     lines.append(f"合計: {_counts_text(s)}(エラー {s['errors']} 件、警告 {s['warnings']} 件)")
     return "\n".join(lines)

@@ -71,6 +71,10 @@ def render_html(
         "stats": report.stats(),
         "show_info": show_info,
         "groupings": [(word, report.groups(by)) for by, word in GROUPINGS.items()],
+        "duplicates": [
+            dup | {"files": [names.get(Path(f), f) for f in dup["files"]]}
+            for dup in report.duplicates()
+        ],
         "departments": [
             {"name": name, "counts": counts[name], "files": departments[name]} for name in order
         ],
