@@ -1,0 +1,65 @@
+"""The progress bar: on a terminal while checking a folder, never when quiet or piped."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from returns_factory import ShisakuManagement
+
+pty = pytest.importorskip("pty")  # POSIX only
+
+
+def _folder(tmp_path: Path) -> Path:
+    sm = ShisakuManagement(random.Random(2))
+    root = tmp_path / "提出 フォルダ"
+    for number in (1, 2, 3):
+        doc, _ = sm.document(number, "福祉総務課", "4")
+        sm.write(doc, root / f"施策{number}.xlsx")
+    return root
+
+
+def _stderr_on_a_terminal(*args: str) -> str:
+    primary, secondary = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", "from xlsxsheet.cli import main; main()", *args],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            timeout=120,
+        )
+        os.close(secondary)
+        secondary = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert result.returncode == 0, result.stdout
+        return b"".join(chunks).decode("utf-8", "replace")
+    finally:
+        os.close(primary)
+        if secondary != -1:
+            os.close(secondary)
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    root = _folder(tmp_path)
+    shown = _stderr_on_a_terminal("check", str(root), "--jobs", "1")
+    assert "点検中" in shown and "3/3" in shown
+    assert "点検中" not in _stderr_on_a_terminal("check", str(root), "--quiet")
+    piped = subprocess.run(
+        [sys.executable, "-c", "from xlsxsheet.cli import main; main()", "check", str(root)],
+        capture_output=True,
+        timeout=120,
+    )
+    assert piped.returncode == 0
+    assert piped.stderr == b""
