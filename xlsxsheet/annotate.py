@@ -34,6 +34,19 @@ def needs_annotation(problems: Iterable[Problem]) -> bool:
     return any(p.severity in MARKED for p in problems)
 
 
+def can_annotate(path: Path) -> bool:
+    """openpyxl writes .xlsx and .xlsm; a legacy .xls gets no marked copy (the report says why)."""
+    return Path(path).suffix.lower() in (".xlsx", ".xlsm")
+
+
+def try_write_annotated(source: Path, problems: list[Problem], out: Path) -> Path | None:
+    """write_annotated, or None when this one workbook cannot be copied (the batch goes on)."""
+    try:
+        return write_annotated(source, problems, out)
+    except Exception:  # a workbook openpyxl cannot rewrite must not stop the other copies
+        return None
+
+
 def annotated_name(path: Path) -> str:
     """`施策12.xlsx` → `施策12_点検結果.xlsx` (the macro-enabled suffix kept)."""
     return f"{path.stem}_{RESULT_SHEET}{path.suffix}"

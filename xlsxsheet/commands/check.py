@@ -108,13 +108,18 @@ def write_per_file(
     results: list[CheckedReturn], names: dict[Path, str], folder: Path, jobs: int | None = None
 ) -> list[Path]:
     """A marked copy of each readable return with an error or warning, under `folder`."""
-    from xlsxsheet.annotate import annotated_name, needs_annotation, write_annotated
+    from xlsxsheet.annotate import (
+        annotated_name,
+        can_annotate,
+        needs_annotation,
+        try_write_annotated,
+    )
     from xlsxsheet.batch import in_processes
 
     calls: list[tuple[Path, list[Problem], Path]] = []
     taken: set[Path] = set()
     for r in results:
-        if not r.readable or not needs_annotation(r.problems):
+        if not r.readable or not can_annotate(r.path) or not needs_annotation(r.problems):
             continue
         relative = Path(names.get(r.path, r.path.name))
         out = folder / relative.parent / annotated_name(relative)
@@ -128,7 +133,7 @@ def write_per_file(
             n += 1
         taken.add(out)
         calls.append((r.path, r.problems, out))
-    return in_processes(write_annotated, calls, jobs)
+    return [p for p in in_processes(try_write_annotated, calls, jobs) if p is not None]
 
 
 def _is_terminal(stream: object) -> bool:

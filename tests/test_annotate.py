@@ -1,0 +1,44 @@
+"""The marked copy for a department: marks problems, keeps values, never stops a batch."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+from returns_factory import ShisakuManagement
+
+from xlsxsheet.annotate import can_annotate, try_write_annotated, write_annotated
+from xlsxsheet.errors import UsageError
+from xlsxsheet.pipeline import check_file
+
+
+def test_marks_each_problem_cell_once_with_every_message(tmp_path: Path) -> None:
+    sm = ShisakuManagement(random.Random(4))
+    doc, made = sm.document(4, "福祉総務課", "4")
+    path = tmp_path / "施策4.xlsx"
+    sm.write(doc, path)
+    book = openpyxl.load_workbook(path)
+    sm.overwrite_total(book, made)  # a warning and an error on the same cell
+    book.save(path)
+    checked = check_file(path)
+    out = write_annotated(path, checked.problems, tmp_path / "out" / "施策4_点検結果.xlsx")
+    marked = openpyxl.load_workbook(out)
+    sheet, ref = next(iter(marked.defined_names["xs_perf_cost_total_a_y2020"].destinations))
+    cell = marked[sheet][ref.replace("$", "")]
+    assert cell.value == 123_456  # marked, not corrected
+    assert cell.comment.text.count("[エラー]") == 1 and cell.comment.text.count("[警告]") == 1
+    rows = list(marked["点検結果"].iter_rows(min_row=2, values_only=True))
+    shown = [p for p in checked.problems if p.severity in ("error", "warning")]
+    assert len(rows) == len(shown)
+    with pytest.raises(UsageError):
+        write_annotated(path, checked.problems, path)
+
+
+def test_a_workbook_that_cannot_be_rewritten_is_skipped(tmp_path: Path) -> None:
+    junk = tmp_path / "壊れた.xlsx"
+    junk.write_bytes(b"junk")
+    assert try_write_annotated(junk, [], tmp_path / "out.xlsx") is None
+    assert not (tmp_path / "out.xlsx").exists()
+    assert can_annotate(Path("a.XLSM")) and not can_annotate(Path("古い.xls"))
