@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from xlsxsheet.cells import RawCell, a1
-from xlsxsheet.errors import WorkbookError
-from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
-from xlsxsheet.layout.model import Layout
+from xlsxsheet.errors import UnknownLayoutError, WorkbookError
+from xlsxsheet.fiscal_year import FiscalYearError, long_label, parse_fiscal_year
+from xlsxsheet.layout.model import Layout, Migration
 from xlsxsheet.layout.registry import LayoutRegistry
+from xlsxsheet.names import PREFIX, field_name
 from xlsxsheet.plan import Slot, WorkbookPlan, build_plan
 from xlsxsheet.problems import Problem
-from xlsxsheet.workbook_reader import WorkbookContent
+from xlsxsheet.workbook_reader import NameTarget, WorkbookContent
 
 Key = tuple[str, int | None]
 
@@ -43,7 +45,15 @@ def identify(
     """The layout, evaluation year and params of a workbook, from its metadata or the caller."""
     meta = content.metadata
     name = content.path.name
-    layout_id = layout_id or meta.get("layout")
+    meta_layout = meta.get("layout") or None
+    if layout_id and meta_layout and layout_id != meta_layout:
+        raise WorkbookError(
+            str(content.path),
+            "layout-mismatch",
+            f"{name} は様式「{meta_layout}」のブックで、指定の様式「{layout_id}」ではありません。"
+            "提出されたファイルが正しいか確認してください(別の様式に記入されています)。",
+        )
+    layout_id = layout_id or meta_layout
     if not layout_id:
         raise WorkbookError(
             str(content.path),
@@ -51,16 +61,29 @@ def identify(
             f"{name} には xlsxsheet の様式情報がありません。xlsxsheet で作成した様式に"
             "記入したファイルか確認してください(様式を指定するには --layout と --year)。",
         )
-    layout = registry.get(layout_id)
+    try:
+        layout = registry.get(layout_id)
+    except UnknownLayoutError as exc:
+        raise WorkbookError(str(content.path), "layout-unknown", f"{name}: {exc}") from exc
+    try:
+        meta_year: int | None = parse_fiscal_year(meta.get("year", ""))
+    except FiscalYearError:
+        meta_year = None
+    if year is not None and meta_year is not None and year != meta_year:
+        raise WorkbookError(
+            str(content.path),
+            "year-mismatch",
+            f"{name} は{long_label(meta_year)}の様式に記入されています(指定: {long_label(year)})。"
+            f"{long_label(year)}の様式で提出し直してもらうか、年度の指定を確認してください。",
+        )
     if year is None:
-        try:
-            year = parse_fiscal_year(meta.get("year", ""))
-        except FiscalYearError as exc:
+        if meta_year is None:
             raise WorkbookError(
                 str(content.path),
                 "not-xlsxsheet",
                 f"{name} の様式情報に年度がありません(--year で指定してください)。",
-            ) from exc
+            )
+        year = meta_year
     params = layout.default_params()
     for key, param in layout.params.items():
         raw = meta.get(f"param.{key}")
@@ -76,52 +99,161 @@ def identify(
     return layout, year, params
 
 
+def migration_for(content: WorkbookContent, layout: Layout) -> Migration | None:
+    """How to read a workbook of an older layout version (None: it is the current version).
+
+    Raises WorkbookError (layout-version) for a newer version, or an older one the layout keeps
+    no migration for.
+    """
+    raw = content.metadata.get("version", "").strip()
+    if not raw.isdigit() or int(raw) == layout.version:
+        return None
+    version, name = int(raw), content.path.name
+    if version > layout.version:
+        raise WorkbookError(
+            str(content.path),
+            "layout-version",
+            f"{name} は様式「{layout.title}」の版 {version} で作られていますが、この xlsxsheet"
+            f" が知っているのは版 {layout.version} までです。xlsxsheet とレイアウト定義を"
+            "更新してから点検してください。",
+        )
+    migration = layout.migration_from(version)
+    if migration is None:
+        raise WorkbookError(
+            str(content.path),
+            "layout-version",
+            f"{name} は様式「{layout.title}」の古い版 {version} で作られています(現在は版"
+            f" {layout.version})。版 {version} からの読み替え規則がないため読めません。"
+            "最新の様式に転記して提出し直してもらってください。",
+        )
+    return migration
+
+
+def name_of(slot: Slot, migration: Migration | None = None) -> str:
+    """The defined name the field's cell has in the workbook (its old name when migrating)."""
+    if migration is None:
+        return slot.name
+    old = migration.old_id(slot.field.id)
+    return slot.name if old == slot.field.id else field_name(tuple(old.split(".")), slot.year)
+
+
+def _target(content: WorkbookContent, name: str) -> NameTarget | None:
+    target = content.names.get(name)
+    if target is None or target.broken or target.sheet not in content.cells:
+        return None
+    return target
+
+
+def sheet_map(
+    content: WorkbookContent, plan: WorkbookPlan, migration: Migration | None = None
+) -> dict[str, str | None]:
+    """Each sheet of the plan -> the workbook's sheet holding it (renamed: where its names
+    point), or None when it is gone."""
+    planned = {sheet.name for sheet in plan.sheets}
+    result: dict[str, str | None] = {}
+    for sheet in plan.sheets:
+        if sheet.name in content.cells:
+            result[sheet.name] = sheet.name
+            continue
+        votes = Counter(
+            target.sheet
+            for slot in plan.slots.values()
+            if slot.sheet == sheet.name
+            and (target := _target(content, name_of(slot, migration))) is not None
+            and target.sheet not in planned
+        )
+        result[sheet.name] = votes.most_common(1)[0][0] if votes else None
+    return result
+
+
+def _shifted(content: WorkbookContent, plan: WorkbookPlan, migration: Migration | None) -> set[str]:
+    """Plan sheets where some surviving name points elsewhere than the template's address:
+    rows or columns were inserted or deleted, so the template's addresses cannot be trusted."""
+    shifted = set()
+    for slot in plan.slots.values():
+        target = _target(content, name_of(slot, migration))
+        if target is not None and (target.row, target.col) != (slot.row, slot.col):
+            shifted.add(slot.sheet)
+    return shifted
+
+
 def bind(
-    content: WorkbookContent, plan: WorkbookPlan
+    content: WorkbookContent, plan: WorkbookPlan, migration: Migration | None = None
 ) -> tuple[dict[Key, BoundCell], list[Problem]]:
-    """Find every field's cell: by its defined name, else at the template's address."""
+    """Find every field's cell: by its defined name, else at the template's address.
+
+    The template's address is used only where it can be trusted: on a sheet where no row or
+    column has moved. Fields of a sheet that is gone are left out (the structure check reports
+    the sheet once).
+    """
     problems: list[Problem] = []
     bound: dict[Key, BoundCell] = {}
     file = str(content.path)
+    sheets = sheet_map(content, plan, migration)
+    shifted = _shifted(content, plan, migration)
+    by_address = not content.names_known
+    if not by_address and not any(
+        name_of(slot, migration) in content.names for slot in plan.slots.values()
+    ):
+        problems.append(
+            Problem(
+                "name-missing",
+                f"{content.path.name} には項目の名前定義({PREFIX}…)が1つもありません。"
+                "すべての項目を様式の位置から読みます。様式のシートを別のブックにコピーして"
+                "いないか確認してください。",
+                file=file,
+            )
+        )
+        by_address = True
     for key, slot in plan.slots.items():
-        target = content.names.get(slot.name)
-        if target is not None and not target.broken and target.sheet in content.cells:
-            assert target.row is not None and target.col is not None
+        if migration is not None and slot.field.id in migration.added:
+            continue
+        name = name_of(slot, migration)
+        target = _target(content, name)
+        if target is not None:
+            assert target.sheet is not None and target.row is not None and target.col is not None
             bound[key] = BoundCell(slot, content.cell(target.sheet, target.row, target.col), True)
             continue
-        sheet = slot.sheet if slot.sheet in content.cells else None
-        where = f"'{slot.sheet}'!{a1(slot.row, slot.col)}"
-        if target is not None:
-            problems.append(
-                Problem(
-                    "name-broken",
-                    f"名前定義 {slot.name} ({slot.label}) の参照先が壊れています"
-                    f"({target.text})。様式の {where} の位置から読みます。行・列やシートを削除して"
-                    "いないか確認してください。",
-                    file=file,
-                    sheet=slot.sheet,
-                    cell=a1(slot.row, slot.col),
-                    field=slot.field.id,
-                    label=slot.label,
-                    value=target.text,
-                )
-            )
-        else:
-            problems.append(
-                Problem(
-                    "name-missing",
-                    f"名前定義 {slot.name} ({slot.label}) がありません。様式の {where}"
-                    " の位置から読みます。",
-                    file=file,
-                    sheet=slot.sheet,
-                    cell=a1(slot.row, slot.col),
-                    field=slot.field.id,
-                    label=slot.label,
-                )
-            )
+        sheet = sheets.get(slot.sheet)
         if sheet is None:
             continue
-        bound[key] = BoundCell(slot, content.cell(sheet, slot.row, slot.col), False)
+        if by_address:
+            bound[key] = BoundCell(slot, content.cell(sheet, slot.row, slot.col), False)
+            continue
+        trusted = slot.sheet not in shifted
+        where = f"'{sheet}'!{a1(slot.row, slot.col)}"
+        then = (
+            f"様式の {where} の位置から読みます。"
+            if trusted
+            else "行・列が挿入・削除されているため、この項目の値は読めません。"
+        )
+        broken = content.names.get(name)
+        if broken is not None:
+            problem = Problem(
+                "name-broken",
+                f"名前定義 {name} ({slot.label}) の参照先が壊れています({broken.text})。"
+                f"{then}この項目のある行・列やシートを削除していないか確認してください。",
+                file=file,
+                sheet=sheet,
+                cell=a1(slot.row, slot.col),
+                field=slot.field.id,
+                label=slot.label,
+                value=broken.text,
+            )
+        else:
+            problem = Problem(
+                "name-missing",
+                f"名前定義 {name} ({slot.label}) がありません。{then}",
+                file=file,
+                sheet=sheet,
+                cell=a1(slot.row, slot.col),
+                field=slot.field.id,
+                label=slot.label,
+                severity="warning" if trusted else "error",
+            )
+        problems.append(problem)
+        if trusted:
+            bound[key] = BoundCell(slot, content.cell(sheet, slot.row, slot.col), False)
     return bound, problems
 
 

@@ -13,8 +13,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlsxsheet.changes import Change
-from xlsxsheet.errors import UsageError
+from xlsxsheet.errors import UsageError, WorkbookError
 from xlsxsheet.pipeline import CheckResult
+from xlsxsheet.safe_open import SAVE_AS_XLSX
 
 HISTORY_SHEET = "修正履歴"
 CHANGED_FILL = PatternFill(fill_type="solid", start_color="FFF4B183", end_color="FFF4B183")
@@ -25,14 +26,20 @@ def write_fixed(checked: CheckResult, out: Path) -> Path:
     """Apply every change of `checked` to a copy of its workbook at `out` (input untouched)."""
     source = checked.path.resolve()
     out = Path(out)
+    if checked.read is not None and checked.read.content.format == "xls":
+        raise WorkbookError(
+            str(checked.path),
+            "legacy-xls",
+            f"{checked.path.name} は古い形式(.xls)のため修正版を作れません。{SAVE_AS_XLSX}",
+        )
     if out.resolve() == source:
         raise UsageError(
             f"出力先 {out} が入力ファイルと同じです。別のファイル名を指定してください。"
         )
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), source.open("rb") as fh:  # by handle: any file name
         warnings.simplefilter("ignore")
         keep_vba = source.suffix.lower() == ".xlsm"
-        book = openpyxl.load_workbook(source, keep_vba=keep_vba, keep_links=True)
+        book = openpyxl.load_workbook(fh, keep_vba=keep_vba, keep_links=True)
     for change in checked.changes:
         _apply(book[change.sheet], change)
     _history(book, checked.changes)

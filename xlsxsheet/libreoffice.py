@@ -34,6 +34,7 @@ __all__ = [
     "pdf_to_png",
     "recalculate",
     "to_pdf",
+    "to_xls",
 ]
 
 #: Seconds one soffice/pdftoppm run may take before its process group is killed.
@@ -44,6 +45,7 @@ SOFFICE_ENV = "XLSXSHEET_SOFFICE"
 
 XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
 PDF_FILTER = "pdf:calc_pdf_Export"
+XLS_FILTER = "xls:MS Excel 97"
 
 # 0 = always recalculate on load (1 = never, 2 = prompt).
 _RECALC_XCU = """\
@@ -118,6 +120,17 @@ def to_pdf(
 ) -> Path:
     """Recalculate ``src`` and export it to ``out_dir / (src.stem + ".pdf")``."""
     return _convert(Path(src), Path(out_dir), PDF_FILTER, ".pdf", timeout, soffice)
+
+
+def to_xls(
+    src: Path | str,
+    out_dir: Path | str,
+    *,
+    timeout: float | None = None,
+    soffice: str | None = None,
+) -> Path:
+    """Recalculate ``src`` and save it as Excel 97-2003 ``out_dir / (src.stem + ".xls")``."""
+    return _convert(Path(src), Path(out_dir), XLS_FILTER, ".xls", timeout, soffice)
 
 
 def pdf_to_png(

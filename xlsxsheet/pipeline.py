@@ -10,7 +10,7 @@ from xlsxsheet.changes import Change
 from xlsxsheet.checks import ALL_CHECKS
 from xlsxsheet.errors import WorkbookError
 from xlsxsheet.layout.registry import LayoutRegistry
-from xlsxsheet.problems import Problem
+from xlsxsheet.problems import CATALOGUE, Problem
 from xlsxsheet.reading import ReadResult, read_file
 from xlsxsheet.returns import ReturnInfo, summarize
 
@@ -77,7 +77,7 @@ def check_file(
             None,
             [
                 Problem(
-                    exc.code if exc.code in _FILE_CODES else "file-unreadable",
+                    exc.code if exc.code in CATALOGUE else "file-unreadable",
                     str(exc),
                     file=str(path),
                 )
@@ -94,5 +94,3 @@ def check_file(
                 checked.changes.append(change)
     return checked
 
-
-_FILE_CODES = {"file-unreadable", "not-xlsxsheet", "layout-unknown", "layout-version"}

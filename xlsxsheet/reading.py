@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from xlsxsheet import values as value_rules
-from xlsxsheet.binding import BoundCell, bind, plan_for
+from xlsxsheet.binding import BoundCell, bind, migration_for, plan_for
 from xlsxsheet.document import NOT_APPLICABLE, build_document
+from xlsxsheet.layout.model import Migration
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
 from xlsxsheet.plan import Slot, WorkbookPlan
 from xlsxsheet.problems import Problem
@@ -40,6 +41,7 @@ class ReadResult:
     computed: dict[Key, Any]
     compute_failures: list[ComputeFailure] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    migration: Migration | None = None
 
     def value(self, key: Key) -> Any:
         return self.computed[key] if key in self.computed else self.inputs.get(key)
@@ -98,16 +100,49 @@ def read_file(
     registry = registry or default_registry()
     content = read_workbook(Path(path))
     plan = plan_for(content, registry, layout_id, year)
-    cells, problems = bind(content, plan)
+    migration = migration_for(content, plan.layout)
+    cells, problems = bind(content, plan, migration)
+    if migration is not None:
+        problems.insert(0, _migrated(content, plan, migration))
     normalized: dict[Key, value_rules.Normalized] = {}
     inputs: dict[Key, Any] = {}
     for key, cell in cells.items():
         if cell.slot.field.computed:
             continue
-        result = normalize_cell(cell.slot, cell.raw.value, plan)
+        result = normalize_cell(cell.slot, input_raw(content, cell), plan)
         normalized[key] = result
         inputs[key] = input_value(result)
     computed, failures = recompute(plan, inputs)
     return ReadResult(
-        Path(path), plan, content, cells, normalized, inputs, computed, failures, problems
+        Path(path),
+        plan,
+        content,
+        cells,
+        normalized,
+        inputs,
+        computed,
+        failures,
+        problems,
+        migration,
+    )
+
+
+def input_raw(content: WorkbookContent, cell: BoundCell) -> Any:
+    """What an input cell holds: its value, or for a formula typed into it, the saved result."""
+    raw = cell.raw
+    if raw.formula is None:
+        return raw.value
+    return content.cached_value(raw.sheet, raw.row, raw.col)
+
+
+def _migrated(content: WorkbookContent, plan: WorkbookPlan, migration: Migration) -> Problem:
+    renamed = "、".join(f"{old} → {new}" for old, new in migration.rename.items()) or "なし"
+    return Problem(
+        "layout-migrated",
+        f"{content.path.name} は様式「{plan.layout.title}」の版 {migration.from_version} で"
+        f"作られています。版 {plan.layout.version} の定義に読み替えて読みました"
+        f"(項目の読み替え: {renamed})。",
+        file=str(content.path),
+        value=migration.from_version,
+        expected=plan.layout.version,
     )

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import warnings
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+import python_calamine
+from openpyxl.cell.cell import Cell
+from openpyxl.utils.escape import unescape
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xlsxsheet.cells import RawCell, parse_a1
 from xlsxsheet.errors import WorkbookError
 from xlsxsheet.names import META_SHEET, PREFIX
+from xlsxsheet.safe_open import LIMITS, FileFacts, Limits, inspect_file
 
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::.*)?$")
 
@@ -45,9 +50,25 @@ class WorkbookContent:
     metadata: dict[str, str]
     cells: dict[str, dict[tuple[int, int], RawCell]] = field(default_factory=dict)
     merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    format: str = "xlsx"  # "xlsx" | "xlsm" | "xls" (see safe_open)
+    has_macros: bool = False  # a VBA project is present (never loaded, never run)
+    protected: dict[str, bool] = field(default_factory=dict)  # sheet -> protection on
+    dimensions: dict[str, str] = field(default_factory=dict)  # sheet -> recorded <dimension>
+    names_known: bool = True  # False when the format keeps no defined names for us (.xls)
+    formulas_known: bool = True  # False when only values could be read (.xls)
+    _cached: dict[tuple[str, int, int], Any] | None = field(default=None, repr=False)
 
     def cell(self, sheet: str, row: int, col: int) -> RawCell:
         return self.cells.get(sheet, {}).get((row, col)) or RawCell(sheet, row, col, None)
+
+    def cached_value(self, sheet: str, row: int, col: int) -> Any:
+        """The result the spreadsheet last computed for a formula cell (None if not saved).
+
+        Read on first use only (a second pass over the file), since most workbooks never need it.
+        """
+        if self._cached is None:
+            self._cached = _cached_values(self) if self.formulas_known else {}
+        return self._cached.get((sheet, row, col))
 
 
 def parse_name_target(name: str, text: str) -> NameTarget:
@@ -59,60 +80,188 @@ def parse_name_target(name: str, text: str) -> NameTarget:
     return NameTarget(name, text, sheet, row, col)
 
 
-def read_workbook(path: Path) -> WorkbookContent:
-    """Open a workbook (never writing it) and return its cells, names and metadata."""
-    path = Path(path)
-    if not path.is_file():
-        raise WorkbookError(str(path), "file-unreadable", f"ファイル {path} が見つかりません。")
+def read_workbook(path: Path, limits: Limits = LIMITS) -> WorkbookContent:
+    """Vet a file (safe_open), then return its cells, names and metadata; never writes it.
+
+    Raises WorkbookError, with a problem code, for anything that cannot be read.
+    """
+    facts = inspect_file(Path(path), limits)
+    if facts.format == "xls":
+        return _read_xls(facts)
+    return _read_ooxml(facts)
+
+
+def _corrupt(path: Path, exc: BaseException) -> WorkbookError:
+    return WorkbookError(
+        str(path),
+        "file-corrupt",
+        f"{path.name} をExcelブックとして読めません({type(exc).__name__}: {_short(exc)})。"
+        "Excelで開けるか確認し、.xlsx 形式で保存し直してください。",
+    )
+
+
+def _short(exc: BaseException, limit: int = 120) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _load(path: Path, data_only: bool) -> openpyxl.Workbook:
+    """openpyxl on an already vetted file, opened by handle (any file name, no VBA kept)."""
     try:
-        with warnings.catch_warnings():
+        with path.open("rb") as fh, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, data_only=False, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            return openpyxl.load_workbook(
+                fh, data_only=data_only, keep_links=False, keep_vba=False, rich_text=False
+            )
+    except FileNotFoundError as exc:
+        raise WorkbookError(
+            str(path), "file-missing", f"ファイル {path} が読み取り中に見つからなくなりました。"
+        ) from exc
+    except PermissionError as exc:
+        raise WorkbookError(
+            str(path), "file-unreadable", f"{path.name} を読む権限がありません。"
+        ) from exc
+    except Exception as exc:  # openpyxl raises many kinds on malformed parts; all mean corrupt
+        raise _corrupt(path, exc) from exc
+
+
+def _existing_cells(ws: Worksheet) -> Iterator[Cell]:
+    """The cells the sheet really holds. iter_rows() would walk the whole rectangle up to the
+    farthest cell (1,048,576 x 16,384 when one cell sits in XFD1048576); openpyxl keeps the
+    parsed cells in ws._cells, which has no public accessor."""
+    return iter(list(ws._cells.values()))
+
+
+def _read_ooxml(facts: FileFacts) -> WorkbookContent:
+    path = facts.path
+    book = _load(path, data_only=False)
+    try:
+        names: dict[str, NameTarget] = {}
+        for name, defined in book.defined_names.items():
+            names[name] = parse_name_target(name, defined.attr_text or "")
+        content = WorkbookContent(
+            path=path,
+            sheet_names=list(book.sheetnames),
+            sheet_states={ws.title: ws.sheet_state for ws in book.worksheets},
+            names=names,
+            metadata=_metadata(book),
+            format=facts.format,
+            has_macros=facts.has_macros,
+            protected={ws.title: bool(ws.protection.sheet) for ws in book.worksheets},
+            dimensions=dict(facts.dimensions),
+        )
+        for ws in book.worksheets:
+            if ws.title == META_SHEET:
+                continue
+            content.cells[ws.title] = {
+                (raw.row, raw.col): raw
+                for raw in (_raw_cell(ws.title, cell) for cell in _existing_cells(ws))
+                if raw is not None
+            }
+            content.merged[ws.title] = [
+                (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
+                for r in ws.merged_cells.ranges
+            ]
+    finally:
+        book.close()
+    return content
+
+
+def _raw_cell(sheet: str, cell: Cell) -> RawCell | None:
+    value: Any = cell.value
+    if value is None:
+        return None
+    formula = None
+    if isinstance(value, str) and "_x" in value:
+        value = unescape(value)  # _x000D_ and the like: how OOXML stores control characters
+    if cell.data_type == "f":
+        formula, value = str(value), None
+    elif not isinstance(value, str | int | float | bool | dt.datetime | dt.date | dt.time):
+        formula = getattr(value, "text", None)  # array formulas
+        value = None if formula else value
+    return RawCell(sheet, cell.row - 1, cell.column - 1, value, formula)
+
+
+def _cached_values(content: WorkbookContent) -> dict[tuple[str, int, int], Any]:
+    """The saved results of the formula cells (a second, value-only read of the file)."""
+    wanted = {
+        (sheet, raw.row, raw.col)
+        for sheet, cells in content.cells.items()
+        for raw in cells.values()
+        if raw.formula is not None
+    }
+    if not wanted:
+        return {}
+    try:
+        book = _load(content.path, data_only=True)
+    except WorkbookError:
+        return {}  # the file went away since the first read: the results are unknown
+    try:
+        return {
+            (ws.title, cell.row - 1, cell.column - 1): cell.value
+            for ws in book.worksheets
+            for cell in _existing_cells(ws)
+            if (ws.title, cell.row - 1, cell.column - 1) in wanted
+        }
+    finally:
+        book.close()
+
+
+def _read_xls(facts: FileFacts) -> WorkbookContent:
+    """Values of a legacy .xls (python-calamine): no formulas, no defined names."""
+    path = facts.path
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
         raise WorkbookError(
             str(path),
-            "file-unreadable",
-            f"{path.name} をExcelブック(.xlsx)として開けません({type(exc).__name__})。"
-            "Excelで開けるか確認し、.xlsx 形式で保存し直してください。",
+            "workbook-encrypted",
+            f"{path.name} はパスワードで保護されています。パスワードを外して .xlsx 形式で"
+            "保存し直してください。",
         ) from exc
-    names: dict[str, NameTarget] = {}
-    for name, defined in book.defined_names.items():
-        names[name] = parse_name_target(name, defined.attr_text or "")
-    content = WorkbookContent(
-        path=path,
-        sheet_names=list(book.sheetnames),
-        sheet_states={ws.title: ws.sheet_state for ws in book.worksheets},
-        names=names,
-        metadata=_metadata(book),
-    )
-    for ws in book.worksheets:
-        if ws.title == META_SHEET:
-            continue
-        sheet_cells: dict[tuple[int, int], RawCell] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                value: Any = cell.value
-                if value is None:
-                    continue
-                formula = None
-                if cell.data_type == "f" or (
-                    isinstance(value, str) and value.startswith("=") and cell.data_type == "f"
-                ):
-                    formula = str(value)
-                    value = None
-                elif not isinstance(value, str | int | float | bool):
-                    formula = getattr(value, "text", None)  # array formulas
-                    value = None if formula else value
-                sheet_cells[(cell.row - 1, cell.column - 1)] = RawCell(
-                    ws.title, cell.row - 1, cell.column - 1, value, formula
-                )
-        content.cells[ws.title] = sheet_cells
-        content.merged[ws.title] = [
-            (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
-            for r in ws.merged_cells.ranges
-        ]
-    book.close()
+    except (python_calamine.CalamineError, OSError, ValueError) as exc:
+        raise _corrupt(path, exc) from exc
+    try:
+        content = WorkbookContent(
+            path=path,
+            sheet_names=list(book.sheet_names),
+            sheet_states={
+                m.name: _XLS_STATES.get(str(m.visible).rsplit(".", 1)[-1], "visible")
+                for m in book.sheets_metadata
+            },
+            names={},
+            metadata={},
+            format="xls",
+            names_known=False,
+            formulas_known=False,
+        )
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            if name == META_SHEET:
+                content.metadata = {
+                    str(row[0]): "" if len(row) < 2 or row[1] is None else str(row[1])
+                    for row in rows[1:]
+                    if row and row[0] not in (None, "")
+                }
+                continue
+            content.cells[name] = {
+                (r, c): RawCell(name, r, c, value)
+                for r, row in enumerate(rows)
+                for c, value in enumerate(row)
+                if value not in (None, "")
+            }
+            content.merged[name] = [
+                (r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
+            ]
+    except (python_calamine.CalamineError, ValueError, TypeError) as exc:
+        raise _corrupt(path, exc) from exc
+    finally:
+        book.close()
     return content
+
+
+_XLS_STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}
 
 
 def _metadata(book: openpyxl.Workbook) -> dict[str, str]:
@@ -126,7 +275,12 @@ def _metadata(book: openpyxl.Workbook) -> dict[str, str]:
         pass
     if META_SHEET in book.sheetnames:
         ws = book[META_SHEET]
-        for key, value in ws.iter_rows(min_row=2, max_col=2, values_only=True):
+        column: dict[int, dict[int, Any]] = {}
+        for cell in _existing_cells(ws):
+            if cell.column <= 2 and cell.row >= 2:
+                column.setdefault(cell.row, {})[cell.column] = cell.value
+        for row in sorted(column):
+            key, value = column[row].get(1), column[row].get(2)
             if key:
                 meta[str(key)] = "" if value is None else str(value)
     return meta

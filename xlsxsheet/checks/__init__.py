@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from xlsxsheet.checks.base import Finding
+from xlsxsheet.checks.file_kind import check_file_kind
 from xlsxsheet.checks.formulas import check_formulas
 from xlsxsheet.checks.grades import check_grade_suggestions
+from xlsxsheet.checks.input_formulas import check_input_formulas
 from xlsxsheet.checks.judgements import check_judgements
+from xlsxsheet.checks.structure import check_structure
 from xlsxsheet.checks.unit_slip import check_unit_slips
 from xlsxsheet.checks.values import check_values
 from xlsxsheet.reading import ReadResult
@@ -18,7 +21,10 @@ from xlsxsheet.reading import ReadResult
 Check = Callable[[ReadResult], Iterator[Finding]]
 
 ALL_CHECKS: tuple[Check, ...] = (
+    check_file_kind,
+    check_structure,
     check_values,
+    check_input_formulas,
     check_formulas,
     check_judgements,
     check_unit_slips,

@@ -147,6 +147,7 @@ class _LayoutBuilder:
                 "grade_suggestions",
                 "checks",
                 "summary",
+                "migrations",
             },
             {"layout", "version", "title", "sheets"},
         )
@@ -181,9 +182,44 @@ class _LayoutBuilder:
             source=self.source,
             fields=self.fields,
             summary=self._summary(),
+            migrations=self._migrations(),
         )
         self._check_formulas(layout)
         return layout
+
+    # --- migrations: reading workbooks of older versions of the layout -----------------------
+    def _migrations(self) -> tuple[m.Migration, ...]:
+        version = self.root.integer("version", minimum=1)
+        result = []
+        for i in range(len(self.root.items("migrations", required=False))):
+            node = self.root.child("migrations", i)
+            node.check_keys({"from", "rename", "added"}, {"from"})
+            old = node.integer("from", minimum=1)
+            if old >= version or any(mig.from_version == old for mig in result):
+                node.fail(
+                    f"from: {old} は使えません(version: {version} より前で、重複しない版)",
+                    "古い版の番号を1回ずつ書いてください",
+                )
+            rename = node.get("rename") or {}
+            if not isinstance(rename, dict):
+                node.fail("rename は「旧項目id: 新項目id」の辞書で書いてください", "")
+            added = node.get("added") or []
+            if not isinstance(added, list):
+                node.fail("added は項目idのリストで書いてください", "added: [header.manager]")
+            for field_id in [*rename.values(), *added]:
+                if str(field_id) not in self.fields:
+                    node.fail(
+                        f"項目「{field_id}」はこの版のレイアウトにありません",
+                        _near(str(field_id), self.fields),
+                    )
+            result.append(
+                m.Migration(
+                    old,
+                    {str(k): str(v) for k, v in rename.items()},
+                    tuple(str(x) for x in added),
+                )
+            )
+        return tuple(result)
 
     # --- top-level tables -------------------------------------------------------------
     def _lists(self) -> dict[str, m.ListDef]:

@@ -284,6 +284,27 @@ class SummaryValues:
 
 
 @dataclass(frozen=True)
+class Migration:
+    """How to read a workbook made from an older version of the layout with this version.
+
+    `rename` maps the field ids of that version to this version's ids (the defined names are
+    derived from the ids); `added` lists this version's fields the older one did not have, which
+    are then not looked for.
+    """
+
+    from_version: int
+    rename: dict[str, str] = field(default_factory=dict)
+    added: tuple[str, ...] = ()
+
+    def old_id(self, field_id: str) -> str:
+        """The id a field of this version had in the older one."""
+        for old, new in self.rename.items():
+            if new == field_id:
+                return old
+        return field_id
+
+
+@dataclass(frozen=True)
 class SummaryDef:
     """What a return reports on and what `check`/`collect` sum up (the `summary:` section).
 
@@ -320,6 +341,11 @@ class Layout:
     source: Path
     fields: dict[str, FieldDef] = field(default_factory=dict)
     summary: SummaryDef | None = None
+    migrations: tuple[Migration, ...] = ()
+
+    def migration_from(self, version: int) -> Migration | None:
+        """The migration that reads a workbook of an older `version`, if the layout keeps one."""
+        return next((m for m in self.migrations if m.from_version == version), None)
 
     def default_params(self) -> dict[str, Any]:
         return {p.id: p.default for p in self.params.values()}

@@ -1,0 +1,1 @@
+"""A corpus of damaged and unusual workbooks, each built by a test from a real template."""

@@ -1,0 +1,82 @@
+"""The corpus of damaged and unusual workbooks: each gives exactly its expected problems,
+where expected, and no input file is ever written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from corpus.build import CASES, CorpusCase, build_corpus
+from libreoffice_support import require_soffice, sha256
+
+from xlsxsheet.errors import WorkbookError
+from xlsxsheet.fixer import write_fixed
+from xlsxsheet.libreoffice import find_soffice
+from xlsxsheet.pipeline import check_file
+
+BY_NAME = {case.name: case for case in CASES}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CorpusCase]:
+    soffice = find_soffice()
+    out = tmp_path_factory.mktemp("corpus")
+    return {case.name: case for case in build_corpus(out, soffice, libreoffice=bool(soffice))}
+
+
+def _built(corpus: dict[str, CorpusCase], name: str) -> CorpusCase:
+    if name not in corpus:
+        require_soffice()  # a LibreOffice case: skips locally, fails under CI
+    return corpus[name]
+
+
+def _hash(path: Path) -> str | None:
+    return sha256(path) if path.exists() else None
+
+
+def test_corpus_is_large_and_names_are_unique() -> None:
+    assert len(CASES) >= 40
+    assert len(BY_NAME) == len(CASES)
+    assert sum(case.libreoffice for case in CASES) >= 5
+
+
+@pytest.mark.parametrize("name", list(BY_NAME))
+def test_case_gives_exactly_its_problems(corpus: dict[str, CorpusCase], name: str) -> None:
+    case = _built(corpus, name)
+    assert case.path is not None
+    before = _hash(case.path)
+    result = check_file(case.path, case.registry(), case.layout_id, case.year)
+    assert _hash(case.path) == before, "the input file was changed"
+
+    found = {(p.code, p.sheet, p.cell) for p in result.problems}
+    for expect in case.expected:
+        assert (expect.code, expect.sheet, expect.cell) in found, result.problems
+    serious = {(p.code, p.sheet, p.cell) for p in result.problems if p.severity != "info"}
+    wanted = {(e.code, e.sheet, e.cell) for e in case.expected if e.severity != "info"}
+    assert serious == wanted, [p.message for p in result.problems if p.severity != "info"]
+    for p in result.problems:
+        assert p.message and p.file == str(case.path)
+
+    if case.reads:
+        assert result.read is not None
+        for key, value in case.reads.items():
+            assert result.read.value(key) == value, key
+
+
+@pytest.mark.parametrize("name", list(BY_NAME))
+def test_fix_never_writes_the_input(
+    corpus: dict[str, CorpusCase], name: str, tmp_path: Path
+) -> None:
+    case = _built(corpus, name)
+    assert case.path is not None
+    result = check_file(case.path, case.registry(), case.layout_id, case.year)
+    if result.read is None:
+        return
+    before = _hash(case.path)
+    try:
+        out = write_fixed(result, tmp_path / "fixed.xlsx")
+    except WorkbookError as exc:
+        assert exc.code == "legacy-xls"
+    else:
+        assert out.stat().st_size > 0
+    assert _hash(case.path) == before

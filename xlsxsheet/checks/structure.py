@@ -1,0 +1,189 @@
+"""The sheet as the template made it: sheets, names, protection and merged cells.
+
+Departments rename, hide, reorder and delete sheets, unprotect them, insert or delete rows and
+merge or unmerge cells. Reading goes through the defined names, so most of this does not stop
+it; these checks say what was done, where, and what it means for the values read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xlsxsheet.binding import sheet_map
+from xlsxsheet.cells import a1
+from xlsxsheet.checks.base import Finding
+from xlsxsheet.names import META_SHEET
+from xlsxsheet.problems import Problem
+from xlsxsheet.reading import ReadResult
+
+Range = tuple[int, int, int, int]  # 0-based first row, first col, last row, last col
+
+
+def _problem(result: ReadResult, code: str, message: str, **place: object) -> Finding:
+    return Finding(Problem(code, message, file=str(result.path), **place))  # type: ignore[arg-type]
+
+
+def check_structure(result: ReadResult) -> Iterator[Finding]:
+    yield from _metadata(result)
+    yield from _sheets(result)
+    yield from _moved(result)
+    yield from _merges(result)
+
+
+def _metadata(result: ReadResult) -> Iterator[Finding]:
+    if not result.content.metadata.get("layout"):
+        yield _problem(
+            result,
+            "metadata-missing",
+            f"{result.path.name} に様式情報(隠しシート {META_SHEET} と文書のプロパティ)が"
+            f"ありません。指定された様式「{result.plan.layout.id}」・{result.plan.year}年度として"
+            "読みました。様式のシートを別のブックにコピーしていないか確認してください。",
+        )
+
+
+def _sheets(result: ReadResult) -> Iterator[Finding]:
+    content = result.content
+    mapping = sheet_map(content, result.plan, result.migration)
+    for planned, found in mapping.items():
+        if found is None:
+            others = "、".join(f"「{s}」" for s in content.sheet_names if s != META_SHEET)
+            yield _problem(
+                result,
+                "sheet-missing",
+                f"シート「{planned}」がありません(ブックにあるシート: {others or 'なし'})。"
+                "このシートの項目は読めません。シートを削除していないか確認し、"
+                "様式のシートに記入して提出し直してください。",
+                sheet=planned,
+            )
+            continue
+        if found != planned:
+            yield _problem(
+                result,
+                "sheet-renamed",
+                f"シート名が「{planned}」から「{found}」に変更されています。"
+                "名前定義から項目を読みました。シート名は様式のままにしてください。",
+                sheet=found,
+                value=found,
+                expected=planned,
+            )
+        state = content.sheet_states.get(found, "visible")
+        if state != "visible":
+            yield _problem(
+                result,
+                "sheet-hidden",
+                f"シート「{found}」が非表示になっています。値は読みましたが、"
+                "[ホーム] → [書式] → [非表示/再表示] でシートを再表示してください。",
+                sheet=found,
+                value=state,
+            )
+        if content.protected.get(found) is False:
+            yield _problem(
+                result,
+                "protection-removed",
+                f"シート「{found}」の保護が解除されています。計算式や見出しが変更されていないか"
+                "確認してください(この点検の他の項目で報告します)。",
+                sheet=found,
+            )
+    present = [found for found in mapping.values() if found is not None]
+    in_book = [s for s in content.sheet_names if s in present]
+    if in_book != present:
+        moved = next(b for a, b in zip(present, in_book, strict=True) if a != b)
+        yield _problem(
+            result,
+            "sheet-order",
+            f"シートの順序が様式と違います(様式: {'、'.join(present)} / ブック:"
+            f" {'、'.join(in_book)})。シートを様式の順に並べ直してください。",
+            sheet=moved,
+        )
+    for sheet in content.sheet_names:
+        if sheet != META_SHEET and sheet not in present:
+            yield _problem(
+                result,
+                "sheet-added",
+                f"様式にないシート「{sheet}」が追加されています。このシートは読みません。",
+                sheet=sheet,
+            )
+
+
+def _moved(result: ReadResult) -> Iterator[Finding]:
+    """One finding per sheet whose fields the names show moved: rows or columns were inserted
+    or deleted. Reading followed the names, so the values are right."""
+    moved: dict[str, list] = {}
+    for cell in result.cells.values():
+        slot = cell.slot
+        if cell.via_name and (cell.raw.row, cell.raw.col) != (slot.row, slot.col):
+            moved.setdefault(cell.sheet, []).append(cell)
+    for sheet, cells in moved.items():
+        first = cells[0]
+        slot = first.slot
+        yield _problem(
+            result,
+            "cells-moved",
+            f"'{sheet}'!{first.address}: 行または列が挿入・削除され、{len(cells)} 項目の位置が様式から"
+            f"変わっています(例: {slot.label} は {a1(slot.row, slot.col)} → {first.address})。"
+            "名前定義から読みました。行・列の挿入や削除はしないでください。",
+            sheet=sheet,
+            cell=first.address,
+            field=slot.field.id,
+            label=slot.label,
+            value=first.address,
+            expected=a1(slot.row, slot.col),
+        )
+
+
+def _covering(ranges: list[Range], row: int, col: int) -> Range | None:
+    for r in ranges:
+        if r[0] <= row <= r[2] and r[1] <= col <= r[3]:
+            return r
+    return None
+
+
+def _range_text(r: Range) -> str:
+    first, last = a1(r[0], r[1]), a1(r[2], r[3])
+    return first if first == last else f"{first}:{last}"
+
+
+def _merges(result: ReadResult) -> Iterator[Finding]:
+    """Field cells against the merged ranges: hidden inside a merge (its value is lost), or a
+    merge of the template undone."""
+    merged = {
+        sheet: [r for r in ranges if r[:2] != r[2:]]
+        for sheet, ranges in result.content.merged.items()
+    }
+    for cell in result.cells.values():
+        slot = cell.slot
+        row, col = cell.raw.row, cell.raw.col
+        ranges = merged.get(cell.sheet, [])
+        covering = _covering(ranges, row, col)
+        where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
+        if covering is not None and covering[:2] != (row, col):
+            yield _problem(
+                result,
+                "cells-merged",
+                f"{where}: この欄はセルの結合 {_range_text(covering)} の中に隠れています。"
+                "結合すると左上以外のセルの値は失われます。結合を解除して値を入力し直してください。",
+                sheet=cell.sheet,
+                cell=cell.address,
+                field=slot.field.id,
+                label=slot.label,
+                value=_range_text(covering),
+            )
+            continue
+        height, width = slot.last_row - slot.row, slot.last_col - slot.col
+        if height <= 0 and width <= 0:
+            continue
+        expected = (row, col, row + max(height, 0), col + max(width, 0))
+        if covering is None or covering[2] < expected[2] or covering[3] < expected[3]:
+            yield _problem(
+                result,
+                "cells-unmerged",
+                f"{where}: 様式では {_range_text(expected)} を結合した欄ですが、"
+                f"{'結合が解除されています' if covering is None else '結合の範囲が ' + _range_text(covering) + ' に変わっています'}。"
+                "値はこのセルから読みました。様式の形に戻してください。",
+                sheet=cell.sheet,
+                cell=cell.address,
+                field=slot.field.id,
+                label=slot.label,
+                value=None if covering is None else _range_text(covering),
+                expected=_range_text(expected),
+            )
