@@ -14,6 +14,7 @@ result and no template is made for it.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from xlsxsheet import fiscal_year
+from xlsxsheet.batch import in_processes
+from xlsxsheet.discovery import iter_workbooks
 from xlsxsheet.document import get_path, set_path
 from xlsxsheet.errors import DocumentError, UnknownLayoutError, WorkbookError
 from xlsxsheet.filenames import (
@@ -38,8 +41,6 @@ from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult, read_file
 from xlsxsheet.roster import RosterEntry, normalize_key, read_roster
 from xlsxsheet.templating import make_template
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class RolloverItem:
     cleared: list[str] = field(default_factory=list)
     dropped: list[DroppedValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    read: ReadResult | None = field(default=None, repr=False)
+    document: dict[str, Any] | None = field(default=None, repr=False)  # next year's
 
     @property
     def ok(self) -> bool:
@@ -145,28 +146,32 @@ def rollover(
     roster: Path | Sequence[RosterEntry] | None = None,
     pattern: str = DEFAULT_PATTERN,
     registry: LayoutRegistry | None = None,
+    jobs: int | None = None,
 ) -> RolloverResult:
     """Make next year's (`year`) template from each return of `year - 1`, into `out_dir`.
 
     With a roster, one template per roster row: its return supplies the values, the row the
     担当課 and file name; returns with no row are left out (listed). Raises RosterError for a
     roster that cannot be used and UsageError for a bad file-name pattern, before writing.
+    The returns are read in `jobs` worker processes (default: one per CPU; 1: this process).
     """
     check_pattern(pattern)
     registry = registry or default_registry()
     out_dir = Path(out_dir)
     if isinstance(roster, str | Path):
         roster = read_roster(Path(roster), layout_names(registry))
-    sources = list(expand_returns(returns))
+    sources = list(expand_returns(returns, out_dir))
     result = RolloverResult(year, out_dir)
-    items = [_read_return(path, year, registry) for path in sources]
+    dirs = tuple(str(d) for d in registry.dirs)
+    _REGISTRIES.setdefault(dirs, registry)  # this process, and forked workers, reuse its layouts
+    items = in_processes(_prepare, [(dirs, year, path) for path in sources], jobs)
     result.items = _plan_items(items, roster, registry)
     allocator = NameAllocator(taken_in(out_dir, sources))
     params = _params_by_layout(items)
     for item in result.items:
         if not item.ok or item.layout is None or item.left_out:
             continue
-        if item.read is None and not item.new:
+        if item.document is None and not item.new:
             continue
         layout = registry.get(item.layout)
         _write(item, layout, year, out_dir, pattern, allocator, params.get(layout.id))
@@ -182,31 +187,35 @@ def layout_names(registry: LayoutRegistry) -> dict[str, str]:
     return names
 
 
-def expand_returns(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given (missing ones too, to be reported); folders give their workbooks."""
-    seen: set[Path] = set()
-    for given in paths:
-        given = Path(given)
-        found = (
-            sorted(
-                p
-                for p in given.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith(("~$", "."))
-            )
-            if given.is_dir()
-            else [given]
-        )
-        for path in found:
-            identity = path.resolve()
-            if identity not in seen:
-                seen.add(identity)
-                yield path
+def expand_returns(paths: Iterable[Path], out_dir: Path | None = None) -> Iterator[Path]:
+    """Files as given (missing ones too, to be reported); folders give their workbooks,
+    except those in `out_dir` (the templates of an earlier run are not returns)."""
+    given = [Path(p) for p in paths]
+    named = {p.resolve() for p in given if not p.is_dir()}
+    skip = out_dir.resolve() if out_dir is not None else None
+    if skip is not None and skip in {p.resolve() for p in given if p.is_dir()}:
+        skip = None  # writing beside the returns: they are all returns
+    for path in iter_workbooks(given):
+        resolved = path.resolve()
+        if skip is not None and skip in resolved.parents and resolved not in named:
+            continue
+        yield path
 
 
 # --- reading the returns ------------------------------------------------------------------
-def _read_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverItem:
+_REGISTRIES: dict[tuple[str, ...], LayoutRegistry] = {}
+
+
+def _prepare(dirs: tuple[str, ...], year: int, path: Path) -> RolloverItem:
+    """Read one return and make its next-year document (in a worker process)."""
+    registry = _REGISTRIES.get(dirs)
+    if registry is None:
+        registry = _REGISTRIES[dirs] = LayoutRegistry([Path(d) for d in dirs])
+    return prepare_return(path, year, registry)
+
+
+def prepare_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverItem:
+    """One return read, identified (layout, year, key, 担当課) and taken over to `year`."""
     item = RolloverItem(path)
     if not path.exists():
         item.add("return-missing", f"提出ファイル {path} が見つかりません。")
@@ -232,7 +241,7 @@ def _read_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverIte
             "作ります。",
         )
         return item
-    item.read = read
+    item.document = next_year_document(read, year, item)
     if summary is not None and item.key is None:
         slot = plan.slots[(summary.key, None)]
         item.add(
@@ -312,7 +321,7 @@ def _plan_items(
     for item in items:
         if id(item) in matched:
             continue
-        if item.ok and item.read is not None:
+        if item.ok and item.document is not None:
             item.left_out = True
             title = registry.get(item.layout or "").title
             item.add(
@@ -328,8 +337,8 @@ def _params_by_layout(items: list[RolloverItem]) -> dict[str, dict[str, Any]]:
     """The params (plan period) of each layout's first good return, for new 施策."""
     params: dict[str, dict[str, Any]] = {}
     for item in items:
-        if item.read is not None and item.ok:
-            params.setdefault(item.read.plan.layout.id, dict(item.read.plan.params))
+        if item.document is not None and item.layout is not None and item.ok:
+            params.setdefault(item.layout, dict(item.document["params"]))
     return params
 
 
@@ -464,15 +473,14 @@ def _write(
     allocator: NameAllocator,
     layout_params: dict[str, Any] | None,
 ) -> None:
-    read = item.read
-    if read is not None:
-        doc = next_year_document(read, year, item)
+    if item.document is not None:
+        doc = copy.deepcopy(item.document)
     else:
         params = layout_params or layout.default_params()
         doc = {"layout": layout.id, "version": layout.version, "year": year, "params": params}
     summary = layout.summary
     if summary is not None:
-        if item.key is not None and read is None:
+        if item.key is not None and item.document is None:
             set_path(doc, tuple(summary.key.split(".")), item.key)
         if summary.department is not None and item.dept is not None:
             set_path(doc, tuple(summary.department.split(".")), item.dept)

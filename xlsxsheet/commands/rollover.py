@@ -35,6 +35,7 @@ from xlsxsheet.filenames import DEFAULT_PATTERN, PLACEHOLDERS
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--all", "show_all", is_flag=True, help="様式に載らない値と情報もすべて表示")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="結果の保存先")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="同時に読むプロセス数(既定: CPU数)")
 @friendly
 def rollover_command(
     returns: tuple[Path, ...],
@@ -45,6 +46,7 @@ def rollover_command(
     fmt: str,
     show_all: bool,
     report: Path | None,
+    jobs: int | None,
 ) -> None:
     """今年度の提出から翌年度の様式を作ります (終了コード 1: 作れなかった提出あり) / make next
     year's templates from this year's returns.
@@ -54,7 +56,7 @@ def rollover_command(
     """
     from xlsxsheet.rollover import render_json, render_text, rollover
 
-    result = rollover(returns, year, out_dir, roster, pattern)
+    result = rollover(returns, year, out_dir, roster, pattern, jobs=jobs)
     text = render_json(result) if fmt == "json" else render_text(result, show_all)
     emit(text, report)
     if not result.ok:
