@@ -481,3 +481,19 @@ def test_libreoffice_recalculates_rolled_templates_to_our_values(
     assert compared and nonzero, (compared, nonzero)
     # LibreOffice opens it and saves it back: the same document, the same year
     assert read_file(recalculated).document() == ours.document()
+
+
+def test_rerun_into_a_folder_inside_the_returns_skips_the_earlier_output(tmp_path: Path) -> None:
+    make_return(tmp_path, "施策12.xlsx")
+    make_return(tmp_path, "施策13.xlsx", shisaku_no="13")
+    for _ in range(2):
+        result = rollover([tmp_path], 2021, tmp_path / "R3", jobs=2)
+        assert result.ok, [p.message for i in result.items for p in i.problems]
+        assert [i.source.name for i in result.items if i.source] == ["施策12.xlsx", "施策13.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "R3").iterdir()) == [
+        "福祉総務課_12_R3.xlsx",
+        "福祉総務課_13_R3.xlsx",
+    ]
+    # named explicitly, an earlier output is a return of another year
+    result = rollover([tmp_path, tmp_path / "R3" / "福祉総務課_12_R3.xlsx"], 2021, tmp_path / "R3")
+    assert [p.code for i in result.items for p in i.problems] == ["return-wrong-year"]
