@@ -206,6 +206,11 @@ def bind(
         )
         by_address = True
     for key, slot in plan.slots.items():
+        if slot.unit is not None:  # a records table cell: found through the table body's name
+            unit_cell = _bind_unit(content, plan, slot)
+            if unit_cell is not None:
+                bound[key] = unit_cell
+            continue
         if migration is not None and slot.field.id in migration.added:
             continue
         name = name_of(slot, migration)
@@ -257,6 +262,18 @@ def bind(
     return bound, problems
 
 
+def _bind_unit(content: WorkbookContent, plan: WorkbookPlan, slot: Slot) -> BoundCell | None:
+    """A records table cell: its place in the body the table's name covers (the template's
+    place when the name is gone); None inside a merged cell (as-above cells) or a lost sheet."""
+    from xlsxsheet.plan_records import locate_unit
+
+    found = locate_unit(content, plan, slot)
+    if found is None:
+        return None
+    sheet, row, col, via_name = found
+    return BoundCell(slot, content.cell(sheet, row, col), via_name)
+
+
 def plan_for(
     content: WorkbookContent,
     registry: LayoutRegistry,
@@ -264,4 +281,6 @@ def plan_for(
     year: int | None = None,
 ) -> WorkbookPlan:
     layout, year, params = identify(content, registry, layout_id, year)
-    return build_plan(layout, year, params)
+    from xlsxsheet.plan_records import workbook_shapes
+
+    return build_plan(layout, year, params, workbook_shapes(content, layout))

@@ -11,6 +11,7 @@ import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -19,7 +20,7 @@ from xlsxsheet.examples_dir import example_documents
 from xlsxsheet.fixer import write_fixed
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.pipeline import check_file
-from xlsxsheet.plan import WorkbookPlan
+from xlsxsheet.plan import WorkbookPlan, formula_of
 from xlsxsheet.reading import read_file
 from xlsxsheet.report import Report, render_text
 from xlsxsheet.templating import make_template
@@ -48,7 +49,7 @@ def run_demo(out: Path) -> Iterator[str]:
         )
         yield f"  様式: {empty}"
         filled = folder / f"{stem}_記入済み.xlsx"
-        make_template(layout, filled, None, doc)
+        plan = make_template(layout, filled, None, doc)
         yield f"  記入済み: {filled}"
         document = read_file(filled, registry).document()
         read_path = folder / f"{stem}_読取.json"
@@ -78,19 +79,25 @@ def damage(source: Path, target: Path, plan: WorkbookPlan) -> list[str]:
         book = openpyxl.load_workbook(source)
     done: list[str] = []
 
-    def cell_of(slot_name: str) -> openpyxl.cell.Cell:
-        sheet, ref = next(iter(book.defined_names[slot_name].destinations))
+    def cell_of(slot_or_name: Any) -> openpyxl.cell.Cell:
+        slot = slot_or_name if not isinstance(slot_or_name, str) else None
+        if slot is not None and slot.unit is not None:  # a records cell: no name of its own
+            return book[slot.sheet].cell(row=slot.row + 1, column=slot.col + 1)
+        name = slot.name if slot is not None else slot_or_name
+        sheet, ref = next(iter(book.defined_names[name].destinations))
         return book[sheet][ref.replace("$", "")]
 
     slots = list(plan.slots.values())
-    computed = [s for s in slots if s.field.computed and s.year == plan.year]
+    computed = [s for s in slots if s.field.computed and s.year == plan.year] or [
+        s for s in slots if s.field.aggregate is not None and formula_of(s, plan) is not None
+    ]
     if computed:
-        cell = cell_of(computed[0].name)
+        cell = cell_of(computed[0])
         cell.value = 123456
         done.append("合計欄を値で上書き")
     numbers = [s for s in slots if s.field.type in ("money", "integer") and not s.field.computed]
     for slot in numbers:
-        cell = cell_of(slot.name)
+        cell = cell_of(slot)
         if isinstance(cell.value, int) and cell.value > 999:
             cell.value = f"{cell.value:,}".translate(
                 str.maketrans("0123456789,", "０１２３４５６７８９，")
@@ -99,11 +106,58 @@ def damage(source: Path, target: Path, plan: WorkbookPlan) -> list[str]:
             break
     judged = [s for s in slots if s.field.rule is not None]
     for slot in judged:
-        cell = cell_of(slot.name)
+        cell = cell_of(slot)
         values = plan.layout.lists[slot.field.list or ""].values
         if cell.value in values:
             cell.value = next(v for v in values if v != cell.value)
             done.append("判定を取り違え")
             break
+    done += _damage_records(plan, cell_of)
     book.save(target)
+    return done
+
+
+def _damage_records(plan: WorkbookPlan, cell_of: Any) -> list[str]:
+    """Mistakes in records tables: a mark in two of the columns that take one, codes out of
+    their order, a grade the stated rule does not give."""
+    from xlsxsheet.plan_records import read_records
+    from xlsxsheet.reading import normalize_cell
+
+    done: list[str] = []
+    for table in plan.records.values():
+        values = {}
+        for slots in table.units:
+            for slot in slots.values():
+                raw = cell_of(slot).value
+                values[slot.key] = normalize_cell(slot, raw, plan).value
+        records = read_records(table, values)
+        if not records:
+            continue
+        first = table.units[records[0].unit]
+        for rule in table.block.constraints:
+            if rule.kind == "exactly-one" and "記号を重複" not in done:
+                for column in rule.columns:
+                    cell_of(first[(column, None)]).value = rule.mark
+                done.append("記号を重複")
+        for column in table.block.columns:
+            if plan.layout.fields[f"{table.key}.{column.id}"].codes and "コードの順序" not in done:
+                for record in records:
+                    cell = cell_of(table.units[record.unit][(column.id, None)])
+                    codes = str(cell.value or "").split()
+                    if len(codes) > 1:
+                        cell.value = " ".join(reversed(codes))
+                        done.append("コードの順序")
+                        break
+        for rule in table.block.rules:
+            grade = rule.args.get("grade")
+            if rule.args.get("fix", rule.method == "group-share") and "評価を書き換え" not in done:
+                for record in records:
+                    heading = record.headings[-1] if record.headings else None
+                    if heading is None:
+                        continue
+                    cell = cell_of(table.units[heading][(grade, None)])
+                    if cell.value:
+                        cell.value = "D" if cell.value != "D" else "A"
+                        done.append("評価を書き換え")
+                        break
     return done

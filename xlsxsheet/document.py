@@ -45,6 +45,8 @@ def build_document(plan: WorkbookPlan, values: Mapping[Key, Any]) -> dict[str, A
         "params": dict(plan.params),
     }
     for key, slot in plan.slots.items():
+        if slot.unit is not None:
+            continue  # a cell of a records table: the table's records are set below
         value = values.get(key)
         if slot.year is None:
             set_path(doc, slot.field.path, value)
@@ -54,6 +56,12 @@ def build_document(plan: WorkbookPlan, values: Mapping[Key, Any]) -> dict[str, A
                 series = {}
                 set_path(doc, slot.field.path, series)
             series[str(slot.year)] = value
+    if plan.records:
+        from xlsxsheet.plan_records import read_records
+
+        for table in plan.records.values():
+            records = [record.values for record in read_records(table, values)]
+            set_path(doc, table.path, records)
     return doc
 
 
@@ -61,8 +69,11 @@ def document_values(plan: WorkbookPlan, doc: Mapping[str, Any]) -> dict[Key, Any
     """The values of a document by slot key; raises DocumentError listing every unknown key."""
     problems: list[str] = []
     values: dict[Key, Any] = {}
-    known_fields = {slot.field.id: slot.field for slot in plan.slots.values()}
+    known_fields = {slot.field.id: slot.field for slot in plan.slots.values() if slot.unit is None}
+    problems += _table_values(plan, values)
     for dotted, value in _leaves(doc, known_fields):
+        if dotted in plan.records:
+            continue  # a records table: its rows were laid out with the plan
         fdef = known_fields.get(dotted)
         if fdef is None:
             close = difflib.get_close_matches(dotted, list(known_fields), n=1)
@@ -92,6 +103,23 @@ def document_values(plan: WorkbookPlan, doc: Mapping[str, Any]) -> dict[Key, Any
     if problems:
         raise DocumentError("データが様式と合いません:\n" + "\n".join(f"- {p}" for p in problems))
     return values
+
+
+def _table_values(plan: WorkbookPlan, values: dict[Key, Any]) -> list[str]:
+    """The cell values of the records tables, from the body rows the plan was laid out with."""
+    problems = []
+    for table in plan.records.values():
+        for unit, body in enumerate(table.rows or []):
+            for (column, year), value in body.values.items():
+                slot = table.units[unit].get((column, year))
+                if slot is None:
+                    if value is not None:
+                        problems.append(
+                            f"表「{table.key}」の「{column}」の {year} 年度の列はこの様式にありません"
+                        )
+                    continue
+                values[slot.key] = value
+    return problems
 
 
 def _leaves(

@@ -132,3 +132,149 @@ def suggest(plan: WorkbookPlan, values: Mapping[Key, Any]) -> dict[str, Suggesti
     for rule in plan.layout.grade_suggestions:
         result[rule.field] = METHODS[rule.method](plan, rule, values, result)
     return result
+
+
+# --- grades of records (records blocks' `rules:`) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordVerdict:
+    """What a records rule says one grade cell should hold, and from what.
+
+    `fix`: the layout states the rule, so a differing grade is corrected (狛江's 施策 grade);
+    otherwise it is a suggestion and a differing grade only warned about (新潟's default rule).
+    `expected` None: the rule cannot decide (the reason says why).
+    """
+
+    table: str
+    unit: int
+    column: str
+    year: int | None
+    expected: str | None
+    reason: str
+    fix: bool
+
+
+def _ratio_grade(score: float, thresholds: Mapping[str, Any]) -> str:
+    return _grade(score, {str(k): v for k, v in thresholds.items()})
+
+
+def group_share(
+    plan: WorkbookPlan, table: Any, rule: Any, values: Mapping[Key, Any]
+) -> list[RecordVerdict]:
+    """The grade of each group of records under a heading level, from the share of its records
+    that met their target: per 施策, 事業 達成 / 事業 → A ≥ 70 %, B ≥ 40 % … (狛江).
+
+    args: grade (the level's grade column), level (index of the hierarchy level), met
+    ({column, value}), count_if (a column a record must fill to count, e.g. 担当課),
+    thresholds ({grade: lowest share}), repeat (how a repeated heading shows the grade,
+    "{grade}(再掲)"), fix (correct differing grades; default true).
+    """
+    from xlsxsheet.plan_records import read_records
+    from xlsxsheet.records import blank
+
+    args = rule.args
+    block = table.block
+    level = int(args.get("level", len(block.hierarchy) - 1))
+    column = str(args["grade"])
+    met_column, met_value = str(args["met"]["column"]), str(args["met"]["value"])
+    count_if = args.get("count_if")
+    repeat = str(args.get("repeat", "{grade}"))
+    codes = [h.code for h in block.hierarchy[: level + 1]]
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for record in read_records(table, values):
+        if record.headings[level] is None:
+            continue
+        key = tuple(record.values.get(c) for c in codes)
+        groups.setdefault(key, []).append(record)
+    verdicts = []
+    for key, records in groups.items():
+        counted = [r for r in records if not count_if or not blank(r.values.get(count_if))]
+        headings = list(dict.fromkeys(r.headings[level] for r in records))
+        label = "－".join(str(k) for k in key if not blank(k))
+        missing = [r for r in counted if blank(r.values.get(met_column))]
+        if not counted or missing:
+            reason = (
+                f"{label}: 達成状況({met_column})が未入力の行があるため評価を計算できません"
+                if counted
+                else f"{label}: 数える行がありません"
+            )
+            verdicts += [
+                RecordVerdict(table.key, u, column, None, None, reason, False) for u in headings
+            ]
+            continue
+        met = sum(1 for r in counted if str(r.values.get(met_column)) == met_value)
+        share = met / len(counted)
+        grade = _ratio_grade(share, args["thresholds"])
+        reason = f"{label}: {len(counted)}件中{met}件が「{met_value}」({share:.0%})"
+        for i, unit in enumerate(headings):
+            expected = grade if i == 0 else repeat.format(grade=grade)
+            verdicts.append(
+                RecordVerdict(
+                    table.key, unit, column, None, expected, reason, bool(args.get("fix", True))
+                )
+            )
+    return verdicts
+
+
+def target_ratio(
+    plan: WorkbookPlan, table: Any, rule: Any, values: Mapping[Key, Any]
+) -> list[RecordVerdict]:
+    """A suggested grade per record and year from its target and actual (新潟's default rule).
+
+    A numeric target: actual / target → thresholds ({A: 1.0, B: 0.8, C: null}); a direction
+    target (増加 / 減少): the change of the actual from the year before, the right way positive
+    → direction_thresholds ({A: 0.1, B: 0.0, C: null}); an actual that is not a number (中止,
+    実施なし) → not_rated ("-"). Only grades entered are checked; never fixed.
+    args: target, actual, grade (grid rows), thresholds, directions ({word: 1 | -1}),
+    direction_thresholds, not_rated.
+    """
+    args = rule.args
+    directions = {str(k): float(v) for k, v in (args.get("directions") or {}).items()}
+    not_rated = args.get("not_rated")
+    verdicts = []
+    for unit, slots in enumerate(table.units):
+        years = sorted(y for (row, y) in slots if row == args["grade"] and y is not None)
+        for year in years:
+            entered = values.get(slots[(args["grade"], year)].key)
+            if entered is None:
+                continue
+            target = values.get(slots[(args["target"], year)].key)
+            actual = values.get(slots[(args["actual"], year)].key)
+            before = slots.get((args["actual"], year - 1))
+            previous = values.get(before.key) if before is not None else None
+            expected, reason = _target_ratio_grade(
+                target, actual, previous, args, directions, not_rated
+            )
+            if expected is not None:
+                verdicts.append(
+                    RecordVerdict(table.key, unit, args["grade"], year, expected, reason, False)
+                )
+    return verdicts
+
+
+def _target_ratio_grade(
+    target: Any,
+    actual: Any,
+    previous: Any,
+    args: Mapping[str, Any],
+    directions: Mapping[str, float],
+    not_rated: Any,
+) -> tuple[str | None, str]:
+    a, t, p = _number(actual), _number(target), _number(previous)
+    if a is None:
+        if actual is None or not_rated is None:
+            return None, "実績が未入力"
+        return str(not_rated), f"実績「{actual}」は数値でないため評価不可"
+    if t is not None and t != 0:
+        ratio = a / t
+        grade = _ratio_grade(ratio, args["thresholds"])
+        return grade, f"実績 {a:,.10g} / 目標 {t:,.10g} = {ratio:.0%}"
+    if isinstance(target, str) and target in directions and p is not None and p != 0:
+        change = (a - p) / abs(p) * directions[target]
+        grade = _ratio_grade(change, args.get("direction_thresholds") or {"B": 0.0, "C": None})
+        return grade, f"目標「{target}」: 実績 {p:,.10g} → {a:,.10g}({change:+.1%})"
+    return None, "目標が数値・方向のいずれでもないか、前年度の実績がない"
+
+
+RECORD_METHODS = {"group-share": group_share, "target-ratio": target_ratio}

@@ -35,6 +35,10 @@ class Slot:
     last_col: int = -1
     item: dict[int | None, dict[str, Slot]] = field(default_factory=dict)
     direction_path: tuple[str, ...] | None = None
+    # a cell of a records table: the table (plan.records key) and the unit (record row) index;
+    # such a cell has no defined name of its own: `name` is the table body's name
+    table: str | None = None
+    unit: int | None = None
 
     @property
     def siblings(self) -> dict[str, Slot]:
@@ -43,6 +47,8 @@ class Slot:
 
     @property
     def key(self) -> tuple[str, int | None]:
+        if self.unit is not None:
+            return (f"{self.field.id}#{self.unit}", self.year)
         return (self.field.id, self.year)
 
     @property
@@ -79,15 +85,28 @@ class WorkbookPlan:
     params: dict[str, Any]
     sheets: list[SheetPlan]
     slots: dict[tuple[str, int | None], Slot]
+    # records tables by dotted path (plan_records.RecordsTable), and the shapes they were laid
+    # out for: the body rows of a document's records, or a number of rows found in a workbook
+    records: dict[str, Any] = field(default_factory=dict)
+    shapes: dict[str, Any] = field(default_factory=dict)
 
     def slots_of(self, field_id: str) -> list[Slot]:
         return [s for (fid, _), s in self.slots.items() if fid == field_id]
 
 
-def build_plan(layout: m.Layout, year: int, params: dict[str, Any] | None = None) -> WorkbookPlan:
-    """Place every block of every sheet for the given evaluation year and params."""
+def build_plan(
+    layout: m.Layout,
+    year: int,
+    params: dict[str, Any] | None = None,
+    shapes: dict[str, Any] | None = None,
+) -> WorkbookPlan:
+    """Place every block of every sheet for the given evaluation year and params.
+
+    `shapes` gives each records table (by dotted path) its body: the rows of a document's
+    records (plan_records.table_shape) or the number of rows a workbook's table has.
+    """
     merged = layout.default_params() | (params or {})
-    plan = WorkbookPlan(layout, year, merged, [], {})
+    plan = WorkbookPlan(layout, year, merged, [], {}, shapes=dict(shapes or {}))
     for sheet in layout.sheets:
         plan.sheets.append(_SheetPlanner(plan, sheet).run())
     return plan
@@ -143,12 +162,24 @@ class _SheetPlanner:
                 m.FormBlock: self.form,
                 m.TableBlock: self.table,
                 m.YearTableBlock: self.year_table,
+                m.RecordsBlock: self.records,
+                m.TallyBlock: self.tally,
             }[type(block)]
             handler(block)
         self.out.rows = self.row
         return self.out
 
     # --- blocks ----------------------------------------------------------------------
+    def records(self, block: m.RecordsBlock) -> None:
+        from xlsxsheet import plan_records
+
+        plan_records.place_records(self, block)
+
+    def tally(self, block: m.TallyBlock) -> None:
+        from xlsxsheet import plan_records
+
+        plan_records.place_tally(self, block)
+
     def title(self, block: m.TitleBlock) -> None:
         width = self.sheet.width
         note_span = 4 if block.note else 0
@@ -364,8 +395,16 @@ def _combinations(levels: tuple[tuple[m.Level, ...], ...]) -> list[tuple[m.Level
     return combos
 
 
-def formula_of(slot: Slot) -> str | None:
-    """The live Excel formula of a computed slot, refs resolved to A1 addresses."""
+def formula_of(slot: Slot, plan: WorkbookPlan | None = None) -> str | None:
+    """The live Excel formula of a computed slot, refs resolved to A1 addresses.
+
+    Aggregates (counts over records tables) need the plan; one without an Excel formula (a
+    list of headings) has None: its value is written and checked as a value.
+    """
+    if slot.field.aggregate is not None:
+        from xlsxsheet import aggregates
+
+        return None if plan is None else aggregates.plan_formula(plan, slot)
     if slot.field.formula is None:
         return None
     from xlsxsheet.cells import a1

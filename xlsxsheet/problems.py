@@ -55,6 +55,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "direction-inferred": ("info", "指標の方向を推定しました"),
     "unit-slip": ("warning", "単位の誤りの可能性があります"),
     "grade-differs": ("warning", "評価が目安と異なります"),
+    # records tables (repeating rows) and their rules
+    "records-name-missing": ("warning", "表の名前定義がありません"),
+    "marks-exactly-one": ("error", "記号はどれか1つだけに付けてください"),
+    "marks-missing": ("error", "記号が付いていません"),
+    "marks-alone": ("error", "単独でしか付けられない記号です"),
+    "code-unknown": ("error", "コード表にないコードです"),
+    "code-order": ("warning", "コードの順序がコード表と違います"),
+    "grade-rule-mismatch": ("error", "評価が評価基準と合いません"),
+    "grade-rule-incomplete": ("info", "評価基準で評価を計算できません"),
+    "summary-mismatch": ("warning", "集計表が記録と合いません"),
+    "heading-extra-value": ("warning", "見出し行に読まない値があります"),
     # rollover: next year's templates from this year's returns
     "return-missing": ("error", "提出ファイルがありません"),
     "return-unreadable": ("error", "提出ファイルを読めません"),

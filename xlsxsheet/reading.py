@@ -53,16 +53,20 @@ class ReadResult:
         fields = []
         for key, slot in self.plan.slots.items():
             cell = self.cells.get(key)
-            fields.append(
-                {
-                    "name": slot.name,
-                    "sheet": cell.sheet if cell else slot.sheet,
-                    "cell": cell.address if cell else None,
-                    "label": slot.label,
-                    "value": self.value(key),
-                    "kind": slot.kind,
-                }
-            )
+            entry = {
+                "name": slot.name,
+                "sheet": cell.sheet if cell else slot.sheet,
+                "cell": cell.address if cell else None,
+                "label": slot.label,
+                "value": self.value(key),
+                "kind": slot.kind,
+            }
+            if slot.unit is not None:  # a records table cell: the body's name and the row
+                table = self.plan.records[slot.table or ""]
+                entry |= {"name": table.name, "row": slot.unit + 1, "field": slot.field.path[-1]}
+                if slot.year is not None:
+                    entry["year"] = slot.year
+            fields.append(entry)
         return {
             "layout": self.plan.layout.id,
             "version": self.plan.layout.version,
@@ -78,7 +82,12 @@ def normalize_cell(slot: Slot, raw: Any, plan: WorkbookPlan) -> value_rules.Norm
     if fdef.list:
         ldef = plan.layout.lists[fdef.list]
         choices, aliases = ldef.values, ldef.aliases or None
-    return value_rules.normalize(raw, NORMALIZER_KINDS[fdef.type], choices=choices, aliases=aliases)
+    result = value_rules.normalize(
+        raw, NORMALIZER_KINDS[fdef.type], choices=choices, aliases=aliases
+    )
+    if fdef.words or fdef.keep_text:
+        result = value_rules.allow_text(result, fdef.words, fdef.keep_text)
+    return result
 
 
 def input_value(normalized: value_rules.Normalized) -> Any:

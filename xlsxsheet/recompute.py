@@ -36,6 +36,11 @@ def recompute(
     def value_of(slot: Slot) -> Any:
         if not slot.field.computed:
             return values.get(slot.key)
+        if slot.key not in results and slot.field.aggregate is not None:
+            from xlsxsheet import aggregates
+
+            results[slot.key] = None  # guards against cycles
+            results[slot.key] = aggregates.evaluate(plan, slot, values, value_of)
         if slot.key not in results:
             results[slot.key] = None  # guards against cycles
             formula = _parsed(slot.field.formula or "")

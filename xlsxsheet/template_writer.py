@@ -74,6 +74,25 @@ STYLES: dict[str, dict[str, Any]] = {
         "border": 1,
     },
     "computed": {"bg_color": COMPUTED_FILL, "valign": "vcenter", "border": 1, "bold": True},
+    # records tables: computed text (lists, sentences), heading rows (施策 大/小) and the cells
+    # a heading row leaves empty
+    "computed_text": {"bg_color": COMPUTED_FILL, "text_wrap": True, "valign": "top", "border": 1},
+    "heading_input": {
+        "locked": False,
+        "bg_color": INPUT_FILL,
+        "bold": True,
+        "text_wrap": True,
+        "valign": "vcenter",
+        "border": 1,
+    },
+    "heading_fill": {"bg_color": "#F2F2F2", "border": 1},
+    "input_center": {
+        "locked": False,
+        "bg_color": INPUT_FILL,
+        "align": "center",
+        "valign": "vcenter",
+        "border": 1,
+    },
 }
 
 
@@ -120,6 +139,7 @@ def write_template(plan: WorkbookPlan, path: Path, values: Mapping[Key, Any] | N
         worksheet = workbook.add_worksheet(sheet_plan.name)
         _paint(worksheet, sheet_plan, formats, plan, values, computed)
         _define_names(workbook, sheet_plan)
+        _table_extras(workbook, worksheet, sheet_plan, plan)
         _page_setup(worksheet, sheet_plan, plan)
     _write_metadata(workbook, plan)
     workbook.close()
@@ -171,7 +191,7 @@ def _paint(
 ) -> None:
     for col, width in enumerate(sheet_plan.definition.columns):
         worksheet.set_column(col, col, width)
-    for row, height in _row_heights(sheet_plan, values).items():
+    for row, height in _row_heights(sheet_plan, {**values, **computed}).items():
         worksheet.set_row(row, height)
     for cell in sheet_plan.cells:
         if cell.slot is None:
@@ -179,7 +199,7 @@ def _paint(
             continue
         slot = cell.slot
         fmt = formats.get(cell.style, _number_format(slot))
-        formula = formula_of(slot)
+        formula = formula_of(slot, plan)
         if formula is not None:
             result = computed.get(slot.key)
             _merge_blank(worksheet, cell, fmt)
@@ -187,7 +207,8 @@ def _paint(
                 cell.row, cell.col, formula, fmt, result if result is not None else ""
             )
         else:
-            _write(worksheet, cell, values.get(slot.key), fmt)
+            value = computed.get(slot.key) if slot.field.computed else values.get(slot.key)
+            _write(worksheet, cell, value, fmt)
         _validation(worksheet, cell, plan)
 
 
@@ -228,12 +249,14 @@ def _write(worksheet: Worksheet, cell: PlanCell, value: Any, fmt: Format) -> Non
         worksheet.write_string(cell.row, cell.col, str(value), fmt)
 
 
-def _validation(worksheet: Worksheet, cell: PlanCell, plan: WorkbookPlan) -> None:
+def _validation(
+    worksheet: Worksheet, cell: PlanCell, plan: WorkbookPlan, whole_column: bool = False
+) -> None:
     slot = cell.slot
     assert slot is not None
     fdef = slot.field
-    if fdef.computed:
-        return
+    if fdef.computed or (slot.unit is not None and slot.year is None and not whole_column):
+        return  # records columns get one validation over the table body (_table_extras)
     if fdef.type == "choice" and fdef.list:
         ldef = plan.layout.lists[fdef.list]
         worksheet.data_validation(
@@ -253,7 +276,9 @@ def _validation(worksheet: Worksheet, cell: PlanCell, plan: WorkbookPlan) -> Non
                 "error_type": "stop",
             },
         )
-    elif fdef.type in ("number", "money", "integer", "percent"):
+    elif fdef.type in ("number", "money", "integer", "percent") and not (
+        fdef.words or fdef.keep_text
+    ):
         whole = fdef.type in ("money", "integer")
         worksheet.data_validation(
             cell.row,
@@ -285,10 +310,35 @@ def _short(text: str, limit: int) -> str:
 def _define_names(workbook: xlsxwriter.Workbook, sheet_plan: SheetPlan) -> None:
     quoted = "'" + sheet_plan.name.replace("'", "''") + "'"
     for cell in sheet_plan.cells:
-        if cell.slot is not None:
+        if cell.slot is not None and cell.slot.unit is None:
             ref = a1(cell.row, cell.col)
             column, row = ref.rstrip("0123456789"), ref[len(ref.rstrip("0123456789")) :]
             workbook.define_name(cell.slot.name, f"={quoted}!${column}${row}")
+
+
+def _table_extras(
+    workbook: xlsxwriter.Workbook, worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan
+) -> None:
+    """Each records table on the sheet: the defined name of its body (reading goes through it,
+    so rows inserted inside are read) and one validation per column over the whole body."""
+    quoted = "'" + sheet_plan.name.replace("'", "''") + "'"
+    for table in plan.records.values():
+        if table.sheet != sheet_plan.name or not table.units:
+            continue
+        first, last = a1(table.first_row, table.first_col), a1(table.last_row, table.last_col)
+        absolute = [
+            "$" + ref.rstrip("0123456789") + "$" + ref[len(ref.rstrip("0123456789")) :]
+            for ref in (first, last)
+        ]
+        workbook.define_name(table.name, f"={quoted}!{absolute[0]}:{absolute[1]}")
+        for (column, year), slot in table.units[0].items():
+            if year is not None:
+                continue
+            col = table.col_of[column]
+            body = PlanCell(
+                table.first_row, col, table.last_row, col + table.span_of[column] - 1, "", slot=slot
+            )
+            _validation(worksheet, body, plan, whole_column=True)
 
 
 def _page_setup(worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan) -> None:
@@ -314,5 +364,7 @@ def _page_setup(worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan)
             "format_rows": True,
             "select_locked_cells": True,
             "select_unlocked_cells": True,
+            # a sheet with records tables: departments add rows inside a table's body
+            "insert_rows": any(t.sheet == sheet_plan.name for t in plan.records.values()),
         },
     )

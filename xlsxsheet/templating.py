@@ -6,13 +6,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from xlsxsheet import values as value_rules
 from xlsxsheet.document import NOT_APPLICABLE, document_values
 from xlsxsheet.errors import DocumentError
 from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.layout.model import Layout
 from xlsxsheet.plan import WorkbookPlan, build_plan
-from xlsxsheet.reading import NORMALIZER_KINDS
+from xlsxsheet.reading import normalize_cell
 from xlsxsheet.template_writer import write_template
 
 Key = tuple[str, int | None]
@@ -53,7 +52,41 @@ def plan_for_document(
                     "翌年度の様式を作るには rollover を使ってください。"
                 )
             year = doc_year
-    return build_plan(layout, year or layout.default_year, document_params(layout, doc))
+    return build_plan(
+        layout,
+        year or layout.default_year,
+        document_params(layout, doc),
+        document_shapes(layout, doc),
+    )
+
+
+def document_shapes(layout: Layout, doc: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The body rows of each records table for the document's records (see plan_records)."""
+    from xlsxsheet.document import get_path
+    from xlsxsheet.layout.model import RecordsBlock
+    from xlsxsheet.plan_records import table_shape
+
+    shapes: dict[str, Any] = {}
+    problems = []
+    for sheet in layout.sheets:
+        for block in sheet.blocks:
+            if not isinstance(block, RecordsBlock):
+                continue
+            for path in block.table_paths():
+                dotted = ".".join(path)
+                records = get_path(doc, path) if doc is not None else None
+                if records is None:
+                    records = []
+                if not isinstance(records, list):
+                    problems.append(f"「{dotted}」は行のリスト(- 列: 値 …)で書いてください")
+                    continue
+                try:
+                    shapes[dotted] = table_shape(block, records, dotted)
+                except DocumentError as exc:
+                    problems.append(str(exc))
+    if problems:
+        raise DocumentError("\n".join(problems))
+    return shapes
 
 
 def normalized_values(plan: WorkbookPlan, doc: Mapping[str, Any]) -> dict[Key, Any]:
@@ -64,8 +97,7 @@ def normalized_values(plan: WorkbookPlan, doc: Mapping[str, Any]) -> dict[Key, A
         slot = plan.slots[key]
         if slot.field.computed or raw is None:
             continue
-        choices = plan.layout.lists[slot.field.list].values if slot.field.list else ()
-        normalized = value_rules.normalize(raw, NORMALIZER_KINDS[slot.field.type], choices=choices)
+        normalized = normalize_cell(slot, raw, plan)
         if normalized.status == "invalid":
             problems.append(f"{slot.label} ({slot.field.id}): {normalized.error}")
         elif normalized.status == "not-applicable":

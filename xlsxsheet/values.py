@@ -601,3 +601,32 @@ def normalize(
     if raw is None or (isinstance(raw, str) and _is_blank_text(raw)):
         return _blank(raw)
     return handler(raw, tuple(choices), aliases or {})
+
+
+def allow_text(
+    result: Normalized, words: Sequence[str] = (), keep: str | None = None
+) -> Normalized:
+    """A numeric field's result, for a field that also takes words or keeps its text.
+
+    ``words``: a cell holding one of them (spaces and full-width forms aside) is that word, e.g.
+    a target written as ``増加`` or an actual as ``中止``.
+    ``keep="qualified"``: a number with a qualifier (``延べ600 以上``) keeps the cell's text, so
+    what the department wrote is not lost; ``qualifier`` still says what was around the number.
+    ``keep="any"``: text that is not a number is kept as a sentence (with a note).
+    """
+    raw = result.raw
+    if not isinstance(raw, str):
+        return result
+    text = raw.strip()
+    for word in words:
+        if _squeeze(text) == _squeeze(word):
+            notes = () if text == word else (_note("alias", source=text, target=word),)
+            return Normalized(raw, word, "ok", notes)
+    if keep in ("qualified", "any") and result.status == "ok" and result.qualifier:
+        return Normalized(raw, text, "ok", (), qualifier=result.qualifier, unit=result.unit)
+    if keep == "any" and result.status == "invalid":
+        return Normalized(raw, text, "ok", (Note("text-kept", TEXT_KEPT),))
+    return result
+
+
+TEXT_KEPT = "数値ではないため、文章として入力のまま読みました"

@@ -13,6 +13,7 @@ from xlsxsheet.checks.formulas import check_formulas
 from xlsxsheet.checks.grades import check_grade_suggestions
 from xlsxsheet.checks.input_formulas import check_input_formulas
 from xlsxsheet.checks.judgements import check_judgements
+from xlsxsheet.checks.records import check_records
 from xlsxsheet.checks.structure import check_structure
 from xlsxsheet.checks.unit_slip import check_unit_slips
 from xlsxsheet.checks.values import check_values
@@ -29,6 +30,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_judgements,
     check_unit_slips,
     check_grade_suggestions,
+    check_records,
 )
 
 __all__ = ["ALL_CHECKS", "Check", "Finding"]

@@ -15,6 +15,7 @@ from xlsxsheet.errors import LayoutError
 from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.formula import FormulaSyntaxError, parse_formula
 from xlsxsheet.layout import model as m
+from xlsxsheet.layout import records_loader
 from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -128,6 +129,7 @@ class _LayoutBuilder:
         self.fields: dict[str, m.FieldDef] = {}
         self.lists: dict[str, m.ListDef] = {}
         self.jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+        self.records_blocks: dict[str, m.RecordsBlock] = {}
 
     def build(self) -> m.Layout:
         root = self.root
@@ -268,7 +270,18 @@ class _LayoutBuilder:
             node = _Node(self.source, raw[set_id], f"year_sets.{set_id}")
             node.check_keys({"from", "to", "extra"}, {"from", "to"})
             start, end = node.get("from"), node.get("to")
-            if not isinstance(start, int) or not isinstance(end, int) or start > end:
+            for bound in (start, end):
+                if isinstance(bound, str) and (
+                    bound not in params or params[bound].type != "fiscal-year"
+                ):
+                    node.fail(
+                        f"「{bound}」は年度型の params にありません",
+                        "from / to には評価年度からの差(整数)か、年度型の params の名前を書いてください",
+                    )
+            fixed = isinstance(start, str) or isinstance(end, str)
+            if not fixed and (
+                not isinstance(start, int) or not isinstance(end, int) or start > end
+            ):
                 node.fail("from と to は整数で from ≦ to にしてください", "例: {from: -4, to: 3}")
             extra = tuple(str(e) for e in node.get("extra") or [])
             for name in extra:
@@ -344,12 +357,22 @@ class _LayoutBuilder:
             "form": self._form,
             "table": self._table,
             "year_table": self._year_table,
+            "records": self._records,
+            "tally": self._tally,
         }
         if kind not in builders:
             node.fail(
                 f"ブロックの type「{kind}」はありません", "使える type: " + ", ".join(builders)
             )
         return builders[kind](node)
+
+    def _records(self, node: _Node) -> m.RecordsBlock:
+        block = records_loader.load_records(self, node)
+        self.records_blocks[block.id] = block
+        return block
+
+    def _tally(self, node: _Node) -> m.TallyBlock:
+        return records_loader.load_tally(self, node, self.records_blocks)
 
     def _template(self, node: _Node, text: str) -> str:
         try:

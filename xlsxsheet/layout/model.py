@@ -43,11 +43,15 @@ class YearSet:
     """Year columns relative to the evaluation year, plus fixed years taken from params."""
 
     id: str
-    start: int
-    end: int
+    start: int | str  # offset from the evaluation year, or a fiscal-year param (plan_start)
+    end: int | str
     extra: tuple[str, ...] = ()
 
     def years(self, year: int, params: dict[str, Any]) -> tuple[int, ...]:
+        if isinstance(self.start, str) or isinstance(self.end, str):  # fixed: a plan's period
+            first = int(params[self.start]) if isinstance(self.start, str) else year + self.start
+            last = int(params[self.end]) if isinstance(self.end, str) else year + self.end
+            return tuple(range(first, last + 1))
         base = [year + offset for offset in range(self.start, self.end + 1)]
         for name in self.extra:
             extra_year = int(params[name])
@@ -81,10 +85,16 @@ class FieldDef:
     rule: Rule | None = None
     place: str = ""
     rollover: str = "clear"
+    # numeric fields: words allowed instead of a number (増加, 中止), and whether the cell's text
+    # is kept as typed when it is more than a number ("qualified": 延べ600 以上; "any": a sentence)
+    words: tuple[str, ...] = ()
+    keep_text: str | None = None
+    codes: str | None = None  # text of codes from this list (担当課 codes), in the list's order
+    aggregate: AggregateSpec | None = None
 
     @property
     def computed(self) -> bool:
-        return self.formula is not None
+        return self.formula is not None or self.aggregate is not None
 
     @property
     def carried(self) -> bool:
@@ -200,7 +210,174 @@ class YearTableBlock:
     sections: tuple[YearSection, ...]
 
 
-Block = TitleBlock | HeadingBlock | FormBlock | TableBlock | YearTableBlock
+@dataclass(frozen=True)
+class AggregateSpec:
+    """What a computed aggregate cell holds (the `aggregate` of its field); see aggregates.py.
+
+    kind: count (cells of `column` equal to `value`, in one records table; for a grid row, in
+    the year column `year` (offset from the evaluation year)), share (a count per record, in %),
+    sum (of the fields in `refs`), items (the headings of `level` whose `column` is `value`,
+    listed by `show`), sentence (`text` with {total}, {good}, {share} from `refs`).
+    """
+
+    kind: str
+    table: tuple[str, ...] = ()
+    column: str | None = None
+    value: str | None = None
+    year: int | None = None
+    exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    refs: tuple[str, ...] = ()
+    base: str | None = None
+    digits: int = 1
+    text: str = ""
+    level: int | None = None
+    show: str | None = None
+    collapse: bool = False
+    join: str = "－"
+
+
+@dataclass(frozen=True)
+class RecordColumn:
+    """A column of a records table: one cell per record (over all the record's sub-rows)."""
+
+    id: str
+    label: str
+    span: int = 1
+    group: str = ""
+    fill_down: bool = False
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """A sub-row of a multi-row record, one value per year column (目標 / 実績 / 評価)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RecordGrid:
+    """Year columns inside a records table, with one sheet row per grid row in each record."""
+
+    years: str
+    after: str
+    label_span: int
+    rows: tuple[GridRow, ...]
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class HierarchyLevel:
+    """A level of heading rows inside a records table (基本目標 → 施策 大 → 小).
+
+    A heading row holds the level's code in column `code`, its name in one cell merged from
+    column `name_at` to `name_to`, and the level's own `fields` (e.g. the 施策's grade).
+    """
+
+    code: str
+    name: str
+    name_at: str
+    name_to: str
+    fields: tuple[str, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class AggregateRow:
+    """A row under a records table: per listed column, the count of a mark or its share (%)."""
+
+    id: str
+    label: str
+    kind: str
+    columns: tuple[str, ...]
+    value: str | None = None
+    of: str | None = None
+    base: str | None = None
+    digits: int = 1
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A rule every record keeps: `mark` in exactly one / at least one of `columns`, or in
+    `column` only when none of the other `columns` has it (alone)."""
+
+    kind: str
+    columns: tuple[str, ...]
+    mark: str
+    column: str | None = None
+    label: str = ""
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    """A grade rule over records; grading.RECORD_METHODS implements the method by name."""
+
+    method: str
+    args: dict[str, Any]
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class RecordsBlock:
+    """A repeating table of any length: one record per row (or per `grid` of rows).
+
+    With `levels`, one table per level item (e.g. per 施策). The records are read from the
+    defined name of each table's body, so rows a department inserts inside it are read.
+    """
+
+    id: str
+    title: str
+    levels: tuple[Level, ...]
+    level_title: str
+    columns: tuple[RecordColumn, ...]
+    grid: RecordGrid | None
+    hierarchy: tuple[HierarchyLevel, ...]
+    spare: int
+    aggregates: tuple[AggregateRow, ...]
+    constraints: tuple[Constraint, ...]
+    rules: tuple[RecordRule, ...]
+    record_label: str
+    place: str = ""
+
+    @property
+    def unit_rows(self) -> int:
+        """Sheet rows per record."""
+        return len(self.grid.rows) if self.grid else 1
+
+    def table_paths(self) -> list[tuple[str, ...]]:
+        base = tuple(self.id.split("."))
+        return [(*base, lv.key) for lv in self.levels] if self.levels else [base]
+
+    def column(self, column_id: str) -> RecordColumn | None:
+        return next((c for c in self.columns if c.id == column_id), None)
+
+
+@dataclass(frozen=True)
+class TallyBlock:
+    """A summary table counting the values of one records column (or grid row in one year).
+
+    rows: "levels" (one row per table of a records block with levels, columns per value) or
+    "values" (one row per value, with its count and the listed headings).
+    """
+
+    id: str
+    title: str
+    source: str
+    rows: str
+    row_keys: tuple[str, ...]
+    row_labels: tuple[str, ...]
+    col_keys: tuple[str, ...]
+    header: tuple[str, ...]
+    spans: tuple[int, ...]
+    total_label: str
+    total_cols: tuple[str, ...]
+    sentence: bool = False
+
+
+Block = (
+    TitleBlock | HeadingBlock | FormBlock | TableBlock | YearTableBlock | RecordsBlock | TallyBlock
+)
 
 
 @dataclass(frozen=True)

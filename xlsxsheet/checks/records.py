@@ -1,0 +1,259 @@
+"""Records tables: their names, the rules each record keeps, codes, grades and derived lists.
+
+- the table body's defined name is there (reading relies on it for inserted rows);
+- constraints: a mark in exactly one / at least one of some columns, or in one column alone;
+- code columns (担当課 as one-letter codes): every code in the code table, in its order;
+- grade rules (`rules:` of the block, grading.RECORD_METHODS): a stated rule corrects the grade,
+  a default rule only warns;
+- aggregates Excel cannot compute (lists of 施策 per grade): the value matches the records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.grading import RECORD_METHODS
+from xlsxsheet.layout import model as m
+from xlsxsheet.plan import Slot
+from xlsxsheet.plan_records import RecordsTable, body_range, read_records
+from xlsxsheet.problems import Problem
+from xlsxsheet.reading import ReadResult
+from xlsxsheet.records import blank
+
+_CODE_SPLIT = re.compile(r"[\s、,，・/]+")
+
+
+def check_records(result: ReadResult) -> Iterator[Finding]:
+    plan = result.plan
+    if not plan.records:
+        return
+    values = result.inputs | result.computed
+    for table in plan.records.values():
+        yield from _name(result, table)
+        yield from _constraints(result, table, values)
+        yield from _codes(result, table, values)
+        yield from _rules(result, table, values)
+    yield from _derived(result)
+
+
+def _name(result: ReadResult, table: RecordsTable) -> Iterator[Finding]:
+    if not result.content.names_known or body_range(result.content, table.name) is not None:
+        return
+    yield Finding(
+        Problem(
+            "records-name-missing",
+            f"表「{table.key}」の名前定義 {table.name} がないか壊れています。様式の位置"
+            f"('{table.sheet}'!{table.area()})から読みましたが、行を挿入・削除していると正しく"
+            "読めません。表の行は削除せず、様式に記入し直してください。",
+            file=str(result.path),
+            sheet=table.sheet,
+            value=table.name,
+        )
+    )
+
+
+def _slot(table: RecordsTable, unit: int, column: str, year: int | None = None) -> Slot:
+    return table.units[unit][(column, year)]
+
+
+def _marked(values: dict[Any, Any], table: RecordsTable, unit: int, column: str, mark: str) -> bool:
+    return values.get(_slot(table, unit, column).key) == mark
+
+
+def _labels(table: RecordsTable, columns: tuple[str, ...]) -> str:
+    return "「" + "」「".join(c.label for c in table.block.columns if c.id in columns) + "」"
+
+
+def _constraints(
+    result: ReadResult, table: RecordsTable, values: dict[Any, Any]
+) -> Iterator[Finding]:
+    block = table.block
+    if not block.constraints:
+        return
+    for record in read_records(table, values):
+        unit = record.unit
+        for rule in block.constraints:
+            marked = [c for c in rule.columns if _marked(values, table, unit, c, rule.mark)]
+            where = _slot(table, unit, (marked or list(rule.columns))[0])
+            name = rule.label or "記号"
+            if rule.kind == "exactly-one" and len(marked) != 1:
+                code = "marks-missing" if not marked else "marks-exactly-one"
+                now = (
+                    "どれにも付いていません"
+                    if not marked
+                    else f"{_labels(table, tuple(marked))}の{len(marked)}つに付いています"
+                )
+                yield Finding(
+                    problem_at(
+                        result,
+                        where,
+                        code,
+                        f"{name}の「{rule.mark}」は{_labels(table, rule.columns)}のうちちょうど1つに"
+                        f"付けてください(いま: {now})。",
+                        value=len(marked),
+                        expected=1,
+                    )
+                )
+            elif rule.kind == "at-least-one" and not marked:
+                yield Finding(
+                    problem_at(
+                        result,
+                        where,
+                        "marks-missing",
+                        f"{name}の「{rule.mark}」が{_labels(table, rule.columns)}のどれにも付いて"
+                        "いません。少なくとも1つに付けてください。",
+                        value=0,
+                    )
+                )
+            elif (
+                rule.kind == "alone"
+                and rule.column is not None
+                and _marked(values, table, unit, rule.column, rule.mark)
+                and marked
+            ):
+                alone = _slot(table, unit, rule.column)
+                yield Finding(
+                    problem_at(
+                        result,
+                        alone,
+                        "marks-alone",
+                        f"{name}の{_labels(table, (rule.column,))}は他の欄と一緒には付けられません"
+                        f"(いま: {_labels(table, tuple(marked))}にも「{rule.mark}」)。"
+                        f"どちらかの「{rule.mark}」を消してください。",
+                        value=rule.mark,
+                    )
+                )
+
+
+def _codes(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> Iterator[Finding]:
+    layout = result.plan.layout
+    coded = [c for c in table.block.columns if layout.fields[f"{table.key}.{c.id}"].codes]
+    for column in coded:
+        ldef = layout.lists[layout.fields[f"{table.key}.{column.id}"].codes or ""]
+        order = {code: i for i, code in enumerate(ldef.values)}
+        table_text = "、".join(
+            f"{v}({ldef.labels[v]})" if v in ldef.labels else v for v in ldef.values
+        )
+        for slots in table.units:
+            slot = slots[(column.id, None)]
+            value = values.get(slot.key)
+            if not isinstance(value, str) or blank(value):
+                continue
+            codes = [c for c in _CODE_SPLIT.split(value.strip()) if c]
+            unknown = [c for c in codes if c not in order]
+            if unknown:
+                yield Finding(
+                    problem_at(
+                        result,
+                        slot,
+                        "code-unknown",
+                        f"{show(value)} の「{'」「'.join(unknown)}」はコード表にありません。"
+                        f"次のコードで入力してください: {table_text}",
+                        value=value,
+                    )
+                )
+                continue
+            ordered = " ".join(sorted(dict.fromkeys(codes), key=order.__getitem__))
+            if ordered != " ".join(codes):
+                yield Finding(
+                    problem_at(
+                        result,
+                        slot,
+                        "code-order",
+                        f"{show(value)} はコード表の順(組織の順)ではないか、重複があります。"
+                        f"修正版では「{ordered}」にします。",
+                        value=value,
+                        expected=ordered,
+                    ),
+                    change_at(
+                        result,
+                        slot,
+                        result.cells[slot.key].raw.value,
+                        ordered,
+                        "code-order",
+                        "コード表の順に並べ替えました",
+                    ),
+                )
+
+
+def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> Iterator[Finding]:
+    for rule in table.block.rules:
+        for verdict in RECORD_METHODS[rule.method](result.plan, table, rule, values):
+            slot = _slot(table, verdict.unit, verdict.column, verdict.year)
+            if slot.key not in result.cells:
+                continue
+            entered = values.get(slot.key)
+            if verdict.expected is None:
+                yield Finding(
+                    problem_at(
+                        result, slot, "grade-rule-incomplete", f"{verdict.reason}。", value=entered
+                    )
+                )
+                continue
+            if entered == verdict.expected:
+                continue
+            raw = result.cells[slot.key].raw.value
+            if verdict.fix:
+                yield Finding(
+                    problem_at(
+                        result,
+                        slot,
+                        "grade-rule-mismatch",
+                        f"入力された評価 {show(raw)} は評価基準による「{verdict.expected}」と"
+                        f"違います({verdict.reason})。修正版では「{verdict.expected}」にします。",
+                        value=raw,
+                        expected=verdict.expected,
+                    ),
+                    change_at(
+                        result,
+                        slot,
+                        raw,
+                        verdict.expected,
+                        "grade-rule",
+                        f"評価基準: {verdict.reason}",
+                    ),
+                )
+            elif entered is not None:
+                yield Finding(
+                    problem_at(
+                        result,
+                        slot,
+                        "grade-differs",
+                        f"入力された評価 {show(raw)} は目安の「{verdict.expected}」"
+                        f"({verdict.reason})と異なります。判断の理由を記載してください。"
+                        "(この評価は修正しません)",
+                        value=raw,
+                        expected=verdict.expected,
+                    )
+                )
+
+
+def _derived(result: ReadResult) -> Iterator[Finding]:
+    """Aggregates without an Excel formula (lists): the cell holds what the records say."""
+    from xlsxsheet.plan import formula_of
+
+    for key, cell in result.cells.items():
+        slot = cell.slot
+        spec: m.AggregateSpec | None = slot.field.aggregate
+        if spec is None or formula_of(slot, result.plan) is not None:
+            continue
+        expected = result.computed.get(key) or None
+        raw = cell.raw.value
+        found = None if blank(raw) else str(raw).replace("\r\n", "\n").strip()
+        if found == expected:
+            continue
+        yield Finding(
+            problem_at(
+                result,
+                slot,
+                "summary-mismatch",
+                f"{show(raw)} は記録から数えた {show(expected)} と違います。"
+                "修正版では記録に合わせます。",
+                value=raw,
+                expected=expected,
+            ),
+            change_at(result, slot, raw, expected, "summary", "記録から集計し直しました"),
+        )

@@ -1,0 +1,243 @@
+"""Records tables: a document's list of records ↔ the body rows of the sheet.
+
+A records block is a repeating table (see layout `type: records`). In the document each table
+is a list of records (JSON objects keyed by column id; a grid row is a {year: value} map; the
+names of hierarchy levels are keys too). On the sheet:
+
+- columns marked `fill_down` show a value only where it changes ("as above" otherwise), the
+  way 取組 cells of 新潟's sheet are merged over their 指標. A blank cell means the value of the
+  record above, as long as every fill-down column to its left is blank too;
+- `hierarchy` levels (基本目標 → 施策 大 → 小) become heading rows: the level's code in its
+  column, its name in one wide cell, its own fields (the 施策's grade) beside it. A row whose
+  level code cell is filled is a heading row; the records below it belong to it.
+
+:func:`render` lays records out as body rows; :func:`parse` reads body rows back.
+``parse(block, render(block, records))`` gives the records back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlsxsheet.errors import DocumentError
+from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
+from xlsxsheet.layout import model as m
+
+CellKey = tuple[str, int | None]  # (column or grid-row id, year)
+
+
+@dataclass
+class BodyRow:
+    """One unit of a table body: a record (one or more sheet rows) or a heading row."""
+
+    kind: str  # "record" | "heading" | "spare"
+    values: dict[CellKey, Any] = field(default_factory=dict)
+    level: int | None = None
+    record: int | None = None  # index of the document record
+    as_above: set[str] = field(default_factory=set)  # fill-down columns left blank
+
+
+@dataclass
+class Record:
+    """A record read from a table body, and the units it was read from (for messages)."""
+
+    values: dict[str, Any]
+    unit: int
+    headings: tuple[int | None, ...] = ()  # unit of the heading row of each level in force
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def record_keys(block: m.RecordsBlock) -> list[str]:
+    """The keys a document record may have, in sheet order."""
+    level_columns = {h.code for h in block.hierarchy}
+    keys: list[str] = []
+    for h in block.hierarchy:
+        keys += [h.code, h.name, *h.fields]
+    for column in block.columns:
+        if column.id not in level_columns and column.id not in keys:
+            keys.append(column.id)
+        if block.grid is not None and column.id == block.grid.after:
+            keys += [row.id for row in block.grid.rows]
+    return keys
+
+
+def _level_columns(block: m.RecordsBlock) -> set[str]:
+    result = set()
+    for h in block.hierarchy:
+        result |= {h.code, *h.fields}
+    return result
+
+
+def _record_columns(block: m.RecordsBlock) -> list[str]:
+    """Columns a record row fills (not level codes or level fields)."""
+    skip = _level_columns(block)
+    return [c.id for c in block.columns if c.id not in skip]
+
+
+def _fill_down(block: m.RecordsBlock) -> list[str]:
+    skip = _level_columns(block)
+    return [c.id for c in block.columns if c.fill_down and c.id not in skip]
+
+
+def _level_state(block: m.RecordsBlock, record: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (record.get(h.code), record.get(h.name), *(record.get(f) for f in h.fields))
+        for h in block.hierarchy
+    ]
+
+
+# --- records → rows --------------------------------------------------------------------------
+
+
+def render(
+    block: m.RecordsBlock, records: Sequence[Mapping[str, Any]], where: str = ""
+) -> list[BodyRow]:
+    """Body rows for a document's records (no spare rows). Raises DocumentError for unknown keys
+    and grid years that are not years."""
+    allowed = set(record_keys(block))
+    problems: list[str] = []
+    rows: list[BodyRow] = []
+    previous_levels: list[tuple[Any, ...]] = [()] * len(block.hierarchy)
+    previous: Mapping[str, Any] | None = None
+    grid_ids = {r.id for r in block.grid.rows} if block.grid else set()
+    for index, record in enumerate(records):
+        place = f"{where}[{index}]"
+        if not isinstance(record, Mapping):
+            problems.append(f"{place} は「列: 値」の形にしてください")
+            continue
+        for key in record:
+            if key not in allowed:
+                problems.append(
+                    f"{place} の「{key}」はこの表の列にありません(列: {', '.join(allowed)})"
+                )
+        levels = _level_state(block, record)
+        changed = next(
+            (i for i, (a, b) in enumerate(zip(levels, previous_levels, strict=True)) if a != b),
+            None,
+        )
+        if changed is not None:
+            for i in range(changed, len(block.hierarchy)):
+                level = block.hierarchy[i]
+                state = levels[i]
+                if all(blank(v) for v in state):
+                    continue
+                if blank(state[0]):
+                    problems.append(
+                        f"{place}: 見出し「{level.label or level.code}」の番号({level.code})が"
+                        "空欄です。見出し行は番号で見分けるため、番号を入れてください"
+                    )
+                values: dict[CellKey, Any] = {(level.code, None): state[0]}
+                values[(level.name_at, None)] = state[1]
+                for f, v in zip(level.fields, state[2:], strict=True):
+                    values[(f, None)] = v
+                rows.append(BodyRow("heading", values, level=i, record=index))
+            previous = None
+        previous_levels = levels
+        row = BodyRow("record", record=index)
+        hidden = True
+        for column in _record_columns(block):
+            value = record.get(column)
+            if column in _fill_down(block):
+                same = previous is not None and previous.get(column) == value and hidden
+                if same:
+                    row.as_above.add(column)
+                    continue
+                hidden = False
+            row.values[(column, None)] = value
+        for grid_id in grid_ids:
+            series = record.get(grid_id)
+            if series is None:
+                continue
+            if not isinstance(series, Mapping):
+                problems.append(
+                    f"{place} の「{grid_id}」は年度別の値です({{年度: 値}} の形で書いてください)"
+                )
+                continue
+            for year_key, value in series.items():
+                try:
+                    year = parse_fiscal_year(year_key)
+                except FiscalYearError as exc:
+                    problems.append(f"{place} の「{grid_id}」: {exc}")
+                    continue
+                row.values[(grid_id, year)] = value
+        rows.append(row)
+        previous = record
+    if problems:
+        raise DocumentError(
+            "データの表が様式と合いません:\n" + "\n".join(f"- {p}" for p in problems)
+        )
+    return rows
+
+
+# --- rows → records --------------------------------------------------------------------------
+
+
+def heading_level(block: m.RecordsBlock, unit: Mapping[CellKey, Any]) -> int | None:
+    """The hierarchy level a body row is the heading of (its level code is filled), else None."""
+    for i, level in enumerate(block.hierarchy):
+        if not blank(unit.get((level.code, None))):
+            return i
+    return None
+
+
+def parse(block: m.RecordsBlock, units: Sequence[Mapping[CellKey, Any]]) -> list[Record]:
+    """The records of a table body, given each unit's cell values by (column id, year)."""
+    records: list[Record] = []
+    depth = len(block.hierarchy)
+    state: list[tuple[Any, ...]] = [_empty_level(h) for h in block.hierarchy]
+    heading_units: list[int | None] = [None] * depth
+    previous: dict[str, Any] | None = None
+    fill_down = _fill_down(block)
+    columns = _record_columns(block)
+    grid_rows = list(block.grid.rows) if block.grid else []
+    for index, unit in enumerate(units):
+        if all(blank(v) for v in unit.values()):
+            continue
+        level = heading_level(block, unit)
+        if level is not None:
+            h = block.hierarchy[level]
+            state[level] = (
+                unit.get((h.code, None)),
+                unit.get((h.name_at, None)),
+                *(unit.get((f, None)) for f in h.fields),
+            )
+            heading_units[level] = index
+            for deeper in range(level + 1, depth):
+                state[deeper] = _empty_level(block.hierarchy[deeper])
+                heading_units[deeper] = None
+            previous = None
+            continue
+        values: dict[str, Any] = {}
+        for h, s in zip(block.hierarchy, state, strict=True):
+            values[h.code], values[h.name] = s[0], s[1]
+            for f, v in zip(h.fields, s[2:], strict=True):
+                values[f] = v
+        inherit = previous is not None
+        for column in columns:
+            value = unit.get((column, None))
+            if column in fill_down:
+                if inherit and blank(value):
+                    value = previous.get(column) if previous else None
+                else:
+                    inherit = False
+            values[column] = value
+        for row in grid_rows:
+            series = {
+                str(year): value
+                for (key, year), value in unit.items()
+                if key == row.id and year is not None
+            }
+            values[row.id] = dict(sorted(series.items()))
+        ordered = {k: values.get(k) for k in record_keys(block)}
+        records.append(Record(ordered, index, tuple(heading_units)))
+        previous = ordered
+    return records
+
+
+def _empty_level(level: m.HierarchyLevel) -> tuple[Any, ...]:
+    return (None, None, *(None for _ in level.fields))
