@@ -3,12 +3,15 @@ where expected, and no input file is ever written."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from corpus.build import CASES, CorpusCase, build_corpus
 from libreoffice_support import require_soffice, sha256
 
+from xlsxsheet.cli import main
 from xlsxsheet.errors import WorkbookError
 from xlsxsheet.fixer import write_fixed
 from xlsxsheet.libreoffice import find_soffice
@@ -80,3 +83,26 @@ def test_fix_never_writes_the_input(
     else:
         assert out.stat().st_size > 0
     assert _hash(case.path) == before
+
+
+def test_check_on_the_corpus_folder_reports_every_file(corpus: dict[str, CorpusCase]) -> None:
+    """A folder mixing good and damaged workbooks: every file reported, exit code 1, no input
+    written."""
+    folder = next(iter(corpus.values())).path.parent  # type: ignore[union-attr]
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".xlsx", ".xlsm", ".xls"))
+    hashes = {p: sha256(p) for p in files}
+    result = CliRunner().invoke(main, ["check", str(folder), "--format", "json", "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    report = json.loads(result.stdout)
+    assert sorted(Path(f["file"]) for f in report["files"]) == files
+    by_name = {Path(f["file"]).stem: f for f in report["files"]}
+    for name, case in corpus.items():
+        if case.path is None or not case.path.exists() or case.layouts or case.layout_id:
+            continue  # gone, or checked with other layouts or options than a plain check
+        if case.year is not None:
+            continue
+        codes = {p["code"] for p in by_name[name]["problems"]}
+        assert {e.code for e in case.expected} <= codes, name
+    assert by_name["xlsx-named-xls"]["valid"]
+    assert {p: sha256(p) for p in files} == hashes

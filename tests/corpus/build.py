@@ -466,7 +466,7 @@ def zip_of(members: dict[str, bytes]) -> Make:
 
 def xls_by_libreoffice(sources: Sources, out: Path) -> None:
     """The filled template saved by LibreOffice as Excel 97-2003 (.xls)."""
-    made = to_xls(sources.filled, out.parent / "xls-work", soffice=sources.soffice)
+    made = to_xls(sources.filled, sources.filled.parent / "xls", soffice=sources.soffice)
     shutil.move(made, out)
 
 
@@ -1106,15 +1106,15 @@ def make_sources(out: Path, soffice: str | None = None) -> Sources:
     return Sources(filled, two_sheets, layouts, soffice)
 
 
-def build_case(case: CorpusCase, sources: Sources, out_dir: Path) -> CorpusCase:
-    """Make one case's file under out_dir; returns the case with `path` set."""
+def build_case(case: CorpusCase, sources: Sources, out_dir: Path, work_dir: Path) -> CorpusCase:
+    """Make one case's file in out_dir (scratch files in work_dir); returns it with `path` set."""
     target = out_dir / f"{case.name}{case.suffix}"
     if case.name in _CFB_STREAMS:
         write_cfb(target, _CFB_STREAMS[case.name])
     elif case.libreoffice:
         if sources.soffice is None:
             raise RuntimeError(f"case {case.name} needs LibreOffice (soffice)")
-        work = out_dir / "lo-work" / case.name
+        work = work_dir / "libreoffice" / case.name
         work.mkdir(parents=True, exist_ok=True)
         before = work / f"{case.name}{case.suffix}"
         case.make(sources, before)
@@ -1130,15 +1130,18 @@ def build_case(case: CorpusCase, sources: Sources, out_dir: Path) -> CorpusCase:
 def build_corpus(
     out_dir: Path, soffice: str | None = None, *, libreoffice: bool = True
 ) -> list[CorpusCase]:
-    """Build every case under out_dir (LibreOffice cases only when `libreoffice` and soffice).
+    """Build every case into out_dir/cases (LibreOffice cases only when `libreoffice` and a
+    soffice is given); the templates and scratch files go to out_dir/work.
 
     Returns fresh copies of the cases with `path` set, in the order of CASES.
     """
     out_dir = Path(out_dir)
-    sources = make_sources(out_dir / "sources", soffice)
+    work, cases = out_dir / "work", out_dir / "cases"
+    cases.mkdir(parents=True, exist_ok=True)
+    sources = make_sources(work / "sources", soffice)
     built = []
     for case in CASES:
         if case.needs_soffice and not (libreoffice and soffice):
             continue
-        built.append(build_case(copy.copy(case), sources, out_dir))
+        built.append(build_case(copy.copy(case), sources, cases, work))
     return built
