@@ -126,8 +126,8 @@ def _leaves(
     doc: Mapping[str, Any], known: Mapping[str, Any], prefix: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, Any]]:
     for key, value in doc.items():
-        if not prefix and key in HEADER_KEYS:
-            continue
+        if not prefix and (key in HEADER_KEYS or str(key).startswith("x-")):
+            continue  # x-…: the document's own notes and YAML anchors, not fields
         path = (*prefix, str(key))
         dotted = ".".join(path)
         if dotted in known or not isinstance(value, Mapping):

@@ -156,7 +156,20 @@ class RecordVerdict:
 
 
 def _ratio_grade(score: float, thresholds: Mapping[str, Any]) -> str:
-    return _grade(score, {str(k): v for k, v in thresholds.items()})
+    """The first grade whose threshold the score reaches: a number means at least that, a text
+    ">1.0" more than that; a null threshold catches the rest."""
+    last = ""
+    for grade, threshold in thresholds.items():
+        last = str(grade)
+        if threshold is None:
+            return last
+        text = str(threshold).strip()
+        if text.startswith(">"):
+            if score > float(text[1:]):
+                return last
+        elif score >= float(text):
+            return last
+    return last
 
 
 def group_share(

@@ -10,6 +10,7 @@ fill-down cells merged over the records they stand for, spare rows at the end.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -253,6 +254,14 @@ def _paint_body(planner: _SheetPlanner, table: RecordsTable) -> None:
                 rows=down * table.unit_rows,
                 slot=slot,
             )
+            _fit_text(
+                planner,
+                top,
+                down * table.unit_rows,
+                table.col_of[column.id],
+                table.span_of[column.id],
+                body.values.get((column.id, None)),
+            )
             if down == 1:
                 lines = max(lines, slot.field.lines)
         if block.grid is not None and table.label_col is not None:
@@ -270,6 +279,19 @@ def _paint_body(planner: _SheetPlanner, table: RecordsTable) -> None:
         if table.unit_rows == 1:
             # spare rows are low: the sheet prints on fewer pages; rows grow as they are filled
             planner.height(top, min(lines, 2) if body.kind == "spare" else lines)
+
+
+def _fit_text(
+    planner: _SheetPlanner, top: int, rows: int, col: int, span: int, value: Any
+) -> None:
+    """Rows tall enough for a prefilled text in a cell merged over `rows` sheet rows."""
+    if not isinstance(value, str) or not value:
+        return
+    chars = max(sum(planner.sheet.columns[col : col + span]) / 2.1, 1)  # full-width chars
+    lines = sum(max(1, math.ceil(len(line) / chars)) for line in value.split("\n"))
+    per_row = min((lines * LINE_HEIGHT + 4) / rows, 409)
+    for row in range(top, top + rows):
+        planner.out.row_heights[row] = max(planner.out.row_heights.get(row, 0), per_row)
 
 
 def _paint_heading(planner: _SheetPlanner, table: RecordsTable, unit: int, body: BodyRow) -> None:
@@ -333,7 +355,8 @@ def place_tally(planner: _SheetPlanner, block: m.TallyBlock) -> None:
     planner.row += 1
     lines = 1 if block.rows == "levels" else 4
     for key, label in zip(block.row_keys, block.row_labels, strict=True):
-        planner.put(planner.row, 0, block.spans[0], "label", planner.label(label))
+        text = planner.label(block.row_label, label=planner.label(label), key=key)
+        planner.put(planner.row, 0, block.spans[0], "label", text)
         for col_key, col, span in zip(block.col_keys, cols[1:], block.spans[1:], strict=True):
             fdef = plan.layout.fields[".".join((*base, key, col_key))]
             slot = planner.slot(fdef, None, planner.row, col, planner.label(fdef.label))

@@ -65,7 +65,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "grade-rule-mismatch": ("error", "評価が評価基準と合いません"),
     "grade-rule-incomplete": ("info", "評価基準で評価を計算できません"),
     "summary-mismatch": ("warning", "集計表が記録と合いません"),
-    "heading-extra-value": ("warning", "見出し行に読まない値があります"),
+    "records-label": ("warning", "表の行見出しがありません"),
+    "summary-excluded": ("warning", "集計に含めない値があります"),
     # rollover: next year's templates from this year's returns
     "return-missing": ("error", "提出ファイルがありません"),
     "return-unreadable": ("error", "提出ファイルを読めません"),

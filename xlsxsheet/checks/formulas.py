@@ -10,7 +10,7 @@ from xlsxsheet.formula import parse_formula
 from xlsxsheet.plan import Slot
 from xlsxsheet.reading import ReadResult, normalize_cell
 
-_SPACES = re.compile(r"[\s$]")
+_SPACES = re.compile(r"[\s$']")  # spaces, $ and the quotes around a sheet name do not matter
 
 
 def _same_formula(found: str, expected: str) -> bool:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from xlsxsheet.cells import a1
+from xlsxsheet.changes import Change
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.grading import RECORD_METHODS
 from xlsxsheet.layout import model as m
@@ -36,7 +38,9 @@ def check_records(result: ReadResult) -> Iterator[Finding]:
         yield from _constraints(result, table, values)
         yield from _codes(result, table, values)
         yield from _rules(result, table, values)
+        yield from _grid_labels(result, table)
     yield from _derived(result)
+    yield from _excluded_values(result)
 
 
 def _name(result: ReadResult, table: RecordsTable) -> Iterator[Finding]:
@@ -257,3 +261,87 @@ def _derived(result: ReadResult) -> Iterator[Finding]:
             ),
             change_at(result, slot, raw, expected, "summary", "記録から集計し直しました"),
         )
+
+
+def _grid_labels(result: ReadResult, table: RecordsTable) -> Iterator[Finding]:
+    """Each record's row labels (目標 / 実績 / 評価): the tally's COUNTIFS look for them, so rows
+    inserted without them are not counted by Excel. Fix writes them back."""
+    block = table.block
+    if block.grid is None or table.label_col is None:
+        return
+    found = body_range(result.content, table.name)
+    if found is None:
+        return
+    values = result.inputs
+    for unit, slots in enumerate(table.units):
+        if all(blank(values.get(s.key)) for s in slots.values()):
+            continue
+        for g, row in enumerate(block.grid.rows):
+            sheet_row = found.first_row + unit * table.unit_rows + g
+            col = found.first_col + table.label_col - table.first_col
+            raw = result.content.cell(found.sheet, sheet_row, col).value
+            label = row.label
+            if raw == label:
+                continue
+            slot = slots[(block.grid.rows[g].id, next(iter(table.year_col)))]
+            address = a1(sheet_row, col)
+            yield Finding(
+                Problem(
+                    "records-label",
+                    f"'{found.sheet}'!{address}: 行の見出しが {show(raw)} です。「{label}」の行です"
+                    f"(集計の計算式はこの見出しで{label}の行を見分けます)。修正版では「{label}」にします。",
+                    file=str(result.path),
+                    sheet=found.sheet,
+                    cell=address,
+                    label=slot.label,
+                    value=raw,
+                    expected=label,
+                ),
+                Change(
+                    found.sheet,
+                    address,
+                    slot.field.id,
+                    slot.label,
+                    raw,
+                    label,
+                    "records-label",
+                    "行の見出しを戻しました",
+                ),
+            )
+
+
+def _excluded_values(result: ReadResult) -> Iterator[Finding]:
+    """A value a count leaves out because of its record (a grade of a row whose 指標 is "-"):
+    Excel's COUNTIFS would still count it, so it should not be there."""
+    plan = result.plan
+    values = result.inputs
+    seen: set[tuple[str, int | None, str]] = set()
+    for field in plan.layout.fields.values():
+        spec = field.aggregate
+        if spec is None or spec.kind != "count" or not spec.exclude:
+            continue
+        table = plan.records.get(".".join(spec.table))
+        if table is None:
+            continue
+        year = None if spec.year is None else plan.year + spec.year
+        if (table.key, year, spec.column or "") in seen:
+            continue
+        seen.add((table.key, year, spec.column or ""))
+        for slots in table.units:
+            counted = slots.get((spec.column or "", year))
+            if counted is None or blank(values.get(counted.key)):
+                continue
+            for column, listed in spec.exclude:
+                why = values.get(slots[(column, None)].key)
+                if why is not None and str(why) in listed:
+                    yield Finding(
+                        problem_at(
+                            result,
+                            counted,
+                            "summary-excluded",
+                            f"{show(values.get(counted.key))} は集計に含めません("
+                            f"{slots[(column, None)].label.split('(')[0]}が {show(why)} の行)。"
+                            "値を消すか、集計する行なら内容を入力してください。",
+                            value=values.get(counted.key),
+                        )
+                    )

@@ -373,6 +373,7 @@ class TallyBlock:
     total_label: str
     total_cols: tuple[str, ...]
     sentence: bool = False
+    row_label: str = "{{ label }}"  # a row's label, from its level's or value's label
 
 
 Block = (

@@ -408,8 +408,18 @@ def _aggregate_field(
     type: str,
     format: str | None,
 ) -> m.FieldDef:
-    field = b._field(node, path, label, rollover="recompute")
-    field = dataclasses.replace(field, type=type, format=format, aggregate=spec, required=False)
+    """The computed field of one aggregate cell."""
+    field = m.FieldDef(
+        path=path,
+        label=label,
+        type=type,
+        format=format,
+        place=_place(node),
+        rollover="recompute",
+        aggregate=spec,
+    )
+    if field.id in b.fields:
+        node.fail(f"項目「{field.id}」が2回定義されています", "id を別の名前にしてください")
     b.fields[field.id] = field
     return field
 
@@ -444,6 +454,7 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
             "header",
             "items",
             "count_label",
+            "row_label",
         },
         {"id", "source", "count", "rows"},
     )
@@ -657,6 +668,7 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
         total_label=str(node.get("total", "計")),
         total_cols=tuple(total_cols),
         sentence=bool(node.get("sentence")),
+        row_label=b._template(node, str(node.get("row_label", "{{ label }}"))),
     )
 
 
