@@ -114,9 +114,9 @@ def _number_text(value: float) -> str:
 
 
 def items(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) -> list[str]:
-    """For each heading row of `level` whose `column` holds the value: its `show` (a column, or
-    `label`: the codes of the levels down to it, joined; with `collapse`, the last code is left
-    out where its parent has only one such heading)."""
+    """For each heading row of `level` whose `column` holds the value: its `show` (a column;
+    `heading`: its code and name; or `label`: the codes of the levels down to it, joined; with
+    `collapse`, the last code is left out where its parent has only one such heading)."""
     table = _table(plan, spec)
     block = table.block
     assert spec.level is not None
@@ -136,7 +136,11 @@ def items(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) 
         codes = tuple(str(c) for c in state[: level + 1] if not blank(c))
         children.setdefault(codes[:-1], set()).add(codes[-1] if codes else None)
         if str(unit.get((spec.column or "", None))) == spec.value:
-            shown = unit.get((spec.show, None)) if spec.show != "label" else None
+            if spec.show == "heading":  # the level's code and name
+                name = unit.get((block.hierarchy[level].name_at, None))
+                shown: Any = " ".join(str(p) for p in (codes[-1], name) if not blank(p))
+            else:
+                shown = unit.get((spec.show, None)) if spec.show != "label" else None
             found.append((codes, shown))
     result = []
     for codes, shown in found:

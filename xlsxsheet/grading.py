@@ -208,7 +208,7 @@ def group_share(
         missing = [r for r in counted if blank(r.values.get(met_column))]
         if not counted or missing:
             reason = (
-                f"{label}: 達成状況({met_column})が未入力の行があるため評価を計算できません"
+                f"{label}: {_column_label(block, met_column)}が未入力の行があるため評価を計算できません"
                 if counted
                 else f"{label}: 数える行がありません"
             )
@@ -228,6 +228,11 @@ def group_share(
                 )
             )
     return verdicts
+
+
+def _column_label(block: Any, column_id: str) -> str:
+    column = block.column(column_id)
+    return f"「{column.label}」" if column is not None else column_id
 
 
 def target_ratio(

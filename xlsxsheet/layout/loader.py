@@ -367,12 +367,32 @@ class _LayoutBuilder:
         return builders[kind](node)
 
     def _records(self, node: _Node) -> m.RecordsBlock:
+        loaded = self.records_blocks.get(str(node.get("id")))
+        if loaded is not None and loaded.place.endswith(node.place):
+            return loaded  # loaded ahead for a tally on an earlier sheet
         block = records_loader.load_records(self, node)
         self.records_blocks[block.id] = block
         return block
 
     def _tally(self, node: _Node) -> m.TallyBlock:
+        source = node.get("source")
+        if source not in self.records_blocks:
+            self._load_ahead(str(source))
         return records_loader.load_tally(self, node, self.records_blocks)
+
+    def _load_ahead(self, block_id: str) -> None:
+        """Load a records block of a later sheet now: a summary sheet may come first."""
+        width = self.width
+        for i, sheet in enumerate(self.root.get("sheets") or []):
+            for j, block in enumerate((sheet or {}).get("blocks") or []):
+                if (
+                    isinstance(block, dict)
+                    and block.get("type") == "records"
+                    and str(block.get("id")) == block_id
+                ):
+                    self.width = len(sheet.get("columns") or [])
+                    self._records(self.root.child("sheets", i).child("blocks", j))
+        self.width = width
 
     def _template(self, node: _Node, text: str) -> str:
         try:

@@ -583,10 +583,10 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
                 {"id", "label", "show", "span", "collapse", "join"}, {"id", "label", "show"}
             )
             show = inode.text("show")
-            if show != "label" and show not in column_ids:
+            if show not in ("label", "heading") and show not in column_ids:
                 inode.fail(
-                    f"show「{show}」は source の列にも label にも当たりません",
-                    "show: label または列の id",
+                    f"show「{show}」は source の列にも label / heading にも当たりません",
+                    "show: label(番号をつないだもの)、heading(番号と名称)または列の id",
                 )
             items.append(
                 (
