@@ -41,6 +41,11 @@ PARTS = {"担当課": "福祉総務課", "施策番号": "12", "年度": "R3", "
         ("{施策名}.xlsx", PARTS | {"施策名": ""}, "無題.xlsx"),
         ("{担当課}_{番号}.XLSX", PARTS, "福祉総務課_12.xlsx"),
         ("{施策名}.xlsx", PARTS | {"施策名": "ｶﾞ" + "\u30ab\u3099"}, "ｶﾞガ.xlsx"),
+        # an empty part takes one separator with it
+        ("{担当課}_{施策番号}_{年度}.xlsx", PARTS | {"施策番号": ""}, "福祉総務課_R3.xlsx"),
+        ("{担当課}_{施策番号}_{年度}.xlsx", PARTS | {"担当課": "", "施策番号": ""}, "R3.xlsx"),
+        ("{施策名}・{担当課}", PARTS | {"担当課": ""}, "支え合いの地域づくり.xlsx"),
+        ("{担当課}__{施策番号}.xlsx", PARTS, "福祉総務課__12.xlsx"),
     ],
 )
 def test_pattern_renders_safe_japanese_names(

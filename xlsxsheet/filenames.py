@@ -16,6 +16,9 @@ from pathlib import Path
 from xlsxsheet.errors import UsageError
 
 DEFAULT_PATTERN = "{担当課}_{施策番号}_{年度}.xlsx"
+# For a layout with no 施策 key or 担当課 (one workbook for the whole plan).
+FALLBACK_PATTERN = "{様式}_{年度}.xlsx"
+SEPARATORS = ("_", "-", "・", " ", "　")
 PLACEHOLDERS = {
     "担当課": "担当課(名簿があれば名簿の担当課)",
     "施策番号": "施策・取組の番号(様式の summary.key)",
@@ -68,11 +71,31 @@ def check_pattern(pattern: str) -> None:
 
 
 def render_pattern(pattern: str, values: Mapping[str, str]) -> str:
-    """The file name a pattern gives for these values, made safe (see safe_file_name)."""
+    """The file name a pattern gives for these values, made safe (see safe_file_name).
+
+    An empty value takes one separator (_ - ・ or a space) beside it away with it, so that
+    `{担当課}_{施策番号}_{年度}` with no 施策番号 gives 福祉総務課_R3, not 福祉総務課__R3.
+    """
     check_pattern(pattern)
     filled = {name: _one_line(values.get(name) or "") for name in PLACEHOLDERS}
     filled["番号"] = filled["施策番号"] = filled["施策番号"] or filled["番号"]
-    return safe_file_name(pattern.format_map(filled))
+    pieces: list[str] = []
+    drop_next = False
+    for text, name, _spec, _conversion in string.Formatter().parse(pattern):
+        if drop_next and text[:1] in SEPARATORS:
+            text = text[1:]
+        elif drop_next and pieces and pieces[-1][-1:] in SEPARATORS:
+            pieces[-1] = pieces[-1][:-1]
+        if text:
+            pieces.append(text)
+        drop_next = False
+        if name is not None and filled[name]:
+            pieces.append(filled[name])
+        elif name is not None:
+            drop_next = True
+    if drop_next and pieces and pieces[-1][-1:] in SEPARATORS:
+        pieces[-1] = pieces[-1][:-1]
+    return safe_file_name("".join(pieces))
 
 
 def _one_line(text: str) -> str:

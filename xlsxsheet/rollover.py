@@ -28,6 +28,7 @@ from xlsxsheet.document import get_path, set_path
 from xlsxsheet.errors import DocumentError, UnknownLayoutError, WorkbookError
 from xlsxsheet.filenames import (
     DEFAULT_PATTERN,
+    FALLBACK_PATTERN,
     NameAllocator,
     check_pattern,
     render_pattern,
@@ -383,11 +384,16 @@ class _Carrier:
             if taken is not None:
                 set_path(new, fdef.path, taken)
         for path in tables:
-            records = [
-                kept
-                for index, record in enumerate(get_path(old, path))
-                if (kept := self.record(path, index, record)) is not None
-            ]
+            records: list[dict[str, Any]] = []
+            for index, record in enumerate(get_path(old, path)):
+                kept = self.record(path, index, record)
+                if kept is None:
+                    continue
+                if records and kept == records[-1]:
+                    # the same row again (a 再掲 whose own texts were cleared): one row holds it
+                    self.item.cleared.append(f"{'.'.join(path)} ({index + 1}件目: 前の行と同じ)")
+                    continue
+                records.append(kept)
             if records:
                 set_path(new, path, records)
         return new
@@ -488,7 +494,7 @@ def _write(
         safe_file_name(item.file_name)
         if item.file_name
         else render_pattern(
-            pattern,
+            FALLBACK_PATTERN if pattern == DEFAULT_PATTERN and summary is None else pattern,
             {
                 "担当課": item.dept or "",
                 "施策番号": item.key or "",
