@@ -70,6 +70,20 @@ def run_demo(out: Path) -> Iterator[str]:
         yield (
             f"  修正版: {fixed}(修正 {len(checked.changes)} 件、修正後のエラー {after.errors} 件)"
         )
+        yield from _prefilled(layout, filled, folder, stem, registry)
+
+
+def _prefilled(layout: Any, filled: Path, folder: Path, stem: str, registry: Any) -> Iterator[str]:
+    """A plan's workbook prefills the templates its layout feeds (template --plan)."""
+    from xlsxsheet.prefill import prefill
+    from xlsxsheet.templating import plan_for_document
+
+    for target_id in layout.prefill:
+        target = registry.get(target_id)
+        filled_doc = prefill(read_file(filled, registry), plan_for_document(target, None, None))
+        out = folder / f"{stem}_から_{target_id}_様式.xlsx"
+        make_template(target, out, None, filled_doc.document)
+        yield f"  計画から作った「{target.title}」の様式: {out}(引き継ぎ {filled_doc.filled} 項目)"
 
 
 def damage(source: Path, target: Path, plan: WorkbookPlan) -> list[str]:

@@ -65,7 +65,14 @@ STYLES: dict[str, dict[str, Any]] = {
     },
     "note": {"text_wrap": True, "valign": "top", "border": 1, "font_size": 9},
     "unit": {"align": "center", "valign": "vcenter", "border": 1, "bg_color": LABEL_FILL},
-    "input": {"locked": False, "bg_color": INPUT_FILL, "valign": "vcenter", "border": 1},
+    # wrapped: a number cell may hold words or a sentence (keep_text)
+    "input": {
+        "locked": False,
+        "bg_color": INPUT_FILL,
+        "valign": "vcenter",
+        "border": 1,
+        "text_wrap": True,
+    },
     "input_text": {
         "locked": False,
         "bg_color": INPUT_FILL,

@@ -33,14 +33,31 @@ def check_records(result: ReadResult) -> Iterator[Finding]:
     if not plan.records:
         return
     values = result.inputs | result.computed
+    corrected: dict[Any, Any] = {}  # grades the stated rules correct: lists follow them
     for table in plan.records.values():
         yield from _name(result, table)
         yield from _constraints(result, table, values)
         yield from _codes(result, table, values)
-        yield from _rules(result, table, values)
+        for finding in _rules(result, table, values):
+            change = finding.change
+            if change is not None and finding.problem.code == "grade-rule-mismatch":
+                slot = _slot_at(table, change.field, result, change.cell)
+                if slot is not None:
+                    corrected[slot.key] = change.new
+            yield finding
         yield from _grid_labels(result, table)
-    yield from _derived(result)
+    yield from _derived(result, corrected)
     yield from _excluded_values(result)
+
+
+def _slot_at(table: RecordsTable, field_id: str, result: ReadResult, cell: str) -> Slot | None:
+    """The records cell a change was made at (by its field and where it was read)."""
+    for slots in table.units:
+        for slot in slots.values():
+            bound = result.cells.get(slot.key)
+            if slot.field.id == field_id and bound is not None and bound.address == cell:
+                return slot
+    return None
 
 
 def _name(result: ReadResult, table: RecordsTable) -> Iterator[Finding]:
@@ -235,16 +252,19 @@ def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
                 )
 
 
-def _derived(result: ReadResult) -> Iterator[Finding]:
-    """Aggregates without an Excel formula (lists): the cell holds what the records say."""
+def _derived(result: ReadResult, corrected: dict[Any, Any]) -> Iterator[Finding]:
+    """Aggregates without an Excel formula (lists): the cell holds what the records say, with
+    the grades the stated rules correct."""
+    from xlsxsheet.aggregates import evaluate
     from xlsxsheet.plan import formula_of
 
-    for key, cell in result.cells.items():
+    values = result.inputs | corrected
+    for cell in result.cells.values():
         slot = cell.slot
         spec: m.AggregateSpec | None = slot.field.aggregate
         if spec is None or formula_of(slot, result.plan) is not None:
             continue
-        expected = result.computed.get(key) or None
+        expected = evaluate(result.plan, slot, values, lambda other: None) or None
         raw = cell.raw.value
         found = None if blank(raw) else str(raw).replace("\r\n", "\n").strip()
         if found == expected:

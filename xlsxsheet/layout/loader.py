@@ -150,6 +150,7 @@ class _LayoutBuilder:
                 "checks",
                 "summary",
                 "migrations",
+                "prefill",
             },
             {"layout", "version", "title", "sheets"},
         )
@@ -185,6 +186,7 @@ class _LayoutBuilder:
             fields=self.fields,
             summary=self._summary(),
             migrations=self._migrations(),
+            prefill=records_loader.load_prefill(self, params),
         )
         self._check_formulas(layout)
         return layout
@@ -584,7 +586,19 @@ class _LayoutBuilder:
         for i in range(len(node.items("columns"))):
             col = node.child("columns", i)
             col.check_keys(
-                {"id", "label", "span", "type", "list", "required", "format", "lines", "rollover"},
+                {
+                    "id",
+                    "label",
+                    "span",
+                    "type",
+                    "list",
+                    "required",
+                    "format",
+                    "lines",
+                    "rollover",
+                    "words",
+                    "keep_text",
+                },
                 {"id", "label"},
             )
             columns.append(
@@ -602,7 +616,8 @@ class _LayoutBuilder:
             for combo in _combinations(levels):
                 path = base + tuple(lv.key for lv in combo) + (columns[-1].id,)
                 label = " ".join([*(lv.label for lv in combo), columns[-1].label])
-                self._field(col, path, label, rollover=rollover)
+                field = self._field(col, path, label, rollover=rollover)
+                records_loader.text_options(self, col, field)
         width = sum(spans) + sum(c.span for c in columns)
         if width > self.width:
             node.fail(

@@ -502,6 +502,17 @@ class SummaryDef:
 
 
 @dataclass(frozen=True)
+class PrefillRule:
+    """One field (or `*` pattern) of this layout that fills a field of another layout's
+    template: `source` → `target`; for a year series, the year comes from `year` (a
+    `params.<name>` of this layout, or a field pattern of it holding a year such as H26)."""
+
+    source: str
+    target: str
+    year: str | None = None
+
+
+@dataclass(frozen=True)
 class Layout:
     id: str
     version: int
@@ -520,6 +531,8 @@ class Layout:
     fields: dict[str, FieldDef] = field(default_factory=dict)
     summary: SummaryDef | None = None
     migrations: tuple[Migration, ...] = ()
+    # fields of another layout this one's workbooks fill in (`prefill:`), by that layout's id
+    prefill: dict[str, tuple[PrefillRule, ...]] = field(default_factory=dict)
 
     def migration_from(self, version: int) -> Migration | None:
         """The migration that reads a workbook of an older `version`, if the layout keeps one."""

@@ -151,6 +151,11 @@ def _record_field(
 ) -> m.FieldDef:
     """The field of a records column (or grid row), with the numeric-text options."""
     field = b._field(node, path, label, years=years, rollover=rollover)
+    return text_options(b, node, field)
+
+
+def text_options(b: _LayoutBuilder, node: _Node, field: m.FieldDef) -> m.FieldDef:
+    """A field with the `words`, `keep_text` and `codes` its node gives (checked)."""
     words = tuple(str(w) for w in node.get("words") or ())
     keep_text = node.get("keep_text")
     codes = node.get("codes")
@@ -703,3 +708,59 @@ def _exclude(node: _Node, column_ids: list[str]) -> tuple[tuple[str, tuple[str, 
         listed = values if isinstance(values, list) else [values]
         result.append((str(column), tuple(str(v) for v in listed)))
     return tuple(result)
+
+
+# --- prefill: this layout's workbooks fill another layout's template ---------------------------
+
+
+def load_prefill(
+    b: _LayoutBuilder, params: dict[str, m.Param]
+) -> dict[str, tuple[m.PrefillRule, ...]]:
+    """The `prefill:` section: {other layout id: [{from, to, year}, …]}.
+
+    `from` patterns are checked against this layout's fields here; `to` patterns against the
+    other layout when a template is made (it may be loaded from another folder).
+    """
+    from xlsxsheet.layout.loader import _near, _Node
+
+    raw = b.root.get("prefill")
+    if raw is None:
+        return {}
+    node = _Node(b.source, raw, "prefill")
+    result: dict[str, tuple[m.PrefillRule, ...]] = {}
+    for target_layout in raw:
+        rules = []
+        items = node.get(target_layout)
+        if not isinstance(items, list) or not items:
+            node.fail(
+                f"prefill.{target_layout} には {{from, to}} のリストが必要です",
+                "- {from: indicators.*.*.name, to: indicators.outcome.*.*.name}",
+            )
+        for i in range(len(items)):
+            rn = node.child(str(target_layout), i)
+            rn.check_keys({"from", "to", "year"}, {"from", "to"})
+            source, target, year = rn.text("from"), rn.text("to"), rn.get("year")
+            if not any(m.match_field_pattern(source, fid) is not None for fid in b.fields):
+                rn.fail(
+                    f"from「{source}」に当たる項目がこのレイアウトにありません",
+                    _near(source, b.fields),
+                )
+            if source.count("*") != target.count("*"):
+                rn.fail("from と to の * の数が違います", "同じ数の * を書いてください")
+            if year is not None:
+                year = str(year)
+                if year.startswith("params."):
+                    name = year.removeprefix("params.")
+                    if name not in params or params[name].type != "fiscal-year":
+                        rn.fail(
+                            f"year「{year}」は年度型の params にありません",
+                            "params.<年度型の param>",
+                        )
+                elif not any(m.match_field_pattern(year, fid) is not None for fid in b.fields):
+                    rn.fail(
+                        f"year「{year}」に当たる項目がこのレイアウトにありません",
+                        _near(year, b.fields),
+                    )
+            rules.append(m.PrefillRule(source, target, year))
+        result[str(target_layout)] = tuple(rules)
+    return result
