@@ -29,3 +29,18 @@ def example_000_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     layout = default_registry().get("shisaku-management")
     make_template(layout, out, None, load_document(EXAMPLE_000))
     return out
+
+
+@pytest.fixture(scope="session")
+def corpus_cases(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[type-arg]
+    """The damaged-workbook corpus (tests/corpus), built once per session, by case name.
+
+    The LibreOffice cases are built only where soffice is installed.
+    """
+    from corpus.build import build_corpus
+
+    from xlsxsheet.libreoffice import find_soffice
+
+    soffice = find_soffice()
+    out = tmp_path_factory.mktemp("corpus-shared")
+    return {case.name: case for case in build_corpus(out, soffice, libreoffice=bool(soffice))}

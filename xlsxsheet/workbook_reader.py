@@ -14,6 +14,7 @@ import openpyxl
 import python_calamine
 from openpyxl.cell.cell import Cell
 from openpyxl.utils.escape import unescape
+from openpyxl.worksheet.formula import DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlsxsheet.cells import RawCell, parse_a1
@@ -80,14 +81,25 @@ def parse_name_target(name: str, text: str) -> NameTarget:
     return NameTarget(name, text, sheet, row, col)
 
 
-def read_workbook(path: Path, limits: Limits = LIMITS) -> WorkbookContent:
+def read_workbook(path: Path, limits: Limits = LIMITS, engine: str = "fast") -> WorkbookContent:
     """Vet a file (safe_open), then return its cells, names and metadata; never writes it.
 
-    Raises WorkbookError, with a problem code, for anything that cannot be read.
+    engine "fast" reads the XML parts directly (xlsxsheet.fast_reader, many times faster) and
+    hands openpyxl whatever file it does not handle; "openpyxl" always uses openpyxl. Both give
+    the same content (tests/test_fast_reader.py). Raises WorkbookError, with a problem code,
+    for anything that cannot be read.
     """
+    if engine not in ("fast", "openpyxl"):
+        raise ValueError(f"unknown engine {engine!r}: 'fast' or 'openpyxl'")
     facts = inspect_file(Path(path), limits)
     if facts.format == "xls":
         return _read_xls(facts)
+    if engine == "fast":
+        from xlsxsheet.fast_reader import read_ooxml
+
+        content = read_ooxml(facts)
+        if content is not None:
+            return content
     return _read_ooxml(facts)
 
 
@@ -158,10 +170,10 @@ def _read_ooxml(facts: FileFacts) -> WorkbookContent:
                 for raw in (_raw_cell(ws.title, cell) for cell in _existing_cells(ws))
                 if raw is not None
             }
-            content.merged[ws.title] = [
+            content.merged[ws.title] = sorted(
                 (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
                 for r in ws.merged_cells.ranges
-            ]
+            )
     finally:
         book.close()
     return content
@@ -172,14 +184,25 @@ def _raw_cell(sheet: str, cell: Cell) -> RawCell | None:
     if value is None:
         return None
     formula = None
+    if cell.data_type == "f":
+        value = formula_text(value)
     if isinstance(value, str) and "_x" in value:
         value = unescape(value)  # _x000D_ and the like: how OOXML stores control characters
     if cell.data_type == "f":
-        formula, value = str(value), None
+        formula, value = value, None
     elif not isinstance(value, str | int | float | bool | dt.datetime | dt.date | dt.time):
         formula = getattr(value, "text", None)  # array formulas
         value = None if formula else value
     return RawCell(sheet, cell.row - 1, cell.column - 1, value, formula)
+
+
+def formula_text(value: Any) -> str:
+    """A formula cell's text: openpyxl gives array and data-table formulas as objects."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, DataTableFormula):
+        return "=TABLE(" + ",".join(str(r) for r in (value.r1, value.r2) if r is not None) + ")"
+    return getattr(value, "text", None) or "="
 
 
 def _cached_values(content: WorkbookContent) -> dict[tuple[str, int, int], Any]:
