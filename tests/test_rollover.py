@@ -58,6 +58,9 @@ SPLIT: dict[str, list[tuple[str, str]]] = {
         (r"^opinions[12]\.opinion$", "clear"),  # the committee's opinions of the year
         (r"^opinions[12]\.", "carry"),  # the 施策 they are about
     ],
+    "kihon-keikaku": [
+        (r"^(header|outline|directions|indicators)\.", "carry"),  # a plan: all of it is the plan
+    ],
 }
 # Labels of the new year that must be there, and of the old year that must be gone.
 NEW_LABELS: dict[str, tuple[list[str], list[str]]] = {
@@ -68,12 +71,14 @@ NEW_LABELS: dict[str, tuple[list[str], list[str]]] = {
     "shisaku-hyoka": (["実績値 令和2年度", "R2 決算事業費(千円)"], ["実績値 令和元年度", "R1 "]),
     "shinchoku-shihyo": (["R7の取組状況"], ["R6の取組状況"]),
     "shinchoku-pdca": ([], []),  # no field label names the year
+    "kihon-keikaku": ([], []),
 }
 FILE_NAMES = {
     "shisaku-management-R2": "福祉総務課_12_R3.xlsx",
     "shisaku-hyoka-R1": "福祉健康部 福祉総務課_07_R2.xlsx",
     "shinchoku-shihyo-R6": "地域福祉計画 進捗管理表_R7.xlsx",  # no 施策 key: one per plan
     "shinchoku-pdca-R5": "進捗管理シート_R6.xlsx",
+    "kihon-keikaku-H28": "基本計画 基本施策_H29.xlsx",
 }
 
 
@@ -280,8 +285,12 @@ def test_rolled_template_field_by_field(stem: str, rolled: Rolled) -> None:
     dropped = rolled[stem]["report"]["items"][0]["dropped"]
     assert {(d["label"], json.dumps(d["value"])) for d in dropped} == lost
     counts["lost"] = len(lost)
-    # The test is not vacuous: each kind of thing happened (moves only where windows move).
-    assert all(v for k, v in counts.items() if moving or k not in ("moved", "lost")), counts
+    # The test is not vacuous: each kind of thing happened (moves only where windows move,
+    # clearing only where the layout has a year's part: a plan is all plan).
+    expected_kinds = {"carried"} | ({"moved", "lost"} if moving else set())
+    if any(mode == "clear" for _, mode in SPLIT[layout.id]):
+        expected_kinds.add("cleared")
+    assert all(counts[k] for k in expected_kinds), counts
     # Labels are rendered for the new year.
     labels = [r["label"] for r in after["fields"]]
     present, gone = NEW_LABELS[layout.id]
@@ -588,7 +597,7 @@ def test_libreoffice_recalculates_rolled_templates_to_our_values(
         assert value == expected, slot.label
         compared += 1
         nonzero += bool(value)
-    assert compared, which
+    assert compared or not any(f.computed for f in ours.plan.layout.fields.values()), which
     if which in ("shisaku-management-R2", "second"):  # totals of carried costs
         assert nonzero, which
     # LibreOffice opens it and saves it back: the same document, the same year
@@ -609,3 +618,98 @@ def test_rerun_into_a_folder_inside_the_returns_skips_the_earlier_output(tmp_pat
     # named explicitly, an earlier output is a return of another year
     result = rollover([tmp_path, tmp_path / "R3" / "福祉総務課_12_R3.xlsx"], 2021, tmp_path / "R3")
     assert [p.code for i in result.items for p in i.problems] == ["return-wrong-year"]
+
+
+# --- the plan (kihon-keikaku) supplies what the return leaves empty ---------------------------
+def make_plan(folder: Path, name: str, shisaku_no: str, final_d1a: float) -> Path:
+    doc = copy.deepcopy(load_document(EXAMPLES_BY_LAYOUT["kihon-keikaku"]))
+    doc["header"]["shisaku_no"] = shisaku_no
+    doc["indicators"]["d1"]["a"]["final"] = final_d1a
+    path = folder / name
+    make_template(default_registry().get("kihon-keikaku"), path, None, doc)
+    return path
+
+
+def test_plan_fills_a_new_shisaku_and_the_gaps_of_a_return(tmp_path: Path) -> None:
+    returns = tmp_path / "提出"
+    returns.mkdir()
+    source = make_return(returns, "施策12.xlsx")
+    fill(source, {"xs_perf_outcome_d2_i_target_y2023": None})  # a gap the plan fills (73.0)
+    plans = tmp_path / "基本計画"
+    plans.mkdir()
+    make_plan(plans, "基本施策12.xlsx", "12", 17.0)  # the plan's 2023 target differs (16.0)
+    make_plan(plans, "基本施策13.xlsx", "13", 20.0)
+    make_plan(plans, "基本施策14.xlsx", "14", 20.0)  # no sheet for it: listed, not used
+    roster = tmp_path / "名簿.csv"
+    roster.write_text(
+        "様式,施策番号,担当課,区分\n"
+        "shisaku-management,12,福祉総務課,\n"
+        "shisaku-management,13,地域共生推進課,新規\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "R3"
+    code, output, _ = run(
+        "rollover",
+        str(returns),
+        "--year",
+        "R3",
+        "-o",
+        str(out),
+        "--roster",
+        str(roster),
+        "--plan",
+        str(plans),
+    )
+    assert code == 0, output
+    kept = by_name(flat(out / "福祉総務課_12_R3.xlsx"))
+    assert kept["xs_perf_outcome_d1_a_target_y2023"]["value"] == 16.0  # the return's value
+    assert kept["xs_perf_outcome_d2_i_target_y2023"]["value"] == 73.0  # the gap, from the plan
+    new = by_name(flat(out / "地域共生推進課_13_R3.xlsx"))
+    assert new["xs_header_lead_dept"]["value"] == "地域共生推進課"  # the roster wins
+    assert new["xs_header_shisaku_name"]["value"] == "支え合いの地域づくりと自立支援"
+    assert new["xs_perf_outcome_d1_a_target_y2019"]["value"] == 14.5  # mid year H31
+    assert new["xs_perf_outcome_d1_a_target_y2023"]["value"] == 20.0  # final year
+    assert new["xs_indicators_outcome_d1_a_unit"]["value"] == "%"
+    assert (
+        "  [情報] 基本施策12.xlsx(基本計画 基本施策)の 28 項目のうち、空欄だった 2 項目を計画の値で"
+        "埋めました。前年度の提出と違う 11 項目は提出の値のままです(--plan-overrides で計画の値に"
+        "します)。"
+    ) in output.splitlines()
+    assert "  [情報] 基本施策13.xlsx(基本計画 基本施策)の 28 項目を入れました。" in output
+    assert (
+        "計画 [情報] 基本施策14.xlsx(基本計画 基本施策)に当たる施策の様式がないため、"
+        "使いませんでした。"
+    ) in output.splitlines()
+
+
+def test_plan_overrides_replaces_what_differs(tmp_path: Path) -> None:
+    source = make_return(tmp_path, "施策12.xlsx")
+    plan = make_plan(tmp_path, "基本施策12.xlsx", "12", 17.0)
+    result = rollover([source], 2021, tmp_path / "R3", plans=[plan], plan_overrides=True)
+    assert result.ok
+    (item,) = result.items
+    rolled = read_file(item.output)
+    assert rolled.value(("perf.outcome.d1.a.target", 2023)) == 17.0
+    assert rolled.value(("perf.outcome.d1.a.target", 2022)) == 15.7  # not in the plan: carried
+    (applied,) = [p for p in item.problems if p.code == "plan-applied"]
+    assert "perf.outcome.d1.a.target.2023: 提出 16 / 計画 17" in applied.value
+
+
+def test_unreadable_plan_is_an_error_and_a_missing_one_a_warning(tmp_path: Path) -> None:
+    source = make_return(tmp_path, "施策12.xlsx")
+    broken = tmp_path / "計画.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    other = make_plan(tmp_path, "基本施策13.xlsx", "13", 20.0)
+    result = rollover([source], 2021, tmp_path / "R3", plans=[broken, other, source])
+    assert not result.ok
+    assert [p.code for p in result.problems] == [
+        "plan-unreadable",
+        "plan-unreadable",
+        "plan-unused",
+    ]
+    assert "施策マネジメントシートのブックで、他の様式へ値を引き継ぐ計画の様式ではありません" in (
+        result.problems[1].message
+    )
+    (item,) = result.items
+    assert item.output is not None
+    assert [p.code for p in item.problems if p.code.startswith("plan")] == ["plan-missing"]

@@ -78,6 +78,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value-not-carried": ("warning", "値を引き継げません"),
     "key-missing": ("warning", "施策番号が未記入です"),
     "dept-changed": ("info", "担当課を名簿に合わせました"),
+    "plan-unreadable": ("error", "計画のブックを使えません"),
+    "plan-applied": ("info", "計画のブックの値を入れました"),
+    "plan-skipped": ("info", "計画のブックの値を入れませんでした"),
+    "plan-missing": ("warning", "計画のブックに当たる施策がありません"),
+    "plan-unused": ("info", "使わなかった計画のブックがあります"),
 }
 
 

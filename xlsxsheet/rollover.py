@@ -24,7 +24,7 @@ from typing import Any
 from xlsxsheet import fiscal_year
 from xlsxsheet.batch import in_processes
 from xlsxsheet.discovery import iter_workbooks
-from xlsxsheet.document import get_path, set_path
+from xlsxsheet.document import HEADER_KEYS, get_path, set_path
 from xlsxsheet.errors import DocumentError, UnknownLayoutError, WorkbookError
 from xlsxsheet.filenames import (
     DEFAULT_PATTERN,
@@ -91,8 +91,8 @@ class RolloverItem:
         return "failed"
 
     def add(self, code: str, message: str, **where: Any) -> None:
-        file = str(self.source) if self.source is not None else ""
-        self.problems.append(Problem(code, message, file=file, **where))
+        where.setdefault("file", str(self.source) if self.source is not None else "")
+        self.problems.append(Problem(code, message, **where))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,11 +119,14 @@ class RolloverResult:
     year: int
     out_dir: Path
     items: list[RolloverItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # of the plan workbooks (--plan)
 
     @property
     def ok(self) -> bool:
-        """False when any return was missing, unreadable, duplicated or of another year."""
-        return all(item.ok for item in self.items)
+        """False when any return (or plan) was missing, unreadable, duplicated or of another year."""
+        return all(item.ok for item in self.items) and not any(
+            p.severity == "error" for p in self.problems
+        )
 
     @property
     def written(self) -> list[RolloverItem]:
@@ -137,6 +140,7 @@ class RolloverResult:
             "ok": self.ok,
             "written": len(self.written),
             "items": [item.to_dict() for item in self.items],
+            "problems": [p.to_dict() for p in self.problems],
         }
 
 
@@ -148,6 +152,8 @@ def rollover(
     pattern: str = DEFAULT_PATTERN,
     registry: LayoutRegistry | None = None,
     jobs: int | None = None,
+    plans: Iterable[Path] = (),
+    plan_overrides: bool = False,
 ) -> RolloverResult:
     """Make next year's (`year`) template from each return of `year - 1`, into `out_dir`.
 
@@ -155,6 +161,9 @@ def rollover(
     担当課 and file name; returns with no row are left out (listed). Raises RosterError for a
     roster that cannot be used and UsageError for a bad file-name pattern, before writing.
     The returns are read in `jobs` worker processes (default: one per CPU; 1: this process).
+    `plans` are filled workbooks of a plan layout (kihon-keikaku) whose `prefill:` section
+    supplies fields of next year's templates (targets, names): they fill what the return leaves
+    empty (a new 施策: everything), and with `plan_overrides` replace carried values that differ.
     """
     check_pattern(pattern)
     registry = registry or default_registry()
@@ -163,6 +172,7 @@ def rollover(
         roster = read_roster(Path(roster), layout_names(registry))
     sources = list(expand_returns(returns, out_dir))
     result = RolloverResult(year, out_dir)
+    plan_sources = _read_plans(plans, registry, result)
     dirs = tuple(str(d) for d in registry.dirs)
     _REGISTRIES.setdefault(dirs, registry)  # this process, and forked workers, reuse its layouts
     items = in_processes(_prepare, [(dirs, year, path) for path in sources], jobs)
@@ -175,7 +185,27 @@ def rollover(
         if item.document is None and not item.new:
             continue
         layout = registry.get(item.layout)
-        _write(item, layout, year, out_dir, pattern, allocator, params.get(layout.id))
+        _write(
+            item,
+            layout,
+            year,
+            out_dir,
+            pattern,
+            allocator,
+            params.get(layout.id),
+            plan_sources,
+            plan_overrides,
+        )
+    for source in plan_sources:
+        if not source.used:
+            result.problems.append(
+                Problem(
+                    "plan-unused",
+                    f"{source.path.name}({source.read.plan.layout.title})に当たる施策の様式が"
+                    "ないため、使いませんでした。",
+                    file=str(source.path),
+                )
+            )
     return result
 
 
@@ -478,6 +508,8 @@ def _write(
     pattern: str,
     allocator: NameAllocator,
     layout_params: dict[str, Any] | None,
+    plans: Sequence[PlanSource] = (),
+    plan_overrides: bool = False,
 ) -> None:
     if item.document is not None:
         doc = copy.deepcopy(item.document)
@@ -488,6 +520,11 @@ def _write(
     if summary is not None:
         if item.key is not None and item.document is None:
             set_path(doc, tuple(summary.key.split(".")), item.key)
+        try:
+            doc = _apply_plan(item, layout, year, doc, plans, plan_overrides)
+        except DocumentError as exc:
+            item.add("output-unwritable", f"計画のブックの値を入れられません: {exc}")
+            return
         if summary.department is not None and item.dept is not None:
             set_path(doc, tuple(summary.department.split(".")), item.dept)
     name = (
@@ -523,6 +560,118 @@ def _write(
         )
         return
     item.output = target
+
+
+# --- plans supply what the template takes from the plan (targets, names) ---------------------
+@dataclass
+class PlanSource:
+    """A filled workbook of a plan layout given with --plan."""
+
+    path: Path
+    read: ReadResult
+    used: bool = False
+
+
+def _read_plans(
+    paths: Iterable[Path], registry: LayoutRegistry, result: RolloverResult
+) -> list[PlanSource]:
+    sources = []
+    for path in iter_workbooks(paths):
+        try:
+            read = read_file(path, registry)
+        except (WorkbookError, UnknownLayoutError) as exc:
+            message = str(exc) if path.name in str(exc) else f"{path.name}: {exc}"
+            result.problems.append(Problem("plan-unreadable", message, file=str(path)))
+            continue
+        layout = read.plan.layout
+        if not layout.prefill:
+            result.problems.append(
+                Problem(
+                    "plan-unreadable",
+                    f"{path.name} は{layout.title}のブックで、他の様式へ値を引き継ぐ計画の様式"
+                    "ではありません(レイアウト定義に prefill がありません)。",
+                    file=str(path),
+                )
+            )
+            continue
+        sources.append(PlanSource(path, read))
+    return sources
+
+
+def _apply_plan(
+    item: RolloverItem,
+    layout: Layout,
+    year: int,
+    doc: dict[str, Any],
+    plans: Sequence[PlanSource],
+    plan_overrides: bool = False,
+) -> dict[str, Any]:
+    """`doc` with the gaps filled from the plan workbook of the same key (with
+    `plan_overrides`, the plan's values also replace the carried ones that differ)."""
+    from xlsxsheet.prefill import merge, prefill
+    from xlsxsheet.templating import plan_for_document
+
+    candidates = [p for p in plans if layout.id in p.read.plan.layout.prefill]
+    summary = layout.summary
+    if not candidates or summary is None:
+        return doc
+    target = plan_for_document(layout, year, doc)
+    key_path = tuple(summary.key.split("."))
+    for source in candidates:
+        filled = prefill(source.read, target)
+        if item.key is not None and normalize_key(get_path(filled.document, key_path)) == item.key:
+            break
+    else:
+        item.add(
+            "plan-missing",
+            f"計画のブックに{layout.title} {item.key or '(番号なし)'} がありません。"
+            "目標値などは前年度の提出のものです。",
+        )
+        return doc
+    source.used = True
+    supplied = {k: v for k, v in filled.document.items() if k not in HEADER_KEYS}
+    empty, differ = 0, []
+    for path, value in _leaves(supplied):
+        carried = get_path(doc, path)
+        if carried is None:
+            empty += 1
+        elif carried != value:
+            differ.append(f"{'.'.join(path)}: 提出 {carried!r} / 計画 {value!r}")
+    if item.document is None:  # a new 施策: everything comes from the plan
+        item.add(
+            "plan-applied",
+            f"{source.path.name}({source.read.plan.layout.title})の {filled.filled} 項目を"
+            "入れました。",
+            file=str(source.path),
+        )
+        return merge(supplied, doc)
+    if plan_overrides:
+        what = f"前年度の提出と違う {len(differ)} 項目は計画の値にしました"
+    else:
+        what = (
+            f"前年度の提出と違う {len(differ)} 項目は提出の値のままです"
+            "(--plan-overrides で計画の値にします)"
+        )
+    item.add(
+        "plan-applied",
+        f"{source.path.name}({source.read.plan.layout.title})の {filled.filled} 項目のうち、"
+        f"空欄だった {empty} 項目を計画の値で埋めました。{what}。",
+        file=str(source.path),
+        value=differ or None,
+    )
+    for note in filled.skipped:
+        item.add("plan-skipped", f"{source.path.name}: {note}", file=str(source.path))
+    return merge(doc, supplied) if plan_overrides else merge(supplied, doc)
+
+
+def _leaves(
+    data: Mapping[str, Any], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Any]]:
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            yield from _leaves(value, (*prefix, str(key)))
+        else:
+            yield (*prefix, str(key)), value
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -562,8 +711,11 @@ def render_text(result: RolloverResult, show_all: bool = False) -> str:
             if show_all:
                 lines.extend(f"    {d.label} = {d.value}" for d in item.dropped)
         for p in item.problems:
-            if p.severity != "info" or show_all or p.code in ("dept-changed",):
+            if p.severity != "info" or show_all or p.code in ("dept-changed", "plan-applied"):
                 lines.append(f"  [{SEVERITY_WORDS[p.severity]}] {p.message}")
+    for p in result.problems:
+        if p.severity != "info" or show_all or p.code == "plan-unused":
+            lines.append(f"計画 [{SEVERITY_WORDS[p.severity]}] {p.message}")
     failed = [i for i in result.items if not i.ok]
     dropped = [i for i in result.items if i.status == "not-in-roster"]
     total = (

@@ -32,6 +32,18 @@ from xlsxsheet.filenames import DEFAULT_PATTERN, PLACEHOLDERS
     show_default=True,
     help="ファイル名のパターン。使える名前: " + "、".join("{" + p + "}" for p in PLACEHOLDERS),
 )
+@click.option(
+    "--plan",
+    "plans",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="記入済みの計画のブック(基本計画など、フォルダも可)。目標値などはこちらを使います",
+)
+@click.option(
+    "--plan-overrides",
+    is_flag=True,
+    help="計画のブックの値が前年度の提出と違うとき、計画の値にします(既定: 提出の値のまま)",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--all", "show_all", is_flag=True, help="様式に載らない値と情報もすべて表示")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="結果の保存先")
@@ -47,6 +59,8 @@ def rollover_command(
     show_all: bool,
     report: Path | None,
     jobs: int | None,
+    plans: tuple[Path, ...],
+    plan_overrides: bool,
 ) -> None:
     """今年度の提出から翌年度の様式を作ります (終了コード 1: 作れなかった提出あり) / make next
     year's templates from this year's returns.
@@ -56,7 +70,16 @@ def rollover_command(
     """
     from xlsxsheet.rollover import render_json, render_text, rollover
 
-    result = rollover(returns, year, out_dir, roster, pattern, jobs=jobs)
+    result = rollover(
+        returns,
+        year,
+        out_dir,
+        roster,
+        pattern,
+        jobs=jobs,
+        plans=plans,
+        plan_overrides=plan_overrides,
+    )
     text = render_json(result) if fmt == "json" else render_text(result, show_all)
     emit(text, report)
     if not result.ok:
