@@ -713,3 +713,51 @@ def test_unreadable_plan_is_an_error_and_a_missing_one_a_warning(tmp_path: Path)
     (item,) = result.items
     assert item.output is not None
     assert [p.code for p in item.problems if p.code.startswith("plan")] == ["plan-missing"]
+
+
+def test_second_rollover_of_a_records_layout_keeps_the_history(
+    rolled: Rolled, tmp_path: Path
+) -> None:
+    """進捗管理表 R6 → R7, filled in for R7 by the department, → R8: every year's row stays."""
+    r7 = tmp_path / "R7" / "進捗管理表_R7.xlsx"
+    r7.parent.mkdir()
+    r7.write_bytes(rolled["shinchoku-shihyo-R6"]["output"].read_bytes())
+    cells = {
+        (r["field"], r.get("year")): (r["sheet"], r["cell"])
+        for r in flat(r7)["fields"]
+        if r["name"] == "xs_torikumi_s1_rows" and r.get("row") == 1
+    }
+    typed = {("actual", 2025): 260, ("grade", 2025): "A", ("status", None): "R7も相談が増えた。"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(r7)
+    for key, value in typed.items():
+        sheet, cell = cells[key]
+        book[sheet][cell].value = value
+    book.save(r7)
+    result = rollover([r7], 2026, tmp_path / "R8")
+    assert result.ok, [p.message for i in result.items for p in i.problems]
+    (item,) = result.items
+    r6_doc = read_document(rolled["shinchoku-shihyo-R6"]["source"])
+    r7_doc = read_document(rolled["shinchoku-shihyo-R6"]["output"])
+    r8_doc = read_document(item.output)
+    first = r8_doc["torikumi"]["s1"][0]
+    assert first["actual"]["2025"] == 260 and first["grade"]["2025"] == "A"  # typed in R7
+    assert first["status"] is None  # the R7 text is the year's
+    kept = 0
+    for table in ("s1", "s2", "s3", "s4", "s5"):  # every R2–R6 value is still there in R8
+        for before, after in zip(r7_doc["torikumi"][table], r8_doc["torikumi"][table], strict=True):
+            for row in ("target", "actual", "grade"):
+                for year, value in before[row].items():
+                    if int(year) <= 2024 and value is not None:
+                        assert after[row][year] == value, (table, row, year)
+                        kept += 1
+    r6_values = sum(
+        v is not None and int(y) <= 2024
+        for records in r6_doc["torikumi"].values()
+        for record in records
+        for row in ("target", "actual", "grade")
+        for y, v in record[row].items()
+    )
+    assert kept == r6_values > 100  # ... all of the R6 return's, none lost on the way
+    assert item.dropped == []  # the plan period R2–R8 holds every year
