@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from xlsxsheet.cli import main
 from xlsxsheet.data_files import load_document
 from xlsxsheet.document import get_path
+from xlsxsheet.errors import RosterError
 from xlsxsheet.examples_dir import example_documents
 from xlsxsheet.fiscal_year import parse_fiscal_year
 from xlsxsheet.layout.registry import default_registry
@@ -761,3 +762,24 @@ def test_second_rollover_of_a_records_layout_keeps_the_history(
     )
     assert kept == r6_values > 100  # ... all of the R6 return's, none lost on the way
     assert item.dropped == []  # the plan period R2–R8 holds every year
+
+
+def test_a_roster_governs_only_layouts_with_a_key(rolled: Rolled, tmp_path: Path) -> None:
+    folder = tmp_path / "提出"
+    folder.mkdir()
+    make_return(folder, "施策12.xlsx")
+    (folder / "進捗管理表.xlsx").write_bytes(rolled["shinchoku-shihyo-R6"]["source"].read_bytes())
+    roster = tmp_path / "名簿.csv"
+    roster.write_text("様式,施策番号,担当課\nshisaku-management,12,福祉総務課\n", encoding="utf-8")
+    result = rollover([folder], 2021, tmp_path / "R3", roster=roster)
+    # the R6 進捗管理表 is of another year, but it is not left out by the roster
+    assert [(i.source.name if i.source else None, i.status) for i in result.items] == [
+        ("施策12.xlsx", "written"),
+        ("進捗管理表.xlsx", "failed"),
+    ]
+    roster.write_text(
+        "様式,施策番号,担当課\nshisaku-management,12,福祉総務課\n地域福祉計画 進捗管理表,1,福祉総務課\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RosterError, match="- 3行目: 地域福祉計画 進捗管理表"):
+        rollover([folder], 2021, tmp_path / "R3", roster=roster)

@@ -25,7 +25,7 @@ from xlsxsheet import fiscal_year
 from xlsxsheet.batch import in_processes
 from xlsxsheet.discovery import iter_workbooks
 from xlsxsheet.document import HEADER_KEYS, get_path, set_path
-from xlsxsheet.errors import DocumentError, UnknownLayoutError, WorkbookError
+from xlsxsheet.errors import DocumentError, RosterError, UnknownLayoutError, WorkbookError
 from xlsxsheet.filenames import (
     DEFAULT_PATTERN,
     FALLBACK_PATTERN,
@@ -170,6 +170,13 @@ def rollover(
     out_dir = Path(out_dir)
     if isinstance(roster, str | Path):
         roster = read_roster(Path(roster), layout_names(registry))
+        keyless = [e for e in roster if registry.get(e.layout).summary is None]
+        if keyless:
+            raise RosterError(
+                "名簿に施策番号で呼べない様式の行があります(レイアウト定義に summary.key が"
+                "ありません。その様式の提出は名簿によらず翌年度の様式にします):\n"
+                + "\n".join(f"- {e.line}行目: {registry.get(e.layout).title}" for e in keyless)
+            )
     sources = list(expand_returns(returns, out_dir))
     result = RolloverResult(year, out_dir)
     plan_sources = _read_plans(plans, registry, result)
@@ -352,7 +359,8 @@ def _plan_items(
     for item in items:
         if id(item) in matched:
             continue
-        if item.ok and item.document is not None:
+        keyed = item.layout is not None and registry.get(item.layout).summary is not None
+        if item.ok and item.document is not None and keyed:  # a key-less layout: not on a roster
             item.left_out = True
             title = registry.get(item.layout or "").title
             item.add(
