@@ -6,7 +6,8 @@ names of hierarchy levels are keys too). On the sheet:
 
 - columns marked `fill_down` show a value only where it changes ("as above" otherwise), the
   way 取組 cells of 新潟's sheet are merged over their 指標. A blank cell means the value of the
-  record above, as long as every fill-down column to its left is blank too;
+  record above, as long as every fill-down column to its left is blank too (so a record whose
+  first fill-down column is empty belongs to the record above: that is what reading gives);
 - `hierarchy` levels (基本目標 → 施策 大 → 小) become heading rows: the level's code in its
   column, its name in one wide cell, its own fields (the 施策's grade) beside it. A row whose
   level code cell is filled is a heading row; the records below it belong to it.
@@ -147,8 +148,21 @@ def render(
                 if same:
                     row.as_above.add(column)
                     continue
+                if hidden and previous is not None and blank(value) and row.as_above:
+                    # an empty cell here would read as "as above": write the columns to its
+                    # left instead, which ends the run of as-above cells
+                    for left in row.as_above:
+                        row.values[(left, None)] = record.get(left)
+                    row.as_above = set()
                 hidden = False
             row.values[(column, None)] = value
+        if row.as_above and all(blank(v) for v in row.values.values()) and not any(
+            not blank(v) for g in grid_ids for v in (record.get(g) or {}).values()
+        ):
+            # nothing of its own: shown as above, the row would read as empty, so say it all
+            for column in row.as_above:
+                row.values[(column, None)] = record.get(column)
+            row.as_above = set()
         for grid_id in grid_ids:
             series = record.get(grid_id)
             if series is None:
