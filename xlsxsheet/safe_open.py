@@ -20,6 +20,7 @@ its values with python-calamine (see :mod:`xlsxsheet.workbook_reader`).
 from __future__ import annotations
 
 import posixpath
+import re
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -323,25 +324,30 @@ def _looks_like_xml(head: bytes) -> bool:
 
 
 def _refuse_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Read an XML part up to its root element with defusedxml: a DTD or entity is refused."""
+    """Refuse an XML part that declares a DTD or entities (they can only come before its root).
+
+    The prolog is read from the part's first bytes; only when it is not plain UTF-8, or longer
+    than those bytes, is the part parsed with defusedxml up to its root element.
+    """
     if info.is_dir() or info.file_size == 0:
         return
     try:
         with archive.open(info) as part:
-            if not _looks_like_xml(part.read(64)):
-                return
-        with archive.open(info) as part:
-            for _event, _element in safe_iterparse(
-                part, events=("start",), forbid_dtd=True, forbid_entities=True
-            ):
-                break
-    except DefusedXmlException as exc:
-        raise _fail(
-            path,
-            "xml-dtd",
-            f"{path.name} の部品 {info.filename} に DTD・実体宣言(外部参照など)が含まれています。"
-            "Excelはこれを書きません。安全のため開きません。提出元に確認してください。",
-        ) from exc
+            head = part.read(_PROLOG_BYTES)
+        if not _looks_like_xml(head[:64]):
+            return
+        prolog = _prolog(head)
+        if prolog == "root":
+            return
+        if prolog is None:  # undecided: let the parser look
+            with archive.open(info) as part:
+                for _event, _element in safe_iterparse(
+                    part, events=("start",), forbid_dtd=True, forbid_entities=True
+                ):
+                    break
+            return
+    except DefusedXmlException:
+        prolog = "dtd"
     except (ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise _fail(
             path,
@@ -349,6 +355,52 @@ def _refuse_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
             f"{path.name} は壊れています(部品 {info.filename} を読めません)。"
             "元のブックを保存し直して、提出し直してください。",
         ) from exc
+    raise _fail(
+        path,
+        "xml-dtd",
+        f"{path.name} の部品 {info.filename} に DTD・実体宣言(外部参照など)が含まれています。"
+        "Excelはこれを書きません。安全のため開きません。提出元に確認してください。",
+    )
+
+
+_PROLOG_BYTES = 4096
+_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _prolog(head: bytes) -> str | None:
+    """ "root" when the root element comes before any DTD, "dtd" when a DOCTYPE comes first,
+    None when the first bytes cannot tell (another encoding, a long prolog, odd markup)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    pos = 0
+    while True:
+        while pos < len(head) and head[pos] in b" \t\r\n":
+            pos += 1
+        if head.startswith(b"<?", pos):
+            end = head.find(b"?>", pos)
+            if end < 0:
+                return None
+            declared = _ENCODING.search(head, pos, end)
+            if declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii"):
+                return None
+            pos = end + 2
+        elif head.startswith(b"<!--", pos):
+            end = head.find(b"-->", pos)
+            if end < 0:
+                return None
+            pos = end + 3
+        elif head.startswith(b"<!", pos):
+            return "dtd" if head.startswith(b"<!DOCTYPE", pos) else None
+        elif (
+            head.startswith(b"<", pos)
+            and pos + 1 < len(head)
+            and (
+                head[pos + 1 : pos + 2].isalpha() or head[pos + 1] in b"_:" or head[pos + 1] >= 0x80
+            )
+        ):
+            return "root"
+        else:
+            return None
 
 
 def _read_small(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> bytes:
@@ -421,7 +473,7 @@ def _dimensions(
     path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], workbook_part: str
 ) -> dict[str, str]:
     """Sheet name -> the <dimension ref> its part records (read up to <sheetData> only)."""
-    book = _parse(path, archive, members.get(workbook_part))
+    book = _sheets_of(path, archive, members.get(workbook_part))
     rels_name = posixpath.join(
         posixpath.dirname(workbook_part), "_rels", posixpath.basename(workbook_part) + ".rels"
     )
@@ -448,8 +500,35 @@ def _dimensions(
     return result
 
 
+def _sheets_of(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> object | None:
+    """The workbook part's root with its <sheets> only (its defined names can run to 50 kB)."""
+    data = _read_small(path, archive, info)
+    root = data.find(b"<workbook")
+    root_end = data.find(b">", root)
+    start, end = data.find(b"<sheets"), data.find(b"</sheets>")
+    if 0 <= root < root_end < start < end and data[root_end - 1 : root_end] != b"/":
+        try:
+            return safe_fromstring(
+                data[: root_end + 1] + data[start : end + 9] + b"</workbook>", forbid_dtd=True
+            )
+        except (ParseError, DefusedXmlException):
+            pass  # the whole part is parsed below, and its error reported
+    return _parse(path, archive, info)
+
+
 def _dimension_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     try:
+        with archive.open(info) as part:
+            head = part.read(_PROLOG_BYTES)
+        found = _DIMENSION.search(head)
+        data_at = head.find(b"<sheetData")
+        root = (
+            head[: head.find(b">", head.find(b"<worksheet")) + 1] if b"<worksheet" in head else b""
+        )
+        if found and (data_at < 0 or found.start() < data_at) and _MAIN_NS in root:
+            return found.group(1).decode()
+        if data_at >= 0 and not found and _MAIN_NS in root:
+            return None
         with archive.open(info) as part:
             for _event, element in safe_iterparse(part, events=("start",), forbid_dtd=True):
                 if element.tag == f"{_WORKSHEET_NS}dimension":
@@ -459,3 +538,7 @@ def _dimension_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None
     except (ParseError, DefusedXmlException, zipfile.BadZipFile, OSError, EOFError, ValueError):
         return None  # openpyxl will say what is wrong with the part
     return None
+
+
+_DIMENSION = re.compile(rb'<dimension ref="([A-Za-z0-9:$]*)"\s*/>')
+_MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
