@@ -79,7 +79,7 @@ FILE_NAMES = {
     "shisaku-hyoka-R1": "福祉健康部 福祉総務課_07_R2.xlsx",
     "shinchoku-shihyo-R6": "地域福祉計画 進捗管理表_R7.xlsx",  # no 施策 key: one per plan
     "shinchoku-pdca-R5": "進捗管理シート_R6.xlsx",
-    "kihon-keikaku-H28": "基本計画 基本施策_H29.xlsx",
+    "kihon-keikaku-H28": "福祉総務課_12_H29.xlsx",  # one plan workbook per 基本施策 (its key)
 }
 
 

@@ -113,8 +113,53 @@ def collect_returns(
 
 
 # --- tables ---------------------------------------------------------------------------------
+@dataclass
+class GradeRow:
+    """One row of a 評価総括表: a return, or a group of grades inside one (施策 ① of 新潟's
+    workbook, a 施策 heading of 狛江's), with the count of each grade."""
+
+    info: ReturnInfo
+    key: str | None
+    name: str | None
+    department: str | None
+    counts: dict[str, int]
+
+    @property
+    def text(self) -> str:
+        """How the row is named in the list of 施策 per grade."""
+        return " ".join(x for x in (self.key, self.name) if x) or self.info.layout_title
+
+
+def grade_rows(infos: list[ReturnInfo], label: str, scale: tuple[str, ...]) -> list[GradeRow]:
+    """The rows of one grade item: per return, or per group of its grades (in sheet order)."""
+    rows: list[GradeRow] = []
+    for info in infos:
+        grouped: dict[str | None, GradeRow] = {}
+        departments: dict[str | None, list[str]] = {}
+        for grade in info.grades:
+            if grade.item != label:
+                continue
+            row = grouped.get(grade.group)
+            if row is None:
+                if grade.group is None:
+                    row = GradeRow(info, info.key, info.name, info.department, {})
+                else:
+                    row = GradeRow(info, grade.group_code, grade.group_name, None, {})
+                row.counts = dict.fromkeys((*scale, UNGRADED), 0)
+                grouped[grade.group] = row
+            value = grade.value if grade.value in scale else UNGRADED
+            row.counts[value] += 1
+            names = departments.setdefault(grade.group, [])
+            names += [d for d in grade.departments if d not in names]
+        for group, row in grouped.items():
+            if group is not None:
+                row.department = "、".join(departments[group]) or None
+            rows.append(row)
+    return rows
+
+
 def grade_tables(collection: Collection) -> list[dict[str, Any]]:
-    """Per layout, year and grade item: the grade of each 施策 counted, totals and shares."""
+    """Per layout, year and grade item: the grades of each 施策 counted, totals and shares."""
     tables = []
     for (layout, title, year), infos in collection.groups().items():
         items: dict[str, tuple[str, ...]] = {}
@@ -122,21 +167,14 @@ def grade_tables(collection: Collection) -> list[dict[str, Any]]:
             for label, scale in info.grade_scales.items():
                 items.setdefault(label, scale)
         for label, scale in items.items():
-            rows = []
+            rows = grade_rows(infos, label, scale)
             totals = dict.fromkeys((*scale, UNGRADED), 0)
             members: dict[str, list[str]] = {g: [] for g in scale}
-            for info in infos:
-                counts = dict.fromkeys((*scale, UNGRADED), 0)
-                for grade in info.grades:
-                    if grade.item != label:
-                        continue
-                    value = grade.value if grade.value in scale else UNGRADED
-                    counts[value] += 1
-                for g, n in counts.items():
+            for row in rows:
+                for g, n in row.counts.items():
                     totals[g] += n
                     if n and g in members:
-                        members[g].append(_unit_text(info))
-                rows.append((info, counts))
+                        members[g].append(row.text)
             graded = sum(totals[g] for g in scale)
             tables.append(
                 {
@@ -271,13 +309,13 @@ def _grade_sheet(book: TableBook, c: Collection) -> None:
         )
         unit_rows = [
             (
-                info.key or "",
-                info.name or "",
-                info.department or "",
-                *counts.values(),
-                sum(counts[g] for g in scale),
+                row.key or "",
+                row.name or "",
+                row.department or "",
+                *row.counts.values(),
+                sum(row.counts[g] for g in scale),
             )
-            for info, counts in t["rows"]
+            for row in t["rows"]
         ]
         totals = t["totals"]
         unit_rows.append(("計", "", "", *totals.values(), t["graded"]))
@@ -526,10 +564,6 @@ def _csv_cell(value: Any) -> Any:
 
 def _share(n: int, total: int) -> float | None:
     return round(n * 100 / total, 1) if total else None
-
-
-def _unit_text(info: ReturnInfo) -> str:
-    return " ".join(x for x in (info.key, info.name) if x) or info.layout_title
 
 
 def _natural(text: str) -> tuple[Any, ...]:

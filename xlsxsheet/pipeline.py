@@ -54,8 +54,9 @@ class CheckResult:
 
     @cached_property
     def info(self) -> ReturnInfo | None:
-        """What the return reports on (施策, 担当課, grades, costs), from the layout's summary."""
-        return summarize(self.read) if self.read else None
+        """What the return reports on (施策, 担当課, grades, costs), from the layout's summary;
+        grades a stated rule corrects are taken as corrected."""
+        return summarize(self.read, self.changes) if self.read else None
 
     @property
     def department(self) -> str | None:
@@ -93,4 +94,3 @@ def check_file(
                 seen_changes.add((change.sheet, change.cell))
                 checked.changes.append(change)
     return checked
-

@@ -3,27 +3,55 @@
 A return is one filled workbook. Its summary is small plain data (picklable, so a worker
 process can send it back): which 施策 it is, its 担当課 and 政策, its grades, its cost series
 and the year values that go into the tidy CSV. Nothing here knows a particular layout.
+
+A grade may be a column of a records table (新潟's 評価 per 指標, 狛江's grade per 施策 heading):
+each grade then says which row of the 評価総括表 it is counted in (the `by` of its summary item:
+the table, the record or heading, or a field of the record) and the 担当課 of its record.
+Fill-down cells (a 取組's No. and 担当課 shown once over its 指標) are read as the record's.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from xlsxsheet import fiscal_year
-from xlsxsheet.layout.model import SummaryDef, fill_field_pattern, match_field_pattern
+from xlsxsheet.changes import Change
+from xlsxsheet.layout.model import (
+    SummaryDef,
+    SummaryItem,
+    fill_field_pattern,
+    match_field_pattern,
+)
 from xlsxsheet.plan import Slot
+from xlsxsheet.plan_records import RecordsTable, read_records, unit_values
 from xlsxsheet.reading import ReadResult
+from xlsxsheet.records import Record, blank, heading_level
+
+_CODE_SPLIT = re.compile(r"[\s、,，・/]+")
 
 
 @dataclass(frozen=True)
 class GradeValue:
-    """One grade cell of a return: which summary item it belongs to, and what was chosen."""
+    """One grade cell of a return: which summary item it belongs to, and what was chosen.
+
+    `group` is the row of the 評価総括表 it is counted in (None: the return's own row), shown
+    as `group_code` and `group_name`; `departments` the 担当課 of its record. Where a stated
+    rule corrects the grade (fix would write it), `value` is the corrected grade and `entered`
+    what the department chose.
+    """
 
     item: str
     field: str
     label: str
     value: str | None
+    group: str | None = None
+    group_code: str | None = None
+    group_name: str | None = None
+    departments: tuple[str, ...] = ()
+    entered: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +76,7 @@ class ReturnInfo:
     layout_title: str
     year: int
     unit: str = "施策"
+    keyed: bool = True  # False: the layout has no key (one workbook a year for the whole plan)
     key: str | None = None
     name: str | None = None
     department: str | None = None
@@ -60,7 +89,13 @@ class ReturnInfo:
 
     @property
     def identity(self) -> tuple[str, int, str] | None:
-        """(layout, year, key): two returns with the same identity are the same 施策 twice."""
+        """(layout, year, key): two returns with the same identity are the same 施策 twice.
+
+        A layout without a key has one workbook a year: its key is "" (two are the same twice);
+        a return whose key is blank has no identity.
+        """
+        if not self.keyed:
+            return (self.layout, self.year, "")
         if self.key is None:
             return None
         return (self.layout, self.year, self.key)
@@ -70,138 +105,319 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def summarize(read: ReadResult) -> ReturnInfo:
-    """The summary of a read return, following its layout's `summary:` section."""
+def summarize(read: ReadResult, changes: Iterable[Change] = ()) -> ReturnInfo:
+    """The summary of a read return, following its layout's `summary:` section.
+
+    `changes` are the corrections fix would make: a grade a stated rule corrects is counted
+    as corrected.
+    """
     plan = read.plan
     layout = plan.layout
     info = ReturnInfo(layout.id, layout.title, plan.year)
     summary = layout.summary
     if summary is None:
         return info
+    s = _Summarizer(read, changes)
     info.unit = summary.unit
-    info.key = _text(read, summary.key)
-    info.name = _text(read, summary.name)
-    info.department = _text(read, summary.department)
-    info.policy = _text(read, summary.policy)
-    info.policy_name = _text(read, summary.policy_name)
-    _grades(read, summary, info)
-    _costs(read, summary, info)
-    _values(read, summary, info)
+    info.keyed = summary.key is not None
+    info.key = s.text(summary.key)
+    info.name = s.text(summary.name)
+    info.department = s.text(summary.department)
+    info.policy = s.text(summary.policy)
+    info.policy_name = s.text(summary.policy_name)
+    s.grades(summary, info)
+    s.costs(summary, info)
+    s.values(summary, info)
     return info
 
 
-def _text(read: ReadResult, field_id: str | None, near: Slot | None = None) -> str | None:
-    """The text of a single field; in a records table, the cell of the same record as `near`."""
-    if field_id is None:
-        return None
-    value = None
-    unit = getattr(near, "unit", None)  # the record (row) of a records table
-    if unit is not None:
-        value = read.value((f"{field_id}#{unit}", None))
-    if value is None:
-        value = read.value((field_id, None))
-    if value is None:
+@dataclass(frozen=True)
+class _Heading:
+    """A heading row of a records table: its level, the codes down to it, its name."""
+
+    level: int
+    codes: tuple[str, ...]
+    name: str | None
+
+
+class _Summarizer:
+    """Reads the summary fields of one return; records tables are parsed once, on demand."""
+
+    def __init__(self, read: ReadResult, changes: Iterable[Change] = ()) -> None:
+        self.read = read
+        self.plan = read.plan
+        self.layout = read.plan.layout
+        self.values_by_key = read.inputs | read.computed
+        self.corrections = {(c.sheet, c.cell, c.field): c.new for c in changes}
+        self._records: dict[str, dict[int, Record]] = {}
+        self._headings: dict[str, dict[int, _Heading]] = {}
+
+    # --- fields ---------------------------------------------------------------------------
+    def text(self, field_id: str | None, near: Slot | None = None) -> str | None:
+        """The text of a single field; in a records table, the cell of the same record as
+        `near` (a fill-down cell left blank is its record's value)."""
+        if field_id is None:
+            return None
+        table = self._table_of(near)
+        if table is not None and near is not None and near.unit is not None:
+            return self.text_in(table, near.unit, field_id)
+        return _as_text(self.read.value((field_id, None)))
+
+    def text_in(self, table: RecordsTable, unit: int, field_id: str) -> str | None:
+        """The text of `field_id` in the record (or heading) at `unit` of `table`; a field
+        outside the table is a single field."""
+        path = tuple(field_id.split("."))
+        value = None
+        if path[:-1] == table.path:
+            value = self._cell(table, unit, path[-1])
+        else:
+            value = self.read.value((f"{field_id}#{unit}", None))
+        if value is None:
+            value = self.read.value((field_id, None))
+        return _as_text(value)
+
+    def slots(self, pattern: str) -> list[tuple[Slot, tuple[str, ...]]]:
+        found = []
+        for slot in self.plan.slots.values():
+            captured = match_field_pattern(pattern, slot.field.id)
+            if captured is not None:
+                found.append((slot, captured))
+        return found
+
+    def _table_of(self, slot: Slot | None) -> RecordsTable | None:
+        if slot is None or slot.table is None:
+            return None
+        return self.plan.records.get(slot.table)
+
+    def _cell(self, table: RecordsTable, unit: int, column: str) -> Any:
+        record = self.records(table).get(unit)
+        if record is not None and column in record.values:
+            return record.values[column]
+        slot = table.units[unit].get((column, None))
+        return None if slot is None else self.read.value(slot.key)
+
+    # --- records tables -------------------------------------------------------------------
+    def records(self, table: RecordsTable) -> dict[int, Record]:
+        """The records of a table by the unit (row) each starts at."""
+        if table.key not in self._records:
+            records = read_records(table, self.values_by_key)
+            self._records[table.key] = {r.unit: r for r in records}
+        return self._records[table.key]
+
+    def headings(self, table: RecordsTable) -> dict[int, _Heading]:
+        """The heading rows of a table by unit, with the codes of the levels down to them."""
+        if table.key not in self._headings:
+            block = table.block
+            found: dict[int, _Heading] = {}
+            state: list[str | None] = [None] * len(block.hierarchy)
+            for unit, values in enumerate(unit_values(table, self.values_by_key)):
+                level = heading_level(block, values)
+                if level is None:
+                    continue
+                h = block.hierarchy[level]
+                state[level] = _as_text(values.get((h.code, None)))
+                for deeper in range(level + 1, len(state)):
+                    state[deeper] = None
+                codes = tuple(c for c in state[: level + 1] if c)
+                found[unit] = _Heading(level, codes, _as_text(values.get((h.name_at, None))))
+            self._headings[table.key] = found
+        return self._headings[table.key]
+
+    def _stands(self, table: RecordsTable, slot: Slot) -> bool:
+        """Whether a grade cell of a records table is one a grade stands in: a heading row of a
+        level that owns the column (狛江's 施策 grade), else a record (not a spare row)."""
+        assert slot.unit is not None
+        column = slot.field.path[-1]
+        owners = [i for i, h in enumerate(table.block.hierarchy) if column in h.fields]
+        if owners:
+            heading = self.headings(table).get(slot.unit)
+            return heading is not None and heading.level in owners
+        return slot.unit in self.records(table)
+
+    # --- grades ---------------------------------------------------------------------------
+    def grades(self, summary: SummaryDef, info: ReturnInfo) -> None:
+        lists = self.layout.lists
+        for item in summary.grades:
+            for slot, captured in self.slots(item.field):
+                if slot.year not in (None, self.plan.year):
+                    continue
+                scale = item.scale or lists[slot.field.list or ""].values
+                info.grade_scales.setdefault(item.label, scale)
+                table = self._table_of(slot)
+                if table is not None and not self._stands(table, slot):
+                    continue
+                if any(
+                    self.text(fill_field_pattern(ref, captured), slot) in listed
+                    for ref, listed in item.exclude
+                ):
+                    continue
+                entered = self.read.value(slot.key)
+                entered = None if entered in (None, "") else str(entered)
+                value = self._corrected(slot, entered)
+                if value is not None and value not in scale:
+                    continue  # a value of the list the item does not count (A(再掲))
+                group, code, name = self._group(item, slot, captured, table)
+                info.grades.append(
+                    GradeValue(
+                        item.label,
+                        slot.field.id,
+                        slot.label,
+                        value,
+                        group,
+                        code,
+                        name,
+                        self._departments(item, slot, captured, table),
+                        entered if entered != value else None,
+                    )
+                )
+
+    def _corrected(self, slot: Slot, entered: str | None) -> str | None:
+        cell = self.read.cells.get(slot.key)
+        if cell is None:
+            return entered
+        new = self.corrections.get((cell.sheet, cell.address, slot.field.id), entered)
+        return None if new in (None, "") else str(new)
+
+    def _group(
+        self,
+        item: SummaryItem,
+        slot: Slot,
+        captured: tuple[str, ...],
+        table: RecordsTable | None,
+    ) -> tuple[str | None, str | None, str | None]:
+        """(group id, code, name) of the 評価総括表 row a grade is counted in."""
+        if item.by == "return" or table is None or slot.unit is None:
+            return None, None, None
+        if item.by == "table":
+            level = next((lv for lv in table.block.levels if lv.key == table.path[-1]), None)
+            return table.key, None, level.label if level else table.path[-1]
+        if item.by == "record":
+            heading = self.headings(table).get(slot.unit)
+            if heading is not None:
+                code = "-".join(heading.codes)
+                return f"{table.key}#{slot.unit}", code or None, heading.name
+            number = sorted(self.records(table)).index(slot.unit) + 1
+            return f"{table.key}#{slot.unit}", str(number), table.block.record_label or None
+        text = self.text(fill_field_pattern(item.by, captured), slot)
+        return f"by:{text or ''}", None, text
+
+    def _departments(
+        self,
+        item: SummaryItem,
+        slot: Slot,
+        captured: tuple[str, ...],
+        table: RecordsTable | None,
+    ) -> tuple[str, ...]:
+        """The 担当課 of a grade: of its record, or of the records under its heading."""
+        if item.department_from is None or table is None or slot.unit is None:
+            return ()
+        field_id = fill_field_pattern(item.department_from, captured)
+        heading = self.headings(table).get(slot.unit)
+        if heading is None:
+            units = [slot.unit]
+        else:
+            units = [
+                unit
+                for unit, record in self.records(table).items()
+                if record.headings[heading.level] == slot.unit
+            ]
+        found: list[str] = []
+        for unit in units:
+            text = self.text_in(table, unit, field_id)
+            for name in self._department_names(field_id, text):
+                if name not in found:
+                    found.append(name)
+        return tuple(found)
+
+    def _department_names(self, field_id: str, text: str | None) -> list[str]:
+        """The 担当課 a cell names: its lines, or its codes (福 相) as the code table's names."""
+        if text is None:
+            return []
+        fdef = self.layout.fields.get(field_id)
+        if fdef is not None and fdef.codes:
+            labels = self.layout.lists[fdef.codes].labels
+            return [labels.get(code, code) for code in _CODE_SPLIT.split(text) if code]
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    # --- costs and values -----------------------------------------------------------------
+    def costs(self, summary: SummaryDef, info: ReturnInfo) -> None:
+        for item in summary.costs:
+            series = info.costs.setdefault(item.label, {})
+            for slot, _ in self.slots(item.field):
+                value = self.read.value(slot.key)
+                if is_number(value) and self._filled(slot):
+                    year = self.plan.year if slot.year is None else slot.year
+                    series[year] = series.get(year, 0) + value
+
+    def _filled(self, slot: Slot) -> bool:
+        """False for a total over an empty year (a formula shows 0 where nothing was entered)."""
+        if not slot.field.computed:
+            return True
+        return any(
+            is_number(self.read.inputs.get(sibling.key))
+            for sibling in slot.siblings.values()
+            if not sibling.field.computed
+        )
+
+    def values(self, summary: SummaryDef, info: ReturnInfo) -> None:
+        for rule in summary.values:
+            for slot, captured in self.slots(rule.fields):
+                value = self.read.value(slot.key)
+                if not is_number(value) or not self._filled(slot):
+                    continue
+                year = slot.year
+                if year is None:
+                    year = self._year_of(rule.year, captured, slot)
+                if year is None:
+                    continue
+                label = slot.label
+                if slot.year is not None:
+                    label = label.removesuffix(f" {fiscal_year.column_label(slot.year)}")
+                info.values.append(
+                    TidyValue(
+                        slot.field.id,
+                        label,
+                        self._near(rule.name_from, captured, slot),
+                        year,
+                        rule.kind,
+                        value,
+                        self._near(rule.unit_from, captured, slot) or _unit(slot),
+                        self._near(rule.key_from, captured, slot),
+                    )
+                )
+
+    def _near(self, pattern: str | None, captured: tuple[str, ...], slot: Slot) -> str | None:
+        """The text of the field `pattern` names for this value (its `*` filled from the match)."""
+        if pattern is None:
+            return None
+        return self.text(fill_field_pattern(pattern, captured), slot)
+
+    def _year_of(self, source: str | None, captured: tuple[str, ...], slot: Slot) -> int | None:
+        """The fiscal year of a single value: a param, a field holding a year, or the year
+        evaluated."""
+        if source is None:
+            return self.plan.year
+        if source.startswith("params."):
+            raw = self.plan.params.get(source.removeprefix("params."))
+        else:
+            raw = self.text(fill_field_pattern(source, captured), slot)
+        if raw is None:
+            return None
+        try:
+            return fiscal_year.parse_fiscal_year(raw)
+        except fiscal_year.FiscalYearError:
+            return None
+
+
+def _unit(slot: Slot) -> str | None:
+    """The unit of a number field: its own, or 千円 for money."""
+    return slot.field.unit or ("千円" if slot.field.type == "money" else None)
+
+
+def _as_text(value: Any) -> str | None:
+    if blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
     return text or None
-
-
-def _slots(read: ReadResult, pattern: str) -> list[tuple[Slot, tuple[str, ...]]]:
-    found = []
-    for slot in read.plan.slots.values():
-        captured = match_field_pattern(pattern, slot.field.id)
-        if captured is not None:
-            found.append((slot, captured))
-    return found
-
-
-def _grades(read: ReadResult, summary: SummaryDef, info: ReturnInfo) -> None:
-    lists = read.plan.layout.lists
-    for item in summary.grades:
-        for slot, _ in _slots(read, item.field):
-            if slot.year not in (None, read.plan.year):
-                continue
-            info.grade_scales.setdefault(item.label, lists[slot.field.list or ""].values)
-            value = read.value(slot.key)
-            info.grades.append(
-                GradeValue(
-                    item.label,
-                    slot.field.id,
-                    slot.label,
-                    None if value in (None, "") else str(value),
-                )
-            )
-
-
-def _costs(read: ReadResult, summary: SummaryDef, info: ReturnInfo) -> None:
-    for item in summary.costs:
-        series = info.costs.setdefault(item.label, {})
-        for slot, _ in _slots(read, item.field):
-            value = read.value(slot.key)
-            if is_number(value) and _filled(read, slot):
-                year = read.plan.year if slot.year is None else slot.year
-                series[year] = series.get(year, 0) + value
-
-
-def _filled(read: ReadResult, slot: Slot) -> bool:
-    """False for a total over an empty year (a formula shows 0 where nothing was entered)."""
-    if not slot.field.computed:
-        return True
-    return any(
-        is_number(read.inputs.get(sibling.key))
-        for sibling in slot.siblings.values()
-        if not sibling.field.computed
-    )
-
-
-def _values(read: ReadResult, summary: SummaryDef, info: ReturnInfo) -> None:
-    for rule in summary.values:
-        for slot, captured in _slots(read, rule.fields):
-            value = read.value(slot.key)
-            if not is_number(value) or not _filled(read, slot):
-                continue
-            year = slot.year if slot.year is not None else _year_of(read, rule.year, slot)
-            if year is None:
-                continue
-            label = slot.label
-            if slot.year is not None:
-                label = label.removesuffix(f" {fiscal_year.column_label(slot.year)}")
-            info.values.append(
-                TidyValue(
-                    slot.field.id,
-                    label,
-                    _near(read, rule.name_from, captured, slot),
-                    year,
-                    rule.kind,
-                    value,
-                    _near(read, rule.unit_from, captured, slot) or slot.field.unit,
-                    _near(read, rule.key_from, captured, slot),
-                )
-            )
-
-
-def _near(
-    read: ReadResult, pattern: str | None, captured: tuple[str, ...], slot: Slot
-) -> str | None:
-    """The text of the field `pattern` names for this value (its `*` filled from the match)."""
-    if pattern is None:
-        return None
-    return _text(read, fill_field_pattern(pattern, captured), slot)
-
-
-def _year_of(read: ReadResult, source: str | None, slot: Slot) -> int | None:
-    """The fiscal year of a single value: a param, a field holding a year, or the year evaluated."""
-    if source is None:
-        return read.plan.year
-    if source.startswith("params."):
-        raw = read.plan.params.get(source.removeprefix("params."))
-    else:
-        raw = _text(read, source, slot)
-    if raw is None:
-        return None
-    try:
-        return fiscal_year.parse_fiscal_year(raw)
-    except fiscal_year.FiscalYearError:
-        return None

@@ -170,7 +170,7 @@ def rollover(
     out_dir = Path(out_dir)
     if isinstance(roster, str | Path):
         roster = read_roster(Path(roster), layout_names(registry))
-        keyless = [e for e in roster if registry.get(e.layout).summary is None]
+        keyless = [e for e in roster if registry.get(e.layout).key_field is None]
         if keyless:
             raise RosterError(
                 "名簿に施策番号で呼べない様式の行があります(レイアウト定義に summary.key が"
@@ -280,7 +280,7 @@ def prepare_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverI
         )
         return item
     item.document = next_year_document(read, year, item)
-    if summary is not None and item.key is None:
+    if summary is not None and summary.key is not None and item.key is None:
         slot = plan.slots[(summary.key, None)]
         item.add(
             "key-missing",
@@ -359,7 +359,7 @@ def _plan_items(
     for item in items:
         if id(item) in matched:
             continue
-        keyed = item.layout is not None and registry.get(item.layout).summary is not None
+        keyed = item.layout is not None and registry.get(item.layout).key_field is not None
         if item.ok and item.document is not None and keyed:  # a key-less layout: not on a roster
             item.left_out = True
             title = registry.get(item.layout or "").title
@@ -526,7 +526,7 @@ def _write(
         doc = {"layout": layout.id, "version": layout.version, "year": year, "params": params}
     summary = layout.summary
     if summary is not None:
-        if item.key is not None and item.document is None:
+        if summary.key is not None and item.key is not None and item.document is None:
             set_path(doc, tuple(summary.key.split(".")), item.key)
         try:
             doc = _apply_plan(item, layout, year, doc, plans, plan_overrides)
@@ -539,7 +539,9 @@ def _write(
         safe_file_name(item.file_name)
         if item.file_name
         else render_pattern(
-            FALLBACK_PATTERN if pattern == DEFAULT_PATTERN and summary is None else pattern,
+            FALLBACK_PATTERN
+            if pattern == DEFAULT_PATTERN and layout.key_field is None
+            else pattern,
             {
                 "担当課": item.dept or "",
                 "施策番号": item.key or "",
@@ -621,7 +623,7 @@ def _apply_plan(
 
     candidates = [p for p in plans if layout.id in p.read.plan.layout.prefill]
     summary = layout.summary
-    if not candidates or summary is None:
+    if not candidates or summary is None or summary.key is None:
         return doc
     target = plan_for_document(layout, year, doc)
     key_path = tuple(summary.key.split("."))

@@ -814,7 +814,7 @@ class _LayoutBuilder:
                 "costs",
                 "values",
             },
-            {"key"},
+            set(),
         )
         single = {
             key: self._summary_field(node, key)
@@ -834,7 +834,7 @@ class _LayoutBuilder:
         )
         return m.SummaryDef(
             unit=node.text("unit", "施策"),
-            key=str(single["key"]),
+            key=single["key"],
             name=single["name"],
             department=single["department"],
             policy=single["policy"],
@@ -876,7 +876,12 @@ class _LayoutBuilder:
         return found
 
     def _summary_item(self, node: _Node, kind: str) -> m.SummaryItem:
-        node.check_keys({"field", "label"}, {"field"})
+        if kind == "grade":
+            node.check_keys(
+                {"field", "label", "by", "scale", "department_from", "exclude"}, {"field"}
+            )
+        else:
+            node.check_keys({"field", "label"}, {"field"})
         matches = self._summary_matches(node, "field")
         pattern = node.text("field")
         if kind == "grade":
@@ -886,6 +891,11 @@ class _LayoutBuilder:
                     f"評価の項目「{pattern}」は同じ選択肢(list)の choice 項目にしてください",
                     "grades には A~E などの評価を選ぶ項目を指定してください",
                 )
+            if "label" not in node.data and "*" in pattern:
+                node.fail(
+                    "* を使うときは label が必要です", f"例: {{field: {pattern}, label: 評価}}"
+                )
+            return self._summary_grade(node, pattern, matches, self.lists[str(lists.pop())])
         else:
             bad = [f.id for f, _ in matches if f.type not in NUMERIC_TYPES]
             if bad:
@@ -897,6 +907,90 @@ class _LayoutBuilder:
         if "label" not in node.data and "*" in pattern:
             node.fail("* を使うときは label が必要です", f"例: {{field: {pattern}, label: 評価}}")
         return m.SummaryItem(pattern, node.text("label", matches[0][0].label))
+
+    def _summary_grade(
+        self,
+        node: _Node,
+        pattern: str,
+        matches: list[tuple[m.FieldDef, tuple[str, ...]]],
+        ldef: m.ListDef,
+    ) -> m.SummaryItem:
+        """A grade item: what a row of the 評価総括表 is (`by`), the grades counted, 担当課."""
+        by = node.text("by", "return")
+        tables = [self._records_table(fdef) for fdef, _ in matches]
+        in_records = all(t is not None for t in tables)
+        if by not in m.SUMMARY_GROUPINGS and "." not in by:
+            node.fail(
+                f"by「{by}」は使えません",
+                "return(提出ごと)、table(表ごと)、record(行ごと)、または同じ表の列の項目id",
+            )
+        if by != "return" and not in_records:
+            node.fail(
+                f"by: {by} は表(records)の列の評価にだけ使えます(「{pattern}」は表の列ではありません)",
+                "by を削除するか、records ブロックの列を field に指定してください",
+            )
+        if by == "table" and any(t is not None and not t[0].levels for t in tables):
+            node.fail(
+                "by: table は levels のある表(施策ごとの表)の列にだけ使えます",
+                "by: record か、by を削除してください",
+            )
+        scale = tuple(str(v) for v in node.items("scale", required=False))
+        unknown = [v for v in scale if v not in ldef.values]
+        if unknown:
+            node.fail(
+                f"scale の「{unknown[0]}」は選択肢 {ldef.id} にありません",
+                "使える値: " + ", ".join(ldef.values),
+            )
+        refs = [("department_from", node.get("department_from"))]
+        if by not in m.SUMMARY_GROUPINGS:
+            refs.append(("by", by))
+        raw_exclude = node.get("exclude") or {}
+        if not isinstance(raw_exclude, dict):
+            node.fail("exclude は「項目id: [値, …]」の辞書で書いてください", "")
+        exclude = []
+        for ref, listed in raw_exclude.items():
+            refs.append(("exclude", ref))
+            values = listed if isinstance(listed, list) else [listed]
+            exclude.append((str(ref), tuple(str(v) for v in values)))
+        for key, ref in refs:
+            if ref is None:
+                continue
+            self._summary_same_record(node, key, str(ref), matches)
+        department = node.get("department_from")
+        return m.SummaryItem(
+            pattern,
+            node.text("label", matches[0][0].label),
+            by,
+            scale,
+            None if department is None else str(department),
+            tuple(exclude),
+        )
+
+    def _records_table(self, fdef: m.FieldDef) -> tuple[m.RecordsBlock, tuple[str, ...]] | None:
+        """The records block and table a field is a column (or grid row) of, if any."""
+        parent = fdef.path[:-1]
+        for block in self.records_blocks.values():
+            if parent in block.table_paths():
+                return block, parent
+        return None
+
+    def _summary_same_record(
+        self, node: _Node, key: str, ref: str, matches: list[tuple[m.FieldDef, tuple[str, ...]]]
+    ) -> None:
+        """`ref` (a pattern) names, for each matched field, a column of the same table."""
+        for fdef, captured in matches:
+            if ref.count("*") > len(captured):
+                node.fail(
+                    f"{key}「{ref}」の * が field「{node.text('field')}」より多くあります",
+                    "* は field の * に、前から順に対応します",
+                )
+            target = m.fill_field_pattern(ref, captured)
+            other = self.fields.get(target)
+            if other is None or other.path[:-1] != fdef.path[:-1] or other.years is not None:
+                node.fail(
+                    f"{key}「{ref}」の項目「{target}」({fdef.id} の分)が同じ表の列にありません",
+                    "評価と同じ表(records)の、年度によらない列を指定してください",
+                )
 
     def _summary_values(self, node: _Node) -> m.SummaryValues:
         node.check_keys(
@@ -960,11 +1054,19 @@ class _LayoutBuilder:
                     f"year「{year}」は年度型の params にありません",
                     "params に type: fiscal-year の項目を定義してください",
                 )
-        elif year not in self.fields or self.fields[year].years is not None:
-            node.fail(
-                f"year「{year}」はこのレイアウトの項目にありません",
-                "params.<年度型の名前> か、年度を入力する項目の id を書いてください",
-            )
+        else:
+            for _, captured in matches:
+                if year.count("*") > len(captured):
+                    node.fail(
+                        f"year「{year}」の * が fields「{node.text('fields')}」より多くあります",
+                        "* は fields の * に、前から順に対応します",
+                    )
+                target = m.fill_field_pattern(year, captured)
+                if target not in self.fields or self.fields[target].years is not None:
+                    node.fail(
+                        f"year「{year}」はこのレイアウトの項目にありません",
+                        "params.<年度型の名前> か、年度を入力する項目の id を書いてください",
+                    )
         return year
 
     def _check_formulas(self, layout: m.Layout) -> None:

@@ -437,12 +437,28 @@ def fill_field_pattern(pattern: str, captured: tuple[str, ...]) -> str:
     return ".".join(next(parts) if p == "*" else p for p in pattern.split("."))
 
 
+SUMMARY_GROUPINGS = ("return", "table", "record")
+
+
 @dataclass(frozen=True)
 class SummaryItem:
-    """A field (or `*` pattern of fields) the central office sums up, with its report label."""
+    """A field (or `*` pattern of fields) the central office sums up, with its report label.
+
+    Grades only: `by` says what one row of the 評価総括表 is: the return (default), a table of
+    a records block with levels (`table`: 施策 ①–⑤ of one workbook), the record or heading row
+    holding the grade (`record`: a 施策 heading), or the text of a field of the same record (a
+    `*` pattern). `scale` is the grades counted (default: the list's values; other values of the
+    list, such as A(再掲), are not counted); `department_from` the 担当課 of each grade (a
+    records column; for a heading, its records'); `exclude` leaves out the grades of records
+    whose field (a pattern) holds one of the listed values (指標 "-": no 指標, nothing to grade).
+    """
 
     field: str
     label: str
+    by: str = "return"
+    scale: tuple[str, ...] = ()
+    department_from: str | None = None
+    exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -450,7 +466,8 @@ class SummaryValues:
     """Values that go into the tidy CSV: their kind, and where their unit, name and key live.
 
     A year series gives its own years; a single value (a records column too) is for `year`:
-    ``params.<name>`` (a fiscal-year param), a field holding a year, or else the year evaluated.
+    ``params.<name>`` (a fiscal-year param), a field holding a year (a `*` pattern is filled
+    from the match, like `unit_from`), or else the year evaluated.
     """
 
     fields: str
@@ -487,11 +504,12 @@ class SummaryDef:
     """What a return reports on and what `check`/`collect` sum up (the `summary:` section).
 
     `key` identifies the 施策 (two returns with the same layout, year and key are duplicates);
+    a layout without one has one workbook a year for the whole plan (two are duplicates).
     `department` is the 担当課 the return is grouped under; `policy` groups cost totals.
     """
 
     unit: str
-    key: str
+    key: str | None = None
     name: str | None = None
     department: str | None = None
     policy: str | None = None
@@ -533,6 +551,12 @@ class Layout:
     migrations: tuple[Migration, ...] = ()
     # fields of another layout this one's workbooks fill in (`prefill:`), by that layout's id
     prefill: dict[str, tuple[PrefillRule, ...]] = field(default_factory=dict)
+
+    @property
+    def key_field(self) -> str | None:
+        """The field naming the 施策 a workbook is about (`summary.key`); None for a layout
+        with one workbook for the whole plan."""
+        return self.summary.key if self.summary is not None else None
 
     def migration_from(self, version: int) -> Migration | None:
         """The migration that reads a workbook of an older `version`, if the layout keeps one."""
