@@ -12,7 +12,7 @@ from xlsxsheet.fiscal_year import FiscalYearError, long_label, parse_fiscal_year
 from xlsxsheet.layout.model import Layout, Migration
 from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.names import PREFIX, field_name
-from xlsxsheet.plan import Slot, WorkbookPlan, build_plan
+from xlsxsheet.plan import Slot, WorkbookPlan, cached_plan
 from xlsxsheet.problems import Problem
 from xlsxsheet.workbook_reader import NameTarget, WorkbookContent
 
@@ -283,4 +283,4 @@ def plan_for(
     layout, year, params = identify(content, registry, layout_id, year)
     from xlsxsheet.plan_records import workbook_shapes
 
-    return build_plan(layout, year, params, workbook_shapes(content, layout))
+    return cached_plan(layout, year, params, workbook_shapes(content, layout))

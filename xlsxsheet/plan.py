@@ -6,6 +6,7 @@ falls back to it where a defined name is missing. It knows nothing of xlsxwriter
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,31 @@ def build_plan(
     plan = WorkbookPlan(layout, year, merged, [], {}, shapes=dict(shapes or {}))
     for sheet in layout.sheets:
         plan.sheets.append(_SheetPlanner(plan, sheet).run())
+    return plan
+
+
+_PLANS: OrderedDict[tuple[int, int, str, str], WorkbookPlan] = OrderedDict()
+_MAX_PLANS = 32
+
+
+def cached_plan(
+    layout: m.Layout,
+    year: int,
+    params: dict[str, Any] | None = None,
+    shapes: dict[str, Any] | None = None,
+) -> WorkbookPlan:
+    """build_plan, kept per (layout, year, params, shapes) (LRU): a folder of returns shares
+    a few plans, and laying one out costs more than reading a return. Do not change it."""
+    merged = layout.default_params() | (params or {})
+    key = (id(layout), year, repr(sorted(merged.items())), repr(sorted((shapes or {}).items())))
+    found = _PLANS.get(key)
+    if found is not None and found.layout is layout:
+        _PLANS.move_to_end(key)
+        return found
+    plan = build_plan(layout, year, params, shapes)
+    _PLANS[key] = plan
+    while len(_PLANS) > _MAX_PLANS:
+        _PLANS.popitem(last=False)
     return plan
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from xlsxsheet.document import NOT_APPLICABLE, document_values
 from xlsxsheet.errors import DocumentError
+from xlsxsheet.fast_template import fill
 from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.layout.model import Layout
-from xlsxsheet.plan import WorkbookPlan, build_plan
+from xlsxsheet.plan import WorkbookPlan, cached_plan
 from xlsxsheet.reading import normalize_cell
-from xlsxsheet.template_writer import write_template
 
 Key = tuple[str, int | None]
 
@@ -52,7 +52,7 @@ def plan_for_document(
                     "翌年度の様式を作るには rollover を使ってください。"
                 )
             year = doc_year
-    return build_plan(
+    return cached_plan(
         layout,
         year or layout.default_year,
         document_params(layout, doc),
@@ -116,5 +116,5 @@ def make_template(
 ) -> WorkbookPlan:
     plan = plan_for_document(layout, year, doc)
     values = normalized_values(plan, doc) if doc is not None else {}
-    write_template(plan, Path(out), values)
+    fill(plan, Path(out), values)  # write_template, from the plan's cached skeleton
     return plan
