@@ -131,11 +131,21 @@ def _moved(result: ReadResult) -> Iterator[Finding]:
         )
 
 
-def _covering(ranges: list[Range], row: int, col: int) -> Range | None:
-    for r in ranges:
-        if r[0] <= row <= r[2] and r[1] <= col <= r[3]:
+def _covering(by_row: dict[int, list[Range]], row: int, col: int) -> Range | None:
+    for r in by_row.get(row, ()):
+        if r[1] <= col <= r[3]:
             return r
     return None
+
+
+def _by_row(ranges: list[Range]) -> dict[int, list[Range]]:
+    """Each row's merged ranges, in the sheet's order (a return has hundreds of them)."""
+    index: dict[int, list[Range]] = {}
+    for r in ranges:
+        if r[:2] != r[2:]:
+            for row in range(r[0], r[2] + 1):
+                index.setdefault(row, []).append(r)
+    return index
 
 
 def _range_text(r: Range) -> str:
@@ -146,17 +156,13 @@ def _range_text(r: Range) -> str:
 def _merges(result: ReadResult) -> Iterator[Finding]:
     """Field cells against the merged ranges: hidden inside a merge (its value is lost), or a
     merge of the template undone."""
-    merged = {
-        sheet: [r for r in ranges if r[:2] != r[2:]]
-        for sheet, ranges in result.content.merged.items()
-    }
+    merged = {sheet: _by_row(ranges) for sheet, ranges in result.content.merged.items()}
     for cell in result.cells.values():
         slot = cell.slot
         row, col = cell.raw.row, cell.raw.col
-        ranges = merged.get(cell.sheet, [])
-        covering = _covering(ranges, row, col)
-        where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
+        covering = _covering(merged.get(cell.sheet, {}), row, col)
         if covering is not None and covering[:2] != (row, col):
+            where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
             yield _problem(
                 result,
                 "cells-merged",
@@ -174,6 +180,7 @@ def _merges(result: ReadResult) -> Iterator[Finding]:
             continue
         expected = (row, col, row + max(height, 0), col + max(width, 0))
         if covering is None or covering[2] < expected[2] or covering[3] < expected[3]:
+            where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
             yield _problem(
                 result,
                 "cells-unmerged",
