@@ -17,7 +17,7 @@ from openpyxl.reader.strings import read_string_table
 
 from xlsxsheet.data_files import load_document
 from xlsxsheet.examples_dir import example_documents
-from xlsxsheet.fast_template import fill, skeleton_for
+from xlsxsheet.fast_template import skeleton_for
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.plan import WorkbookPlan, build_plan
 from xlsxsheet.template_writer import write_template
@@ -50,7 +50,7 @@ def _parts(path: Path) -> tuple[list[tuple[str, int, tuple[int, ...]]], dict[str
 def _assert_same(plan: WorkbookPlan, values: dict[Key, Any], tmp_path: Path) -> None:
     slow, fast = tmp_path / "xlsxwriter.xlsx", tmp_path / "skeleton.xlsx"
     write_template(plan, slow, values)
-    fill(plan, fast, values)
+    skeleton_for(plan).fill(fast, values)  # the skeleton path itself: no fallback allowed
     slow_entries, slow_parts = _parts(slow)
     fast_entries, fast_parts = _parts(fast)
     assert fast_entries == slow_entries

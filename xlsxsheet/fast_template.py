@@ -31,14 +31,15 @@ from typing import Any
 from xlsxwriter.utility import _preserve_whitespace
 from xlsxwriter.xmlwriter import XMLwriter
 
-from xlsxsheet.plan import WorkbookPlan
+from xlsxsheet.plan import WorkbookPlan, formula_of
 from xlsxsheet.recompute import recompute
 from xlsxsheet.template_writer import _row_heights, write_template
 
 __all__ = ["Skeleton", "fill", "skeleton_for"]
 
 Key = tuple[str, int | None]
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"( s="[0-9]+")?(/>|>.*?</c>)', re.S)
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"( s="[0-9]+")?(?: t="[a-z]+")?(/>|>.*?</c>)', re.S)
+_TYPE = re.compile(rb' t="[a-zA-Z]+"$')
 _ROW = re.compile(rb"<row ([^>]*?)(/?)>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _FORMULA = re.compile(
@@ -77,6 +78,7 @@ class Skeleton:
     sst_part: str
     sst: bytes
     heights: dict[str, dict[int, float]]  # sheet -> row heights of the empty template
+    formulas: set[Key]  # the computed slots written as live formulas (the others as values)
 
     @classmethod
     def build(cls, plan: WorkbookPlan) -> Skeleton:
@@ -96,8 +98,12 @@ class Skeleton:
         for index, sheet_plan in enumerate(plan.sheets, start=1):
             name = f"xl/worksheets/sheet{index}.xml"
             sheets[sheet_plan.name] = _index_sheet(name, by_name[name], sheet_plan)
-        heights = {sp.name: _row_heights(sp, {}) for sp in plan.sheets}
-        return cls(plan, parts, sheets, strings, int(head.group(1)), sst_part, sst, heights)
+        empty, _ = recompute(plan, {})
+        heights = {sp.name: _row_heights(sp, dict(empty)) for sp in plan.sheets}
+        formulas = {slot.key for slot in plan.slots.values() if formula_of(slot, plan) is not None}
+        return cls(
+            plan, parts, sheets, strings, int(head.group(1)), sst_part, sst, heights, formulas
+        )
 
     def fill(self, path: Path, values: Mapping[Key, Any]) -> Path:
         """Write the template filled with `values` (by slot key) to `path`."""
@@ -125,13 +131,16 @@ class Skeleton:
                     continue
                 start, end = part.cells[(cell.row, cell.col)]
                 old = part.data[start:end]
-                if slot.field.computed:
+                if slot.key in self.formulas:
                     new = _formula_cell(old, computed.get(slot.key))
                 else:
-                    new = _value_cell(old, values.get(slot.key), string_index)
-                if new is not None:
+                    value = computed.get(slot.key) if slot.field.computed else values.get(slot.key)
+                    new = _value_cell(old, value, string_index)
+                    if b' t="s"' in _open_tag(old):
+                        string_cells -= 1  # the empty template's own text leaves this cell
+                if new != old:
                     edits.append((start, end, new))
-            heights = _row_heights(sheet_plan, values)
+            heights = _row_heights(sheet_plan, {**values, **computed})
             if heights != self.heights[sheet_plan.name]:
                 for row, height in heights.items():
                     if height != self.heights[sheet_plan.name].get(row):
@@ -171,26 +180,37 @@ class Skeleton:
         return start + sst[head.end() : end] + b"".join(new_strings) + sst[end:]
 
 
-_SKELETONS: OrderedDict[tuple[Any, ...], Skeleton] = OrderedDict()
+_SKELETONS: OrderedDict[tuple[Any, ...], Skeleton | None] = OrderedDict()
 _MAX_SKELETONS = 32
 
 
 def skeleton_for(plan: WorkbookPlan) -> Skeleton:
-    """The skeleton of a plan, built once per (layout, year, params, records shapes), kept (LRU)."""
+    """The skeleton of a plan, built once per (layout, year, params, records shapes), kept (LRU).
+
+    Raises _Unsupported (also remembered) for a plan whose empty template it cannot index.
+    """
     key = (
         id(plan.layout),
         plan.year,
         repr(sorted(plan.params.items())),
         repr(sorted(getattr(plan, "shapes", {}).items())),  # records tables' bodies
     )
-    found = _SKELETONS.get(key)
-    if found is not None and found.plan.layout is plan.layout:
-        _SKELETONS.move_to_end(key)
-        return found
-    skeleton = Skeleton.build(plan)
+    if key in _SKELETONS:
+        found = _SKELETONS[key]
+        if found is None or found.plan.layout is plan.layout:
+            _SKELETONS.move_to_end(key)
+            if found is None:
+                raise _Unsupported("this plan's template is written by write_template")
+            return found
+    try:
+        skeleton: Skeleton | None = Skeleton.build(plan)
+    except _Unsupported:
+        skeleton = None
     _SKELETONS[key] = skeleton
     while len(_SKELETONS) > _MAX_SKELETONS:
         _SKELETONS.popitem(last=False)
+    if skeleton is None:
+        raise _Unsupported("this plan's template is written by write_template")
     return skeleton
 
 
@@ -198,8 +218,7 @@ def fill(plan: WorkbookPlan, path: Path, values: Mapping[Key, Any] | None = None
     """write_template, from the plan's cached skeleton where the values allow it."""
     values = dict(values or {})
     try:
-        skeleton = skeleton_for(plan)
-        return skeleton.fill(Path(path), values)
+        return skeleton_for(plan).fill(Path(path), values)
     except _Unsupported:
         return write_template(plan, Path(path), values)
 
@@ -238,11 +257,11 @@ def _open_tag(old: bytes) -> bytes:
     return old[: end - 1] if old[end - 1 : end] == b"/" else old[:end]
 
 
-def _value_cell(old: bytes, value: Any, string_index: Any) -> bytes | None:
+def _value_cell(old: bytes, value: Any, string_index: Any) -> bytes:
     """A field cell holding `value`, as template_writer._write has xlsxwriter write it."""
+    tag = _TYPE.sub(b"", _open_tag(old))
     if value is None or value == "":
-        return None  # the template's blank cell stays
-    tag = _open_tag(old)
+        return tag + b"/>"  # a blank cell with the field's format
     if isinstance(value, bool):
         value = str(value)
     if isinstance(value, int | float):
