@@ -161,3 +161,24 @@ def test_empty_templates_open_and_recalculate_in_libreoffice(
         book = openpyxl.load_workbook(path)
     tables = [name for name in book.defined_names if name.endswith("_rows")]
     assert bool(tables) == (layout_id != "kihon-keikaku")  # its tables have fixed rows
+
+
+def test_a_table_without_its_name_is_read_at_the_template_place_and_reported(
+    tmp_path: Path,
+) -> None:
+    from records_support import example_workbook
+
+    from xlsxsheet.pipeline import check_file
+    from xlsxsheet.reading import read_file
+
+    filled = example_workbook("shisaku-hyoka-R1", tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(filled)
+    del book.defined_names["xs_jigyo_rows"]
+    book.save(tmp_path / "unnamed.xlsx")
+    checked = check_file(tmp_path / "unnamed.xlsx")
+    (problem,) = [p for p in checked.problems if p.code == "records-name-missing"]
+    assert "xs_jigyo_rows" in problem.message and problem.sheet == "事務事業評価"
+    names = [r["name"] for r in read_file(tmp_path / "unnamed.xlsx").document()["jigyo"]]
+    assert names == ["地域福祉コーディネーター事業の推進", "福祉人材育成事業の推進"]
