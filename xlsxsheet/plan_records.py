@@ -281,9 +281,7 @@ def _paint_body(planner: _SheetPlanner, table: RecordsTable) -> None:
             planner.height(top, min(lines, 2) if body.kind == "spare" else lines)
 
 
-def _fit_text(
-    planner: _SheetPlanner, top: int, rows: int, col: int, span: int, value: Any
-) -> None:
+def _fit_text(planner: _SheetPlanner, top: int, rows: int, col: int, span: int, value: Any) -> None:
     """Rows tall enough for a prefilled text in a cell merged over `rows` sheet rows."""
     if not isinstance(value, str) or not value:
         return

@@ -156,8 +156,10 @@ def render(
                     row.as_above = set()
                 hidden = False
             row.values[(column, None)] = value
-        if row.as_above and all(blank(v) for v in row.values.values()) and not any(
-            not blank(v) for g in grid_ids for v in (record.get(g) or {}).values()
+        if (
+            row.as_above
+            and all(blank(v) for v in row.values.values())
+            and not any(not blank(v) for g in grid_ids for v in (record.get(g) or {}).values())
         ):
             # nothing of its own: shown as above, the row would read as empty, so say it all
             for column in row.as_above:
