@@ -61,6 +61,18 @@ class Made:
     warnings: bool = False
     duplicate_of: Path | None = None  # an older copy of the same return (dropped by collect)
     dropped: bool = False  # the older copy of a return sent twice
+    # grades counted per row inside one workbook: item → (row code, row name) → grades, in
+    # sheet order (新潟 per 施策, 狛江 per 施策 heading); the grade the stated rule gives
+    group_grades: dict[str, dict[tuple[str | None, str], list[str | None]]] = field(
+        default_factory=dict
+    )
+    # the 担当課 each such row names: (item, row name) → names, in sheet order
+    group_departments: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # cost totals by summary label and year, from the typed inputs (layouts other than
+    # shisaku-management, whose tests sum the raw inputs themselves)
+    cost_totals: dict[str, dict[int, int]] = field(default_factory=dict)
+    # the tidy CSV rows this return must give: (項目ID, 年度, 区分, 値)
+    tidy: list[tuple[str, int, str, float]] = field(default_factory=list)
 
     @property
     def readable(self) -> bool:
@@ -74,6 +86,23 @@ class Made:
 def _cell(book: openpyxl.Workbook, name: str) -> Any:
     sheet, ref = next(iter(book.defined_names[name].destinations))
     return book[sheet][ref.replace("$", "")]
+
+
+def _record_cell(book: openpyxl.Workbook, path: Path, key: tuple[str, int | None]) -> Any:
+    """The cell of a records-table field (`field#unit`, year) of the workbook saved at `path`."""
+    from xlsxsheet.reading import read_file
+
+    bound = read_file(path).cells[key]
+    return book[bound.sheet][bound.address]
+
+
+def _kind(made: Made) -> None:
+    if made.errors:
+        made.kind = "wrong"
+    elif made.warnings:
+        made.kind = "warning"
+    else:
+        made.kind = "good"
 
 
 class ShisakuManagement:
@@ -172,6 +201,368 @@ class ShisakuManagement:
         made.mistakes.append("全角数字(読み替えのみ)")
 
 
+HYOKA_GRADES = "SABCD"
+MARK = "●"
+SHIHYO_GRADES = ("A", "B", "C", "-")
+PDCA_CODES = ("地", "福", "相", "高", "健", "子", "発", "児")
+
+
+class ShisakuHyoka:
+    """Returns of the 施策評価シート (調布): one 施策, its まちづくり指標 and 事務事業 records."""
+
+    layout_id = "shisaku-hyoka"
+    year = 2019
+    target_year = 2022  # params.target_year of the example (R4)
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.layout = default_registry().get(self.layout_id)
+        self.example = load_document(EXAMPLES / "shisaku-hyoka-R1.yaml")
+
+    def document(self, number: int, department: str) -> tuple[dict[str, Any], Made]:
+        rng = self.rng
+        doc = copy.deepcopy(self.example)
+        key = f"{number:02d}"
+        name = f"施策{key} {rng.choice(['共生', '子育て', '健康'])}のまちづくり"
+        doc["header"].update(shisaku_no=key, shisaku_name=name, lead_dept=department)
+        grade = rng.choice(HYOKA_GRADES)
+        doc["check"]["grade"] = grade
+        made = Made(
+            Path(),
+            self.layout_id,
+            "good",
+            key,
+            name,
+            department,
+            None,
+            self.year,
+            {"総合評価": grade},
+        )
+        doc["indicators"] = []
+        for i in range(rng.randint(1, 3)):
+            base, actual, target = (rng.randint(10, 20_000) for _ in range(3))
+            doc["indicators"].append(
+                {
+                    "num": i + 1,
+                    "name": f"指標{i + 1}",
+                    "base": base,
+                    "base_year": "H29",
+                    "unit": "件",
+                    "actual": actual,
+                    "target": target,
+                }
+            )
+            made.tidy += [
+                ("indicators.base", 2017, "実績", base),
+                ("indicators.actual", self.year, "実績", actual),
+                ("indicators.target", self.target_year, "目標", target),
+            ]
+        doc["jigyo"], doc["jigyo_list"] = [], []
+        total = 0
+        for j in range(rng.randint(1, 4)):
+            cost = rng.randint(100, 90_000)
+            total += cost
+            record: dict[str, Any] = {
+                "num": j + 1,
+                "name": f"事務事業{key}-{j + 1}",
+                "dept": department,
+                "cost": cost,
+                "result": "実績の説明",
+                "rating": "◎",
+                rng.choice(["ahead", "on_plan", "behind"]): MARK,
+                "next": "今後の取組",
+            }
+            improved = rng.sample(["effect", "efficiency", "finance", "participation"], 2)
+            for column in improved[: rng.randint(0, 2)] or ["no_room"]:
+                record[column] = MARK
+            doc["jigyo"].append(record)
+            doc["jigyo_list"].append(
+                {"num": j + 1, "name": record["name"], "dept": department, "outline": "概要"}
+            )
+            made.tidy.append(("jigyo.cost", self.year, "実績", cost))
+        made.cost_totals = {"決算事業費": {self.year: total}}
+        return doc, made
+
+    def write(self, doc: dict[str, Any], path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make_template(self.layout, path, None, doc)
+
+    # --- mistakes ---------------------------------------------------------------------------
+    def text_in_cost(self, book: openpyxl.Workbook, made: Made) -> None:
+        cell = _record_cell(book, made.path, ("jigyo.cost#0", None))
+        cost = cell.value
+        cell.value = "未定"
+        made.cost_totals["決算事業費"][self.year] -= cost
+        made.tidy.remove(("jigyo.cost", self.year, "実績", cost))
+        if not any(field == "jigyo.cost" for field, *_ in made.tidy):
+            made.cost_totals["決算事業費"] = {}  # no cost left to sum: no total, not 0
+        made.mistakes.append("決算事業費に文字")
+        made.errors = True  # not-a-number
+
+    def marks_twice(self, book: openpyxl.Workbook, made: Made) -> None:
+        for column in ("ahead", "on_plan", "behind"):
+            _record_cell(book, made.path, (f"jigyo.{column}#0", None)).value = MARK
+        made.mistakes.append("取組実績の●が3つ")
+        made.errors = True  # exactly one ● of 計画前倒し / 計画どおり / 計画遅れ
+
+    def blank_grade(self, book: openpyxl.Workbook, made: Made) -> None:
+        _cell(book, "xs_check_grade").value = None
+        made.grades["総合評価"] = None  # type: ignore[assignment]
+        made.mistakes.append("総合評価が空欄")
+        made.errors = True  # required-missing
+
+
+class ShinchokuShihyo:
+    """The 進捗管理表 (新潟): one workbook a year for the whole plan, 指標 graded per 施策."""
+
+    layout_id = "shinchoku-shihyo"
+    item = "評価"
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.layout = default_registry().get(self.layout_id)
+        self.levels = next(
+            b.levels
+            for s in self.layout.sheets
+            for b in s.blocks
+            if getattr(b, "id", "") == "torikumi"
+        )
+
+    def document(self, year: int) -> tuple[dict[str, Any], Made]:
+        rng = self.rng
+        y = str(year)
+        doc: dict[str, Any] = {
+            "layout": self.layout_id,
+            "version": self.layout.version,
+            "year": year,
+            "params": {"plan_start": 2020, "plan_final": 2026},
+            "torikumi": {},
+        }
+        made = Made(Path(), self.layout_id, "good", year=year)
+        rows = made.group_grades.setdefault(self.item, {})
+        for level in self.levels:
+            records = []
+            grades = rows.setdefault((None, level.label), [])
+            for t in range(rng.randint(1, 3)):
+                base = {
+                    "num": t + 1,
+                    "content": f"取組{t + 1}",
+                    "outline": "事業の概要",
+                    "dept": rng.choice(DEPARTMENTS),
+                    "status": "取組状況",
+                    "issues": "課題と対応策",
+                }
+                count = rng.choice([0, 1, 1, 2])
+                if count == 0:
+                    records.append(base | {"indicator": "-"})
+                    continue
+                for k in range(count):
+                    grade = rng.choice(SHIHYO_GRADES)
+                    target = rng.randint(50, 500)
+                    # the actual the default rule grades as `grade` (実績 ÷ 目標; 中止 → -)
+                    actual: Any = {"A": target * 13 // 10, "B": target * 9 // 10}.get(
+                        grade, target // 2
+                    )
+                    if grade == "-":
+                        actual = "中止"
+                    records.append(
+                        base
+                        | {
+                            "indicator": f"指標{t + 1}-{k + 1}(件) ※年度",
+                            "target": {y: target},
+                            "actual": {y: actual},
+                            "grade": {y: grade},
+                        }
+                    )
+                    grades.append(grade)
+                    names = made.group_departments.setdefault((self.item, level.label), [])
+                    if base["dept"] not in names:
+                        names.append(base["dept"])
+                    field_id = f"torikumi.{level.key}"
+                    made.tidy.append((f"{field_id}.target", year, "目標", target))
+                    if grade != "-":
+                        made.tidy.append((f"{field_id}.actual", year, "実績", actual))
+            doc["torikumi"][level.key] = records
+        return doc, made
+
+    def write(self, doc: dict[str, Any], path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make_template(self.layout, path, None, doc)
+
+    def grade_against_rule(self, book: openpyxl.Workbook, made: Made) -> None:
+        """The first graded 指標 gets a grade the default rule would not give: a warning."""
+        from xlsxsheet.reading import read_file
+
+        (_, name), grades = next((k, g) for k, g in made.group_grades[self.item].items() if g)
+        level = next(lv for lv in self.levels if lv.label == name)
+
+        read = read_file(made.path)
+        unit = next(
+            int(k[0].split("#")[1])
+            for k in read.cells
+            if k[0].startswith(f"torikumi.{level.key}.grade#")
+            and k[1] == made.year
+            and read.value(k) is not None
+        )
+        cell = _record_cell(book, made.path, (f"torikumi.{level.key}.grade#{unit}", made.year))
+        other = "C" if grades[0] != "C" else "A"
+        cell.value = other
+        grades[0] = other  # a warning only: the grade entered is counted
+        made.mistakes.append("評価が目標と実績に合わない")
+        made.warnings = True
+
+
+class ShinchokuPdca:
+    """The 進捗管理シート (狛江): one workbook a year; the grade of each 施策 stands on its
+    heading row and follows the share of its 事業 達成 (A ≥ 70 %, B ≥ 40 %, C ≥ 20 %, D)."""
+
+    layout_id = "shinchoku-pdca"
+    items = ("地域福祉計画 施策の進捗状況", "重層的支援体制整備事業実施計画 施策の進捗状況")
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.layout = default_registry().get(self.layout_id)
+        self.labels = self.layout.lists["dept"].labels
+
+    @staticmethod
+    def rule(met: int, count: int) -> str:
+        share = met / count
+        return "A" if share >= 0.7 else "B" if share >= 0.4 else "C" if share >= 0.2 else "D"
+
+    def _jigyo(self) -> tuple[list[dict[str, Any]], str, list[str]]:
+        """The 事業 of one 施策, its grade by the stated rule, and their 担当課 (names)."""
+        rng = self.rng
+        records, departments = [], []
+        count = rng.randint(1, 5)
+        met = rng.randint(0, count)
+        flags = [True] * met + [False] * (count - met)
+        rng.shuffle(flags)
+        for i, ok in enumerate(flags):
+            codes = sorted(rng.sample(PDCA_CODES, rng.choice([1, 1, 2])), key=PDCA_CODES.index)
+            for code in codes:
+                if self.labels[code] not in departments:
+                    departments.append(self.labels[code])
+            records.append(
+                {
+                    "plan": f"事業{i + 1}の内容",
+                    "dept": " ".join(codes),
+                    "pages": str(10 + i),
+                    "indicator": "—",
+                    "do": "実行した内容",
+                    "achieved": "達成" if ok else "未達成",
+                    "act": "課題と改善点",
+                }
+            )
+        return records, self.rule(met, count), departments
+
+    def document(self, year: int) -> tuple[dict[str, Any], Made]:
+        doc: dict[str, Any] = {
+            "layout": self.layout_id,
+            "version": self.layout.version,
+            "year": year,
+            "chiiki": [],
+            "juso": [],
+        }
+        made = Made(Path(), self.layout_id, "good", year=year)
+        chiiki = made.group_grades.setdefault(self.items[0], {})
+        page = 10
+        for goal in ("1", "2"):
+            for large in ("(1)", "(2)"):
+                for small in ("①", "②"):
+                    records, grade, depts = self._jigyo()
+                    name = f"施策{goal}{large}{small}の推進"
+                    heading = {
+                        "goal": goal,
+                        "goal_name": f"基本目標{goal}",
+                        "large": large,
+                        "large_name": f"施策{goal}{large}",
+                        "small": small,
+                        "small_name": name,
+                        "check": grade,
+                        "report_page": str(page),
+                    }
+                    page += 2
+                    for i, record in enumerate(records):
+                        doc["chiiki"].append(heading | {"jigyo": "abcde"[i]} | record)
+                    chiiki[(f"{goal}-{large}-{small}", name)] = [grade]
+                    made.group_departments[(self.items[0], name)] = depts
+        juso = made.group_grades.setdefault(self.items[1], {})
+        for dai in ("1", "2", "3"):
+            records, grade, depts = self._jigyo()
+            name = f"重層{dai}の実施"
+            heading = {"dai": dai, "dai_name": name, "check": grade, "report_page": str(page)}
+            page += 1
+            for i, record in enumerate(records):
+                doc["juso"].append(heading | {"chu": f"({i + 1})", "sho": "ア"} | record)
+            juso[(dai, name)] = [grade]
+            made.group_departments[(self.items[1], name)] = depts
+        return doc, made
+
+    def write(self, doc: dict[str, Any], path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make_template(self.layout, path, None, doc)
+
+    def wrong_grade(self, book: openpyxl.Workbook, made: Made) -> None:
+        """The first 施策's heading gets a grade the stated rule does not give: an error that
+        fix corrects, so collect counts the rule's grade (group_grades keeps it)."""
+        from xlsxsheet.reading import read_file
+
+        read = read_file(made.path)
+        unit = min(
+            int(k[0].split("#")[1])
+            for k in read.cells
+            if k[0].startswith("chiiki.check#") and read.value(k) is not None
+        )
+        cell = _record_cell(book, made.path, (f"chiiki.check#{unit}", None))
+        cell.value = "D" if cell.value != "D" else "A"
+        made.mistakes.append("施策の評価が達成割合の基準と違う")
+        made.errors = True  # grade-rule-mismatch
+
+
+class KihonKeikaku:
+    """Plans (国立 基本計画): one 基本施策 per workbook, no grades; indicator targets."""
+
+    layout_id = "kihon-keikaku"
+    year = 2016
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.layout = default_registry().get(self.layout_id)
+        self.example = load_document(EXAMPLES / "kihon-keikaku-H28.yaml")
+
+    def document(self, number: int, department: str) -> tuple[dict[str, Any], Made]:
+        rng = self.rng
+        doc = copy.deepcopy(self.example)
+        key = str(number)
+        name = f"基本施策{number}"
+        doc["header"].update(shisaku_no=key, shisaku_name=name, lead_dept=department)
+        made = Made(Path(), self.layout_id, "good", key, name, department, None, self.year)
+        doc["indicators"] = {}
+        for direction in ("d1", "d2"):
+            for item in ("a", "i"):
+                base, mid, final = (round(rng.uniform(1, 900), 1) for _ in range(3))
+                doc["indicators"].setdefault(direction, {})[item] = {
+                    "name": f"指標{direction}{item}",
+                    "unit": "%",
+                    "source": "調査",
+                    "base": base,
+                    "base_year": "H26",
+                    "mid": mid,
+                    "final": final,
+                }
+                field_id = f"indicators.{direction}.{item}"
+                made.tidy += [
+                    (f"{field_id}.base", 2014, "実績", base),
+                    (f"{field_id}.mid", 2019, "目標", mid),
+                    (f"{field_id}.final", 2023, "目標", final),
+                ]
+        return doc, made
+
+    def write(self, doc: dict[str, Any], path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make_template(self.layout, path, None, doc)
+
+
 def write_broken(folder: Path, rng: random.Random) -> list[Made]:
     """Files that are not readable returns, each a different way."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -215,8 +606,11 @@ def write_ignored(folder: Path) -> list[Path]:
 Mistake = Callable[[openpyxl.Workbook, Made], None]
 
 
-def build_folder(root: Path, seed: int = 5, per_layout: int = 50) -> list[Made]:
-    """A folder of returns: department subfolders, Japanese names, every kind of file."""
+def build_folder(
+    root: Path, seed: int = 5, per_layout: int = 50, others: bool = True
+) -> list[Made]:
+    """A folder of returns: department subfolders, Japanese names, every kind of file; with
+    `others`, returns of every other layout too (build_other_layouts)."""
     rng = random.Random(seed)
     made: list[Made] = []
     sm = ShisakuManagement(rng)
@@ -265,6 +659,72 @@ def build_folder(root: Path, seed: int = 5, per_layout: int = 50) -> list[Made]:
         again.duplicate_of = original.path
         original.dropped = True
         made.append(again)
+    if others:
+        made += build_other_layouts(root, rng)
     made += write_broken(root / "その他", rng)
     write_ignored(root / "その他")
+    return made
+
+
+def _finish(made: Made, mistake: Mistake | None, when: int) -> Made:
+    if mistake is not None:
+        book = openpyxl.load_workbook(made.path)
+        mistake(book, made)
+        book.save(made.path)
+    _kind(made)
+    os.utime(made.path, (BASE_TIME + when, BASE_TIME + when))
+    return made
+
+
+def build_other_layouts(root: Path, rng: random.Random) -> list[Made]:
+    """Returns of every other layout: 調布's 施策評価シート per 施策, 新潟's 進捗管理表 and
+    狛江's 進捗管理シート (one a year for the whole plan: one sent twice, one of another year),
+    国立's 基本計画 per 基本施策."""
+    made: list[Made] = []
+    sh = ShisakuHyoka(rng)
+    hyoka_mistakes: list[Mistake | None] = [
+        None,
+        sh.text_in_cost,
+        None,
+        sh.marks_twice,
+        None,
+        sh.blank_grade,
+    ]
+    for i in range(12):
+        department = DEPARTMENTS[(i + 2) % len(DEPARTMENTS)]
+        doc, m = sh.document(i + 1, department)
+        m.path = root / department / f"施策評価シート_{m.key}.xlsx"
+        sh.write(doc, m.path)
+        made.append(_finish(m, hyoka_mistakes[i % len(hyoka_mistakes)], 100 + i))
+
+    ss = ShinchokuShihyo(rng)
+    plans = root / "計画の進捗"
+    doc, older = ss.document(2024)
+    older.path = plans / "新潟 進捗管理表 R6(最初の提出).xlsx"
+    ss.write(doc, older.path)
+    made.append(_finish(older, ss.grade_against_rule, 200))
+    doc, newer = ss.document(2024)
+    newer.path = plans / "新潟 進捗管理表 R6.xlsx"
+    ss.write(doc, newer.path)
+    made.append(_finish(newer, None, 201))
+    newer.duplicate_of, older.dropped = older.path, True  # key-less: one a year
+    doc, last_year = ss.document(2023)
+    last_year.path = plans / "新潟 進捗管理表 R5.xlsx"
+    ss.write(doc, last_year.path)
+    made.append(_finish(last_year, None, 202))
+
+    sp = ShinchokuPdca(rng)
+    for i, (year, mistake) in enumerate(((2023, sp.wrong_grade), (2022, None))):
+        doc, m = sp.document(year)
+        m.path = plans / f"狛江 進捗管理シート {year}.xlsx"
+        sp.write(doc, m.path)
+        made.append(_finish(m, mistake, 300 + i))
+
+    kk = KihonKeikaku(rng)
+    for i in range(4):
+        department = DEPARTMENTS[i]
+        doc, m = kk.document(i + 1, department)
+        m.path = root / "基本計画" / f"基本施策{m.key}.xlsx"
+        kk.write(doc, m.path)
+        made.append(_finish(m, None, 400 + i))
     return made

@@ -1,8 +1,10 @@
 """The central office's day: check a folder of returns, send marked copies back, sum it all up.
 
-The folder is made by returns_factory: good returns, returns with known mistakes, broken files,
-a department's returns sent twice, and files the walk must skip. Every expected count and sum
-is computed here from what the factory put in, never taken from xlsxsheet's own output.
+The folder is made by returns_factory: returns of every layout (施策マネジメントシート and
+調布's 施策評価シート per 施策, 新潟's and 狛江's progress sheets one a year for the whole plan,
+国立's plans), good ones, ones with known mistakes, broken files, returns sent twice, and files
+the walk must skip. Every expected count and sum is computed here from what the factory put in,
+never taken from xlsxsheet's own output.
 """
 
 from __future__ import annotations
@@ -24,8 +26,21 @@ from returns_factory import COST_INPUTS, Made, build_folder
 from xlsxsheet.batch import check_returns
 from xlsxsheet.cli import main
 from xlsxsheet.discovery import iter_workbooks
+from xlsxsheet.layout.registry import default_registry
 
 SUM_A = ("national", "prefectural", "bonds", "other", "general")
+SM = "shisaku-management"
+ERA = {2016: "平成28年度", 2019: "令和元年度", 2020: "令和2年度", 2022: "令和4年度"}
+ERA |= {2023: "令和5年度", 2024: "令和6年度"}
+
+
+def title_of(layout_id: str) -> str:
+    return default_registry().get(layout_id).title
+
+
+def kept_of(made: list[Made], layout: str | None = None) -> list[Made]:
+    """The returns collect sums up: readable, not the older copy of one sent twice."""
+    return [m for m in made if m.readable and not m.dropped and layout in (None, m.layout)]
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +94,10 @@ def test_the_folder_is_big_enough(folder: tuple[Path, list[Made]]) -> None:
     _, made = folder
     assert len(made) >= 50
     assert {m.kind for m in made} == {"good", "wrong", "warning", "broken"}
+    assert {m.layout for m in made if m.layout} == {lay.id for lay in default_registry().all()}
+    for layout in {m.layout for m in made if m.layout}:
+        kinds = {m.kind for m in made if m.layout == layout}
+        assert kinds & {"wrong", "warning"} or layout == "kihon-keikaku", layout  # plans: no checks
 
 
 def test_the_walk_finds_every_return_and_skips_the_rest(folder: tuple[Path, list[Made]]) -> None:
@@ -113,11 +132,13 @@ def test_check_counts_files_per_layout_and_department(
     for name, expected in departments.items():
         for key in ("files", "clean", "with_errors", "with_warnings", "unreadable"):
             assert got[name][key] == expected[key], (name, key)
-    by_layout = {g["name"]: g["files"] for g in json_report["summary"]["by_layout"]}
-    assert by_layout == {
-        "施策マネジメントシート": sum(m.layout == "shisaku-management" for m in made),
-        "(様式不明)": sum(not m.readable for m in made),
-    }
+    by_layout = {g["name"]: g for g in json_report["summary"]["by_layout"]}
+    layouts = Counter(title_of(m.layout) if m.layout else "(様式不明)" for m in made)
+    assert {name: g["files"] for name, g in by_layout.items()} == layouts
+    for name in layouts:
+        members = [m for m in made if (title_of(m.layout) if m.layout else "(様式不明)") == name]
+        assert by_layout[name]["with_errors"] == sum(m.errors for m in members), name
+        assert by_layout[name]["with_warnings"] == sum(m.warnings for m in members), name
 
 
 def test_check_reports_each_file_with_the_problem_fields(
@@ -278,11 +299,11 @@ def test_collect_sums_costs_per_policy_and_per_shisaku(
 ) -> None:
     _, made = folder
     book, _, message = collected
-    kept = [m for m in made if m.readable and not m.dropped]
+    kept = kept_of(made, SM)
     expected = _expected_costs(kept)
     years = ["H28年度", "H29年度", "H30年度", "R1年度", "R2年度"]
 
-    [policy_table] = _tables(book["政策別コスト"])
+    policy_table = _titled(book["政策別コスト"], "施策マネジメントシート 令和2年度 政策別(千円)")
     header = policy_table[1]
     assert list(header[3:]) == years
     got_policy = {}
@@ -292,13 +313,41 @@ def test_collect_sums_costs_per_policy_and_per_shisaku(
             got_policy[(group, label, year)] = value
     assert got_policy == {k: v for k, v in expected.items() if not k[0].startswith("施策")}
 
-    [unit_table] = _tables(book["コスト集計"])
+    unit_table = _titled(book["コスト集計"], "施策マネジメントシート 令和2年度 施策別(千円)")
     got_unit = {}
     for _policy, key, _name, _dept, label, *values in unit_table[2:]:
         for year, value in zip(range(2016, 2021), values, strict=True):
             got_unit[(f"施策{key}", label, year)] = value
     assert got_unit == {k: v for k, v in expected.items() if k[0].startswith("施策")}
-    assert "重複のため除外 2" in message
+    assert f"重複のため除外 {sum(m.dropped for m in made)}" in message
+
+
+def test_collect_sums_the_costs_of_records_tables(
+    folder: tuple[Path, list[Made]], collected
+) -> None:
+    """調布: each 施策's 決算事業費 is the sum of its 事務事業's; the 施策 have no 政策."""
+    _, made = folder
+    book, _, _ = collected
+    kept = kept_of(made, "shisaku-hyoka")
+    table = _titled(book["コスト集計"], "施策評価シート 令和元年度 施策別(千円)")
+    assert [v for v in table[1][5:] if v is not None] == ["R1年度"]
+    got = {(key, label): value for _policy, key, _name, _dept, label, value, *_ in table[2:]}
+    assert got == {(m.key, "決算事業費"): m.cost_totals["決算事業費"].get(2019) for m in kept}
+    whole = _titled(book["政策別コスト"], "施策評価シート 令和元年度 政策別(千円)")
+    assert whole[-1][:4] == (
+        "全体",
+        None,
+        "決算事業費",
+        sum(m.cost_totals["決算事業費"].get(2019, 0) for m in kept),
+    )
+    assert whole[-1][4:] == (None,) * len(whole[-1][4:])
+
+
+def _titled(sheet, title: str) -> list[tuple]:
+    """The table of a sheet whose title row is `title`."""
+    found = [t for t in _tables(sheet) if t[0][0] == title]
+    assert len(found) == 1, (title, [t[0][0] for t in _tables(sheet)])
+    return found[0]
 
 
 def test_collect_counts_grades_like_the_hyoka_sokatsu_hyo(
@@ -306,7 +355,7 @@ def test_collect_counts_grades_like_the_hyoka_sokatsu_hyo(
 ) -> None:
     _, made = folder
     book, _, _ = collected
-    kept = [m for m in made if m.readable and not m.dropped]
+    kept = kept_of(made, SM)
     tables = _tables(book["評価総括表"])
     summaries = {t[0][0]: t for t in tables if t[0][1] is None and len(t) > 1}
     for item in ("成果実績目標達成度", "時系列比較", "総合評価"):
@@ -321,6 +370,83 @@ def test_collect_counts_grades_like_the_hyoka_sokatsu_hyo(
             for m in kept:
                 assert (f"{m.key} {m.name}" in members) == (m.grades[item] == grade)
         assert rows["合計"][2] == len(kept)
+
+
+SCALES = {
+    ("shisaku-hyoka", "総合評価"): ("S", "A", "B", "C", "D"),
+    ("shinchoku-shihyo", "評価"): ("A", "B", "C", "-"),
+    ("shinchoku-pdca", "地域福祉計画 施策の進捗状況"): ("A", "B", "C", "D"),
+    ("shinchoku-pdca", "重層的支援体制整備事業実施計画 施策の進捗状況"): ("A", "B", "C", "D"),
+}
+
+
+def _expected_grade_rows(made: list[Made]) -> dict[str, list[tuple]]:
+    """Title of each 評価総括表 of the other layouts → its rows (番号, 名称, 担当課, count of
+    each grade, 未入力, 計): one per return, or one per 施策 inside the workbook."""
+    tables: dict[str, list[tuple]] = defaultdict(list)
+    for m in kept_of(made):
+        if m.layout == SM:
+            continue  # test_collect_counts_grades_like_the_hyoka_sokatsu_hyo
+        prefix = f"{title_of(m.layout)} {ERA[m.year]}"
+        for item, grade in m.grades.items():
+            scale = SCALES[(m.layout, item)]
+            counts = [int(grade == g) for g in scale] + [int(grade is None)]
+            tables[f"{prefix} {item}"].append(
+                (m.key, m.name, m.department, *counts, int(grade is not None))
+            )
+        for item, rows in m.group_grades.items():
+            scale = SCALES[(m.layout, item)]
+            for (code, name), grades in rows.items():
+                if not grades:
+                    continue  # a 施策 with no 指標: nothing to count
+                counts = [grades.count(g) for g in scale] + [grades.count(None)]
+                department = "、".join(m.group_departments.get((item, name), [])) or None
+                tables[f"{prefix} {item}"].append(
+                    (code, name, department, *counts, sum(counts[:-1]))
+                )
+    return tables
+
+
+def test_collect_counts_grades_of_every_layout(folder: tuple[Path, list[Made]], collected) -> None:
+    """調布 per 施策; 新潟 per 施策 ①–⑤ of its workbook (指標 without 指標 left out), 狛江 per
+    施策 heading (the grade its stated rule gives, even where the department typed another)."""
+    _, made = folder
+    book, _, _ = collected
+    tables = _tables(book["評価総括表"])
+    titles = [t[0][0] for t in tables]
+    expected = _expected_grade_rows(made)
+    assert {
+        "地域福祉計画 進捗管理表 令和6年度 評価",
+        "地域福祉計画 進捗管理表 令和5年度 評価",
+    } <= set(expected)
+    for title, rows in expected.items():
+        index = titles.index(title)
+        summary, units = tables[index], tables[index + 1]
+        layout = next(m.layout for m in made if m.layout and title.startswith(title_of(m.layout)))
+        scale = next(
+            v for (lay, item), v in SCALES.items() if lay == layout and title.endswith(item)
+        )
+        width = 3 + len(scale) + 2
+        units = [r[:width] for r in units]  # rows of the sheet are as wide as its widest table
+        assert list(units[0][3:]) == [*scale, "未入力", "計"]
+        got = [(r[0] or None, r[1] or None, r[2] or None, *r[3:]) for r in units[1:-2]]
+        if all(m.group_grades == {} for m in made if m.layout == layout):  # a row per return
+            assert sorted(got, key=str) == sorted(rows, key=str), title
+        else:
+            assert got == rows, title  # in sheet order
+        totals = [sum(r[3 + i] for r in rows) for i in range(len(scale) + 1)]
+        graded = sum(totals[: len(scale)])
+        assert list(units[-2][3:]) == [*totals, graded], title
+        by_grade = {r[0]: r for r in summary[2:]}
+        for i, grade in enumerate(scale):
+            assert by_grade[grade][2] == totals[i], (title, grade)
+            share = round(totals[i] * 100 / graded, 1)
+            assert by_grade[grade][3] == pytest.approx(share), (title, grade)
+            listed = [" ".join(str(x) for x in r[:2] if x) for r in rows if r[3 + i]]
+            assert (by_grade[grade][1] or "") == "、".join(listed), (title, grade)
+        assert by_grade["合計"][2] == graded
+        if totals[-1]:
+            assert by_grade["未入力"][2] == totals[-1]
 
 
 def test_collect_lists_returns_to_go_back_to_and_duplicates(
@@ -350,8 +476,9 @@ def test_tidy_csv_is_machine_readable(folder: tuple[Path, list[Made]], collected
     data = tidy.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    kept = [m for m in made if m.readable and not m.dropped]
-    assert {r["ファイル"] for r in rows} == {str(m.path.relative_to(root)) for m in kept}
+    kept = kept_of(made, SM)
+    with_values = [m for m in kept_of(made) if m.layout == SM or m.tidy]
+    assert {r["ファイル"] for r in rows} == {str(m.path.relative_to(root)) for m in with_values}
     for series in COST_INPUTS:
         total = sum(float(r["値"]) for r in rows if r["項目ID"] == f"perf.cost.{series}")
         typed = sum(
@@ -374,6 +501,33 @@ def test_tidy_csv_is_machine_readable(folder: tuple[Path, list[Made]], collected
         for value in row.values():
             assert not value.startswith(("=", "+", "@")), row
             assert "\n" not in value
+
+
+def test_tidy_csv_has_the_values_of_every_layout(
+    folder: tuple[Path, list[Made]], collected
+) -> None:
+    """調布's まちづくり指標 and 決算事業費, 新潟's 目標/実績 per 指標 and year, the plans'
+    実績値 and 目標値 (each in its own year): exactly the numbers the factory typed."""
+    root, made = folder
+    _, tidy, _ = collected
+    rows = list(csv.DictReader(io.StringIO(tidy.read_text(encoding="utf-8-sig"), newline="")))
+    for layout in ("shisaku-hyoka", "shinchoku-shihyo", "kihon-keikaku"):
+        got = Counter(
+            (r["ファイル"], r["項目ID"], int(r["年度"]), r["区分"], float(r["値"]))
+            for r in rows
+            if r["様式ID"] == layout
+        )
+        want = Counter(
+            (str(m.path.relative_to(root)), field, year, kind, float(value))
+            for m in kept_of(made, layout)
+            for field, year, kind, value in m.tidy
+        )
+        assert got == want, layout
+    sample = next(r for r in rows if r["様式ID"] == "shisaku-hyoka" and r["項目ID"] == "jigyo.cost")
+    assert sample["単位"] == "千円" and sample["明細番号"] == "1"
+    assert sample["指標名"].startswith("事務事業")
+    target = next(r for r in rows if r["項目ID"] == "indicators.target")
+    assert target["年度(和暦)"] == "令和4年度"  # the 目標年度 param, not the year evaluated
 
 
 def test_windows_console_and_japanese_paths(tmp_path: Path) -> None:
@@ -413,5 +567,7 @@ def test_check_reports_returns_sent_twice(
         for d in json_report["summary"]["duplicates"]
     }
     assert got == {
-        (m.key, frozenset({m.path, m.duplicate_of})) for m in made if m.duplicate_of is not None
+        (m.key or "", frozenset({m.path, m.duplicate_of}))
+        for m in made
+        if m.duplicate_of is not None
     }
