@@ -6,6 +6,7 @@ Labels are kept as jinja2 template strings; they are rendered for a fiscal year 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +102,9 @@ class FieldDef:
         """True when next year's template takes this field's value from this year's return."""
         return self.rollover == "carry" and not self.computed
 
-    @property
+    @cached_property
     def id(self) -> str:
+        # asked for every cell of every return (slot keys): joined once per field
         return ".".join(self.path)
 
 
