@@ -414,6 +414,13 @@ class BodyRange:
 
 def body_range(content: WorkbookContent, name: str) -> BodyRange | None:
     """The range a table body's defined name covers in the workbook, if it is intact."""
+    cache = content.__dict__.setdefault("_xs_body_ranges", {})  # asked for every cell of a table
+    if name not in cache:
+        cache[name] = _body_range(content, name)
+    return cache[name]
+
+
+def _body_range(content: WorkbookContent, name: str) -> BodyRange | None:
     target = content.names.get(name)
     if target is None or target.broken:
         return None
