@@ -530,6 +530,133 @@ def test_tidy_csv_has_the_values_of_every_layout(
     assert target["年度(和暦)"] == "令和4年度"  # the 目標年度 param, not the year evaluated
 
 
+@pytest.fixture(scope="module")
+def roster(folder: tuple[Path, list[Made]], tmp_path_factory: pytest.TempPathFactory):
+    """A roster (Shift_JIS, as Excel saves CSV) of the returns the office waits for: every
+    施策マネジメントシート and plan but two of the 施策評価シート, three 施策 never sent, the
+    新潟 plan (no key: any number), a row naming a file that cannot be read."""
+    _, made = folder
+    rows: list[tuple[str, str, str, str]] = []
+    expected: list[str] = []  # the state of each row, in order
+    for m in kept_of(made):
+        if m.layout in (SM, "kihon-keikaku") or (m.layout == "shisaku-hyoka" and m.key > "02"):
+            layout = title_of(m.layout) if len(rows) % 2 else m.layout  # id or title
+            key = (
+                m.key
+                if len(rows) % 3
+                else m.key.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+            )
+            rows.append((layout, key, m.department, ""))
+            expected.append("errors" if m.errors else "warnings" if m.warnings else "clean")
+    for layout, key in ((SM, "51"), (SM, "52"), ("shisaku-hyoka", "99")):
+        rows.append((layout, key, "福祉総務課", ""))
+        expected.append("missing")
+    newer = next(m for m in kept_of(made, "shinchoku-shihyo") if m.year == 2024)
+    rows.append(("shinchoku-shihyo", "全体", "福祉総務課", ""))
+    expected.append("warnings" if newer.warnings else "clean")  # the newest R6 is the 新潟 return
+    rows.append((SM, "98", "生活福祉課", "壊れたファイル.xlsx"))
+    expected.append("unreadable")
+    path = tmp_path_factory.mktemp("roster") / "名簿.csv"
+    text = "様式,施策番号,担当課,ファイル名\r\n" + "".join(",".join(r) + "\r\n" for r in rows)
+    path.write_bytes(text.encode("cp932"))
+    answered = {
+        m.path
+        for m in made
+        if m.readable
+        and (
+            m.layout in (SM, "kihon-keikaku", "shinchoku-shihyo")  # 新潟 R5: another year's
+            or (m.layout == "shisaku-hyoka" and m.key > "02")
+        )
+    }
+    extra = {m.path for m in made if m.readable and m.path not in answered}
+    return path, rows, expected, extra
+
+
+def test_check_lists_returns_missing_from_the_roster(
+    folder: tuple[Path, list[Made]], roster, tmp_path: Path
+) -> None:
+    root, _ = folder
+    path, rows, expected, extra = roster
+    out = tmp_path / "report.json"
+    code, _, _ = run("check", str(root), "--roster", str(path), "--format", "json", "-o", str(out))
+    assert code == 1
+    report = json.loads(out.read_text(encoding="utf-8"))
+    listed = report["summary"]["roster"]
+    assert [r["status"] for r in listed] == expected
+    assert [r["roster_line"] for r in listed] == list(range(2, len(rows) + 2))
+    assert report["stats"]["missing"] == expected.count("missing") == 3
+    assert report["stats"]["expected"] == len(rows)
+    assert {Path(f) for f in report["summary"]["not_in_roster"]} == extra
+    missing = [r for r in listed if r["status"] == "missing"]
+    assert [(r["layout"], r["key"]) for r in missing] == [
+        (SM, "51"),
+        (SM, "52"),
+        ("shisaku-hyoka", "99"),
+    ]
+
+    code, out_text, _ = run("check", str(root), "--roster", str(path), "--quiet")
+    assert code == 1
+    line = len(rows) - 3  # the 51 row: three rows before the last two
+    assert f"未提出: 施策マネジメントシート 51(福祉総務課)名簿 {line}行目" in out_text
+    assert f"名簿: {len(rows)} 件中、提出あり {len(rows) - 3}、未提出 3" in out_text
+
+    html = tmp_path / "report.html"
+    run("check", str(root), "--roster", str(path), "--format", "html", "-o", str(html))
+    page = html.read_text(encoding="utf-8")
+    assert 'id="count-missing">3<' in page
+    assert "<td>施策評価シート</td><td>99</td>" in page
+
+
+def test_collect_lists_returns_missing_from_the_roster(
+    folder: tuple[Path, list[Made]], roster, tmp_path: Path
+) -> None:
+    root, made = folder
+    path, rows, expected, extra = roster
+    out = tmp_path / "集計.xlsx"
+    code, _, err = run("collect", str(root), "--roster", str(path), "-o", str(out))
+    assert code == 0, err
+    assert "未提出 3" in err
+    book = openpyxl.load_workbook(out)
+    listed = list(book["名簿照合"].iter_rows(min_row=2, values_only=True))
+    words = {
+        "clean": "提出済み",
+        "warnings": "提出済み(警告あり)",
+        "errors": "提出済み(エラーあり)",
+        "unreadable": "読めない",
+        "missing": "未提出",
+    }
+    states = [r[5] for r in listed[: len(rows)]]
+    assert states == [words[e] for e in expected]
+    assert listed[len(rows) - 1][6] == str(Path("その他") / "壊れたファイル.xlsx")
+    tables = _tables(book["名簿照合"])
+    assert tables[1][0][0] == "名簿にない提出"
+    assert {root / r[4] for r in tables[1][2:]} == extra
+    attention = list(book["要対応"].iter_rows(min_row=2, values_only=True))
+    missing = [(r[2], r[3], r[1]) for r in attention if r[0] == "未提出"]
+    assert missing == [
+        ("施策マネジメントシート", "51", "福祉総務課"),
+        ("施策マネジメントシート", "52", "福祉総務課"),
+        ("施策評価シート", "99", "福祉総務課"),
+    ]
+    files = {Path(r[5]) for r in attention if r[0] != "未提出"}
+    assert files == {m.path.relative_to(root) for m in made if m.errors}
+
+
+def test_a_bad_roster_stops_before_checking(
+    folder: tuple[Path, list[Made]], tmp_path: Path
+) -> None:
+    root, _ = folder
+    path = tmp_path / "名簿.csv"
+    path.write_text("様式,施策番号,担当課\nなにかの様式,1,福祉総務課\n", encoding="utf-8")
+    for command in ("check", "collect"):
+        extra = ("-o", str(tmp_path / "x.xlsx")) if command == "collect" else ()
+        code, _, err = run(command, str(root), "--roster", str(path), *extra, "--quiet")
+        assert code == 1
+        assert "名簿 名簿.csv を使えません" in err
+        assert "2行目: 様式「なにかの様式」はありません" in err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
 def test_windows_console_and_japanese_paths(tmp_path: Path) -> None:
     """cp932 console: a cell with an emoji must not crash the report (shown as ?)."""
     import random

@@ -18,6 +18,7 @@ from typing import Any
 
 from xlsxsheet import fiscal_year
 from xlsxsheet.batch import CheckedReturn
+from xlsxsheet.expected import Expected, not_in_roster
 from xlsxsheet.report import STATUS_WORDS, normalize_key, status_of
 from xlsxsheet.returns import ReturnInfo
 from xlsxsheet.xlsx_tables import TableBook
@@ -67,6 +68,11 @@ class Collection:
     names: dict[Path, str]
     kept: list[CheckedReturn] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    expected: list[Expected] | None = None  # the roster's rows (`--roster`)
+
+    def missing(self) -> list[Expected]:
+        """Roster rows with no return (未提出)."""
+        return [e for e in self.expected or [] if e.missing]
 
     def name(self, r: CheckedReturn) -> str:
         return self.names.get(Path(r.path), str(r.path))
@@ -87,11 +93,16 @@ class Collection:
 
 
 def collect_returns(
-    results: Iterable[CheckedReturn], names: Mapping[Path, str] | None = None
+    results: Iterable[CheckedReturn],
+    names: Mapping[Path, str] | None = None,
+    expected: list[Expected] | None = None,
 ) -> Collection:
-    """Keep one readable return per 施策; the newer file wins, then the one with fewer errors."""
+    """Keep one readable return per 施策; the newer file wins, then the one with fewer errors.
+
+    `expected` (from a roster) lists the returns the office waits for: those missing go on
+    要対応 and every row on 名簿照合."""
     results = list(results)
-    collection = Collection(results, dict(names or {}))
+    collection = Collection(results, dict(names or {}), expected=expected)
     by_identity: dict[Identity, list[CheckedReturn]] = {}
     for r in results:
         if r.info is None:
@@ -247,6 +258,8 @@ def write_summary_workbook(collection: Collection, out: Path) -> Path:
     _attention_sheet(book, collection)
     _returns_sheet(book, collection)
     _duplicates_sheet(book, collection)
+    if collection.expected is not None:
+        _roster_sheet(book, collection)
     book.close()
     return out
 
@@ -260,6 +273,8 @@ def _overview_sheet(book: TableBook, c: Collection) -> None:
         ("読み取れた提出", len(readable)),
         ("集計に使った提出", len(c.kept)),
         ("重複のため除外", len(c.dropped())),
+        *([] if c.expected is None else [("名簿の件数", len(c.expected))]),
+        *([] if c.expected is None else [("未提出(名簿にあって提出なし)", len(c.missing()))]),
         ("読めないファイル", sum(not r.readable for r in c.results)),
         ("エラーあり(読めないファイルを除く)", sum(r.readable and r.errors > 0 for r in c.results)),
         ("警告あり", sum(r.warnings > 0 for r in c.results)),
@@ -418,6 +433,20 @@ def _attention_sheet(book: TableBook, c: Collection) -> None:
                 first,
             )
         )
+    for e in c.missing():
+        rows.append(
+            (
+                e.status_word,
+                e.entry.dept,
+                e.layout_title,
+                e.entry.key,
+                "",
+                "",
+                None,
+                f"名簿 {e.entry.line}行目",
+                "名簿にありますが、提出がありません。",
+            )
+        )
     book.write_table(
         sheet,
         0,
@@ -503,6 +532,52 @@ def _duplicates_sheet(book: TableBook, c: Collection) -> None:
         rows,
         widths=(22, 12, 8, 30, 44, 44, 30),
     )
+
+
+def _roster_sheet(book: TableBook, c: Collection) -> None:
+    """Every roster row with its return and state; then the returns no row asks for."""
+    sheet = book.sheet("名簿照合")
+    expected = c.expected or []
+    rows = [
+        (
+            e.entry.line,
+            e.layout_title,
+            e.entry.key,
+            e.entry.dept,
+            "新規" if e.entry.new else "",
+            e.status_word,
+            c.name(e.found) if e.found is not None else "",
+            "、".join(c.name(r) for r in e.others),
+        )
+        for e in expected
+    ]
+    row = book.write_table(
+        sheet,
+        0,
+        ("名簿の行", "様式", "番号", "担当課", "区分", "状態", "ファイル", "ほかの提出"),
+        rows,
+        widths=(9, 24, 10, 20, 8, 20, 44, 44),
+        autofilter=True,
+    )
+    sheet.freeze_panes(1, 0)
+    extra = not_in_roster(c.results, expected)
+    if extra:
+        row = book.write_title(sheet, row + 1, "名簿にない提出")
+        book.write_table(
+            sheet,
+            row,
+            ("様式", "番号", "名称", "担当課", "ファイル"),
+            [
+                (
+                    r.layout_title or "",
+                    r.info.key if r.info else "",
+                    r.info.name if r.info else "",
+                    r.info.department if r.info else "",
+                    c.name(r),
+                )
+                for r in extra
+            ],
+        )
 
 
 # --- the tidy CSV ---------------------------------------------------------------------------

@@ -6,11 +6,14 @@ import json
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xlsxsheet.pipeline import CheckResult
 from xlsxsheet.problems import Problem
 from xlsxsheet.returns import ReturnInfo
+
+if TYPE_CHECKING:
+    from xlsxsheet.expected import Expected
 
 SEVERITY_WORDS = {"error": "エラー", "warning": "警告", "info": "情報"}
 STATUS_WORDS = {
@@ -85,13 +88,24 @@ def count_files(results: list[Checked]) -> dict[str, int]:
 @dataclass
 class Report:
     results: list[CheckResult] | list[Checked]
+    # the roster's rows and the returns answering them (`--roster`); None without a roster
+    expected: list[Expected] | None = None
 
     @property
     def valid(self) -> bool:
-        return all(r.valid for r in self.results)
+        """No file with errors, and no return the roster expects missing."""
+        return all(r.valid for r in self.results) and not self.missing()
+
+    def missing(self) -> list[Expected]:
+        """Roster rows with no return (未提出)."""
+        return [e for e in self.expected or [] if e.missing]
 
     def stats(self) -> dict[str, int]:
-        return count_files(list(self.results))
+        stats = count_files(list(self.results))
+        if self.expected is not None:
+            stats["expected"] = len(self.expected)
+            stats["missing"] = len(self.missing())
+        return stats
 
     def groups(self, by: str) -> list[dict[str, Any]]:
         """The counts of `stats` per 様式 (by="layout") or per 担当課 (by="department")."""
@@ -146,15 +160,18 @@ class Report:
                     "problems": [p.to_dict() for p in r.problems],
                 }
             )
-        return {
-            "valid": self.valid,
-            "stats": self.stats(),
-            "summary": {
-                **{f"by_{by}": self.groups(by) for by in GROUPINGS},
-                "duplicates": self.duplicates(),
-            },
-            "files": files,
+        summary: dict[str, Any] = {
+            **{f"by_{by}": self.groups(by) for by in GROUPINGS},
+            "duplicates": self.duplicates(),
         }
+        if self.expected is not None:
+            from xlsxsheet.expected import not_in_roster
+
+            summary["roster"] = [e.to_dict() for e in self.expected]
+            summary["not_in_roster"] = [
+                str(r.path) for r in not_in_roster(self.results, self.expected)
+            ]
+        return {"valid": self.valid, "stats": self.stats(), "summary": summary, "files": files}
 
 
 def render_json(report: Report) -> str:
@@ -182,7 +199,17 @@ def render_text(report: Report, show_info: bool = False) -> str:
             f"重複提出: {dup['layout_title']} {dup['key']} {dup['name'] or ''}"
             f"({'、'.join(dup['files'])})"
         )
+    for e in report.missing():
+        lines.append(
+            f"未提出: {e.layout_title} {e.entry.key}({e.entry.dept or '担当課未記入'})"
+            f"名簿 {e.entry.line}行目"
+        )
     s = report.stats()
+    if report.expected is not None:
+        lines.append(
+            f"名簿: {s['expected']} 件中、提出あり {s['expected'] - s['missing']}、"
+            f"未提出 {s['missing']}"
+        )
     lines.append(f"合計: {_counts_text(s)}(エラー {s['errors']} 件、警告 {s['warnings']} 件)")
     return "\n".join(lines)
 

@@ -78,6 +78,16 @@ def render_html(
         "departments": [
             {"name": name, "counts": counts[name], "files": departments[name]} for name in order
         ],
+        "roster": report.expected is not None,
+        "missing": [
+            {
+                "layout_title": e.layout_title,
+                "key": e.entry.key,
+                "department": e.entry.dept,
+                "line": e.entry.line,
+            }
+            for e in report.missing()
+        ],
     }
     return _environment().get_template("check_report.html.j2").render(context)
 

@@ -116,6 +116,27 @@ def write_xlsx_report(
         autofilter=True,
     )
     problems.freeze_panes(1, 0)
+    if report.expected is not None:
+        roster = book.sheet("名簿照合")
+        book.write_table(
+            roster,
+            0,
+            ("名簿の行", "様式", "番号", "担当課", "状態", "ファイル"),
+            [
+                (
+                    e.entry.line,
+                    e.layout_title,
+                    e.entry.key,
+                    e.entry.dept,
+                    e.status_word,
+                    names.get(Path(e.found.path), str(e.found.path)) if e.found else "",
+                )
+                for e in report.expected
+            ],
+            widths=(9, 24, 10, 20, 20, 44),
+            autofilter=True,
+        )
+        roster.freeze_panes(1, 0)
     book.close()
     return out
 

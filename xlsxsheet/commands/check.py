@@ -14,9 +14,15 @@ from xlsxsheet.layout.registry import default_registry
 
 if TYPE_CHECKING:
     from xlsxsheet.batch import CheckedReturn
+    from xlsxsheet.expected import Expected
     from xlsxsheet.problems import Problem
+    from xlsxsheet.roster import RosterEntry
 
 JOBS_HELP = "同時に点検するプロセス数(既定: CPU数、1: 並列なし)"
+ROSTER_HELP = (
+    "名簿CSV(様式,施策番号,担当課[,ファイル名]、UTF-8 か Shift_JIS): 名簿にあって提出のない"
+    "ものを未提出として報告"
+)
 
 
 @click.command("check")
@@ -33,6 +39,7 @@ JOBS_HELP = "同時に点検するプロセス数(既定: CPU数、1: 並列な�
     type=click.Path(path_type=Path, file_okay=False),
     help="問題のあるファイルごとに、問題のセルに色とコメントを付けた写しを書くフォルダ",
 )
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help=ROSTER_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help=JOBS_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="進捗と案内を表示しない")
 @friendly
@@ -44,10 +51,11 @@ def check_command(
     year: int | None,
     output: Path | None,
     per_file_dir: Path | None,
+    roster: Path | None,
     jobs: int | None,
     quiet: bool,
 ) -> None:
-    """点検して問題を報告 (終了コード 0: エラーなし / 1: エラーあり) / check workbooks.
+    """点検して問題を報告 (終了コード 0: エラーなし / 1: エラーあり・未提出あり) / check workbooks.
 
     WORKBOOKS はファイルかフォルダ(中の .xlsx/.xlsm/.xls をすべて点検)。
     """
@@ -55,8 +63,9 @@ def check_command(
 
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx には -o で出力ファイル名を指定してください。")
+    entries = read_roster_option(roster)
     results, names = check_paths(workbooks, jobs, quiet, layout_id, year)
-    report = Report(results)
+    report = Report(results, expected_returns(results, entries))
     if fmt == "xlsx":
         from xlsxsheet.report_xlsx import write_xlsx_report
 
@@ -75,6 +84,26 @@ def check_command(
             click.echo(f"問題のあるファイルの写し {len(written)} 件: {per_file_dir}", err=True)
     if not report.valid:
         sys.exit(EXIT_PROBLEMS)
+
+
+def read_roster_option(roster: Path | None) -> list[RosterEntry] | None:
+    """The rows of `--roster` (read before any workbook, so a bad roster stops at once)."""
+    if roster is None:
+        return None
+    from xlsxsheet.expected import read_expected
+
+    return read_expected(roster, default_registry())
+
+
+def expected_returns(
+    results: list[CheckedReturn], entries: list[RosterEntry] | None
+) -> list[Expected] | None:
+    """Each roster row with the return answering it; None without a roster."""
+    if entries is None:
+        return None
+    from xlsxsheet.expected import match_roster
+
+    return match_roster(results, entries, default_registry())
 
 
 def check_paths(

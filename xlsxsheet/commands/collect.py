@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli import friendly
-from xlsxsheet.commands.check import JOBS_HELP, check_paths
+from xlsxsheet.commands.check import (
+    JOBS_HELP,
+    ROSTER_HELP,
+    check_paths,
+    expected_returns,
+    read_roster_option,
+)
 
 
 @click.command("collect")
@@ -25,6 +31,7 @@ from xlsxsheet.commands.check import JOBS_HELP, check_paths
     type=click.Path(path_type=Path, dir_okay=False),
     help="1行1値の機械判読用CSV(UTF-8 BOM付き)",
 )
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help=ROSTER_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help=JOBS_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="進捗と案内を表示しない")
 @friendly
@@ -32,18 +39,21 @@ def collect_command(
     folders: tuple[Path, ...],
     output: Path,
     csv_path: Path | None,
+    roster: Path | None,
     jobs: int | None,
     quiet: bool,
 ) -> None:
     """提出された様式を集計 (評価総括表・コスト集計・要対応一覧) / sum up a folder of returns.
 
     FOLDERS はフォルダかファイル。同じ様式・年度・番号の提出が複数あるときは更新日時の新しい
-    ファイルを集計に使い、「重複」シートに一覧にします。
+    ファイルを集計に使い、「重複」シートに一覧にします。--roster の名簿にあって提出のないものは
+    「要対応」と「名簿照合」シートに未提出として載せます。
     """
     from xlsxsheet.collect import collect_returns, write_summary_workbook, write_tidy_csv
 
+    entries = read_roster_option(roster)
     results, names = check_paths(folders, jobs, quiet)
-    collection = collect_returns(results, names)
+    collection = collect_returns(results, names, expected_returns(results, entries))
     write_summary_workbook(collection, output)
     if csv_path is not None:
         write_tidy_csv(collection, csv_path)
@@ -51,9 +61,11 @@ def collect_command(
         return
     unreadable = sum(not r.readable for r in results)
     with_errors = sum(r.readable and r.errors > 0 for r in results)
+    missing = "" if collection.expected is None else f"、未提出 {len(collection.missing())}"
     click.echo(
         f"{len(results)} ファイル: 集計に使用 {len(collection.kept)}、"
         f"重複のため除外 {len(collection.dropped())}、読めない {unreadable}、"
-        f"エラーあり {with_errors} → {output}" + (f"、{csv_path}" if csv_path is not None else ""),
+        f"エラーあり {with_errors}{missing} → {output}"
+        + (f"、{csv_path}" if csv_path is not None else ""),
         err=True,
     )
