@@ -131,3 +131,156 @@ def test_layout_without_summary_loads(tmp_path: Path) -> None:
     path = tmp_path / "shisaku-management.yaml"
     path.write_text(head, encoding="utf-8")
     assert load_layout(path).summary is None
+
+
+# --- grades inside one workbook (records columns), key-less layouts -------------------------
+SHIHYO = SOURCE.with_name("shinchoku-shihyo.yaml")
+GRADE_LINE = "      by: table\n"
+
+
+def _shihyo_variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = SHIHYO.read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "shinchoku-shihyo.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_records_grades_declare_their_rows() -> None:
+    registry = default_registry()
+    shihyo = registry.get("shinchoku-shihyo").summary
+    assert shihyo is not None and shihyo.key is None  # one workbook a year for the whole plan
+    [grade] = shihyo.grades
+    assert (grade.by, grade.department_from) == ("table", "torikumi.*.dept")
+    assert grade.exclude == (("torikumi.*.indicator", ("-",)),)
+    pdca = registry.get("shinchoku-pdca").summary
+    assert pdca is not None and pdca.key is None
+    assert [(g.field, g.by, g.scale) for g in pdca.grades] == [
+        ("chiiki.check", "record", ("A", "B", "C", "D")),
+        ("juso.check", "record", ("A", "B", "C", "D")),
+    ]
+    assert registry.get("kihon-keikaku").key_field == "header.shisaku_no"
+    assert registry.get("shinchoku-pdca").key_field is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"),
+    [
+        (GRADE_LINE, "      by: chapter\n", ["by「chapter」は使えません", "table"]),
+        (GRADE_LINE, "      by: torikumi.*.dep\n", ["by「torikumi.*.dep」", "同じ表の列"]),
+        (GRADE_LINE, "      by: table\n      scale: [A, E]\n", ["scale の「E」", "A, B, C, -"]),
+        (
+            "      department_from: torikumi.*.dept\n",
+            "      department_from: review.text\n",
+            ["department_from「review.text」", "同じ表の列"],
+        ),
+        (
+            "      department_from: torikumi.*.dept\n",
+            "      department_from: torikumi.*.*.dept\n",
+            ["* が field"],
+        ),
+        (
+            '      exclude: {torikumi.*.indicator: ["-"]}\n',
+            '      exclude: {torikumi.*.target: ["-"]}\n',
+            ["exclude「torikumi.*.target」"],
+        ),
+        (
+            "    - field: torikumi.*.grade\n      label: 評価\n",
+            "    - field: torikumi.*.grade\n",
+            ["label が必要"],
+        ),
+    ],
+)
+def test_records_grade_mistakes_name_place_and_fix(
+    tmp_path: Path, old: str, new: str, fragments: list[str]
+) -> None:
+    with pytest.raises(LayoutError) as info:
+        load_layout(_shihyo_variant(tmp_path, old, new))
+    message = str(info.value)
+    assert "shinchoku-shihyo.yaml" in message and "summary" in message and "→" in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_by_on_a_single_field_is_refused(tmp_path: Path) -> None:
+    old = "{field: evaluation.trend_grade, label: 時系列比較}"
+    new = "{field: evaluation.trend_grade, label: 時系列比較, by: record}"
+    with pytest.raises(LayoutError) as info:
+        load_layout(_variant(tmp_path, old, new))
+    assert "by: record は表(records)の列の評価にだけ使えます" in str(info.value)
+
+
+def _summary_of(stem: str, tmp_path: Path):
+    from xlsxsheet.data_files import load_document
+    from xlsxsheet.pipeline import check_file
+    from xlsxsheet.templating import make_template
+
+    doc = load_document(SOURCE.parents[1] / "examples" / f"{stem}.yaml")
+    path = tmp_path / f"{stem}.xlsx"
+    make_template(default_registry().get(doc["layout"]), path, None, doc)
+    checked = check_file(path)
+    assert checked.info is not None
+    return checked.info
+
+
+def _counts(info, item: str) -> dict[str | None, dict[str, int]]:
+    rows: dict[str | None, dict[str, int]] = {}
+    for g in info.grades:
+        if g.item == item:
+            row = rows.setdefault(g.group_code or g.group_name, {})
+            row[g.value] = row.get(g.value, 0) + 1
+    return rows
+
+
+def test_niigata_summary_gives_the_seed_tally(tmp_path: Path) -> None:
+    """SHEETS.md, seed 004 (R6): 施策① 3 2 3 0; ② 3 1 0 0; ③ 0 2 0 2; ④ 0 2 2 1; ⑤ 1 0 1 0."""
+    info = _summary_of("shinchoku-shihyo-R6", tmp_path)
+    seed = {"①": (3, 2, 3, 0), "②": (3, 1, 0, 0), "③": (0, 2, 0, 2)}
+    seed |= {"④": (0, 2, 2, 1), "⑤": (1, 0, 1, 0)}
+    got = {
+        name[0]: tuple(row.get(g, 0) for g in "ABC-") for name, row in _counts(info, "評価").items()
+    }
+    assert got == seed
+    assert sum(map(sum, got.values())) == 23
+    assert info.keyed is False and info.identity == ("shinchoku-shihyo", 2024, "")
+
+
+def test_komae_summary_gives_the_seed_hyoka_sokatsu_hyo(tmp_path: Path) -> None:
+    """SHEETS.md, seed 003: 地域福祉計画 A 4 (1-(1), 1-(2)-①, 1-(2)-③, 2-(3)), C 1 (3-(1));
+    重層的支援体制整備事業実施計画 A 7, B 1 (7); X(再掲) not counted again."""
+    info = _summary_of("shinchoku-pdca-R5", tmp_path)
+    chiiki = _counts(info, "地域福祉計画 施策の進捗状況")
+    assert {code: row for code, row in chiiki.items()} == {
+        "1-(1)-①": {"A": 1},
+        "1-(2)-①": {"A": 1},
+        "1-(2)-③": {"A": 1},
+        "2-(3)-①": {"A": 1},
+        "3-(1)-①": {"C": 1},
+    }
+    juso = _counts(info, "重層的支援体制整備事業実施計画 施策の進捗状況")
+    assert sorted(juso) == [str(n) for n in range(1, 9)]
+    assert [code for code, row in juso.items() if row == {"B": 1}] == ["7"]
+    seven = next(g for g in info.grades if g.group_code == "7")
+    assert seven.group_name == "アウトリーチ等事業の実施"
+    assert seven.departments == ("福祉政策課",)
+
+
+def test_chofu_summary_sums_the_jigyo_costs(tmp_path: Path) -> None:
+    """Seed 001: 決算事業費 53,557 + 18,614 千円; まちづくり指標 1万958 (H29) → 2万 (R4)."""
+    info = _summary_of("shisaku-hyoka-R1", tmp_path)
+    assert info.costs == {"決算事業費": {2019: 53_557 + 18_614}}
+    base = next(v for v in info.values if v.field == "indicators.base" and v.record == "1")
+    assert (base.year, base.value, base.unit) == (2017, 10958, "件")
+    target = next(v for v in info.values if v.field == "indicators.target" and v.record == "1")
+    assert (target.year, target.value, target.kind) == (2022, 20000, "目標")
+
+
+def test_plan_summary_gives_its_targets_by_year(tmp_path: Path) -> None:
+    """Seed 002: 1ア 13.6 (H26) → 14.5 (H31 = R1) → 16.0 (H35 = R5); 2ア holds a sentence."""
+    info = _summary_of("kihon-keikaku-H28", tmp_path)
+    one_a = sorted(
+        (v.year, v.kind, v.value) for v in info.values if v.field.startswith("indicators.d1.a.")
+    )
+    assert one_a == [(2014, "実績", 13.6), (2019, "目標", 14.5), (2023, "目標", 16.0)]
+    assert not [v for v in info.values if v.field.startswith("indicators.d2.a.")]
+    assert (info.key, info.department) == ("12", "福祉総務課")
