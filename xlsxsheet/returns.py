@@ -177,12 +177,16 @@ class _Summarizer:
         return _as_text(value)
 
     def slots(self, pattern: str) -> list[tuple[Slot, tuple[str, ...]]]:
-        found = []
-        for slot in self.plan.slots.values():
-            captured = match_field_pattern(pattern, slot.field.id)
-            if captured is not None:
-                found.append((slot, captured))
-        return found
+        # The same few patterns for every return of a plan (plans are shared): matched once.
+        cache = self.plan.__dict__.setdefault("_xs_slots_by_pattern", {})
+        if pattern not in cache:
+            found = []
+            for slot in self.plan.slots.values():
+                captured = match_field_pattern(pattern, slot.field.id)
+                if captured is not None:
+                    found.append((slot, captured))
+            cache[pattern] = found
+        return list(cache[pattern])
 
     def _table_of(self, slot: Slot | None) -> RecordsTable | None:
         if slot is None or slot.table is None:
