@@ -195,10 +195,8 @@ def render_text(report: Report, show_info: bool = False) -> str:
             for group in report.groups(by):
                 lines.append(f"  {group['name']}: {_counts_text(group)}")
     for dup in report.duplicates():
-        lines.append(
-            f"重複提出: {dup['layout_title']} {dup['key']} {dup['name'] or ''}"
-            f"({'、'.join(dup['files'])})"
-        )
+        about = " ".join(x for x in (dup["layout_title"], dup["key"], dup["name"]) if x)
+        lines.append(f"重複提出: {about}({'、'.join(dup['files'])})")
     for e in report.missing():
         lines.append(
             f"未提出: {e.layout_title} {e.entry.key}({e.entry.dept or '担当課未記入'})"
