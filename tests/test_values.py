@@ -466,7 +466,7 @@ FISCAL_YEAR_CASES = [
     case("long-vowel-not-minus", "ー", "fiscal-year", None, "invalid"),
     case("blank", None, "fiscal-year", None, "blank"),
     case("blank-spaces", "  ", "fiscal-year", None, "blank", ["whitespace-only"]),
-    case("h32", "H32", "fiscal-year", None, "invalid"),
+    case("h35-projected", "H35", "fiscal-year", 2023, "ok", {"fiscal-year-parsed"}),
     case("garbage", "来年度", "fiscal-year", None, "invalid"),
     case("out-of-range-int", 20, "fiscal-year", None, "invalid"),
     case("fractional-float", 2020.5, "fiscal-year", None, "invalid"),
@@ -489,9 +489,9 @@ def test_normalize_fiscal_year(
 
 
 def test_fiscal_year_error_comes_from_parser() -> None:
-    result = normalize("H32", "fiscal-year")
+    result = normalize("R0", "fiscal-year")
     assert result.error is not None
-    assert "「H32」" in result.error and "令和2年度" in result.error
+    assert "「R0」" in result.error and "令和0年度という年度はありません" in result.error
 
 
 def test_unknown_kind_raises() -> None:

@@ -54,10 +54,11 @@ class _Era:
 
 
 # Oldest first. 昭和元年 (1926) began in December, so fiscal year 1926 was 大正15年度;
-# 平成31年度 and 令和元年度 are both fiscal year 2019.
+# 平成31年度 and 令和元年度 are both fiscal year 2019. 平成 is open-ended: plans written before
+# 2019 name their target years in 平成 (seed 002's H35 is 令和5年度 = FY2023).
 _ERAS = (
     _Era("S", "昭和", 1926, first=2, last=63),
-    _Era("H", "平成", 1989, first=1, last=31),
+    _Era("H", "平成", 1989, first=1, last=None),
     _Era("R", "令和", 2019, first=1, last=None),
 )
 _ERA_BY_NAME = {name: era for era in _ERAS for name in (era.letter, era.kanji)}
