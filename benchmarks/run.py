@@ -223,19 +223,27 @@ def floor_all_cores(paths: list[Path], jobs: int) -> dict[str, float]:
     return {"n": len(paths), "ms": ms}
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the check's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def check_folder(paths: list[Path], jobs: int) -> dict[str, float]:
     """check_returns over the folder: one call, `jobs` processes (issue 5's batch)."""
     from xlsxsheet.batch import check_returns
 
     gc.collect()
-    start = time.perf_counter()
+    start_cpu, start = _cpu_seconds(), time.perf_counter()
     results = check_returns(paths, jobs=jobs)
     wall = time.perf_counter() - start
+    cpu = _cpu_seconds() - start_cpu
     ms = 1000 * wall / len(paths)
     label = f"check, folder, jobs={jobs}"
     print(f"  {label:<38} {ms:9.2f} ms/workbook  (n={len(paths)})", flush=True)
     errors = sum(not r.valid for r in results)
-    return {"n": len(paths), "ms": ms, "invalid": errors}
+    return {"n": len(paths), "ms": ms, "cpu_ms": 1000 * cpu / len(paths), "invalid": errors}
 
 
 # --- memory over many returns (each run in a fresh process) -----------------------------------
@@ -379,14 +387,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     print("check", flush=True)
     check_file(paths[0], registry)
-    results["check_one_process"] = timed(
-        "check, 1 process", paths, lambda p: check_file(p, registry)
-    )
+    results["check_file"] = timed("check_file, 1 process", paths, lambda p: check_file(p, registry))
     try:
+        results["check_one_process"] = check_folder(paths, 1)
         results["check"] = check_folder(paths, jobs)
     except ImportError:
         print("  (xlsxsheet.batch not available: the folder check is measured in 1 process)")
-        results["check"] = dict(results["check_one_process"])
+        results["check_one_process"] = dict(results["check_file"])
+        results["check"] = dict(results["check_file"])
 
     print("fix", flush=True)
     fixed = work / "fixed"
@@ -429,6 +437,7 @@ def ratios(results: dict[str, Any]) -> dict[str, float]:
         "peer / check": results["peer"]["ms"] / check,
         "peer / check (1 process)": results["peer"]["ms"] / results["check_one_process"]["ms"],
         "template ms": results["template"]["ms"],
+        "check CPU / floor CPU": results["check"]["cpu_ms"] / results["floor"]["cpu_ms"],
         "fix / load+save": results["fix"]["ms"] / results["load_save"]["ms"],
     }
 
@@ -445,14 +454,15 @@ def markdown(results: dict[str, Any], command: str) -> str:
         "",
         f"N = {results['n']} returns, {results['jobs']} worker processes for the folder check.",
         "",
-        "| step | ms per workbook | n |",
-        "| --- | ---: | ---: |",
+        "| step | ms per workbook (wall) | CPU ms per workbook | n |",
+        "| --- | ---: | ---: | ---: |",
     ]
     rows = [
         ("template (make_template)", "template"),
         ("template, xlsxwriter writer (before)", "template_xlsxwriter"),
         ("check, folder, all cores (`batch.check_returns`)", "check"),
-        ("check, one process", "check_one_process"),
+        ("check, folder, one process (`check_returns(jobs=1)`)", "check_one_process"),
+        ("`check_file` alone, one process (no summary)", "check_file"),
         ("fix (`check_file` + `write_fixed`)", "fix"),
         ("floor: python-calamine, every sheet's values, one process", "floor"),
         ("floor, all cores", "floor_all_cores"),
@@ -461,7 +471,8 @@ def markdown(results: dict[str, Any], command: str) -> str:
     ]
     for label, key in rows:
         r = results[key]
-        lines.append(f"| {label} | {r['ms']:.2f} | {r['n']} |")
+        cpu = f"{r['cpu_ms']:.2f}" if "cpu_ms" in r else ""
+        lines.append(f"| {label} | {r['ms']:.2f} | {cpu} | {r['n']} |")
     lines += ["", "| target | measured | met |", "| --- | ---: | :---: |"]
     r = results["ratios"]
     for key, (goal, ok) in TARGETS.items():
@@ -471,6 +482,7 @@ def markdown(results: dict[str, Any], command: str) -> str:
     for key in (
         "check / floor (both on all cores)",
         "check 1 process / floor",
+        "check CPU / floor CPU",
         "peer / check (1 process)",
     ):
         lines.append(f"| {key} (for reference) | {r[key]:.2f}× | |")
