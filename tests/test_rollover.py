@@ -464,6 +464,22 @@ def test_duplicate_returns_are_not_guessed(tmp_path: Path) -> None:
     assert "施策マネジメントシート 12 の提出が 2 件あります" in result.items[0].problems[0].message
 
 
+def test_two_returns_of_a_keyless_layout_are_duplicates(rolled: Rolled, tmp_path: Path) -> None:
+    source = rolled["shinchoku-shihyo-R6"]["source"]
+    for name in ("進捗管理表.xlsx", "進捗管理表_修正.xlsx"):
+        (tmp_path / name).write_bytes(source.read_bytes())
+    result = rollover([tmp_path], 2025, tmp_path / "R7")
+    assert result.written == []
+    assert [p.code for i in result.items for p in i.problems] == ["return-duplicate"] * 2
+    assert (
+        result.items[0]
+        .problems[0]
+        .message.startswith(
+            "地域福祉計画 進捗管理表 の提出が 2 件あります(進捗管理表.xlsx、進捗管理表_修正.xlsx)。"
+        )
+    )
+
+
 def test_roster_adds_drops_and_moves_without_editing_workbooks(tmp_path: Path) -> None:
     returns = tmp_path / "R2提出"
     returns.mkdir()

@@ -310,15 +310,20 @@ def _plan_items(
     """Find duplicates, then match the returns to the roster rows (roster order first)."""
     by_key: dict[tuple[str, str], list[RolloverItem]] = {}
     for item in items:
-        if item.ok and item.layout and item.key:
+        if not item.ok or not item.layout:
+            continue
+        if registry.get(item.layout).key_field is None:  # one workbook a year for the layout
+            by_key.setdefault((item.layout, ""), []).append(item)
+        elif item.key:
             by_key.setdefault((item.layout, item.key), []).append(item)
     for (layout_id, key), group in by_key.items():
         if len(group) > 1:
             files = "、".join(str(i.source.name) for i in group if i.source)
+            what = f"{registry.get(layout_id).title} {key}".strip()
             for item in group:
                 item.add(
                     "return-duplicate",
-                    f"{registry.get(layout_id).title} {key} の提出が {len(group)} 件あります"
+                    f"{what} の提出が {len(group)} 件あります"
                     f"({files})。どれを元にするか決められないため作成しません。"
                     "1件に絞ってください。",
                 )
