@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from xlsxsheet import fiscal_year
@@ -46,8 +47,10 @@ class Slot:
         """The other series cells of the same year-table item and year (for formulas)."""
         return self.item.get(self.year, {})
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, int | None]:
+        # computed once: every stage asks for it for every cell (fields, years and units of a
+        # slot never change after planning)
         if self.unit is not None:
             return (f"{self.field.id}#{self.unit}", self.year)
         return (self.field.id, self.year)
