@@ -70,8 +70,10 @@ _FAST_DEFINED_NAME = re.compile(
     rb'<definedName name="([^"&\r\t\n]*)"( localSheetId="[0-9]+")?>([^<\r]*)</definedName>'
 )
 _CELL = re.compile(rb"<c\s([^>]*[^/])>(.*?)</c>", re.S)
-_FAST_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?>(.*?)</c>', re.S
+_FAST_CELL = re.compile(  # r, s, t; then a lone <v> (group 5) or anything else (group 6)
+    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?>'
+    rb"(?:<v>([^<]*)</v>|(.*?))</c>",
+    re.S,
 )
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
@@ -335,15 +337,13 @@ class _Sheet:
         strings = self.strings if self.cell_strings is None else self.cell_strings
         dates = {str(style).encode() for style in self.date_styles}
         columns = _COLUMNS
-        found = 0
-        for letters, digits, style, kind, inner in _FAST_CELL.findall(data, start, end):
-            found += 1
+        matches = _FAST_CELL.findall(data, start, end)
+        for letters, digits, style, kind, raw, inner in matches:
             row = int(digits) - 1
             col = columns.get(letters)
             if col is None:
                 col = _column(letters)
-            if inner.startswith(b"<v>") and inner.endswith(b"</v>"):
-                raw = inner[3:-4]
+            if not inner:  # a lone <v> (raw), or nothing
                 if not raw:
                     continue
                 if kind == b"s":
@@ -355,12 +355,14 @@ class _Sheet:
                     else:
                         cells[(row, col)] = RawCell(name, row, col, int(raw))
                     continue
+                inner = b"<v>" + raw + b"</v>"
             attrs = {"r": (letters + digits).decode()}
             if style:
                 attrs["s"] = style.decode()
             if kind:
                 attrs["t"] = kind.decode()
             self.cell(attrs, inner, cells, cached)
+        found = len(matches)
         if found != data.count(b"</c>", start, end):
             # some cell has other attributes or another order: read them all the general way
             cells.clear()
