@@ -152,11 +152,11 @@ def grade_rows(infos: list[ReturnInfo], label: str, scale: tuple[str, ...]) -> l
                 continue
             row = grouped.get(grade.group)
             if row is None:
+                counts = dict.fromkeys((*scale, UNGRADED), 0)
                 if grade.group is None:
-                    row = GradeRow(info, info.key, info.name, info.department, {})
+                    row = GradeRow(info, info.key, info.name, info.department, counts)
                 else:
-                    row = GradeRow(info, grade.group_code, grade.group_name, None, {})
-                row.counts = dict.fromkeys((*scale, UNGRADED), 0)
+                    row = GradeRow(info, grade.group_code, grade.group_name, None, counts)
                 grouped[grade.group] = row
             value = grade.value if grade.value in scale else UNGRADED
             row.counts[value] += 1
