@@ -6,9 +6,6 @@ and lists every problem (those with no cell too) on a sheet 点検結果 that op
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,9 +13,9 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from xlsxsheet.errors import UsageError
 from xlsxsheet.problems import Problem
 from xlsxsheet.report import SEVERITY_WORDS
+from xlsxsheet.workbook_copy import load_for_copy, save_atomically
 
 RESULT_SHEET = "点検結果"
 MARKED = ("error", "warning")
@@ -54,14 +51,7 @@ def annotated_name(path: Path) -> str:
 
 def write_annotated(source: Path, problems: list[Problem], out: Path) -> Path:
     """Copy `source` to `out` with each error/warning cell filled and commented."""
-    source, out = Path(source), Path(out)
-    if out.resolve() == source.resolve():
-        raise UsageError(f"出力先 {out} が入力ファイルと同じです。別のフォルダを指定してください。")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        book = openpyxl.load_workbook(
-            source, keep_vba=source.suffix.lower() == ".xlsm", keep_links=True
-        )
+    book = load_for_copy(Path(source), Path(out))
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
         if problem.severity in MARKED and problem.sheet in book.sheetnames and problem.cell:
@@ -77,15 +67,7 @@ def write_annotated(source: Path, problems: list[Problem], out: Path) -> Path:
         comment.width, comment.height = 360, 40 + 30 * len(found)
         cell.comment = comment
     _result_sheet(book, problems)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=out.parent, suffix=out.suffix, delete=False) as tmp:
-        temp_path = Path(tmp.name)
-    try:
-        book.save(temp_path)
-        shutil.move(temp_path, out)
-    finally:
-        temp_path.unlink(missing_ok=True)
-    return out
+    return save_atomically(book, Path(out))
 
 
 def _result_sheet(book: openpyxl.Workbook, problems: list[Problem]) -> None:

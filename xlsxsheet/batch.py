@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from xlsxsheet.changes import Change
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
 from xlsxsheet.pipeline import CheckResult, check_file
-from xlsxsheet.problems import Problem
+from xlsxsheet.problems import Problem, ProblemCounts
 from xlsxsheet.returns import ReturnInfo
 
 Progress = Callable[["CheckedReturn"], None]
@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 
 @dataclass
-class CheckedReturn:
+class CheckedReturn(ProblemCounts):
     """One checked workbook, as a report and `collect` need it."""
 
     path: Path
@@ -55,18 +55,6 @@ class CheckedReturn:
     @property
     def department(self) -> str | None:
         return self.info.department if self.info else None
-
-    @property
-    def errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
 
     @classmethod
     def from_check(cls, checked: CheckResult) -> CheckedReturn:

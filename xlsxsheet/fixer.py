@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import warnings
 from pathlib import Path
 
 import openpyxl
@@ -13,9 +10,10 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlsxsheet.changes import Change
-from xlsxsheet.errors import UsageError, WorkbookError
+from xlsxsheet.errors import WorkbookError
 from xlsxsheet.pipeline import CheckResult
 from xlsxsheet.safe_open import SAVE_AS_XLSX
+from xlsxsheet.workbook_copy import load_for_copy, save_atomically
 
 HISTORY_SHEET = "修正履歴"
 CHANGED_FILL = PatternFill(fill_type="solid", start_color="FFF4B183", end_color="FFF4B183")
@@ -32,26 +30,11 @@ def write_fixed(checked: CheckResult, out: Path) -> Path:
             "legacy-xls",
             f"{checked.path.name} は古い形式(.xls)のため修正版を作れません。{SAVE_AS_XLSX}",
         )
-    if out.resolve() == source:
-        raise UsageError(
-            f"出力先 {out} が入力ファイルと同じです。別のファイル名を指定してください。"
-        )
-    with warnings.catch_warnings(), source.open("rb") as fh:  # by handle: any file name
-        warnings.simplefilter("ignore")
-        keep_vba = source.suffix.lower() == ".xlsm"
-        book = openpyxl.load_workbook(fh, keep_vba=keep_vba, keep_links=True)
+    book = load_for_copy(source, out)
     for change in checked.changes:
         _apply(book[change.sheet], change)
     _history(book, checked.changes)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=out.parent, suffix=out.suffix, delete=False) as tmp:
-        temp_path = Path(tmp.name)
-    try:
-        book.save(temp_path)
-        shutil.move(temp_path, out)
-    finally:
-        temp_path.unlink(missing_ok=True)
-    return out
+    return save_atomically(book, out)
 
 
 def _apply(sheet: Worksheet, change: Change) -> None:

@@ -10,31 +10,19 @@ from xlsxsheet.changes import Change
 from xlsxsheet.checks import ALL_CHECKS
 from xlsxsheet.errors import WorkbookError
 from xlsxsheet.layout.registry import LayoutRegistry
-from xlsxsheet.problems import CATALOGUE, Problem
+from xlsxsheet.problems import CATALOGUE, Problem, ProblemCounts
 from xlsxsheet.reading import ReadResult, read_file
 from xlsxsheet.returns import ReturnInfo, summarize
 
 
 @dataclass
-class CheckResult:
+class CheckResult(ProblemCounts):
     """A checked file: what was read, every problem, and the corrections fix would make."""
 
     path: Path
     read: ReadResult | None
     problems: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
 
     @property
     def readable(self) -> bool:

@@ -127,3 +127,21 @@ class Problem:
         data = asdict(self)
         data["title"] = self.title
         return data
+
+
+class ProblemCounts:
+    """Counts over a `problems` list, for the result objects that carry one."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
