@@ -191,6 +191,21 @@ def best(repeat: int, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return {**fastest, "runs_ms": [r["ms"] for r in runs]}
 
 
+def check_file_with_openpyxl(path: Path, registry: Any) -> None:
+    """check_file as it was before the fast reader: every read through openpyxl."""
+    from xlsxsheet import reading, workbook_reader
+
+    def read(path: Path, *args: Any, **kwargs: Any) -> Any:
+        return workbook_reader.read_workbook(path, engine="openpyxl")
+
+    saved = reading.read_workbook
+    reading.read_workbook = read  # type: ignore[assignment]
+    try:
+        check_file(path, registry)
+    finally:
+        reading.read_workbook = saved  # type: ignore[assignment]
+
+
 def calamine_read(path: Path) -> None:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     for name in book.sheet_names:
@@ -405,6 +420,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         best(args.repeat, lambda: floor_all_cores(paths, jobs)) if jobs > 1 else results["floor"]
     )
     results["peer"] = timed("peer (openpyxl load, sample)", sample, openpyxl_load)
+    results["check_openpyxl"] = timed(
+        "check_file, openpyxl reader (sample)",
+        sample,
+        lambda p: check_file_with_openpyxl(p, registry),
+    )
 
     print("check", flush=True)
     check_file(paths[0], registry)
@@ -492,6 +512,7 @@ def markdown(results: dict[str, Any], command: str) -> str:
         ("floor: python-calamine, every sheet's values, one process", "floor"),
         ("floor, all cores", "floor_all_cores"),
         ("peer: openpyxl `load_workbook`", "peer"),
+        ("`check_file` with the openpyxl reader (as before), one process", "check_openpyxl"),
         ("openpyxl load + save", "load_save"),
     ]
     for label, key in rows:
