@@ -7,6 +7,7 @@ returns stay cheap to pass between processes and to hold in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -68,8 +69,12 @@ def check_return(
     registry: LayoutRegistry | None = None,
     layout_id: str | None = None,
     year: int | None = None,
+    values: bool = True,
 ) -> CheckedReturn:
     """Check one workbook; whatever goes wrong becomes a problem of that file, never an exception.
+
+    values=False leaves the summary's tidy values out (only collect's CSV needs them; they are
+    most of what a checked return holds, so a check of a whole prefecture keeps less).
 
     check_file already turns a file it cannot read into a problem; a workbook that trips
     anything else (a reader bug, a malformed part) is reported the same way, so that one bad
@@ -78,7 +83,10 @@ def check_return(
     path = Path(path)
     try:
         checked = check_file(path, registry or default_registry(), layout_id, year)
-        return CheckedReturn.from_check(checked)
+        result = CheckedReturn.from_check(checked)
+        if not values and result.info is not None and result.info.values:
+            result.info = dataclasses.replace(result.info, values=[])
+        return result
     except Exception as exc:  # one file's failure must not end the batch
         message = (
             f"{path.name} を読み取れませんでした({type(exc).__name__}: {exc})。"
@@ -98,8 +106,12 @@ def check_returns(
     progress: Progress | None = None,
     layout_id: str | None = None,
     year: int | None = None,
+    values: bool = True,
 ) -> list[CheckedReturn]:
-    """Check every workbook of `paths`, in `jobs` processes (1: in this process), in order."""
+    """Check every workbook of `paths`, in `jobs` processes (1: in this process), in order.
+
+    values=False: without the summaries' tidy values (see check_return).
+    """
     paths = [Path(p) for p in paths]
     jobs = max(1, jobs or default_jobs())
     results: list[CheckedReturn] = []
@@ -119,13 +131,13 @@ def check_returns(
         try:
             with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
                 for result in pool.map(
-                    partial(_work, dirs, layout_id, year), paths, chunksize=chunk
+                    partial(_work, dirs, layout_id, year, values), paths, chunksize=chunk
                 ):
                     done(result)
         except BrokenProcessPool:
             pass  # a worker died (e.g. out of memory): finish the rest in this process
     for path in paths[len(results) :]:
-        done(check_return(path, registry, layout_id, year))
+        done(check_return(path, registry, layout_id, year, values))
     return results
 
 
@@ -147,12 +159,12 @@ _REGISTRIES: dict[tuple[str, ...], LayoutRegistry] = {}
 
 
 def _work(
-    dirs: tuple[str, ...], layout_id: str | None, year: int | None, path: Path
+    dirs: tuple[str, ...], layout_id: str | None, year: int | None, values: bool, path: Path
 ) -> CheckedReturn:
     registry = _REGISTRIES.get(dirs)
     if registry is None:
         registry = _REGISTRIES[dirs] = LayoutRegistry([Path(d) for d in dirs])
-    return check_return(path, registry, layout_id, year)
+    return check_return(path, registry, layout_id, year, values)
 
 
 def _mtime(path: Path) -> float:

@@ -64,7 +64,7 @@ def check_command(
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx には -o で出力ファイル名を指定してください。")
     entries = read_roster_option(roster)
-    results, names = check_paths(workbooks, jobs, quiet, layout_id, year)
+    results, names = check_paths(workbooks, jobs, quiet, layout_id, year, values=False)
     report = Report(results, expected_returns(results, entries))
     if fmt == "xlsx":
         from xlsxsheet.report_xlsx import write_xlsx_report
@@ -112,8 +112,13 @@ def check_paths(
     quiet: bool,
     layout_id: str | None = None,
     year: int | None = None,
+    values: bool = True,
 ) -> tuple[list[CheckedReturn], dict[Path, str]]:
-    """Find the workbooks under `given` and check them, with a progress bar on a terminal."""
+    """Find the workbooks under `given` and check them, with a progress bar on a terminal.
+
+    values=False (check): the returns' summaries without their tidy values, which only
+    collect's CSV uses.
+    """
     from xlsxsheet.batch import check_returns
     from xlsxsheet.discovery import display_name, iter_workbooks
 
@@ -125,11 +130,13 @@ def check_paths(
     names = {p: str(display_name(p, given)) for p in paths}
     registry = default_registry()
     if quiet or not _is_terminal(sys.stderr):
-        return check_returns(paths, registry, jobs, None, layout_id, year), names
+        return check_returns(paths, registry, jobs, None, layout_id, year, values), names
     with click.progressbar(
         length=len(paths), label="点検中", file=sys.stderr, show_pos=True, width=30
     ) as bar:
-        results = check_returns(paths, registry, jobs, lambda _: bar.update(1), layout_id, year)
+        results = check_returns(
+            paths, registry, jobs, lambda _: bar.update(1), layout_id, year, values
+        )
     return results, names
 
 
