@@ -259,7 +259,7 @@ def check_folder(paths: list[Path], jobs: int) -> dict[str, float]:
 
     gc.collect()
     start_cpu, start = _cpu_seconds(), time.perf_counter()
-    results = check_returns(paths, jobs=jobs)
+    results = check_returns(paths, jobs=jobs, values=False)  # as the check command does
     wall = time.perf_counter() - start
     cpu = _cpu_seconds() - start_cpu
     ms = 1000 * wall / len(paths)
@@ -297,7 +297,7 @@ def memory_child(mode: str, listing: Path, jobs: int) -> None:
     if mode == "folder":
         from xlsxsheet.batch import check_returns
 
-        results = check_returns(paths, jobs=jobs)
+        results = check_returns(paths, jobs=jobs, values=False)  # as the check command does
         invalid = sum(not r.valid for r in results)
         samples.append((len(paths), _rss_mb()))
     else:  # stream: one process, nothing kept
