@@ -26,6 +26,7 @@ import posixpath
 import re
 import warnings
 import zipfile
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -165,7 +166,7 @@ class _Book:
             path=self.facts.path,
             sheet_names=[name for name, *_ in sheets],
             sheet_states={name: state for name, state, _, is_ws in sheets if is_ws},
-            names=_defined_names(book),
+            names=_names_of(book),
             metadata={},
             format=self.facts.format,
             has_macros=self.facts.has_macros,
@@ -236,25 +237,12 @@ class _Book:
         """The cell style indexes openpyxl reads as dates, and as durations."""
         if "xl/styles.xml" not in self.members:
             return frozenset(), frozenset()
-        data = self.part("xl/styles.xml", b"styleSheet")
-        custom = {
-            int(attrs["numFmtId"]): attrs.get("formatCode", "")
-            for attrs in _elements(_section(data, b"numFmts"), b"numFmt")
-        }
-        dates, durations = set(), set()
-        for index, attrs in enumerate(_elements(_section(data, b"cellXfs"), b"xf")):
-            number_format = int(attrs.get("numFmtId", 0))
-            code = (
-                custom[number_format]
-                if number_format in custom
-                else builtin_format_code(number_format)
-            )
-            date, duration = _format_kind(code)
-            if date:
-                dates.add(index)
-            if duration:
-                durations.add(index)
-        return frozenset(dates), frozenset(durations)
+        data = self.archive.read("xl/styles.xml")
+        found = _STYLES.get(data)
+        if found is None:
+            _check_part(data, b"styleSheet")
+            found = _remember(_STYLES, data, _date_styles(data))
+        return found
 
     def custom_properties(self) -> dict[str, str]:
         if "docProps/custom.xml" not in self.members:
@@ -276,6 +264,26 @@ class _Book:
             for prop in props
             if prop.name.startswith("xlsxsheet.")
         }
+
+
+def _date_styles(data: bytes) -> tuple[frozenset[int], frozenset[int]]:
+    """The cell style indexes openpyxl reads as dates, and as durations."""
+    custom = {
+        int(attrs["numFmtId"]): attrs.get("formatCode", "")
+        for attrs in _elements(_section(data, b"numFmts"), b"numFmt")
+    }
+    dates, durations = set(), set()
+    for index, attrs in enumerate(_elements(_section(data, b"cellXfs"), b"xf")):
+        number_format = int(attrs.get("numFmtId", 0))
+        code = (
+            custom[number_format] if number_format in custom else builtin_format_code(number_format)
+        )
+        date, duration = _format_kind(code)
+        if date:
+            dates.add(index)
+        if duration:
+            durations.add(index)
+    return frozenset(dates), frozenset(durations)
 
 
 @lru_cache(maxsize=1024)
@@ -630,6 +638,28 @@ def _check_titles(names: list[str]) -> None:
         if not name or _INVALID_TITLE.search(name) or name.lower() in seen:
             raise _Fallback("sheet title openpyxl would refuse or rename")
         seen.add(name.lower())
+
+
+# Returns of one plan share their workbook part (450 defined names for the
+# 施策マネジメントシート) and their styles byte for byte: what is read from them is kept.
+_NAMES: OrderedDict[bytes, dict[str, NameTarget]] = OrderedDict()
+_STYLES: OrderedDict[bytes, tuple[frozenset[int], frozenset[int]]] = OrderedDict()
+_KEPT = 16
+
+
+def _remember(cache: OrderedDict[bytes, Any], key: bytes, value: Any) -> Any:
+    cache[key] = value
+    while len(cache) > _KEPT:
+        cache.popitem(last=False)
+    return value
+
+
+def _names_of(book: bytes) -> dict[str, NameTarget]:
+    """The defined names of a workbook part (a copy: NameTargets are immutable, dicts not)."""
+    found = _NAMES.get(book)
+    if found is None:
+        found = _remember(_NAMES, book, _defined_names(book))
+    return dict(found)
 
 
 def _defined_names(book: bytes) -> dict[str, NameTarget]:
