@@ -52,3 +52,23 @@ def require_tool(name: str, package: str) -> str:
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pdf_pages_and_text(
+    workbook: Path, soffice: str, folder: Path, *, layout: bool = False
+) -> tuple[int, str]:
+    """Render `workbook` with LibreOffice: the number of PDF pages and the PDF's text."""
+    import subprocess
+
+    from xlsxsheet.libreoffice import pdf_to_png, to_pdf
+
+    pdf = to_pdf(workbook, folder, soffice=soffice)
+    pages = len(pdf_to_png(pdf, folder / "png", dpi=30))
+    command = [
+        require_tool("pdftotext", "poppler-utils"),
+        *(["-layout"] if layout else []),
+        str(pdf),
+        "-",
+    ]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return pages, text

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from libreoffice_support import pdf_pages_and_text
 from records_support import EXAMPLES, example_workbook
 
 from xlsxsheet.cli import main
@@ -123,20 +124,8 @@ def test_a_plan_of_another_layout_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.libreoffice
 def test_renders_to_pdf_pages(filled: Path, tmp_path: Path, soffice: str) -> None:
-    import subprocess
-
-    from libreoffice_support import require_tool
-
-    from xlsxsheet.libreoffice import pdf_to_png, to_pdf
-
-    pdf = to_pdf(filled, tmp_path, soffice=soffice)
-    assert 1 <= len(pdf_to_png(pdf, tmp_path / "png", dpi=30)) <= 4
-    text = subprocess.run(
-        [require_tool("pdftotext", "poppler-utils"), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    pages, text = pdf_pages_and_text(filled, soffice, tmp_path)
+    assert 1 <= pages <= 4
     for words in (
         "支え合いの地域づくりと自立支援",
         "福祉活動に取り組んでいる市民の割合",

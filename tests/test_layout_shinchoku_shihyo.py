@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from libreoffice_support import pdf_pages_and_text
 from openpyxl.utils import get_column_letter
 from records_support import (
     example_workbook,
@@ -229,20 +230,8 @@ def test_libreoffice_recalculates_to_xlsxsheets_values(
 
 @pytest.mark.libreoffice
 def test_renders_to_pdf_pages(filled: Path, tmp_path: Path, soffice: str) -> None:
-    import subprocess
-
-    from libreoffice_support import require_tool
-
-    from xlsxsheet.libreoffice import pdf_to_png, to_pdf
-
-    pdf = to_pdf(filled, tmp_path, soffice=soffice)
-    assert 3 <= len(pdf_to_png(pdf, tmp_path / "png", dpi=30)) <= 8
-    text = subprocess.run(
-        [require_tool("pdftotext", "poppler-utils"), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    pages, text = pdf_pages_and_text(filled, soffice, tmp_path)
+    assert 3 <= pages <= 8
     for words in (
         "進捗管理表",
         "施策① 地域福祉に関する事業の推進",

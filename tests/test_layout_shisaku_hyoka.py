@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from libreoffice_support import pdf_pages_and_text
 from records_support import (
     example_workbook,
     formula_cells_agree,
@@ -212,20 +213,7 @@ def test_libreoffice_recalculates_to_xlsxsheets_values(
 
 @pytest.mark.libreoffice
 def test_renders_to_pdf_pages(filled: Path, tmp_path: Path, soffice: str) -> None:
-    from libreoffice_support import require_tool
-
-    from xlsxsheet.libreoffice import pdf_to_png, to_pdf
-
-    pdf = to_pdf(filled, tmp_path, soffice=soffice)
-    pages = pdf_to_png(pdf, tmp_path / "png", dpi=30)
-    assert 3 <= len(pages) <= 6  # the review sheet, the 事務事業 list, the evaluation table
-    import subprocess
-
-    text = subprocess.run(
-        [require_tool("pdftotext", "poppler-utils"), "-layout", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    pages, text = pdf_pages_and_text(filled, soffice, tmp_path, layout=True)
+    assert 3 <= pages <= 6  # the review sheet, the 事務事業 list, the evaluation table
     for words in ("施策評価シート", "まちづくり指標", "計画どおり", "割合(%)", "100.0"):
         assert words in text
