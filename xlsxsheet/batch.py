@@ -7,7 +7,6 @@ returns stay cheap to pass between processes and to hold in memory.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -58,9 +57,13 @@ class CheckedReturn(ProblemCounts):
         return self.info.department if self.info else None
 
     @classmethod
-    def from_check(cls, checked: CheckResult) -> CheckedReturn:
+    def from_check(cls, checked: CheckResult, values: bool = True) -> CheckedReturn:
         return cls(
-            checked.path, checked.problems, checked.changes, checked.info, _mtime(checked.path)
+            checked.path,
+            checked.problems,
+            checked.changes,
+            checked.info if values else checked.summary(values=False),
+            _mtime(checked.path),
         )
 
 
@@ -83,10 +86,7 @@ def check_return(
     path = Path(path)
     try:
         checked = check_file(path, registry or default_registry(), layout_id, year)
-        result = CheckedReturn.from_check(checked)
-        if not values and result.info is not None and result.info.values:
-            result.info = dataclasses.replace(result.info, values=[])
-        return result
+        return CheckedReturn.from_check(checked, values)
     except Exception as exc:  # one file's failure must not end the batch
         message = (
             f"{path.name} を読み取れませんでした({type(exc).__name__}: {exc})。"

@@ -44,7 +44,11 @@ class CheckResult(ProblemCounts):
     def info(self) -> ReturnInfo | None:
         """What the return reports on (施策, 担当課, grades, costs), from the layout's summary;
         grades a stated rule corrects are taken as corrected."""
-        return summarize(self.read, self.changes) if self.read else None
+        return self.summary()
+
+    def summary(self, values: bool = True) -> ReturnInfo | None:
+        """`info`, made anew; values=False without the tidy values (see returns.summarize)."""
+        return summarize(self.read, self.changes, values) if self.read else None
 
     @property
     def department(self) -> str | None:

@@ -105,11 +105,13 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def summarize(read: ReadResult, changes: Iterable[Change] = ()) -> ReturnInfo:
+def summarize(
+    read: ReadResult, changes: Iterable[Change] = (), values: bool = True
+) -> ReturnInfo:
     """The summary of a read return, following its layout's `summary:` section.
 
     `changes` are the corrections fix would make: a grade a stated rule corrects is counted
-    as corrected.
+    as corrected. values=False leaves the tidy values out (only collect's CSV uses them).
     """
     plan = read.plan
     layout = plan.layout
@@ -127,7 +129,8 @@ def summarize(read: ReadResult, changes: Iterable[Change] = ()) -> ReturnInfo:
     info.policy_name = s.text(summary.policy_name)
     s.grades(summary, info)
     s.costs(summary, info)
-    s.values(summary, info)
+    if values:
+        s.values(summary, info)
     return info
 
 
