@@ -2,6 +2,7 @@
 
     python benchmarks/run.py --n 200                 # the figures of BENCHMARKS.md
     python benchmarks/run.py --n 200 --flat 1000,10000   # and memory over 1,000 / 10,000 returns
+    python benchmarks/run.py --n 200 --only memory --flat 1000,10000   # the memory runs alone
 
 Builds N filled returns from every bundled example (varied numbers and names; one in ten with
 the mistakes departments make, one in twenty edited and saved again by openpyxl), then measures
@@ -14,7 +15,8 @@ in one run, on the same files:
 - fix: ms per workbook of ``check_file`` + ``write_fixed``, against an openpyxl load-and-save;
 - floor: a bare python-calamine read of every sheet's values; peer: openpyxl ``load_workbook``;
 - memory: peak RSS of each step, and with ``--flat``, the RSS of a folder check of N1 and N2
-  returns (each in a fresh process) and of a streaming check that keeps no results.
+  returns (each in a fresh process: ``xlsxsheet check DIR --format html -o FILE``, the command
+  itself, report included) and of a streaming check that keeps no results.
 
 Writes benchmarks/results.json and benchmarks/results.md (or --out) and prints the table.
 Timings are wall-clock on whatever else the machine is doing: the load average is recorded.
@@ -167,6 +169,21 @@ def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KB on Linux
 
 
+def _own_peak_mb() -> float:
+    """Peak RSS of this process since it started its program, MB (Linux: VmHWM).
+
+    ru_maxrss keeps the peak of the process that forked this one across exec (the benchmark's
+    own 50 MB and more), which would hide the memory runs' own figures below it.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return _peak_mb()
+
+
 def timed(label: str, items: Iterable[Any], work: Callable[[Any], Any]) -> dict[str, float]:
     items = list(items)
     gc.collect()
@@ -288,19 +305,34 @@ def _replicate(sources: list[Path], folder: Path, n: int) -> list[Path]:
     return paths
 
 
-def memory_child(mode: str, listing: Path, jobs: int) -> None:
-    """In a fresh process: check the listed files, print JSON with RSS figures."""
-    paths = [Path(line) for line in listing.read_text().splitlines() if line]
+def memory_child(mode: str, target: Path, jobs: int, fmt: str = "html") -> None:
+    """In a fresh process: check `target`, print JSON with RSS figures.
+
+    folder: `xlsxsheet check TARGET --format FMT -o FILE -q` (the command itself, through
+    click: the check, the spooled returns, the roster-less report written to a file).
+    stream: `check_file` per file of the folder, one process, nothing kept.
+    """
     start_rss = _rss_mb()
     samples = []
     start = time.perf_counter()
+    extra: dict[str, Any] = {}
     if mode == "folder":
-        from xlsxsheet.batch import check_returns
+        from xlsxsheet.cli import main as cli
 
-        results = check_returns(paths, jobs=jobs, values=False)  # as the check command does
-        invalid = sum(not r.valid for r in results)
-        samples.append((len(paths), _rss_mb()))
+        n = sum(1 for p in target.iterdir() if p.suffix == ".xlsx")
+        out = target.parent / f"report-{target.name}.{fmt}"
+        args = ["check", str(target), "--format", fmt, "-o", str(out), "-q", "--jobs", str(jobs)]
+        try:
+            cli.main(args, standalone_mode=False)
+            code = 0
+        except SystemExit as exc:  # 1: some return has errors
+            code = exc.code if isinstance(exc.code, int) else 1
+        extra = {"exit_code": code, "format": fmt, "report_bytes": out.stat().st_size}
+        invalid = -1  # in the report, not counted here
+        samples.append((n, _rss_mb()))
     else:  # stream: one process, nothing kept
+        paths = sorted(p for p in target.iterdir() if p.suffix == ".xlsx")
+        n = len(paths)
         invalid = 0
         step = max(1, len(paths) // 10)
         for i, path in enumerate(paths, start=1):
@@ -312,23 +344,24 @@ def memory_child(mode: str, listing: Path, jobs: int) -> None:
         json.dumps(
             {
                 "mode": mode,
-                "n": len(paths),
-                "ms": 1000 * wall / len(paths),
+                "n": n,
+                "ms": 1000 * wall / n,
                 "invalid": invalid,
                 "start_rss_mb": start_rss,
                 "end_rss_mb": _rss_mb(),
-                "peak_rss_mb": _peak_mb(),
+                "peak_rss_mb": _own_peak_mb(),
                 "peak_child_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN),
                 "samples": samples,
+                **extra,
             }
         )
     )
 
 
-def memory_run(mode: str, paths: list[Path], jobs: int, work: Path) -> dict[str, Any]:
-    listing = work / f"{mode}-{len(paths)}.txt"
-    listing.write_text("\n".join(str(p) for p in paths))
-    command = [sys.executable, __file__, "--memory-child", mode, str(listing), "--jobs", str(jobs)]
+def memory_run(mode: str, folder: Path, jobs: int, fmt: str = "html") -> dict[str, Any]:
+    """memory_child in a fresh process over the files of `folder`."""
+    command = [sys.executable, __file__, "--memory-child", mode, str(folder)]
+    command += ["--jobs", str(jobs), "--memory-format", fmt]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     print(
@@ -338,6 +371,18 @@ def memory_run(mode: str, paths: list[Path], jobs: int, work: Path) -> dict[str,
         flush=True,
     )
     return result
+
+
+def memory_runs(
+    paths: list[Path], sizes: list[int], jobs: int, work: Path, fmt: str
+) -> list[dict[str, Any]]:
+    """The folder check (as `xlsxsheet check DIR`) and the streaming check, for each size."""
+    runs = []
+    for size in sizes:
+        folder = work / f"many-{size}"
+        _replicate(paths, folder, size)
+        runs += [memory_run(mode, folder, jobs, fmt) for mode in ("folder", "stream")]
+    return runs
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -466,14 +511,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.flat:
         print("memory", flush=True)
         sizes = [int(s) for s in args.flat.split(",")]
-        many = _replicate(paths, work / "many", max(sizes))
-        results["memory"] = [
-            memory_run(mode, many[:size], jobs, work)
-            for size in sizes
-            for mode in ("folder", "stream")
-        ]
+        results["memory"] = memory_runs(paths, sizes, jobs, work, args.memory_format)
 
     results["ratios"] = ratios(results)
+    results["machine"]["load_average_end"] = os.getloadavg()
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def run_memory(args: argparse.Namespace) -> dict[str, Any]:
+    """--only memory: build N returns, then only the memory runs over copies of them."""
+    jobs = args.jobs or os.cpu_count() or 1
+    work = Path(args.work or tempfile.mkdtemp(prefix="xlsxsheet-bench-"))
+    results: dict[str, Any] = {"machine": machine(), "n": args.n, "jobs": jobs}
+    print(f"machine: {results['machine']}", flush=True)
+    print(f"building {args.n} returns in {work}", flush=True)
+    paths = [r.path for r in build_returns(work / "returns", args.n)]
+    sizes = [int(s) for s in (args.flat or "1000,10000").split(",")]
+    print("memory", flush=True)
+    results["memory"] = memory_runs(paths, sizes, jobs, work, args.memory_format)
     results["machine"]["load_average_end"] = os.getloadavg()
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -542,17 +599,39 @@ def markdown(results: dict[str, Any], command: str) -> str:
         lines.append(f"| {key} (for reference) | {r[key]:.2f}× | |")
     lines.append(f"\nPeak RSS of the benchmark process: {results['peak_rss_mb']:.0f} MB.")
     if "memory" in results:
-        lines += [
-            "",
-            "| memory run | n | peak RSS (MB) | workers' peak (MB) | RSS at the end (MB) | ms/workbook |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for mem in results["memory"]:
-            lines.append(
-                f"| {mem['mode']} | {mem['n']} | {mem['peak_rss_mb']:.0f} |"
-                f" {mem['peak_child_rss_mb']:.0f} | {mem['end_rss_mb']:.0f} | {mem['ms']:.2f} |"
-            )
+        lines += ["", *_memory_table(results["memory"])]
     return "\n".join(lines) + "\n"
+
+
+def memory_markdown(results: dict[str, Any], command: str) -> str:
+    """The report of --only memory."""
+    m = results["machine"]
+    lines = [
+        f"Command: `{command}`",
+        "",
+        f"Machine: {m['nproc']} × {m['cpu']}, Python {m['python']}, {m['platform']};"
+        f" load average {m['load_average'][0]:.2f} at the start,"
+        f" {m.get('load_average_end', [0])[0]:.2f} at the end.",
+        "",
+        *_memory_table(results["memory"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _memory_table(runs: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| memory run | n | peak RSS (MB) | workers' peak (MB) | RSS at the end (MB) | ms/workbook |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for mem in runs:
+        mode = mem["mode"]
+        if mode == "folder":
+            mode = f"folder: `xlsxsheet check DIR --format {mem.get('format', '?')} -o FILE`"
+        lines.append(
+            f"| {mode} | {mem['n']} | {mem['peak_rss_mb']:.0f} |"
+            f" {mem['peak_child_rss_mb']:.0f} | {mem['end_rss_mb']:.0f} | {mem['ms']:.2f} |"
+        )
+    return lines
 
 
 def main() -> None:
@@ -568,17 +647,35 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the files")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
     parser.add_argument(
-        "--memory-child", nargs=2, metavar=("MODE", "LISTING"), help=argparse.SUPPRESS
+        "--only",
+        choices=["memory"],
+        help="memory: only build the returns and run the --flat memory runs (default 1000,10000)",
+    )
+    parser.add_argument(
+        "--memory-format",
+        choices=["text", "json", "html", "xlsx"],
+        default="html",
+        help="the report the folder check's memory runs write (default: html)",
+    )
+    parser.add_argument(
+        "--memory-child", nargs=2, metavar=("MODE", "FOLDER"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
     if args.memory_child:
         memory_child(
-            args.memory_child[0], Path(args.memory_child[1]), args.jobs or os.cpu_count() or 1
+            args.memory_child[0],
+            Path(args.memory_child[1]),
+            args.jobs or os.cpu_count() or 1,
+            args.memory_format,
         )
         return
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
-    results = run(args)
-    text = markdown(results, command)
+    if args.only == "memory":
+        results = run_memory(args)
+        text = memory_markdown(results, command)
+    else:
+        results = run(args)
+        text = markdown(results, command)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(

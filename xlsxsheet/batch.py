@@ -8,11 +8,13 @@ returns stay cheap to pass between processes and to hold in memory.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -112,15 +114,31 @@ def check_returns(
 
     values=False: without the summaries' tidy values (see check_return).
     """
-    paths = [Path(p) for p in paths]
-    jobs = max(1, jobs or default_jobs())
     results: list[CheckedReturn] = []
-
-    def done(result: CheckedReturn) -> None:
+    for result in iter_check_returns(paths, registry, jobs, layout_id, year, values):
         results.append(result)
         if progress is not None:
             progress(result)
+    return results
 
+
+def iter_check_returns(
+    paths: Sequence[Path],
+    registry: LayoutRegistry | None = None,
+    jobs: int | None = None,
+    layout_id: str | None = None,
+    year: int | None = None,
+    values: bool = True,
+) -> Iterator[CheckedReturn]:
+    """check_returns one result at a time, in input order, as the workers hand them back.
+
+    Nothing is kept here: a caller that does not keep the results either (the check command
+    spools them) stays the same size over any number of files. Each result's `path` is the
+    Path object given in `paths`.
+    """
+    paths = [Path(p) for p in paths]
+    jobs = max(1, jobs or default_jobs())
+    done = 0
     if jobs > 1 and len(paths) > 1:
         registry = registry or default_registry()
         dirs = tuple(str(d) for d in registry.dirs)
@@ -128,17 +146,20 @@ def check_returns(
         # instead of each loading every layout again (about 50 ms a layout).
         _REGISTRIES.setdefault(dirs, registry)
         chunk = max(1, min(8, len(paths) // (jobs * 4)))
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)))
         try:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-                for result in pool.map(
-                    partial(_work, dirs, layout_id, year, values), paths, chunksize=chunk
-                ):
-                    done(result)
+            for result in pool.map(
+                partial(_work, dirs, layout_id, year, values), paths, chunksize=chunk
+            ):
+                result.path = paths[done]
+                done += 1
+                yield result
         except BrokenProcessPool:
             pass  # a worker died (e.g. out of memory): finish the rest in this process
-    for path in paths[len(results) :]:
-        done(check_return(path, registry, layout_id, year, values))
-    return results
+        finally:  # a caller that stops early (an error, Ctrl-C) does not wait for the rest
+            pool.shutdown(wait=True, cancel_futures=True)
+    for path in paths[done:]:
+        yield check_return(path, registry, layout_id, year, values)
 
 
 def in_processes(
@@ -153,6 +174,31 @@ def in_processes(
         return [func(*args) for args in calls]
     with ProcessPoolExecutor(max_workers=min(jobs, len(calls))) as pool:
         return list(pool.map(func, *zip(*calls, strict=True)))
+
+
+def iter_in_processes(
+    func: Callable[..., T], calls: Iterable[tuple[Any, ...]], jobs: int | None = None
+) -> Iterator[T]:
+    """in_processes over an iterable of calls, taking only a few calls ahead of the results.
+
+    A long list of calls (each with its problems) is never held at once.
+    """
+    jobs = max(1, jobs or default_jobs())
+    calls = iter(calls)
+    first = list(islice(calls, 2))
+    if jobs == 1 or len(first) < 2:
+        for args in chain(first, calls):
+            yield func(*args)
+        return
+    ahead = jobs * 4
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[T]] = deque()
+        for args in chain(first, calls):
+            pending.append(pool.submit(func, *args))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 _REGISTRIES: dict[tuple[str, ...], LayoutRegistry] = {}

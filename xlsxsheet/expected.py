@@ -20,8 +20,12 @@ from xlsxsheet.batch import CheckedReturn
 from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.report import status_of
 from xlsxsheet.roster import RosterEntry, normalize_key, read_roster
+from xlsxsheet.spool import ReturnRecord
 
 MISSING = "missing"
+# a checked return as the roster is matched with: in memory (collect) or spooled (check)
+Returned = CheckedReturn | ReturnRecord
+
 STATUS_WORDS = {
     "clean": "提出済み",
     "warnings": "提出済み(警告あり)",
@@ -38,8 +42,8 @@ class Expected:
     entry: RosterEntry
     layout_title: str
     status: str  # clean | warnings | errors | unreadable | missing
-    found: CheckedReturn | None = None
-    others: tuple[CheckedReturn, ...] = ()  # more returns of the same row (sent twice)
+    found: Returned | None = None
+    others: tuple[Returned, ...] = ()  # more returns of the same row (sent twice)
 
     @property
     def missing(self) -> bool:
@@ -70,23 +74,25 @@ def read_expected(path: Path, registry: LayoutRegistry) -> list[RosterEntry]:
 
 
 def match_roster(
-    results: Sequence[CheckedReturn], entries: Iterable[RosterEntry], registry: LayoutRegistry
+    results: Sequence[Returned], entries: Iterable[RosterEntry], registry: LayoutRegistry
 ) -> list[Expected]:
     """Each roster row with its return (readable ones by layout and key; else by file name)."""
-    by_layout: dict[str, list[CheckedReturn]] = {}
+    by_layout: dict[str, list[Returned]] = {}
+    by_key: dict[tuple[str, str], list[Returned]] = {}  # (layout, key), in input order
     for r in results:
-        if r.info is not None:
-            by_layout.setdefault(r.info.layout, []).append(r)
+        info = r.info
+        if info is not None:
+            by_layout.setdefault(info.layout, []).append(r)
+            by_key.setdefault((info.layout, normalize_key(info.key)), []).append(r)
     unreadable = {Path(r.path).name: r for r in results if not r.readable}
     expected = []
     for entry in entries:
         layout = registry.get(entry.layout)
         keyed = layout.key_field is not None
-        found = [
-            r
-            for r in by_layout.get(entry.layout, [])
-            if not keyed or (r.info and normalize_key(r.info.key) == normalize_key(entry.key))
-        ]
+        if keyed:
+            found = list(by_key.get((entry.layout, normalize_key(entry.key)), []))
+        else:
+            found = list(by_layout.get(entry.layout, []))
         if found:  # the latest year's (a roster is this year's), then the newest file
             ranked = sorted(
                 found, key=lambda r: (-(r.year or 0), -r.modified, r.errors, str(r.path))
@@ -103,15 +109,13 @@ def match_roster(
     return expected
 
 
-def not_in_roster(
-    results: Sequence[CheckedReturn], expected: Sequence[Expected]
-) -> list[CheckedReturn]:
+def not_in_roster(results: Sequence[Returned], expected: Sequence[Expected]) -> list[Returned]:
     """Readable returns no roster row asks for (a 施策 dropped, or a number mistyped)."""
     answered = {id(r) for e in expected for r in (e.found, *e.others) if r is not None}
     return [r for r in results if r.readable and id(r) not in answered]
 
 
-def _named_file(entry: RosterEntry, files: dict[str, CheckedReturn]) -> CheckedReturn | None:
+def _named_file(entry: RosterEntry, files: dict[str, Returned]) -> Returned | None:
     if not entry.file_name:
         return None
     name = entry.file_name

@@ -1,10 +1,16 @@
-"""Reports of checked files: a report object, rendered as text or JSON."""
+"""Reports of checked files: a report object, rendered as text or JSON.
+
+A report's results are `CheckResult`s, `batch.CheckedReturn`s or `spool.ReturnRecord`s (whose
+problems are on disk): the summaries use only the counts of each, and the renderers read one
+return's problems at a time (`loaded`), so `iter_text` and `iter_json` write a report of any
+size without holding it.
+"""
 
 from __future__ import annotations
 
 import json
 import unicodedata
-from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,8 +36,9 @@ class Checked(Protocol):
     """A checked file as reports need it: `CheckResult`, or `batch.CheckedReturn`."""
 
     path: Any
-    problems: list[Problem]
 
+    @property
+    def problems(self) -> list[Problem]: ...
     @property
     def errors(self) -> int: ...
     @property
@@ -48,6 +55,25 @@ class Checked(Protocol):
     def year(self) -> int | None: ...
     @property
     def info(self) -> ReturnInfo | None: ...
+
+
+class LazyList(Sequence[Any]):
+    """A sequence made item by item when iterated (a department's files, read back one by one)."""
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], Any]) -> None:
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._make(x) for x in self._items[index]]
+        return self._make(self._items[index])
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self._make(x) for x in self._items)
 
 
 def normalize_key(value: str) -> str:
@@ -70,18 +96,41 @@ def group_of(r: Checked, by: str) -> str:
     return name or UNKNOWN_GROUP[by]
 
 
+def infos_of(r: Checked) -> int:
+    """How many of a file's problems are information (a spooled record knows without reading)."""
+    infos = getattr(r, "infos", None)
+    if isinstance(infos, int):
+        return infos
+    return sum(p.severity == "info" for p in r.problems)
+
+
+def shows_problems(r: Checked, show_info: bool) -> bool:
+    """Whether a file has a problem to list (information only with show_info)."""
+    return r.errors + r.warnings + (infos_of(r) if show_info else 0) > 0
+
+
+def loaded(r: Checked) -> Checked:
+    """The file with its problems at hand: a spooled record read back, anything else as it is."""
+    load = getattr(r, "load", None)
+    return load() if load is not None else r
+
+
+def changes_of(r: Checked) -> int:
+    count = getattr(r, "changes_count", None)
+    return count if isinstance(count, int) else len(getattr(r, "changes", ()))
+
+
 def count_files(results: list[Checked]) -> dict[str, int]:
     """files, clean, with errors (unreadable included), with warnings, unreadable; problems."""
-    counts = Counter(p.severity for r in results for p in r.problems)
     return {
         "files": len(results),
         "clean": sum(r.valid and not r.warnings for r in results),
         "with_errors": sum(not r.valid for r in results),
         "with_warnings": sum(r.warnings > 0 for r in results),
         "unreadable": sum(not r.readable for r in results),
-        "errors": counts["error"],
-        "warnings": counts["warning"],
-        "infos": counts["info"],
+        "errors": sum(r.errors for r in results),
+        "warnings": sum(r.warnings for r in results),
+        "infos": sum(infos_of(r) for r in results),
     }
 
 
@@ -137,29 +186,8 @@ class Report:
             if len(members) > 1
         ]
 
-    def to_dict(self) -> dict[str, Any]:
-        files = []
-        for r in self.results:
-            info = r.info
-            files.append(
-                {
-                    "file": str(r.path),
-                    "layout": r.layout_id,
-                    "layout_title": r.layout_title,
-                    "year": r.year,
-                    "unit": info.unit if info else None,
-                    "key": info.key if info else None,
-                    "name": info.name if info else None,
-                    "department": info.department if info else None,
-                    "status": status_of(r),
-                    "valid": r.valid,
-                    "errors": r.errors,
-                    "warnings": r.warnings,
-                    "infos": sum(p.severity == "info" for p in r.problems),
-                    "changes": len(r.changes),
-                    "problems": [p.to_dict() for p in r.problems],
-                }
-            )
+    def head_dict(self) -> dict[str, Any]:
+        """What the JSON report says before its files: validity, counts, summaries."""
         summary: dict[str, Any] = {
             **{f"by_{by}": self.groups(by) for by in GROUPINGS},
             "duplicates": self.duplicates(),
@@ -171,45 +199,94 @@ class Report:
             summary["not_in_roster"] = [
                 str(r.path) for r in not_in_roster(self.results, self.expected)
             ]
-        return {"valid": self.valid, "stats": self.stats(), "summary": summary, "files": files}
+        return {"valid": self.valid, "stats": self.stats(), "summary": summary}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.head_dict(), "files": [file_dict(r) for r in self.results]}
+
+
+def file_dict(r: Checked) -> dict[str, Any]:
+    """One file of the JSON report (a spooled record is read back for its problems)."""
+    changes = changes_of(r)
+    r = loaded(r)
+    info = r.info
+    return {
+        "file": str(r.path),
+        "layout": r.layout_id,
+        "layout_title": r.layout_title,
+        "year": r.year,
+        "unit": info.unit if info else None,
+        "key": info.key if info else None,
+        "name": info.name if info else None,
+        "department": info.department if info else None,
+        "status": status_of(r),
+        "valid": r.valid,
+        "errors": r.errors,
+        "warnings": r.warnings,
+        "infos": sum(p.severity == "info" for p in r.problems),
+        "changes": changes,
+        "problems": [p.to_dict() for p in r.problems],
+    }
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
+    return _dumps(report.to_dict())
+
+
+def iter_json(report: Report) -> Iterator[str]:
+    """render_json in pieces, one file at a time: the same text when joined."""
+    head = _dumps({**report.head_dict(), "files": []})
+    if not report.results:
+        yield head
+        return
+    assert head.endswith('"files": []\n}')
+    yield head[: -len("]\n}")]
+    for i, r in enumerate(report.results):
+        text = _dumps(file_dict(r)).replace("\n", "\n    ")
+        yield ("\n    " if i == 0 else ",\n    ") + text
+    yield "\n  ]\n}"
 
 
 def render_text(report: Report, show_info: bool = False) -> str:
-    lines = []
+    return "\n".join(iter_text(report, show_info))
+
+
+def iter_text(report: Report, show_info: bool = False) -> Iterator[str]:
+    """The lines of render_text (without their line ends), one file's problems at a time."""
     for r in report.results:
+        r = loaded(r)
         shown = [p for p in r.problems if show_info or p.severity != "info"]
         infos = len(r.problems) - len(shown)
         head = f"{r.path}: エラー {r.errors} 件、警告 {r.warnings} 件"
         if infos:
             head += f"、情報 {infos} 件(--all で表示)"
-        lines.append(head)
+        yield head
         for p in shown:
-            lines.append(f"  [{SEVERITY_WORDS[p.severity]}] {p.code}: {p.message}")
+            yield f"  [{SEVERITY_WORDS[p.severity]}] {p.code}: {p.message}"
     if len(report.results) > 1:
         for by, word in GROUPINGS.items():
-            lines.append(f"{word}別:")
+            yield f"{word}別:"
             for group in report.groups(by):
-                lines.append(f"  {group['name']}: {_counts_text(group)}")
+                yield f"  {group['name']}: {_counts_text(group)}"
     for dup in report.duplicates():
         about = " ".join(x for x in (dup["layout_title"], dup["key"], dup["name"]) if x)
-        lines.append(f"重複提出: {about}({'、'.join(dup['files'])})")
+        yield f"重複提出: {about}({'、'.join(dup['files'])})"
     for e in report.missing():
-        lines.append(
+        yield (
             f"未提出: {e.layout_title} {e.entry.key}({e.entry.dept or '担当課未記入'})"
             f"名簿 {e.entry.line}行目"
         )
     s = report.stats()
     if report.expected is not None:
-        lines.append(
+        yield (
             f"名簿: {s['expected']} 件中、提出あり {s['expected'] - s['missing']}、"
             f"未提出 {s['missing']}"
         )
-    lines.append(f"合計: {_counts_text(s)}(エラー {s['errors']} 件、警告 {s['warnings']} 件)")
-    return "\n".join(lines)
+    yield f"合計: {_counts_text(s)}(エラー {s['errors']} 件、警告 {s['warnings']} 件)"
 
 
 def _counts_text(s: dict[str, Any]) -> str:

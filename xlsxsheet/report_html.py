@@ -7,7 +7,7 @@ escaped, so a cell holding ``<script>`` shows as text. Inline CSS only: no scrip
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,12 @@ from xlsxsheet.report import (
     SEVERITY_WORDS,
     STATUS_WORDS,
     UNKNOWN_GROUP,
+    Checked,
+    LazyList,
     Report,
     group_of,
+    loaded,
+    shows_problems,
     status_of,
 )
 
@@ -55,16 +59,50 @@ def render_html(
     title: str = "点検結果",
 ) -> str:
     """The report as one HTML page; `names` gives the name shown for each file (else its path)."""
-    names = names or {}
-    departments: dict[str, list[dict[str, Any]]] = {}
+    return "".join(iter_html(report, show_info, names, title))
+
+
+def iter_html(
+    report: Report,
+    show_info: bool = False,
+    names: Mapping[Path, str] | None = None,
+    title: str = "点検結果",
+) -> Iterator[str]:
+    """render_html in pieces, reading one file's problems at a time: the same page when joined."""
+    template = _environment().get_template("check_report.html.j2")
+    return template.generate(html_context(report, show_info, names or {}, title))
+
+
+def html_context(
+    report: Report, show_info: bool, names: Mapping[Path, str], title: str
+) -> dict[str, Any]:
+    """The template's context; the files of each department are made when the page is written."""
+    departments: dict[str, list[Checked]] = {}
     for r in report.results:
-        departments.setdefault(group_of(r, "department"), []).append(
-            _file_context(r, show_info, names)
-        )
+        departments.setdefault(group_of(r, "department"), []).append(r)
     unknown = UNKNOWN_GROUP["department"]
     order = sorted(departments, key=lambda name: (name == unknown, name))
     counts = {g["name"]: g for g in report.groups("department")}
-    context = {
+
+    def shown(r: Checked) -> dict[str, Any]:
+        return _file_context(loaded(r), show_info, names)
+
+    def clean(r: Checked) -> dict[str, Any]:
+        return _file_context(r, show_info, names, problems=False)
+
+    def department(name: str) -> dict[str, Any]:
+        members = departments[name]
+        with_problems = [r for r in members if shows_problems(r, show_info)]
+        without = [r for r in members if not shows_problems(r, show_info)]
+        return {
+            "name": name,
+            "counts": counts[name],
+            "count": len(members),
+            "shown": LazyList(with_problems, shown),
+            "clean": LazyList(without, clean),
+        }
+
+    return {
         "title": title,
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "version": __version__,
@@ -75,9 +113,7 @@ def render_html(
             dup | {"files": [names.get(Path(f), f) for f in dup["files"]]}
             for dup in report.duplicates()
         ],
-        "departments": [
-            {"name": name, "counts": counts[name], "files": departments[name]} for name in order
-        ],
+        "departments": LazyList(order, department),
         "roster": report.expected is not None,
         "missing": [
             {
@@ -89,18 +125,20 @@ def render_html(
             for e in report.missing()
         ],
     }
-    return _environment().get_template("check_report.html.j2").render(context)
 
 
-def _file_context(r: Any, show_info: bool, names: Mapping[Path, str]) -> dict[str, Any]:
+def _file_context(
+    r: Any, show_info: bool, names: Mapping[Path, str], problems: bool = True
+) -> dict[str, Any]:
+    """One file of the page; problems=False: a file with none to list (not read back)."""
     info = r.info
-    problems = [p for p in r.problems if show_info or p.severity != "info"]
+    shown = [p for p in r.problems if show_info or p.severity != "info"] if problems else []
     status = status_of(r)
     return {
         "display": names.get(Path(r.path), str(r.path)),
         "status": status,
         "status_word": STATUS_WORDS[status],
-        "shown": bool(problems),
+        "shown": bool(shown),
         "layout_title": r.layout_title,
         "about": [
             part
@@ -129,6 +167,6 @@ def _file_context(r: Any, show_info: bool, names: Mapping[Path, str]) -> dict[st
                 "value": show_value(p.value),
                 "expected": show_value(p.expected),
             }
-            for p in problems
+            for p in shown
         ],
     }

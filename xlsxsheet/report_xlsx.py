@@ -1,8 +1,12 @@
-"""The xlsx rendering of a report: counts, one row per file, one row per problem (filterable)."""
+"""The xlsx rendering of a report: counts, one row per file, one row per problem (filterable).
+
+Written with xlsxwriter's constant_memory (each row goes to disk once the next is begun) and the
+problems read back one file at a time, so a report of any size is written without holding it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +15,15 @@ from xlsxsheet.report import (
     GROUPINGS,
     SEVERITY_WORDS,
     STATUS_WORDS,
+    Checked,
+    LazyList,
     Report,
     group_of,
+    loaded,
+    shows_problems,
     status_of,
 )
-from xlsxsheet.xlsx_tables import TableBook
+from xlsxsheet.xlsx_tables import TableBook, text_lines
 
 COUNT_HEADER = (
     "ファイル",
@@ -37,6 +45,21 @@ COUNT_KEYS = (
 )
 
 
+PROBLEM_HEADER = (
+    "担当課",
+    "ファイル",
+    "様式",
+    "重要度",
+    "コード",
+    "シート",
+    "セル",
+    "項目",
+    "内容",
+    "入力値",
+    "期待値",
+)
+
+
 def write_xlsx_report(
     report: Report,
     out: Path,
@@ -47,6 +70,9 @@ def write_xlsx_report(
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     book = TableBook(out)
+    # every table below is written top to bottom, as constant_memory asks (read before a sheet
+    # is added: each sheet takes the workbook's setting)
+    book.workbook.constant_memory = True
     sheet = book.sheet("集計")
     row = book.write_title(sheet, 0, "点検結果の集計")
     stats = report.stats()
@@ -69,51 +95,20 @@ def write_xlsx_report(
         files,
         0,
         ("ファイル", "様式", "評価年度", "番号", "名称", "担当課", "状態", "エラー", "警告"),
-        [_file_row(r, names) for r in report.results],
+        LazyList(report.results, lambda r: _file_row(r, names)),
         widths=(40, 24, 12, 10, 36, 20, 10, 8, 8),
         autofilter=True,
     )
     files.freeze_panes(1, 0)
 
     problems = book.sheet("問題一覧")
-    rows = [
-        (
-            group_of(r, "department"),
-            names.get(Path(r.path), str(r.path)),
-            r.layout_title or "",
-            SEVERITY_WORDS[p.severity],
-            p.code,
-            p.sheet or "",
-            p.cell or "",
-            p.label or "",
-            p.message,
-            _plain(p.value),
-            _plain(p.expected),
-        )
-        for r in report.results
-        for p in r.problems
-        if show_info or p.severity != "info"
-    ]
-    book.write_table(
+    _write_rows(
+        book,
         problems,
-        0,
-        (
-            "担当課",
-            "ファイル",
-            "様式",
-            "重要度",
-            "コード",
-            "シート",
-            "セル",
-            "項目",
-            "内容",
-            "入力値",
-            "期待値",
-        ),
-        rows,
+        PROBLEM_HEADER,
+        _problem_rows(report.results, show_info, names),
         widths=(18, 36, 22, 8, 18, 20, 8, 30, 70, 16, 16),
         wrap_columns=(8,),
-        autofilter=True,
     )
     problems.freeze_panes(1, 0)
     if report.expected is not None:
@@ -139,6 +134,60 @@ def write_xlsx_report(
         roster.freeze_panes(1, 0)
     book.close()
     return out
+
+
+def _problem_rows(
+    results: Iterable[Checked], show_info: bool, names: Mapping[Path, str]
+) -> Iterator[tuple[Any, ...]]:
+    """A row per problem shown, reading one file's problems at a time."""
+    for r in results:
+        if not shows_problems(r, show_info):
+            continue
+        r = loaded(r)
+        for p in r.problems:
+            if show_info or p.severity != "info":
+                yield (
+                    group_of(r, "department"),
+                    names.get(Path(r.path), str(r.path)),
+                    r.layout_title or "",
+                    SEVERITY_WORDS[p.severity],
+                    p.code,
+                    p.sheet or "",
+                    p.cell or "",
+                    p.label or "",
+                    p.message,
+                    _plain(p.value),
+                    _plain(p.expected),
+                )
+
+
+def _write_rows(
+    book: TableBook,
+    sheet: Any,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[float],
+    wrap_columns: Sequence[int],
+) -> None:
+    """TableBook.write_table from row 0 with an autofilter, row by row (each row's height first).
+
+    The same cells, heights and widths as write_table, for rows that are not all at hand.
+    """
+    for col, text in enumerate(header):
+        sheet.write_string(0, col, str(text), book.header)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    n = 0
+    for n, values in enumerate(rows, start=1):
+        lines = max(
+            (text_lines(values[c], widths[c]) for c in wrap_columns if c < len(widths)),
+            default=1,
+        )
+        if lines > 1:
+            sheet.set_row(n, 13.5 * lines + 3)
+        for col, value in enumerate(values):
+            book.write_cell(sheet, n, col, value, wrap=col in wrap_columns)
+    sheet.autofilter(0, 0, n, max(0, len(header) - 1))
 
 
 def _file_row(r: Any, names: Mapping[Path, str]) -> tuple[Any, ...]:

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from xlsxsheet.cli import EXIT_PROBLEMS, FiscalYear, emit, friendly
+from xlsxsheet.cli import EXIT_PROBLEMS, FiscalYear, friendly
 from xlsxsheet.errors import UsageError
 from xlsxsheet.layout.registry import default_registry
 
 if TYPE_CHECKING:
     from xlsxsheet.batch import CheckedReturn
-    from xlsxsheet.expected import Expected
+    from xlsxsheet.expected import Expected, Returned
     from xlsxsheet.problems import Problem
+    from xlsxsheet.report import Report
     from xlsxsheet.roster import RosterEntry
+    from xlsxsheet.spool import ReturnRecord, Spool
 
 JOBS_HELP = "同時に点検するプロセス数(既定: CPU数、1: 並列なし)"
 ROSTER_HELP = (
@@ -59,31 +62,99 @@ def check_command(
 
     WORKBOOKS はファイルかフォルダ(中の .xlsx/.xlsm/.xls をすべて点検)。
     """
-    from xlsxsheet.report import Report, render_json, render_text
+    valid = run_check(
+        workbooks, fmt, show_info, layout_id, year, output, per_file_dir, roster, jobs, quiet
+    )
+    if not valid:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def run_check(
+    workbooks: Sequence[Path],
+    fmt: str = "text",
+    show_info: bool = False,
+    layout_id: str | None = None,
+    year: int | None = None,
+    output: Path | None = None,
+    per_file_dir: Path | None = None,
+    roster: Path | None = None,
+    jobs: int | None = None,
+    quiet: bool = False,
+) -> bool:
+    """What `check` does, up to its exit code: True when no file has errors and none is missing.
+
+    The returns' problems and changes go to a spool file as the workers hand them back; only a
+    slim record of each return stays in memory, and the report is written from the spool.
+    """
+    from xlsxsheet.report import Report
+    from xlsxsheet.spool import Spool
 
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx には -o で出力ファイル名を指定してください。")
     entries = read_roster_option(roster)
-    results, names = check_paths(workbooks, jobs, quiet, layout_id, year, values=False)
-    report = Report(results, expected_returns(results, entries))
+    paths, names = find_workbooks(tuple(workbooks))
+    with Spool() as spool:
+        records = spool_paths(paths, spool, jobs, quiet, layout_id, year)
+        report = Report(records, expected_returns(records, entries))
+        write_report(report, fmt, output, show_info, names)
+        if per_file_dir is not None:
+            written = write_per_file(records, names, per_file_dir, jobs)
+            if not quiet:
+                click.echo(f"問題のあるファイルの写し {len(written)} 件: {per_file_dir}", err=True)
+        return report.valid
+
+
+def write_report(
+    report: Report,
+    fmt: str,
+    output: Path | None,
+    show_info: bool = False,
+    names: dict[Path, str] | None = None,
+) -> None:
+    """The report in `fmt`, to `output` (stdout without), written piece by piece."""
+    from xlsxsheet.report import iter_json, iter_text
+
     if fmt == "xlsx":
         from xlsxsheet.report_xlsx import write_xlsx_report
 
         assert output is not None
         write_xlsx_report(report, output, show_info, names)
-    elif fmt == "html":
-        from xlsxsheet.report_html import render_html
+        return
+    pieces: Iterable[str]
+    if fmt == "html":
+        from xlsxsheet.report_html import iter_html
 
-        emit(render_html(report, show_info, names), output)
+        pieces = iter_html(report, show_info, names)
+    elif fmt == "json":
+        pieces = iter_json(report)
     else:
-        text = render_json(report) if fmt == "json" else render_text(report, show_info)
-        emit(text, output)
-    if per_file_dir is not None:
-        written = write_per_file(results, names, per_file_dir, jobs)
-        if not quiet:
-            click.echo(f"問題のあるファイルの写し {len(written)} 件: {per_file_dir}", err=True)
-    if not report.valid:
-        sys.exit(EXIT_PROBLEMS)
+        pieces = _joined_lines(iter_text(report, show_info))
+    emit_pieces(pieces, output)
+
+
+def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
+    """`cli.emit` of the joined pieces, without joining them: the same text and final newline."""
+    if output is None:
+        buffer: list[str] = []
+        size = 0
+        for piece in pieces:
+            buffer.append(piece)
+            size += len(piece)
+            if size >= 1 << 16:
+                click.echo("".join(buffer), nl=False)
+                buffer, size = [], 0
+        click.echo("".join(buffer))
+        return
+    with Path(output).open("w", encoding="utf-8") as out:
+        for piece in pieces:
+            out.write(piece)
+        out.write("\n")
+
+
+def _joined_lines(lines: Iterable[str]) -> Iterator[str]:
+    """ "\\n".join(lines), in pieces."""
+    for i, line in enumerate(lines):
+        yield line if i == 0 else "\n" + line
 
 
 def read_roster_option(roster: Path | None) -> list[RosterEntry] | None:
@@ -106,6 +177,18 @@ def expected_returns(
     return match_roster(results, entries, default_registry())
 
 
+def find_workbooks(given: tuple[Path, ...]) -> tuple[list[Path], dict[Path, str]]:
+    """The workbooks under `given`, and the name each is shown by; UsageError when none."""
+    from xlsxsheet.discovery import display_name, iter_workbooks
+
+    paths = list(iter_workbooks(given))
+    if not paths:
+        raise UsageError(
+            "点検するブック(.xlsx/.xlsm/.xls)が見つかりません: " + ", ".join(map(str, given))
+        )
+    return paths, {p: str(display_name(p, given)) for p in paths}
+
+
 def check_paths(
     given: tuple[Path, ...],
     jobs: int | None,
@@ -116,60 +199,78 @@ def check_paths(
 ) -> tuple[list[CheckedReturn], dict[Path, str]]:
     """Find the workbooks under `given` and check them, with a progress bar on a terminal.
 
-    values=False (check): the returns' summaries without their tidy values, which only
-    collect's CSV uses.
+    values=False: the returns' summaries without their tidy values, which only collect's CSV
+    uses. Every result is kept (collect needs them all); check spools them (`spool_paths`).
     """
-    from xlsxsheet.batch import check_returns
-    from xlsxsheet.discovery import display_name, iter_workbooks
+    paths, names = find_workbooks(given)
+    return list(_checked(paths, jobs, quiet, layout_id, year, values)), names
 
-    paths = list(iter_workbooks(given))
-    if not paths:
-        raise UsageError(
-            "点検するブック(.xlsx/.xlsm/.xls)が見つかりません: " + ", ".join(map(str, given))
-        )
-    names = {p: str(display_name(p, given)) for p in paths}
+
+def spool_paths(
+    paths: list[Path],
+    spool: Spool,
+    jobs: int | None,
+    quiet: bool,
+    layout_id: str | None = None,
+    year: int | None = None,
+) -> list[ReturnRecord]:
+    """Check `paths`, each return's problems and changes to `spool`: its slim record each."""
+    return [spool.record(r) for r in _checked(paths, jobs, quiet, layout_id, year, False)]
+
+
+def _checked(
+    paths: list[Path],
+    jobs: int | None,
+    quiet: bool,
+    layout_id: str | None,
+    year: int | None,
+    values: bool,
+) -> Iterator[CheckedReturn]:
+    """The checked returns in order as they come, with a progress bar on a terminal."""
+    from xlsxsheet.batch import iter_check_returns
+
     registry = default_registry()
+    results = iter_check_returns(paths, registry, jobs, layout_id, year, values)
     if quiet or not _is_terminal(sys.stderr):
-        return check_returns(paths, registry, jobs, None, layout_id, year, values), names
+        yield from results
+        return
     with click.progressbar(
         length=len(paths), label="点検中", file=sys.stderr, show_pos=True, width=30
     ) as bar:
-        results = check_returns(
-            paths, registry, jobs, lambda _: bar.update(1), layout_id, year, values
-        )
-    return results, names
+        for result in results:
+            yield result
+            bar.update(1)
 
 
 def write_per_file(
-    results: list[CheckedReturn], names: dict[Path, str], folder: Path, jobs: int | None = None
+    results: Sequence[Returned], names: dict[Path, str], folder: Path, jobs: int | None = None
 ) -> list[Path]:
-    """A marked copy of each readable return with an error or warning, under `folder`."""
-    from xlsxsheet.annotate import (
-        annotated_name,
-        can_annotate,
-        needs_annotation,
-        try_write_annotated,
-    )
-    from xlsxsheet.batch import in_processes
+    """A marked copy of each readable return with an error or warning, under `folder`.
 
-    calls: list[tuple[Path, list[Problem], Path]] = []
-    taken: set[Path] = set()
-    for r in results:
-        if not r.readable or not can_annotate(r.path) or not needs_annotation(r.problems):
-            continue
-        relative = Path(names.get(r.path, r.path.name))
-        out = folder / relative.parent / annotated_name(relative)
-        n = 2
-        while out in taken:
-            out = (
-                folder
-                / relative.parent
-                / annotated_name(relative.with_stem(f"{relative.stem}({n})"))
-            )
-            n += 1
-        taken.add(out)
-        calls.append((r.path, r.problems, out))
-    return [p for p in in_processes(try_write_annotated, calls, jobs) if p is not None]
+    The problems of each are read (from the spool) only as its copy is about to be written.
+    """
+    from xlsxsheet.annotate import annotated_name, can_annotate, try_write_annotated
+    from xlsxsheet.batch import iter_in_processes
+
+    def calls() -> Iterator[tuple[Path, list[Problem], Path]]:
+        taken: set[Path] = set()
+        for r in results:
+            if not r.readable or not can_annotate(r.path) or not (r.errors or r.warnings):
+                continue
+            relative = Path(names.get(r.path, r.path.name))
+            out = folder / relative.parent / annotated_name(relative)
+            n = 2
+            while out in taken:
+                out = (
+                    folder
+                    / relative.parent
+                    / annotated_name(relative.with_stem(f"{relative.stem}({n})"))
+                )
+                n += 1
+            taken.add(out)
+            yield (r.path, r.problems, out)
+
+    return [p for p in iter_in_processes(try_write_annotated, calls(), jobs) if p is not None]
 
 
 def _is_terminal(stream: object) -> bool:
