@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import is_
 from typing import Any
 
 from xlsxsheet.cells import a1
@@ -18,7 +19,7 @@ from xlsxsheet.formula import _excel_round
 from xlsxsheet.layout import model as m
 from xlsxsheet.plan import Slot, WorkbookPlan
 from xlsxsheet.plan_records import RecordsTable
-from xlsxsheet.records import blank, heading_level
+from xlsxsheet.records import blank, scratch
 
 Key = tuple[str, int | None]
 
@@ -40,37 +41,52 @@ def _table(plan: WorkbookPlan, spec: m.AggregateSpec) -> RecordsTable:
     return plan.records[".".join(spec.table)]
 
 
-def _excluded(
-    table: RecordsTable, unit: int, spec: m.AggregateSpec, values: Mapping[Key, Any]
-) -> bool:
-    slots = table.units[unit]
+def _keys(table: RecordsTable, cell: Key) -> list[Key | None]:
+    """The slot key of one cell (column or grid row, year) in each unit of a table (None where
+    the unit has no such cell: no value has the key None); looked up once per table (plans are
+    shared, never changed)."""
+    data = scratch(table)
+    found = data.get(("keys", cell))
+    if found is None:
+        found = data[("keys", cell)] = [
+            None if (slot := slots.get(cell)) is None else slot.key for slots in table.units
+        ]
+    return found
+
+
+def _excluded_units(
+    table: RecordsTable, spec: m.AggregateSpec, values: Mapping[Key, Any]
+) -> set[int]:
+    """The units a count leaves out: their `exclude` column holds a listed value."""
+    excluded: set[int] = set()
     for column, listed in spec.exclude:
-        value = values.get(slots[(column, None)].key)
-        if value is not None and str(value) in listed:
-            return True
-    return False
+        for unit, value in enumerate(map(values.get, _keys(table, (column, None)))):
+            if value is not None and str(value) in listed:
+                excluded.add(unit)
+    return excluded
 
 
 def count(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) -> int:
     """How many cells of the column (or grid year) hold exactly the value, as COUNTIF(S)."""
     table = _table(plan, spec)
     year = None if spec.year is None else plan.year + spec.year
-    total = 0
-    for unit, slots in enumerate(table.units):
-        slot = slots.get((spec.column or "", year))
-        if slot is None or _excluded(table, unit, spec, values):
-            continue
-        value = values.get(slot.key)
-        if value is not None and str(value) == spec.value:
-            total += 1
-    return total
+    wanted = spec.value
+    cells = map(values.get, _keys(table, (spec.column or "", year)))  # None: no such cell
+    if not spec.exclude:
+        return sum(1 for value in cells if value is not None and str(value) == wanted)
+    excluded = _excluded_units(table, spec, values)
+    return sum(
+        1
+        for unit, value in enumerate(cells)
+        if value is not None and str(value) == wanted and unit not in excluded
+    )
 
 
 def filled(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) -> int:
     """How many cells of the `base` column are not blank, as COUNTA."""
     table = _table(plan, spec)
     return sum(
-        1 for slots in table.units if not blank(values.get(slots[(spec.base or "", None)].key))
+        1 for value in map(values.get, _keys(table, (spec.base or "", None))) if not blank(value)
     )
 
 
@@ -113,6 +129,40 @@ def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _headings(
+    table: RecordsTable, values: Mapping[Key, Any]
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(unit, level, codes of the levels down to it) of each heading row, in order.
+
+    Every list aggregate of a table asks with the same values: the walk is kept for the last
+    code cells seen, and reused only when each is the very same object as then (so the same
+    type and value: what the walk gives cannot differ)."""
+    block = table.block
+    depth = len(block.hierarchy)
+    data = scratch(table)
+    code_keys = data.get("code-keys")
+    if code_keys is None:
+        per_level = [_keys(table, (h.code, None)) for h in block.hierarchy]
+        code_keys = data["code-keys"] = [k for unit in zip(*per_level, strict=True) for k in unit]
+    codes_now = list(map(values.get, code_keys))
+    last = data.get("headings")
+    if last is not None and len(last[0]) == len(codes_now) and all(map(is_, last[0], codes_now)):
+        return last[1]
+    state: list[Any] = [None] * depth
+    found = []
+    for unit in range(len(table.units)):
+        row = codes_now[unit * depth : (unit + 1) * depth]
+        level = next((i for i, code in enumerate(row) if not blank(code)), None)
+        if level is None:
+            continue
+        state[level] = row[level]
+        for deeper in range(level + 1, depth):
+            state[deeper] = None
+        found.append((unit, level, tuple(str(c) for c in state[: level + 1] if not blank(c))))
+    data["headings"] = (codes_now, found)
+    return found
+
+
 def items(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) -> list[str]:
     """For each heading row of `level` whose `column` holds the value: its `show` (a column;
     `heading`: its code and name; or `label`: the codes of the levels down to it, joined; with
@@ -120,27 +170,29 @@ def items(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) 
     table = _table(plan, spec)
     block = table.block
     assert spec.level is not None
-    units = [{k: values.get(s.key) for k, s in slots.items()} for slots in table.units]
-    state: list[Any] = [None] * len(block.hierarchy)
+
+    def get(keys: list[Key | None], unit: int) -> Any:
+        return values.get(keys[unit])  # type: ignore[arg-type]
+
+    column_keys = _keys(table, (spec.column or "", None))
+    name_keys = (
+        _keys(table, (block.hierarchy[spec.level].name_at, None))
+        if spec.show == "heading" and spec.level < len(block.hierarchy)
+        else []
+    )
+    show_keys = _keys(table, (spec.show, None)) if spec.show not in ("heading", "label") else []
     found: list[tuple[tuple[Any, ...], Any]] = []
     children: dict[tuple[Any, ...], set[Any]] = {}
-    for unit in units:
-        level = heading_level(block, unit)
-        if level is None:
-            continue
-        state[level] = unit.get((block.hierarchy[level].code, None))
-        for deeper in range(level + 1, len(state)):
-            state[deeper] = None
+    for unit, level, codes in _headings(table, values):
         if level != spec.level:
             continue
-        codes = tuple(str(c) for c in state[: level + 1] if not blank(c))
         children.setdefault(codes[:-1], set()).add(codes[-1] if codes else None)
-        if str(unit.get((spec.column or "", None))) == spec.value:
+        if str(get(column_keys, unit)) == spec.value:
             if spec.show == "heading":  # the level's code and name
-                name = unit.get((block.hierarchy[level].name_at, None))
+                name = get(name_keys, unit)
                 shown: Any = " ".join(str(p) for p in (codes[-1], name) if not blank(p))
             else:
-                shown = unit.get((spec.show, None)) if spec.show != "label" else None
+                shown = get(show_keys, unit) if spec.show != "label" else None
             found.append((codes, shown))
     result = []
     for codes, shown in found:

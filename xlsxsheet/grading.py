@@ -6,7 +6,7 @@ A suggestion is advice: check warns where the entered grade differs, fix never o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import mean
 from typing import Any
@@ -173,7 +173,11 @@ def _ratio_grade(score: float, thresholds: Mapping[str, Any]) -> str:
 
 
 def group_share(
-    plan: WorkbookPlan, table: Any, rule: Any, values: Mapping[Key, Any]
+    plan: WorkbookPlan,
+    table: Any,
+    rule: Any,
+    values: Mapping[Key, Any],
+    records_of: Callable[[], Sequence[Any]] | None = None,
 ) -> list[RecordVerdict]:
     """The grade of each group of records under a heading level, from the share of its records
     that met their target: per 施策, 事業 達成 / 事業 → A ≥ 70 %, B ≥ 40 % … (狛江).
@@ -181,7 +185,8 @@ def group_share(
     args: grade (the level's grade column), level (index of the hierarchy level), met
     ({column, value}), count_if (a column a record must fill to count, e.g. 担当課),
     thresholds ({grade: lowest share}), repeat (how a repeated heading shows the grade,
-    "{grade}(再掲)"), fix (correct differing grades; default true).
+    "{grade}(再掲)"), fix (correct differing grades; default true). `records_of` gives the
+    table's records read from `values` when the caller has them already.
     """
     from xlsxsheet.plan_records import read_records
     from xlsxsheet.records import blank
@@ -195,7 +200,8 @@ def group_share(
     repeat = str(args.get("repeat", "{grade}"))
     codes = [h.code for h in block.hierarchy[: level + 1]]
     groups: dict[tuple[Any, ...], list[Any]] = {}
-    for record in read_records(table, values):
+    records = records_of() if records_of is not None else read_records(table, values)
+    for record in records:
         if record.headings[level] is None:
             continue
         key = tuple(record.values.get(c) for c in codes)
@@ -236,7 +242,11 @@ def _column_label(block: Any, column_id: str) -> str:
 
 
 def target_ratio(
-    plan: WorkbookPlan, table: Any, rule: Any, values: Mapping[Key, Any]
+    plan: WorkbookPlan,
+    table: Any,
+    rule: Any,
+    values: Mapping[Key, Any],
+    records_of: Callable[[], Sequence[Any]] | None = None,
 ) -> list[RecordVerdict]:
     """A suggested grade per record and year from its target and actual (新潟's default rule).
 
@@ -245,30 +255,55 @@ def target_ratio(
     → direction_thresholds ({A: 0.1, B: 0.0, C: null}); an actual that is not a number (中止,
     実施なし) → not_rated ("-"). Only grades entered are checked; never fixed.
     args: target, actual, grade (grid rows), thresholds, directions ({word: 1 | -1}),
-    direction_thresholds, not_rated.
+    direction_thresholds, not_rated. (`records_of` is not needed.)
     """
     args = rule.args
     directions = {str(k): float(v) for k, v in (args.get("directions") or {}).items()}
     not_rated = args.get("not_rated")
     verdicts = []
-    for unit, slots in enumerate(table.units):
-        years = sorted(y for (row, y) in slots if row == args["grade"] and y is not None)
-        for year in years:
-            entered = values.get(slots[(args["grade"], year)].key)
-            if entered is None:
-                continue
-            target = values.get(slots[(args["target"], year)].key)
-            actual = values.get(slots[(args["actual"], year)].key)
-            before = slots.get((args["actual"], year - 1))
-            previous = values.get(before.key) if before is not None else None
-            expected, reason = _target_ratio_grade(
-                target, actual, previous, args, directions, not_rated
+    for unit, year, grade_key, target_key, actual_key, before_key in _ratio_cells(table, args):
+        entered = values.get(grade_key)
+        if entered is None:
+            continue
+        target = values.get(target_key)
+        actual = values.get(actual_key)
+        previous = values.get(before_key) if before_key is not None else None
+        expected, reason = _target_ratio_grade(
+            target, actual, previous, args, directions, not_rated
+        )
+        if expected is not None:
+            verdicts.append(
+                RecordVerdict(table.key, unit, args["grade"], year, expected, reason, False)
             )
-            if expected is not None:
-                verdicts.append(
-                    RecordVerdict(table.key, unit, args["grade"], year, expected, reason, False)
-                )
     return verdicts
+
+
+def _ratio_cells(table: Any, args: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """(unit, year, keys of its grade, target and actual cells, key of the actual the year
+    before or None) of each grade cell of a table, by unit and year; once per plan's table."""
+    from xlsxsheet.records import scratch
+
+    grade, target, actual = args["grade"], args["target"], args["actual"]
+    data = scratch(table)
+    found = data.get(("ratio-cells", grade, target, actual))
+    if found is None:
+        found = []
+        for unit, slots in enumerate(table.units):
+            years = sorted(y for (row, y) in slots if row == grade and y is not None)
+            for year in years:
+                before = slots.get((actual, year - 1))
+                found.append(
+                    (
+                        unit,
+                        year,
+                        slots[(grade, year)].key,
+                        slots[(target, year)].key,
+                        slots[(actual, year)].key,
+                        None if before is None else before.key,
+                    )
+                )
+        data[("ratio-cells", grade, target, actual)] = found
+    return found
 
 
 def _target_ratio_grade(

@@ -18,6 +18,7 @@ names of hierarchy levels are keys too). On the sheet:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,26 +196,33 @@ def render(
 
 def heading_level(block: m.RecordsBlock, unit: Mapping[CellKey, Any]) -> int | None:
     """The hierarchy level a body row is the heading of (its level code is filled), else None."""
-    for i, level in enumerate(block.hierarchy):
-        if not blank(unit.get((level.code, None))):
+    for i, code_key in enumerate(_info(block).code_keys):
+        if not blank(unit.get(code_key)):
             return i
     return None
 
 
 def parse(block: m.RecordsBlock, units: Sequence[Mapping[CellKey, Any]]) -> list[Record]:
     """The records of a table body, given each unit's cell values by (column id, year)."""
+    info = _info(block)
     records: list[Record] = []
     depth = len(block.hierarchy)
     state: list[tuple[Any, ...]] = [_empty_level(h) for h in block.hierarchy]
     heading_units: list[int | None] = [None] * depth
     previous: dict[str, Any] | None = None
-    fill_down = _fill_down(block)
-    columns = _record_columns(block)
-    grid_rows = list(block.grid.rows) if block.grid else []
+    fill_down = info.fill_down
+    columns = info.columns
+    grid_ids = info.grid_ids
+    keys = info.keys
+    code_keys = info.code_keys
     for index, unit in enumerate(units):
-        if all(blank(v) for v in unit.values()):
+        level = None
+        for i, code_key in enumerate(code_keys):
+            if not blank(unit.get(code_key)):
+                level = i
+                break
+        if level is None and all(blank(v) for v in unit.values()):
             continue
-        level = heading_level(block, unit)
         if level is not None:
             h = block.hierarchy[level]
             state[level] = (
@@ -242,14 +250,14 @@ def parse(block: m.RecordsBlock, units: Sequence[Mapping[CellKey, Any]]) -> list
                 else:
                     inherit = False
             values[column] = value
-        for row in grid_rows:
-            series = {
-                str(year): value
-                for (key, year), value in unit.items()
-                if key == row.id and year is not None
-            }
-            values[row.id] = dict(sorted(series.items()))
-        ordered = {k: values.get(k) for k in record_keys(block)}
+        if grid_ids:
+            series: dict[str, dict[str, Any]] = {row_id: {} for row_id in grid_ids}
+            for (key, year), value in unit.items():
+                if year is not None and key in series:
+                    series[key][str(year)] = value
+            for row_id in grid_ids:
+                values[row_id] = dict(sorted(series[row_id].items()))
+        ordered = {k: values.get(k) for k in keys}
         records.append(Record(ordered, index, tuple(heading_units)))
         previous = ordered
     return records
@@ -257,3 +265,90 @@ def parse(block: m.RecordsBlock, units: Sequence[Mapping[CellKey, Any]]) -> list
 
 def _empty_level(level: m.HierarchyLevel) -> tuple[Any, ...]:
     return (None, None, *(None for _ in level.fields))
+
+
+# --- derived data, computed once per owner ---------------------------------------------------
+
+_SCRATCH: dict[int, tuple[weakref.ref[Any], dict[str, Any]]] = {}
+
+
+def scratch(owner: object) -> dict[str, Any]:
+    """A dict of data derived from `owner` (a layout block, a plan's table, one read workbook),
+    kept while the owner lives. Keyed by the owner's identity, never by its value: two owners
+    never share one, and it goes when its owner goes. Owners are not changed after they are
+    made (plans are shared; a read workbook's values are final), so what is derived stays."""
+    key = id(owner)
+    entry = _SCRATCH.get(key)
+    if entry is not None and entry[0]() is owner:
+        return entry[1]
+
+    def drop(ref: weakref.ref[Any], key: int = key) -> None:
+        found = _SCRATCH.get(key)
+        if found is not None and found[0] is ref:
+            del _SCRATCH[key]
+
+    data: dict[str, Any] = {}
+    _SCRATCH[key] = (weakref.ref(owner, drop), data)
+    return data
+
+
+@dataclass(frozen=True)
+class _BlockInfo:
+    """What parsing a block's units needs, from the block alone."""
+
+    code_keys: tuple[CellKey, ...]  # each hierarchy level's code cell
+    columns: tuple[str, ...]  # columns a record row fills
+    fill_down: frozenset[str]
+    grid_ids: tuple[str, ...]
+    keys: tuple[str, ...]  # record_keys
+
+
+def _info(block: m.RecordsBlock) -> _BlockInfo:
+    data = scratch(block)
+    info = data.get("info")
+    if info is None:
+        info = data["info"] = _BlockInfo(
+            tuple((h.code, None) for h in block.hierarchy),
+            tuple(_record_columns(block)),
+            frozenset(_fill_down(block)),
+            tuple(r.id for r in block.grid.rows) if block.grid else (),
+            tuple(record_keys(block)),
+        )
+    return info
+
+
+def read_values(read: Any) -> dict[Any, Any]:
+    """`read.inputs | read.computed` of a read workbook (by slot key), merged once. Shared:
+    never change it."""
+    data = scratch(read)
+    source = (read.inputs, read.computed)
+    found = data.get("values")
+    if found is None or found[0][0] is not source[0] or found[0][1] is not source[1]:
+        data.clear()  # what was derived came from other values
+        found = data["values"] = (source, read.inputs | read.computed)
+    return found[1]
+
+
+def read_units(read: Any, table: Any) -> list[dict[CellKey, Any]]:
+    """Each unit's cell values of a plan's records table in a read workbook (as
+    plan_records.unit_values of `read_values`), made once. Shared: never change them."""
+    values = read_values(read)
+    data = scratch(read)
+    units = data.get(("units", id(table)))
+    if units is None or units[0] is not table:
+        units = data[("units", id(table))] = (
+            table,
+            [{k: values.get(s.key) for k, s in slots.items()} for slots in table.units],
+        )
+    return units[1]
+
+
+def read_table_records(read: Any, table: Any) -> list[Record]:
+    """The records of a plan's table in a read workbook (as plan_records.read_records of
+    `read_values`), parsed once. Shared: never change them."""
+    units = read_units(read, table)
+    data = scratch(read)
+    found = data.get(("records", id(table)))
+    if found is None or found[0] is not table:
+        found = data[("records", id(table))] = (table, parse(table.block, units))
+    return found[1]

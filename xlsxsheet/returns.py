@@ -26,9 +26,17 @@ from xlsxsheet.layout.model import (
     match_field_pattern,
 )
 from xlsxsheet.plan import Slot
-from xlsxsheet.plan_records import RecordsTable, read_records, unit_values
+from xlsxsheet.plan_records import RecordsTable
 from xlsxsheet.reading import ReadResult
-from xlsxsheet.records import Record, blank, heading_level
+from xlsxsheet.records import (
+    Record,
+    blank,
+    heading_level,
+    read_table_records,
+    read_units,
+    read_values,
+    scratch,
+)
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")
 
@@ -105,9 +113,7 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def summarize(
-    read: ReadResult, changes: Iterable[Change] = (), values: bool = True
-) -> ReturnInfo:
+def summarize(read: ReadResult, changes: Iterable[Change] = (), values: bool = True) -> ReturnInfo:
     """The summary of a read return, following its layout's `summary:` section.
 
     `changes` are the corrections fix would make: a grade a stated rule corrects is counted
@@ -150,10 +156,11 @@ class _Summarizer:
         self.read = read
         self.plan = read.plan
         self.layout = read.plan.layout
-        self.values_by_key = read.inputs | read.computed
+        self.values_by_key = read_values(read)  # shared: read only
         self.corrections = {(c.sheet, c.cell, c.field): c.new for c in changes}
-        self._records: dict[str, dict[int, Record]] = {}
-        self._headings: dict[str, dict[int, _Heading]] = {}
+        # what the records tables of this return give (not the changes): kept with the read
+        # workbook, since check and every summary of it ask again
+        self._derived = scratch(read)
 
     # --- fields ---------------------------------------------------------------------------
     def text(self, field_id: str | None, near: Slot | None = None) -> str | None:
@@ -206,18 +213,38 @@ class _Summarizer:
     # --- records tables -------------------------------------------------------------------
     def records(self, table: RecordsTable) -> dict[int, Record]:
         """The records of a table by the unit (row) each starts at."""
-        if table.key not in self._records:
-            records = read_records(table, self.values_by_key)
-            self._records[table.key] = {r.unit: r for r in records}
-        return self._records[table.key]
+        found = self._derived.get(("records-by-unit", id(table)))
+        if found is None or found[0] is not table:
+            by_unit = {r.unit: r for r in read_table_records(self.read, table)}
+            found = self._derived[("records-by-unit", id(table))] = (table, by_unit)
+        return found[1]
+
+    def _number(self, table: RecordsTable, unit: int) -> int:
+        """The 1-based number of the record starting at `unit` among the table's records."""
+        found = self._derived.get(("numbers", id(table)))
+        if found is None or found[0] is not table:
+            numbers = {u: i + 1 for i, u in enumerate(sorted(self.records(table)))}
+            found = self._derived[("numbers", id(table))] = (table, numbers)
+        return found[1][unit]
+
+    def _under(self, table: RecordsTable, level: int, heading: int) -> list[int]:
+        """The units of the records under the heading row at `heading` (of `level`)."""
+        found = self._derived.get(("under", id(table), level))
+        if found is None or found[0] is not table:
+            under: dict[int | None, list[int]] = {}
+            for unit, record in self.records(table).items():
+                under.setdefault(record.headings[level], []).append(unit)
+            found = self._derived[("under", id(table), level)] = (table, under)
+        return found[1].get(heading, [])
 
     def headings(self, table: RecordsTable) -> dict[int, _Heading]:
         """The heading rows of a table by unit, with the codes of the levels down to them."""
-        if table.key not in self._headings:
+        cached = self._derived.get(("headings", id(table)))
+        if cached is None or cached[0] is not table:
             block = table.block
             found: dict[int, _Heading] = {}
             state: list[str | None] = [None] * len(block.hierarchy)
-            for unit, values in enumerate(unit_values(table, self.values_by_key)):
+            for unit, values in enumerate(read_units(self.read, table)):
                 level = heading_level(block, values)
                 if level is None:
                     continue
@@ -227,8 +254,8 @@ class _Summarizer:
                     state[deeper] = None
                 codes = tuple(c for c in state[: level + 1] if c)
                 found[unit] = _Heading(level, codes, _as_text(values.get((h.name_at, None))))
-            self._headings[table.key] = found
-        return self._headings[table.key]
+            cached = self._derived[("headings", id(table))] = (table, found)
+        return cached[1]
 
     def _stands(self, table: RecordsTable, slot: Slot) -> bool:
         """Whether a grade cell of a records table is one a grade stands in: a heading row of a
@@ -303,7 +330,7 @@ class _Summarizer:
             if heading is not None:
                 code = "-".join(heading.codes)
                 return f"{table.key}#{slot.unit}", code or None, heading.name
-            number = sorted(self.records(table)).index(slot.unit) + 1
+            number = self._number(table, slot.unit)
             return f"{table.key}#{slot.unit}", str(number), table.block.record_label or None
         text = self.text(fill_field_pattern(item.by, captured), slot)
         return f"by:{text or ''}", None, text
@@ -320,14 +347,7 @@ class _Summarizer:
             return ()
         field_id = fill_field_pattern(item.department_from, captured)
         heading = self.headings(table).get(slot.unit)
-        if heading is None:
-            units = [slot.unit]
-        else:
-            units = [
-                unit
-                for unit, record in self.records(table).items()
-                if record.headings[heading.level] == slot.unit
-            ]
+        units = [slot.unit] if heading is None else self._under(table, heading.level, slot.unit)
         found: list[str] = []
         for unit in units:
             text = self.text_in(table, unit, field_id)

@@ -18,12 +18,11 @@ from xlsxsheet.cells import a1
 from xlsxsheet.changes import Change
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.grading import RECORD_METHODS
-from xlsxsheet.layout import model as m
-from xlsxsheet.plan import Slot
-from xlsxsheet.plan_records import RecordsTable, body_range, read_records
+from xlsxsheet.plan import Slot, WorkbookPlan
+from xlsxsheet.plan_records import RecordsTable, body_range
 from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult
-from xlsxsheet.records import blank
+from xlsxsheet.records import blank, read_table_records, read_values, scratch
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")
 
@@ -32,7 +31,7 @@ def check_records(result: ReadResult) -> Iterator[Finding]:
     plan = result.plan
     if not plan.records:
         return
-    values = result.inputs | result.computed
+    values = read_values(result)  # shared: read only
     corrected: dict[Any, Any] = {}  # grades the stated rules correct: lists follow them
     for table in plan.records.values():
         yield from _name(result, table)
@@ -94,7 +93,7 @@ def _constraints(
     block = table.block
     if not block.constraints:
         return
-    for record in read_records(table, values):
+    for record in read_table_records(result, table):
         unit = record.unit
         for rule in block.constraints:
             marked = [c for c in rule.columns if _marked(values, table, unit, c, rule.mark)]
@@ -202,7 +201,10 @@ def _codes(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
 
 def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> Iterator[Finding]:
     for rule in table.block.rules:
-        for verdict in RECORD_METHODS[rule.method](result.plan, table, rule, values):
+        verdicts = RECORD_METHODS[rule.method](
+            result.plan, table, rule, values, records_of=lambda: read_table_records(result, table)
+        )
+        for verdict in verdicts:
             slot = _slot(table, verdict.unit, verdict.column, verdict.year)
             if slot.key not in result.cells:
                 continue
@@ -252,18 +254,34 @@ def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
                 )
 
 
+def _listed(plan: WorkbookPlan) -> frozenset[Any]:
+    """Keys of the aggregate cells without an Excel formula (lists), once per plan."""
+    from xlsxsheet.plan import formula_of
+
+    data = scratch(plan)
+    found = data.get("listed")
+    if found is None:
+        found = data["listed"] = frozenset(
+            key
+            for key, slot in plan.slots.items()
+            if slot.field.aggregate is not None and formula_of(slot, plan) is None
+        )
+    return found
+
+
 def _derived(result: ReadResult, corrected: dict[Any, Any]) -> Iterator[Finding]:
     """Aggregates without an Excel formula (lists): the cell holds what the records say, with
     the grades the stated rules correct."""
     from xlsxsheet.aggregates import evaluate
-    from xlsxsheet.plan import formula_of
 
+    listed = _listed(result.plan)
+    if not listed:
+        return
     values = result.inputs | corrected
-    for cell in result.cells.values():
-        slot = cell.slot
-        spec: m.AggregateSpec | None = slot.field.aggregate
-        if spec is None or formula_of(slot, result.plan) is not None:
+    for key, cell in result.cells.items():
+        if key not in listed:
             continue
+        slot = cell.slot
         expected = evaluate(result.plan, slot, values, lambda other: None) or None
         raw = cell.raw.value
         found = None if blank(raw) else str(raw).replace("\r\n", "\n").strip()

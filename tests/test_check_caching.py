@@ -1,0 +1,147 @@
+"""What checking derives once per plan, per table or per read workbook (records.scratch) never
+leaks from one return into another: two returns of the same plan (same layout, year and table
+shapes, different values) checked one after the other, or side by side, give what each gives
+checked alone in a fresh state."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import gc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xlsxsheet import plan as plan_module
+from xlsxsheet import records
+from xlsxsheet.checks import ALL_CHECKS
+from xlsxsheet.data_files import load_document
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.pipeline import check_file
+from xlsxsheet.reading import ReadResult, read_file
+from xlsxsheet.returns import summarize
+from xlsxsheet.templating import make_template
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _pdca_variant(doc: dict[str, Any]) -> None:
+    """Other grades and 達成状況 under headings of other codes, in the same rows: other lists
+    (and their codes), rule verdicts and summary."""
+    for table, level in (("chiiki", "goal"), ("juso", "dai")):
+        for record in doc[table]:
+            if record.get(level) == "1":
+                record[level] = "9"
+            if record.get("check") == "A":
+                record["check"] = "B"
+            elif record.get("check") == "B":
+                record["check"] = "A"
+            if record.get("achieved") == "達成":
+                record["achieved"] = "未達成"
+            elif record.get("achieved") == "未達成":
+                record["achieved"] = "達成"
+
+
+def _shihyo_variant(doc: dict[str, Any]) -> None:
+    """Other actuals and grades in every 指標: other counts, suggestions and summary."""
+    for table in doc["torikumi"].values():
+        for record in table:
+            for year, value in (record.get("actual") or {}).items():
+                if isinstance(value, int | float):
+                    record["actual"][year] = value * 3
+            for year, value in (record.get("grade") or {}).items():
+                record["grade"][year] = {"A": "C", "B": "A", "C": "B"}.get(value, value)
+
+
+VARIANTS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "shinchoku-pdca-R5": _pdca_variant,
+    "shinchoku-shihyo-R6": _shihyo_variant,
+}
+
+
+def _pair(stem: str, folder: Path) -> tuple[Path, Path]:
+    """The bundled example and a variant of it with the same table shapes."""
+    doc = load_document(EXAMPLES / f"{stem}.yaml")
+    layout = default_registry().get(doc["layout"])
+    first, second = folder / f"{stem}-a.xlsx", folder / f"{stem}-b.xlsx"
+    make_template(layout, first, None, doc)
+    other = copy.deepcopy(doc)
+    VARIANTS[stem](other)
+    make_template(layout, second, None, other)
+    return first, second
+
+
+def _fresh() -> None:
+    """Nothing derived kept: no plans, nothing per table, block or read workbook."""
+    plan_module._PLANS.clear()
+    records._SCRATCH.clear()
+    gc.collect()
+
+
+def _outcome(read: ReadResult) -> dict[str, Any]:
+    """Everything a check of a read workbook gives: findings, recomputed cells, summary."""
+    problems, changes = [], []
+    for check in ALL_CHECKS:
+        for finding in check(read):
+            problems.append(repr(finding.problem))
+            if finding.change is not None:
+                changes.append(repr(finding.change))
+    return {
+        "problems": problems,
+        "changes": changes,
+        "computed": dict(read.computed),
+        "summary": dataclasses.asdict(summarize(read, [], values=True)),
+    }
+
+
+def _checked(path: Path) -> dict[str, Any]:
+    result = check_file(path, default_registry())
+    assert result.read is not None
+    return {
+        "problems": [repr(p) for p in result.problems],
+        "changes": [repr(c) for c in result.changes],
+        "summary": dataclasses.asdict(summarize(result.read, result.changes, values=True)),
+    }
+
+
+@pytest.mark.parametrize("stem", sorted(VARIANTS))
+def test_returns_checked_in_turn_give_what_each_gives_alone(stem: str, tmp_path: Path) -> None:
+    first, second = _pair(stem, tmp_path)
+    _fresh()
+    alone_first = _checked(first)
+    _fresh()
+    alone_second = _checked(second)
+    _fresh()
+    alone_read = {first: _outcome(read_file(first)), second: _outcome(read_file(second))}
+    assert alone_first != alone_second  # the variant differs where the caches would show it
+
+    _fresh()
+    a, b = read_file(first), read_file(second)
+    assert a.plan is b.plan  # one plan: what is kept per plan and per table is shared
+    # side by side, in either order, twice (the second time from what was kept)
+    assert _outcome(b) == alone_read[second]
+    assert _outcome(a) == alone_read[first]
+    assert _outcome(b) == alone_read[second]
+    assert _outcome(a) == alone_read[first]
+    del a, b
+
+    # one after the other, each read dropped before the next (its identity may be reused)
+    for path, alone in [(first, alone_first), (second, alone_second)] * 2:
+        assert _checked(path) == alone
+        gc.collect()
+
+
+def test_a_read_workbook_given_other_values_is_checked_on_them(tmp_path: Path) -> None:
+    """A read workbook whose values are replaced after a check (or a copy of it with other
+    values) is checked on its new values, not on what was derived from the old ones."""
+    first, second = _pair("shinchoku-pdca-R5", tmp_path)
+    _fresh()
+    expected = _outcome(read_file(second))
+    _fresh()
+    a, b = read_file(first), read_file(second)
+    _outcome(a)
+    assert _outcome(dataclasses.replace(a, **vars(b))) == expected
+    vars(a).update(vars(b))  # the same object, every field now the second's
+    assert _outcome(a) == expected
