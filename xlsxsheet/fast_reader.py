@@ -104,7 +104,7 @@ class _Fallback(Exception):
 def read_ooxml(facts: FileFacts) -> WorkbookContent | None:
     """The workbook's content, or None when the file needs the openpyxl reader."""
     try:
-        with zipfile.ZipFile(facts.path) as archive:
+        with _Archive(facts) as archive:
             return _Book(facts, archive).read()
     except (_Fallback, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
         # Anything unexpected, including a broken part: the openpyxl reader reads the file and,
@@ -112,8 +112,40 @@ def read_ooxml(facts: FileFacts) -> WorkbookContent | None:
         return None
 
 
+class _Archive:
+    """The file's parts: those safe_open already read whole, else read from the zip (opened
+    only if some part is not among them)."""
+
+    def __init__(self, facts: FileFacts) -> None:
+        self.facts = facts
+        self.zip: zipfile.ZipFile | None = None
+
+    def __enter__(self) -> _Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+    def namelist(self) -> list[str]:
+        if self.facts.names:
+            return list(self.facts.names)
+        return self._zip().namelist()
+
+    def read(self, name: str) -> bytes:
+        data = self.facts.parts.get(name)
+        if data is None:
+            data = self._zip().read(name)
+        return data
+
+    def _zip(self) -> zipfile.ZipFile:
+        if self.zip is None:
+            self.zip = zipfile.ZipFile(self.facts.path)
+        return self.zip
+
+
 class _Book:
-    def __init__(self, facts: FileFacts, archive: zipfile.ZipFile) -> None:
+    def __init__(self, facts: FileFacts, archive: _Archive) -> None:
         self.facts, self.archive = facts, archive
         self.members = set(archive.namelist())
 
@@ -346,6 +378,7 @@ class _Sheet:
         dates = {str(style).encode() for style in self.date_styles}
         columns = _COLUMNS
         matches = _FAST_CELL.findall(data, start, end)
+        new = tuple.__new__  # RawCell without its keyword-handling constructor: one per cell
         for letters, digits, style, kind, raw, inner in matches:
             row = int(digits) - 1
             col = columns.get(letters)
@@ -355,13 +388,13 @@ class _Sheet:
                 if not raw:
                     continue
                 if kind == b"s":
-                    cells[(row, col)] = RawCell(name, row, col, strings[int(raw)])
+                    cells[(row, col)] = new(RawCell, (name, row, col, strings[int(raw)], None))
                     continue
                 if (kind == b"" or kind == b"n") and style not in dates:
                     if b"." in raw or b"e" in raw or b"E" in raw:
-                        cells[(row, col)] = RawCell(name, row, col, float(raw))
+                        cells[(row, col)] = new(RawCell, (name, row, col, float(raw), None))
                     else:
-                        cells[(row, col)] = RawCell(name, row, col, int(raw))
+                        cells[(row, col)] = new(RawCell, (name, row, col, int(raw), None))
                     continue
                 inner = b"<v>" + raw + b"</v>"
             attrs = {"r": (letters + digits).decode()}

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from xlsxsheet import fiscal_year
@@ -451,18 +452,24 @@ def workbook_shapes(content: WorkbookContent, layout: m.Layout) -> dict[str, int
     return shapes
 
 
-def _hidden_cells(content: WorkbookContent, sheet: str) -> set[tuple[int, int]]:
+def _hidden_cells(content: WorkbookContent, sheet: str) -> frozenset[tuple[int, int]]:
     """Cells inside a merged range other than its top-left one (they hold nothing)."""
     cache = content.__dict__.setdefault("_xs_hidden_cells", {})
     if sheet not in cache:
-        hidden = set()
-        for r1, c1, r2, c2 in content.merged.get(sheet, []):
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    if (r, c) != (r1, c1):
-                        hidden.add((r, c))
-        cache[sheet] = hidden
+        cache[sheet] = _hidden_by_ranges(tuple(content.merged.get(sheet, [])))
     return cache[sheet]
+
+
+@lru_cache(maxsize=16)
+def _hidden_by_ranges(ranges: tuple[tuple[int, int, int, int], ...]) -> frozenset[tuple[int, int]]:
+    # returns of one template share its merged ranges: worked out once for them all
+    hidden = set()
+    for r1, c1, r2, c2 in ranges:
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    hidden.add((r, c))
+    return frozenset(hidden)
 
 
 def locate_unit(

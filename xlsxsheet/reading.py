@@ -115,12 +115,26 @@ def read_file(
         problems.insert(0, _migrated(content, plan, migration))
     normalized: dict[Key, value_rules.Normalized] = {}
     inputs: dict[Key, Any] = {}
+    memo = _normalized_memo(plan)
     for key, cell in cells.items():
-        if cell.slot.field.computed:
+        slot = cell.slot
+        if slot.field.computed:
             continue
-        result = normalize_cell(cell.slot, input_raw(content, cell), plan)
+        raw = cell.raw.value if cell.raw.formula is None else input_raw(content, cell)
+        # the same few values fill most cells (blanks, "-", choices): normalised once per plan
+        memo_key = (id(slot.field), raw.__class__, raw)
+        try:
+            result = memo.get(memo_key)
+        except TypeError:  # an unhashable value: not kept
+            memo_key, result = None, None
+        if result is None:
+            result = normalize_cell(slot, raw, plan)
+            if memo_key is not None:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[memo_key] = result
         normalized[key] = result
-        inputs[key] = input_value(result)
+        inputs[key] = result.value if result.status == "ok" else input_value(result)
     computed, failures = recompute(plan, inputs)
     return ReadResult(
         Path(path),
@@ -134,6 +148,23 @@ def read_file(
         problems,
         migration,
     )
+
+
+_MEMO_SIZE = 4096
+
+
+def _normalized_memo(plan: WorkbookPlan) -> dict[tuple[int, type, Any], value_rules.Normalized]:
+    """What each field's values normalise to, kept with the plan (cleared when it grows past
+    _MEMO_SIZE, so a prefecture's worth of typed sentences is not kept).
+
+    Normalisation depends only on the field (its definition, which the plan keeps alive: keyed
+    by its id) and the value. Keyed by the value's type as well: 1, 1.0 and True are equal in
+    Python but not to the normaliser.
+    """
+    memo = plan.__dict__.get("_xs_normalized")
+    if memo is None:
+        memo = plan.__dict__["_xs_normalized"] = {}
+    return memo
 
 
 def input_raw(content: WorkbookContent, cell: BoundCell) -> Any:

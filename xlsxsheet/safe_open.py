@@ -72,6 +72,10 @@ class FileFacts:
     inflated_size: int = 0
     workbook_part: str = ""
     dimensions: dict[str, str] = field(default_factory=dict)  # sheet name -> <dimension ref>
+    # the parts vetting read whole (small ones), by name, and every member's name: the reader
+    # takes them from here instead of opening and inflating the file a second time
+    parts: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    names: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 def inspect_file(path: Path, limits: Limits = LIMITS) -> FileFacts:
@@ -238,7 +242,7 @@ def _inspect_zip(path: Path, fh: BinaryIO, size: int, limits: Limits) -> FileFac
     name = path.name
     fh.seek(0)
     try:
-        archive = zipfile.ZipFile(fh)
+        archive = _VettingZip(fh)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise _fail(
             path,
@@ -281,7 +285,42 @@ def _inspect_zip(path: Path, fh: BinaryIO, size: int, limits: Limits) -> FileFac
         inflated_size=sum(info.file_size for info in infos),
         workbook_part=workbook_part,
         dimensions=dimensions,
+        parts=archive.parts,
+        names=tuple(info.filename for info in infos),
     )
+
+
+class _VettingZip(zipfile.ZipFile):
+    """A ZipFile that keeps the parts it reads whole when they are small (_KEEP_BYTES)."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        super().__init__(file)
+        self.parts: dict[str, bytes] = {}
+
+    def read(self, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
+        key = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        if isinstance(name, zipfile.ZipInfo) and self.NameToInfo.get(key) is not name:
+            return super().read(name, pwd)  # a member shadowed by a later one of the same name
+        data = self.parts.get(key)
+        if data is None:
+            data = super().read(name, pwd)
+            if len(data) <= _KEEP_BYTES:
+                self.parts[key] = data
+        return data
+
+    def head(self, info: zipfile.ZipInfo, size: int) -> bytes:
+        """The first `size` bytes of a part: of the whole part, read and kept, when it is small
+        and reads cleanly; else (or when inflating it whole fails) of a partial read."""
+        if info.file_size <= _KEEP_BYTES:
+            try:
+                return self.read(info)[:size]
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                pass  # a damaged part: read its head only, as if it were large
+        with self.open(info) as part:
+            return part.read(size)
+
+
+_KEEP_BYTES = 4 * 1024 * 1024
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -323,7 +362,7 @@ def _looks_like_xml(head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
-def _refuse_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _refuse_dtd(path: Path, archive: _VettingZip, info: zipfile.ZipInfo) -> None:
     """Refuse an XML part that declares a DTD or entities (they can only come before its root).
 
     The prolog is read from the part's first bytes; only when it is not plain UTF-8, or longer
@@ -332,8 +371,7 @@ def _refuse_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
     if info.is_dir() or info.file_size == 0:
         return
     try:
-        with archive.open(info) as part:
-            head = part.read(_PROLOG_BYTES)
+        head = archive.head(info, _PROLOG_BYTES)
         if not _looks_like_xml(head[:64]):
             return
         prolog = _prolog(head)
@@ -470,7 +508,7 @@ def _no_workbook_message(name: str, members: dict[str, zipfile.ZipInfo]) -> str:
 
 
 def _dimensions(
-    path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], workbook_part: str
+    path: Path, archive: _VettingZip, members: dict[str, zipfile.ZipInfo], workbook_part: str
 ) -> dict[str, str]:
     """Sheet name -> the <dimension ref> its part records (read up to <sheetData> only)."""
     book = _sheets_of(path, archive, members.get(workbook_part))
@@ -516,10 +554,9 @@ def _sheets_of(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo | Non
     return _parse(path, archive, info)
 
 
-def _dimension_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+def _dimension_of(archive: _VettingZip, info: zipfile.ZipInfo) -> str | None:
     try:
-        with archive.open(info) as part:
-            head = part.read(_PROLOG_BYTES)
+        head = archive.head(info, _PROLOG_BYTES)
         found = _DIMENSION.search(head)
         data_at = head.find(b"<sheetData")
         root = (

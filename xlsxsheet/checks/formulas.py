@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.formula import parse_formula
 from xlsxsheet.plan import Slot
@@ -120,14 +121,29 @@ def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | 
 
         return workbook_formula(result, slot)
     formula = parse_formula(slot.field.formula or "")
+    own_sheet = result.cells[key].sheet
+    # where each reference is in this workbook (None: the template's place); returns whose
+    # cells are where the template put them share the text, rendered once per plan
+    places = []
+    for ref in sorted(formula.references()):
+        bound = result.cells.get(slot.siblings[ref].key)
+        places.append(
+            None if bound is None or bound.sheet != own_sheet else (bound.raw.row, bound.raw.col)
+        )
+    cache: dict[tuple[object, ...], str] = result.plan.__dict__.setdefault("_xs_formulas", {})
+    cache_key = (key, *places)
+    text = cache.get(cache_key)
+    if text is None:
 
-    def resolve(ref: str) -> str:
-        sibling = slot.siblings[ref]
-        bound = result.cells.get(sibling.key)
-        if bound is None or bound.sheet != result.cells[key].sheet:
-            from xlsxsheet.cells import a1
+        def resolve(ref: str) -> str:
+            sibling = slot.siblings[ref]
+            bound = result.cells.get(sibling.key)
+            if bound is None or bound.sheet != own_sheet:
+                return a1(sibling.row, sibling.col)
+            return bound.address
 
-            return a1(sibling.row, sibling.col)
-        return bound.address
-
-    return formula.to_excel(resolve)
+        text = formula.to_excel(resolve)
+        if len(cache) >= 20_000:
+            cache.clear()
+        cache[cache_key] = text
+    return text

@@ -110,9 +110,9 @@ def _moved(result: ReadResult) -> Iterator[Finding]:
     or deleted. Reading followed the names, so the values are right."""
     moved: dict[str, list] = {}
     for cell in result.cells.values():
-        slot = cell.slot
-        if cell.via_name and (cell.raw.row, cell.raw.col) != (slot.row, slot.col):
-            moved.setdefault(cell.sheet, []).append(cell)
+        slot, raw = cell.slot, cell.raw
+        if cell.via_name and (raw.row != slot.row or raw.col != slot.col):
+            moved.setdefault(raw.sheet, []).append(cell)
     for sheet, cells in moved.items():
         first = cells[0]
         slot = first.slot
@@ -131,21 +131,41 @@ def _moved(result: ReadResult) -> Iterator[Finding]:
         )
 
 
-def _covering(by_row: dict[int, list[Range]], row: int, col: int) -> Range | None:
-    for r in by_row.get(row, ()):
-        if r[1] <= col <= r[3]:
-            return r
-    return None
+class _Covering(dict[tuple[int, int], Range]):
+    """The merged range over each cell a sheet's ranges cover (the first in the sheet's order
+    where ranges overlap); a sheet with a huge merged range is searched range by range."""
+
+    def __init__(self, ranges: list[Range]) -> None:
+        super().__init__()
+        self.ranges = [r for r in ranges if r[:2] != r[2:]]
+        self.huge = any((r[2] - r[0] + 1) * (r[3] - r[1] + 1) > _HUGE for r in self.ranges)
+        if not self.huge:
+            for r in self.ranges:
+                for row in range(r[0], r[2] + 1):
+                    for col in range(r[1], r[3] + 1):
+                        self.setdefault((row, col), r)
+
+    def over(self, row: int, col: int) -> Range | None:
+        if not self.huge:
+            return self.get((row, col))
+        return next((r for r in self.ranges if r[0] <= row <= r[2] and r[1] <= col <= r[3]), None)
 
 
-def _by_row(ranges: list[Range]) -> dict[int, list[Range]]:
-    """Each row's merged ranges, in the sheet's order (a return has hundreds of them)."""
-    index: dict[int, list[Range]] = {}
-    for r in ranges:
-        if r[:2] != r[2:]:
-            for row in range(r[0], r[2] + 1):
-                index.setdefault(row, []).append(r)
-    return index
+_HUGE = 10_000  # cells in one merged range
+
+
+def _covering(ranges: list[Range], plan: object) -> _Covering:
+    """A sheet's merged ranges by cell. Returns share their template's merges: kept per plan."""
+    cache: dict[tuple[Range, ...], _Covering] = plan.__dict__.setdefault("_xs_merge_cover", {})
+    key = tuple(ranges)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    covering = _Covering(ranges)
+    if len(cache) >= 64:
+        cache.clear()
+    cache[key] = covering
+    return covering
 
 
 def _range_text(r: Range) -> str:
@@ -156,11 +176,15 @@ def _range_text(r: Range) -> str:
 def _merges(result: ReadResult) -> Iterator[Finding]:
     """Field cells against the merged ranges: hidden inside a merge (its value is lost), or a
     merge of the template undone."""
-    merged = {sheet: _by_row(ranges) for sheet, ranges in result.content.merged.items()}
+    merged = {
+        sheet: _covering(ranges, result.plan) for sheet, ranges in result.content.merged.items()
+    }
     for cell in result.cells.values():
-        slot = cell.slot
-        row, col = cell.raw.row, cell.raw.col
-        covering = _covering(merged.get(cell.sheet, {}), row, col)
+        slot, raw = cell.slot, cell.raw
+        row, col = raw.row, raw.col
+        covering = merged[raw.sheet].over(row, col) if raw.sheet in merged else None
+        if covering is None and slot.last_row <= slot.row and slot.last_col <= slot.col:
+            continue  # a single cell, not merged: the common case
         if covering is not None and covering[:2] != (row, col):
             where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
             yield _problem(

@@ -23,8 +23,11 @@ def _watched(result: ReadResult) -> list[tuple[tuple[str, ...], str]]:
     return watched
 
 
-def check_unit_slips(result: ReadResult) -> Iterator[Finding]:
-    ratio = float(result.plan.layout.checks.get("unit_slip_ratio", 100))
+def _watched_slots(result: ReadResult) -> list[list[Slot]]:
+    """The year cells of each watched series, in year order (once per plan)."""
+    cached = result.plan.__dict__.get("_xs_unit_slip_slots")
+    if cached is not None:
+        return cached
     watched = _watched(result)
     by_field: dict[str, list[Slot]] = {}
     for slot in result.plan.slots.values():
@@ -33,8 +36,15 @@ def check_unit_slips(result: ReadResult) -> Iterator[Finding]:
             path[: len(prefix)] == prefix and path[-1] == series for prefix, series in watched
         ):
             by_field.setdefault(slot.field.id, []).append(slot)
-    for slots in by_field.values():
-        series = [(s, result.inputs.get(s.key)) for s in sorted(slots, key=lambda s: s.year or 0)]
+    found = [sorted(slots, key=lambda s: s.year or 0) for slots in by_field.values()]
+    result.plan.__dict__["_xs_unit_slip_slots"] = found
+    return found
+
+
+def check_unit_slips(result: ReadResult) -> Iterator[Finding]:
+    ratio = float(result.plan.layout.checks.get("unit_slip_ratio", 100))
+    for slots in _watched_slots(result):
+        series = [(s, result.inputs.get(s.key)) for s in slots]
         known = [(s, v) for s, v in series if isinstance(v, int | float) and v != 0]
         for (_prev, before), (slot, now) in itertools.pairwise(known):
             up = abs(now) / abs(before)

@@ -39,8 +39,12 @@ INVALID_CODES = {
 
 
 def check_values(result: ReadResult) -> Iterator[Finding]:
+    cells = result.cells
     for key, normalized in result.normalized.items():
-        slot = result.cells[key].slot
+        status = normalized.status
+        if not normalized.notes and status != "invalid" and status != "blank":
+            continue  # read as typed: most cells
+        slot = cells[key].slot
         fdef = slot.field
         raw = normalized.raw
         if normalized.status == "invalid":

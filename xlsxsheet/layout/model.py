@@ -93,8 +93,9 @@ class FieldDef:
     codes: str | None = None  # text of codes from this list (担当課 codes), in the list's order
     aggregate: AggregateSpec | None = None
 
-    @property
+    @cached_property
     def computed(self) -> bool:
+        # asked for every cell by every stage: decided once per field
         return self.formula is not None or self.aggregate is not None
 
     @property

@@ -1,0 +1,84 @@
+"""The shortcut binding of intact workbooks gives what the general binding gives.
+
+Almost every return has all its sheets and every field name where the template put it; such a
+workbook is bound through a flat index of the plan instead of cell by cell. These tests bind
+every bundled example and every file of the damaged-workbook corpus both ways and compare the
+cells (slot, sheet, row, column, value, formula, found by name), their order and the problems.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from corpus.build import CASES as CORPUS
+
+from xlsxsheet import binding
+from xlsxsheet.binding import bind, migration_for, plan_for
+from xlsxsheet.errors import WorkbookError
+from xlsxsheet.examples_dir import examples_dir
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.workbook_reader import read_workbook
+
+
+def _both_ways(path: Path) -> tuple[Any, Any, bool] | None:
+    try:
+        content = read_workbook(path)
+        plan = plan_for(content, default_registry())
+        migration = migration_for(content, plan.layout)
+    except WorkbookError:
+        return None
+    intact = migration is None and binding._bind_intact(content, plan) is not None
+
+    def snapshot(shortcut: bool) -> tuple[list[Any], list[Any]]:
+        cells, problems = bind(content, plan, migration, shortcut=shortcut)
+        return (
+            [(k, c.slot.key, c.raw, c.via_name) for k, c in cells.items()],
+            [(p.code, p.sheet, p.cell, p.field, p.severity) for p in problems],
+        )
+
+    return snapshot(True), snapshot(False), intact
+
+
+@pytest.mark.parametrize("path", sorted(examples_dir().glob("*.xlsx")), ids=lambda p: p.stem)
+def test_every_bundled_example_is_bound_the_same_by_the_shortcut(path: Path) -> None:
+    both = _both_ways(path)
+    assert both is not None
+    fast, general, intact = both
+    assert intact, "a bundled example is an intact return: the shortcut must apply"
+    assert fast == general
+    assert len(fast[0]) > 50
+
+
+@pytest.mark.parametrize("name", [case.name for case in CORPUS])
+def test_every_corpus_file_is_bound_the_same_either_way(
+    corpus_cases: dict[str, Any], name: str
+) -> None:
+    if name not in corpus_cases:
+        pytest.skip("built only where LibreOffice is installed")
+    both = _both_ways(corpus_cases[name].path)
+    if both is None:
+        pytest.skip("not readable as an xlsxsheet workbook: nothing to bind")
+    fast, general, _ = both
+    assert fast == general
+
+
+def test_the_corpus_has_workbooks_the_shortcut_refuses(corpus_cases: dict[str, Any]) -> None:
+    """Moved, renamed or missing names go the general way (else this comparison proves little)."""
+    refused = [
+        name
+        for name, case in corpus_cases.items()
+        if (both := _both_ways(case.path)) is not None and not both[2]
+    ]
+    assert len(refused) >= 5, refused
+
+
+def test_the_corpus_has_damaged_workbooks_the_shortcut_takes(corpus_cases: dict[str, Any]) -> None:
+    """Wrong values, typed-over formulas, removed protection: names intact, the shortcut binds."""
+    taken = [
+        name
+        for name, case in corpus_cases.items()
+        if (both := _both_ways(case.path)) is not None and both[2]
+    ]
+    assert len(taken) >= 10, taken
