@@ -18,6 +18,7 @@ from xlsxsheet.cells import a1
 from xlsxsheet.changes import Change
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.grading import RECORD_METHODS
+from xlsxsheet.layout import model as m
 from xlsxsheet.plan import Slot, WorkbookPlan
 from xlsxsheet.plan_records import RecordsTable, body_range
 from xlsxsheet.problems import Problem
@@ -37,10 +38,13 @@ def check_records(result: ReadResult) -> Iterator[Finding]:
         yield from _name(result, table)
         yield from _constraints(result, table, values)
         yield from _codes(result, table, values)
+        where: dict[tuple[str, str], Slot] | None = None
         for finding in _rules(result, table, values):
             change = finding.change
             if change is not None and finding.problem.code == "grade-rule-mismatch":
-                slot = _slot_at(table, change.field, result, change.cell)
+                if where is None:
+                    where = _slots_by_place(table, result)
+                slot = where.get((change.field, change.cell))
                 if slot is not None:
                     corrected[slot.key] = change.new
             yield finding
@@ -49,14 +53,15 @@ def check_records(result: ReadResult) -> Iterator[Finding]:
     yield from _excluded_values(result)
 
 
-def _slot_at(table: RecordsTable, field_id: str, result: ReadResult, cell: str) -> Slot | None:
-    """The records cell a change was made at (by its field and where it was read)."""
+def _slots_by_place(table: RecordsTable, result: ReadResult) -> dict[tuple[str, str], Slot]:
+    """The records cells of a table by (field, where it was read): the first in table order."""
+    found: dict[tuple[str, str], Slot] = {}
     for slots in table.units:
         for slot in slots.values():
             bound = result.cells.get(slot.key)
-            if slot.field.id == field_id and bound is not None and bound.address == cell:
-                return slot
-    return None
+            if bound is not None:
+                found.setdefault((slot.field.id, bound.address), slot)
+    return found
 
 
 def _name(result: ReadResult, table: RecordsTable) -> Iterator[Finding]:
@@ -148,15 +153,31 @@ def _constraints(
                 )
 
 
+def _coded_columns(
+    plan: WorkbookPlan, table: RecordsTable
+) -> list[tuple[m.RecordColumn, dict[str, int], str]]:
+    """Each code column of a table: its codes' order and the code table as text (per plan)."""
+    data = scratch(table)
+    found = data.get("coded-columns")
+    if found is None:
+        layout = plan.layout
+        found = []
+        for column in table.block.columns:
+            codes = layout.fields[f"{table.key}.{column.id}"].codes
+            if not codes:
+                continue
+            ldef = layout.lists[codes]
+            order = {code: i for i, code in enumerate(ldef.values)}
+            table_text = "、".join(
+                f"{v}({ldef.labels[v]})" if v in ldef.labels else v for v in ldef.values
+            )
+            found.append((column, order, table_text))
+        data["coded-columns"] = found
+    return found
+
+
 def _codes(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> Iterator[Finding]:
-    layout = result.plan.layout
-    coded = [c for c in table.block.columns if layout.fields[f"{table.key}.{c.id}"].codes]
-    for column in coded:
-        ldef = layout.lists[layout.fields[f"{table.key}.{column.id}"].codes or ""]
-        order = {code: i for i, code in enumerate(ldef.values)}
-        table_text = "、".join(
-            f"{v}({ldef.labels[v]})" if v in ldef.labels else v for v in ldef.values
-        )
+    for column, order, table_text in _coded_columns(result.plan, table):
         for slots in table.units:
             slot = slots[(column.id, None)]
             value = values.get(slot.key)
