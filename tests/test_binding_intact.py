@@ -82,3 +82,52 @@ def test_the_corpus_has_damaged_workbooks_the_shortcut_takes(corpus_cases: dict[
         if (both := _both_ways(case.path)) is not None and both[2]
     ]
     assert len(taken) >= 10, taken
+
+
+def _structure_both_ways(path: Path) -> tuple[list[Any], list[Any]] | None:
+    """The structure findings as check_structure gives them (with its shortcut for returns in
+    place under the template's merges) and from every cell-by-cell check."""
+    from xlsxsheet.checks import structure
+    from xlsxsheet.reading import read_file
+
+    try:
+        result = read_file(path)
+    except WorkbookError:
+        return None
+
+    def listed(findings: Any) -> list[Any]:
+        return [
+            (f.problem.code, f.problem.sheet, f.problem.cell, f.problem.message) for f in findings
+        ]
+
+    full = [
+        *structure._metadata(result),
+        *structure._sheets(result),
+        *structure._moved(result),
+        *structure._merges(result),
+    ]
+    return listed(structure.check_structure(result)), listed(full)
+
+
+@pytest.mark.parametrize("name", [case.name for case in CORPUS])
+def test_structure_findings_are_the_same_with_the_shortcut(
+    corpus_cases: dict[str, Any], name: str
+) -> None:
+    if name not in corpus_cases:
+        pytest.skip("built only where LibreOffice is installed")
+    both = _structure_both_ways(corpus_cases[name].path)
+    if both is None:
+        pytest.skip("not readable as an xlsxsheet workbook")
+    assert both[0] == both[1]
+
+
+def test_the_merge_shortcut_is_refused_for_merged_and_unmerged_cells(
+    corpus_cases: dict[str, Any],
+) -> None:
+    """The corpus has returns with cells merged or unmerged; their findings come through."""
+    codes = set()
+    for case in corpus_cases.values():
+        both = _structure_both_ways(case.path)
+        if both is not None:
+            codes |= {code for code, *_ in both[0]}
+    assert {"cells-merged", "cells-unmerged", "cells-moved"} <= codes

@@ -498,7 +498,41 @@ class _Sheet:
     def merged(
         self, tail: bytes, cells: dict[tuple[int, int], RawCell]
     ) -> list[tuple[int, int, int, int]]:
-        """Merged ranges (0-based, sorted); the covered cells but the first lose their value."""
+        """Merged ranges (0-based, sorted); the covered cells but the first lose their value.
+
+        Returns of one template share their merged ranges: the ranges and the cells they hide
+        are worked out once for the same bytes.
+        """
+        start = tail.find(b"<mergeCells")
+        end = tail.find(b"</mergeCells>", start) if start >= 0 else -1
+        section = tail[start : end + 13] if end >= 0 else tail
+        found = _MERGES.get(section)
+        if found is None:
+            ranges = sorted(self._ranges(section))
+            hidden = frozenset(
+                (r, c)
+                for r1, c1, r2, c2 in ranges
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= _HIDDEN_LIMIT
+                for r in range(r1, r2 + 1)
+                for c in range(c1, c2 + 1)
+                if (r, c) != (r1, c1)
+            )
+            huge = [r for r in ranges if (r[2] - r[0] + 1) * (r[3] - r[1] + 1) > _HIDDEN_LIMIT]
+            found = _remember(_MERGES, section, (ranges, hidden, huge))
+        ranges, hidden, huge = found
+        if cells:
+            for key in [k for k in cells if k in hidden]:
+                del cells[key]
+            for r1, c1, r2, c2 in huge:
+                for key in [
+                    (r, c)
+                    for r, c in cells
+                    if r1 <= r <= r2 and c1 <= c <= c2 and (r, c) != (r1, c1)
+                ]:
+                    del cells[key]
+        return list(ranges)
+
+    def _ranges(self, tail: bytes) -> set[tuple[int, int, int, int]]:
         ranges = set()
         fast = _FAST_MERGE.findall(tail)
         if len(fast) == tail.count(b"<mergeCell "):
@@ -521,18 +555,10 @@ class _Sheet:
                 if None in (min_col, min_row, max_col, max_row):
                     raise _Fallback("merged range of whole rows or columns")
                 ranges.add((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
-        if cells:
-            covered: dict[int, list[tuple[int, int, int]]] = {}
-            for r1, c1, r2, c2 in ranges:
-                for r in range(r1, r2 + 1):
-                    covered.setdefault(r, []).append((c1, c2, r1))
-            for key in [k for k in cells if k[0] in covered]:
-                r, c = key
-                for c1, c2, r1 in covered[r]:
-                    if c1 <= c <= c2 and (r, c) != (r1, c1):
-                        del cells[key]
-                        break
-        return sorted(ranges)
+        return ranges
+
+
+_HIDDEN_LIMIT = 10_000  # cells of a merged range listed one by one; a larger one is searched
 
 
 # --- small helpers --------------------------------------------------------------------------
@@ -677,6 +703,7 @@ def _check_titles(names: list[str]) -> None:
 # 施策マネジメントシート) and their styles byte for byte: what is read from them is kept.
 _NAMES: OrderedDict[bytes, dict[str, NameTarget]] = OrderedDict()
 _STYLES: OrderedDict[bytes, tuple[frozenset[int], frozenset[int]]] = OrderedDict()
+_MERGES: OrderedDict[bytes, Any] = OrderedDict()
 _KEPT = 16
 
 

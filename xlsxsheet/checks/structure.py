@@ -13,6 +13,7 @@ from xlsxsheet.binding import sheet_map
 from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding
 from xlsxsheet.names import META_SHEET
+from xlsxsheet.plan import Slot
 from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult
 
@@ -26,8 +27,57 @@ def _problem(result: ReadResult, code: str, message: str, **place: object) -> Fi
 def check_structure(result: ReadResult) -> Iterator[Finding]:
     yield from _metadata(result)
     yield from _sheets(result)
+    if _in_place(result) and _template_merges_clean(result):
+        return  # nothing moved and the template's merges: nothing for _moved or _merges to say
     yield from _moved(result)
     yield from _merges(result)
+
+
+def _in_place(result: ReadResult) -> bool:
+    """Every field cell was read on its planned sheet, row and column (almost every return)."""
+    for cell in result.cells.values():
+        slot, raw = cell.slot, cell.raw
+        if raw.row != slot.row or raw.col != slot.col or raw.sheet != slot.sheet:
+            return False
+    return True
+
+
+def _template_merges_clean(result: ReadResult) -> bool:
+    """True when, with this workbook's merged ranges, no field cell of the plan at its planned
+    place would be hidden in a merge or unmerged; kept per plan and merged ranges (returns of
+    one template share them), so a return in place is not checked cell by cell."""
+    plan, merged = result.plan, result.content.merged
+    key = tuple((sheet.name, tuple(merged.get(sheet.name, ()))) for sheet in plan.sheets)
+    cache: dict[tuple[object, ...], bool] = plan.__dict__.setdefault("_xs_merges_clean", {})
+    clean = cache.get(key)
+    if clean is None:
+        covering = {name: _covering(list(ranges), plan) for name, ranges in key}
+        clean = True
+        for slot in plan.slots.values():
+            over = covering[slot.sheet].over(slot.row, slot.col)
+            if slot.unit is not None and over is not None and over[:2] != (slot.row, slot.col):
+                continue  # a records cell inside a merge is not read (binding leaves it out)
+            if _merge_issue(slot, slot.row, slot.col, over) is not None:
+                clean = False
+                break
+        if len(cache) >= 64:
+            cache.clear()
+        cache[key] = clean
+    return clean
+
+
+def _merge_issue(slot: Slot, row: int, col: int, covering: Range | None) -> str | None:
+    """ "cells-merged", "cells-unmerged" or None for a field cell read at (row, col) under the
+    merged range `covering` (None: not merged)."""
+    if covering is not None and (covering[0] != row or covering[1] != col):
+        return "cells-merged"
+    height, width = slot.last_row - slot.row, slot.last_col - slot.col
+    if height <= 0 and width <= 0:
+        return None
+    expected = (row, col, row + max(height, 0), col + max(width, 0))
+    if covering is None or covering[2] < expected[2] or covering[3] < expected[3]:
+        return "cells-unmerged"
+    return None
 
 
 def _metadata(result: ReadResult) -> Iterator[Finding]:
@@ -183,9 +233,11 @@ def _merges(result: ReadResult) -> Iterator[Finding]:
         slot, raw = cell.slot, cell.raw
         row, col = raw.row, raw.col
         covering = merged[raw.sheet].over(row, col) if raw.sheet in merged else None
-        if covering is None and slot.last_row <= slot.row and slot.last_col <= slot.col:
-            continue  # a single cell, not merged: the common case
-        if covering is not None and covering[:2] != (row, col):
+        issue = _merge_issue(slot, row, col, covering)
+        if issue is None:
+            continue
+        if issue == "cells-merged":
+            assert covering is not None
             where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
             yield _problem(
                 result,
@@ -200,21 +252,18 @@ def _merges(result: ReadResult) -> Iterator[Finding]:
             )
             continue
         height, width = slot.last_row - slot.row, slot.last_col - slot.col
-        if height <= 0 and width <= 0:
-            continue
         expected = (row, col, row + max(height, 0), col + max(width, 0))
-        if covering is None or covering[2] < expected[2] or covering[3] < expected[3]:
-            where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
-            yield _problem(
-                result,
-                "cells-unmerged",
-                f"{where}: 様式では {_range_text(expected)} を結合した欄ですが、"
-                f"{'結合が解除されています' if covering is None else '結合の範囲が ' + _range_text(covering) + ' に変わっています'}。"
-                "値はこのセルから読みました。様式の形に戻してください。",
-                sheet=cell.sheet,
-                cell=cell.address,
-                field=slot.field.id,
-                label=slot.label,
-                value=None if covering is None else _range_text(covering),
-                expected=_range_text(expected),
-            )
+        where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
+        yield _problem(
+            result,
+            "cells-unmerged",
+            f"{where}: 様式では {_range_text(expected)} を結合した欄ですが、"
+            f"{'結合が解除されています' if covering is None else '結合の範囲が ' + _range_text(covering) + ' に変わっています'}。"
+            "値はこのセルから読みました。様式の形に戻してください。",
+            sheet=cell.sheet,
+            cell=cell.address,
+            field=slot.field.id,
+            label=slot.label,
+            value=None if covering is None else _range_text(covering),
+            expected=_range_text(expected),
+        )
