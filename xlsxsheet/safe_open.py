@@ -23,10 +23,11 @@ import posixpath
 import re
 import struct
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -461,7 +462,7 @@ def _parse(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -
     if not data:
         return None
     try:
-        return safe_fromstring(data, forbid_dtd=True)
+        return _fromstring(data)
     except (ParseError, DefusedXmlException) as exc:
         raise _fail(
             path,
@@ -546,12 +547,25 @@ def _sheets_of(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo | Non
     start, end = data.find(b"<sheets"), data.find(b"</sheets>")
     if 0 <= root < root_end < start < end and data[root_end - 1 : root_end] != b"/":
         try:
-            return safe_fromstring(
-                data[: root_end + 1] + data[start : end + 9] + b"</workbook>", forbid_dtd=True
-            )
+            return _fromstring(data[: root_end + 1] + data[start : end + 9] + b"</workbook>")
         except (ParseError, DefusedXmlException):
             pass  # the whole part is parsed below, and its error reported
     return _parse(path, archive, info)
+
+
+def _fromstring(data: bytes) -> Any:
+    """defusedxml's parse of a small part, kept for the same bytes (the relationships and the
+    sheet list of one template's returns are the same bytes; the tree is only read)."""
+    found = _PARSED.get(data)
+    if found is None:
+        found = safe_fromstring(data, forbid_dtd=True)
+        _PARSED[data] = found
+        while len(_PARSED) > 32:
+            _PARSED.popitem(last=False)
+    return found
+
+
+_PARSED: OrderedDict[bytes, Any] = OrderedDict()
 
 
 def _dimension_of(archive: _VettingZip, info: zipfile.ZipInfo) -> str | None:
