@@ -8,23 +8,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from corpus.build import CASES, CorpusCase, build_corpus
+from corpus.build import CASES, CorpusCase
 from libreoffice_support import require_soffice, sha256
 
 from xlsxsheet.cli import main
 from xlsxsheet.errors import WorkbookError
 from xlsxsheet.fixer import write_fixed
-from xlsxsheet.libreoffice import find_soffice
 from xlsxsheet.pipeline import check_file
 
 BY_NAME = {case.name: case for case in CASES}
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CorpusCase]:
-    soffice = find_soffice()
-    out = tmp_path_factory.mktemp("corpus")
-    return {case.name: case for case in build_corpus(out, soffice, libreoffice=bool(soffice))}
+def corpus(corpus_cases: dict[str, CorpusCase]) -> dict[str, CorpusCase]:
+    """The session's corpus (conftest.corpus_cases), built once for every test file using it."""
+    return corpus_cases
 
 
 def _built(corpus: dict[str, CorpusCase], name: str) -> CorpusCase:
