@@ -19,7 +19,7 @@ names of hierarchy levels are keys too). On the sheet:
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,8 +202,15 @@ def heading_level(block: m.RecordsBlock, unit: Mapping[CellKey, Any]) -> int | N
     return None
 
 
-def parse(block: m.RecordsBlock, units: Sequence[Mapping[CellKey, Any]]) -> list[Record]:
-    """The records of a table body, given each unit's cell values by (column id, year)."""
+def parse(
+    block: m.RecordsBlock,
+    units: Sequence[Mapping[CellKey, Any]],
+    grid_cells: Sequence[tuple[tuple[str, tuple[tuple[str, CellKey], ...]], ...]] | None = None,
+) -> list[Record]:
+    """The records of a table body, given each unit's cell values by (column id, year).
+
+    `grid_cells`, where every unit has the same cells (a plan's table): per unit, each grid
+    row's (year as text, cell key) sorted, instead of looking through the unit's cells."""
     info = _info(block)
     records: list[Record] = []
     depth = len(block.hierarchy)
@@ -250,7 +257,10 @@ def parse(block: m.RecordsBlock, units: Sequence[Mapping[CellKey, Any]]) -> list
                 else:
                     inherit = False
             values[column] = value
-        if grid_ids:
+        if grid_cells is not None:
+            for row_id, cells in grid_cells[index]:
+                values[row_id] = {text: unit.get(key) for text, key in cells}
+        elif grid_ids:
             series: dict[str, dict[str, Any]] = {row_id: {} for row_id in grid_ids}
             for (key, year), value in unit.items():
                 if year is not None and key in series:
@@ -350,5 +360,27 @@ def read_table_records(read: Any, table: Any) -> list[Record]:
     data = scratch(read)
     found = data.get(("records", id(table)))
     if found is None or found[0] is not table:
-        found = data[("records", id(table))] = (table, parse(table.block, units))
+        found = data[("records", id(table))] = (
+            table,
+            parse(table.block, units, _grid_cells(table) if table.block.grid else None),
+        )
     return found[1]
+
+
+def _grid_cells(table: Any) -> list[tuple[tuple[str, tuple[tuple[str, CellKey], ...]], ...]]:
+    """Per unit of a plan's table, each grid row's (year as text, cell key), sorted by the
+    text as parse sorts them; once per table."""
+    data = scratch(table)
+    found = data.get("grid-cells")
+    if found is None:
+        grid_ids = _info(table.block).grid_ids
+        found = data["grid-cells"] = [
+            tuple((row_id, _row_cells(slots, row_id)) for row_id in grid_ids)
+            for slots in table.units
+        ]
+    return found
+
+
+def _row_cells(cells: Iterable[CellKey], row_id: str) -> tuple[tuple[str, CellKey], ...]:
+    years = [(str(year), (key, year)) for key, year in cells if key == row_id and year is not None]
+    return tuple(sorted(years, key=lambda pair: pair[0]))
