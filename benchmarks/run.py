@@ -209,6 +209,21 @@ def best(repeat: int, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return {**fastest, "runs_ms": [r["ms"] for r in runs]}
 
 
+def interleaved(
+    repeat: int, measures: dict[str, Callable[[], dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
+    """Each measure's fastest of `repeat` rounds, the measures taken in turn within a round:
+    the floor and the check it is compared with see the same moments of a shared machine."""
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in measures}
+    for _ in range(repeat):
+        for name, measure in measures.items():
+            runs[name].append(measure())
+    return {
+        name: {**min(taken, key=lambda r: r["ms"]), "runs_ms": [r["ms"] for r in taken]}
+        for name, taken in runs.items()
+    }
+
+
 def check_file_with_openpyxl(path: Path, registry: Any) -> None:
     """check_file as it was before the fast reader: every read through openpyxl."""
     from xlsxsheet import reading, workbook_reader
@@ -458,33 +473,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "template (xlsxwriter, before)", enumerate(returns[: args.sample]), xlsxwriter_template
     )
 
-    print("reading the files", flush=True)
-    results["floor"] = best(
-        args.repeat, lambda: timed("floor (calamine, 1 process)", paths, calamine_read)
-    )
-    results["floor_all_cores"] = (
-        best(args.repeat, lambda: floor_all_cores(paths, jobs)) if jobs > 1 else results["floor"]
-    )
+    print("reading and checking the files (floor and check in turns)", flush=True)
     results["peer"] = timed("peer (openpyxl load, sample)", sample, openpyxl_load)
     results["check_openpyxl"] = timed(
         "check_file, openpyxl reader (sample)",
         sample,
         lambda p: check_file_with_openpyxl(p, registry),
     )
-
-    print("check", flush=True)
     check_file(paths[0], registry)
-    results["check_file"] = best(
-        args.repeat,
-        lambda: timed("check_file, 1 process", paths, lambda p: check_file(p, registry)),
-    )
-    try:
-        results["check_one_process"] = best(args.repeat, lambda: check_folder(paths, 1))
-        results["check"] = best(args.repeat, lambda: check_folder(paths, jobs))
-    except ImportError:
-        print("  (xlsxsheet.batch not available: the folder check is measured in 1 process)")
-        results["check_one_process"] = dict(results["check_file"])
-        results["check"] = dict(results["check_file"])
+    measures: dict[str, Callable[[], dict[str, Any]]] = {
+        "floor": lambda: timed("floor (calamine, 1 process)", paths, calamine_read),
+        "check_file": lambda: timed(
+            "check_file, 1 process", paths, lambda p: check_file(p, registry)
+        ),
+        "check_one_process": lambda: check_folder(paths, 1),
+    }
+    if jobs > 1:
+        measures["floor_all_cores"] = lambda: floor_all_cores(paths, jobs)
+        measures["check"] = lambda: check_folder(paths, jobs)
+    results |= interleaved(args.repeat, measures)
+    if jobs == 1:
+        results["floor_all_cores"] = results["floor"]
+        results["check"] = results["check_one_process"]
 
     print("fix", flush=True)
     fixed = work / "fixed"
@@ -639,7 +649,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="returns to build and measure")
     parser.add_argument("--sample", type=int, default=40, help="files for the slow openpyxl steps")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of the fast steps; the fastest is kept"
+        "--repeat", type=int, default=5, help="runs of the fast steps; the fastest is kept"
     )
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
     parser.add_argument("--flat", default="", help="memory runs, e.g. 1000,10000")

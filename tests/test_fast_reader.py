@@ -276,6 +276,17 @@ CASES: dict[str, dict[str, Any]] = {
         "xfs": [0, 14, 20, 164, 165, 166],
         "num_fmts": {164: "[h]:mm:ss", 165: "yyyy/mm/dd;@", 166: "#,##0"},
     },
+    "formula results under date styles, and style 0 a date format": {
+        "sheets": {
+            "S": _data(
+                '<row r="1"><c r="A1" s="1"><f>DATE(2020,4,1)</f><v>43922</v></c>'
+                '<c r="B1"><f>A1+1</f><v>43923</v></c><c r="C1"><v>43924</v></c>'
+                '<c r="D1" s="2"><f>1+1</f><v>2</v></c>'
+                '<c r="E1" s="2" t="str"><f>"x"&amp;"y"</f><v>xy</v></c></row>'
+            )
+        },
+        "xfs": [14, 14, 0],
+    },
     "the 1904 date system": {
         "sheets": {"S": _data('<row r="1"><c r="A1" s="1"><v>42460</v></c></row>')},
         "xfs": [0, 14],

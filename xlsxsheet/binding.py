@@ -319,27 +319,56 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
             bodies[table_key] = None
             continue
         bodies[table_key] = (*where, _hidden_cells(content, where[0]))
+    for _key, slot, table_key, name, row, col in _bind_index(plan):
+        if table_key is None:
+            target = names.get(name)
+            if (
+                target is None
+                or target.sheet != slot.sheet
+                or target.row != row
+                or target.col != col
+            ):
+                return None
+    placed = _placed(plan, tuple(bodies.items()))
     bound: dict[Key, BoundCell] = {}
     new = tuple.__new__  # the named tuples, made without their keyword-handling constructor
-    for key, slot, table_key, name, row, col in _bind_index(plan):
-        if table_key is None:
-            sheet = slot.sheet
-            target = names.get(name)
-            if target is None or target.sheet != sheet or target.row != row or target.col != col:
-                return None
-            raw = sheets[sheet].get((row, col)) or new(RawCell, (sheet, row, col, None, None))
-            bound[key] = new(BoundCell, (slot, raw, True))
-            continue
-        body = bodies[table_key]
-        if body is None:
-            continue
-        sheet, first_row, first_col, via_name, hidden = body
-        row, col = first_row + row, first_col + col
-        if (row, col) in hidden:
-            continue
-        raw = sheets[sheet].get((row, col)) or new(RawCell, (sheet, row, col, None, None))
-        bound[key] = new(BoundCell, (slot, raw, via_name))
+    for key, slot, sheet, place, via_name, empty in placed:
+        raw = sheets[sheet].get(place)
+        bound[key] = empty if raw is None else new(BoundCell, (slot, raw, via_name))
     return bound
+
+
+_Placed = tuple[Key, Slot, str, tuple[int, int], bool, BoundCell]
+
+
+def _placed(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> tuple[_Placed, ...]:
+    """Each cell to bind, in the plan's order, where it is for these table bodies (sheet,
+    place, found by name; hidden cells left out) with its binding when the cell is empty
+    (shared: RawCell and BoundCell are immutable). Kept per plan and body places: returns of
+    one template share them."""
+    cache: dict[Any, tuple[_Placed, ...]] = plan.__dict__.setdefault("_xs_placed", {})
+    found = cache.get(bodies)
+    if found is not None:
+        return found
+    where = dict(bodies)
+    placed: list[_Placed] = []
+    for key, slot, table_key, _name, row, col in _bind_index(plan):
+        if table_key is None:
+            sheet, via_name = slot.sheet, True
+        else:
+            body = where[table_key]
+            if body is None:
+                continue
+            sheet, first_row, first_col, via_name, hidden = body
+            row, col = first_row + row, first_col + col
+            if (row, col) in hidden:
+                continue
+        empty = BoundCell(slot, RawCell(sheet, row, col, None), via_name)
+        placed.append((key, slot, sheet, (row, col), via_name, empty))
+    if len(cache) >= 16:
+        cache.clear()
+    cache[bodies] = result = tuple(placed)
+    return result
 
 
 def _bind_unit(content: WorkbookContent, plan: WorkbookPlan, slot: Slot) -> BoundCell | None:

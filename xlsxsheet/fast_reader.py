@@ -76,6 +76,7 @@ _FAST_CELL = re.compile(  # r, s, t; then a lone <v> (group 5) or anything else 
     rb"(?:<v>([^<]*)</v>|(.*?))</c>",
     re.S,
 )
+_PLAIN_FORMULA = re.compile(rb"<f>([^<]*)</f>(?:<v>([^<]*)</v>|<v/>)?", re.S)
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
 _SI = re.compile(rb"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.S)
@@ -376,6 +377,8 @@ class _Sheet:
         name = self.name
         strings = self.strings if self.cell_strings is None else self.cell_strings
         dates = {str(style).encode() for style in self.date_styles}
+        if 0 in self.date_styles:
+            dates.add(b"")  # a cell without s="" has style 0
         columns = _COLUMNS
         matches = _FAST_CELL.findall(data, start, end)
         new = tuple.__new__  # RawCell without its keyword-handling constructor: one per cell
@@ -397,6 +400,23 @@ class _Sheet:
                         cells[(row, col)] = new(RawCell, (name, row, col, int(raw), None))
                     continue
                 inner = b"<v>" + raw + b"</v>"
+            elif (kind == b"" or kind == b"n" or kind == b"str") and style not in dates:
+                plain = _PLAIN_FORMULA.fullmatch(inner)  # <f>text</f><v>result</v>, as we write
+                if plain is not None:
+                    body, saved = plain.groups()
+                    text = "=" + _text(body) if body else "="
+                    if self.cell_strings is not None and "_x" in text:
+                        text = unescape(text)
+                    cells[(row, col)] = new(RawCell, (name, row, col, None, text))
+                    value = _text(saved) if saved else None
+                    if value:
+                        if kind == b"str":
+                            cached[(name, row, col)] = value
+                        elif "." in value or "E" in value or "e" in value:
+                            cached[(name, row, col)] = float(value)
+                        else:
+                            cached[(name, row, col)] = int(value)
+                    continue
             attrs = {"r": (letters + digits).decode()}
             if style:
                 attrs["s"] = style.decode()
