@@ -261,6 +261,10 @@ CASES: dict[str, dict[str, Any]] = {
                 '<c r="F1" t="b"><v>1</v></c><c r="G1" t="b"><v>0</v></c><c r="H1" t="e"><v>#N/A</v></c>'
                 '<c r="I1" t="d"><v>2020-04-01T00:00:00</v></c><c r="J1" t="d"><v>2020-04-01</v></c>'
                 '<c r="K1" t="inlineStr"/></row>'
+                '<row r="2"><c r="A2" t="inlineStr"><is><t></t></is></c>'
+                '<c r="B2" t="inlineStr"><is><t xml:space="preserve"> a &amp; b </t></is></c>'
+                '<c r="C2" t="inlineStr"><is><t>line_x000D_end</t></is></c>'
+                '<c r="D2" t="inlineStr"><is><t>&#x5BA2;&lt;</t></is></c></row>'
             )
         }
     },

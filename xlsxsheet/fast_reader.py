@@ -76,6 +76,7 @@ _FAST_CELL = re.compile(  # r, s, t; then a lone <v> (group 5) or anything else 
     rb"(?:<v>([^<]*)</v>|(.*?))</c>",
     re.S,
 )
+_PLAIN_INLINE = re.compile(rb'<is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
 _PLAIN_FORMULA = re.compile(rb"<f>([^<]*)</f>(?:<v>([^<]*)</v>|<v/>)?", re.S)
 _FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
 _VALUE = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
@@ -400,6 +401,14 @@ class _Sheet:
                         cells[(row, col)] = new(RawCell, (name, row, col, int(raw), None))
                     continue
                 inner = b"<v>" + raw + b"</v>"
+            elif kind == b"inlineStr":
+                plain = _PLAIN_INLINE.fullmatch(inner)  # <is><t>text</t></is>, as we write
+                if plain is not None:
+                    value = _text(plain.group(1))
+                    if self.cell_strings is not None and "_x" in value:
+                        value = unescape(value)
+                    cells[(row, col)] = new(RawCell, (name, row, col, value, None))
+                    continue
             elif (kind == b"" or kind == b"n" or kind == b"str") and style not in dates:
                 plain = _PLAIN_FORMULA.fullmatch(inner)  # <f>text</f><v>result</v>, as we write
                 if plain is not None:
