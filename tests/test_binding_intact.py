@@ -131,3 +131,55 @@ def test_the_merge_shortcut_is_refused_for_merged_and_unmerged_cells(
         if both is not None:
             codes |= {code for code, *_ in both[0]}
     assert {"cells-merged", "cells-unmerged", "cells-moved"} <= codes
+
+
+@pytest.mark.parametrize("name", [case.name for case in CORPUS])
+def test_as_planned_means_every_cell_and_table_where_the_plan_puts_it(
+    corpus_cases: dict[str, Any], name: str
+) -> None:
+    """What the formula and structure checks rely on when the binding says "as planned": the
+    template's formula texts and merges then hold for this return (they are kept per plan)."""
+    from xlsxsheet.plan_records import body_range
+    from xlsxsheet.reading import read_file
+
+    if name not in corpus_cases:
+        pytest.skip("built only where LibreOffice is installed")
+    try:
+        result = read_file(corpus_cases[name].path)
+    except WorkbookError:
+        pytest.skip("not readable as an xlsxsheet workbook")
+    if not binding.bound_as_planned(result.content, result.plan):
+        return
+    for cell in result.cells.values():
+        slot = cell.slot
+        assert (cell.sheet, cell.raw.row, cell.raw.col) == (slot.sheet, slot.row, slot.col)
+    for table in result.plan.records.values():
+        found = body_range(result.content, table.name)
+        if found is not None:
+            assert (found.sheet, found.first_row, found.first_col) == (
+                table.sheet,
+                table.first_row,
+                table.first_col,
+            )
+            assert (found.last_row, found.last_col) == (table.last_row, table.last_col)
+
+
+def test_moved_returns_are_not_bound_as_planned(corpus_cases: dict[str, Any]) -> None:
+    from xlsxsheet.reading import read_file
+
+    flags = {}
+    for name, case in corpus_cases.items():
+        try:
+            result = read_file(case.path)
+        except WorkbookError:
+            continue
+        flags[name] = binding.bound_as_planned(result.content, result.plan)
+    assert any(flags.values()) and not all(flags.values()), flags
+
+
+def test_examples_are_bound_as_planned() -> None:
+    from xlsxsheet.reading import read_file
+
+    for path in sorted(examples_dir().glob("*.xlsx")):
+        result = read_file(path)
+        assert binding.bound_as_planned(result.content, result.plan), path.name

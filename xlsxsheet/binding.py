@@ -309,9 +309,18 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
     if any(sheet.name not in sheets for sheet in plan.sheets):
         return None
     bodies: dict[str, tuple[str, int, int, bool, set[tuple[int, int]]] | None] = {}
+    # every cell is where the plan puts it when every body is (single cells are, below)
+    as_planned = True
     for table_key, table in plan.records.items():
         found = body_range(content, table.name)
         if found is not None:
+            as_planned = as_planned and (
+                found.sheet,
+                found.first_row,
+                found.first_col,
+                found.last_row,
+                found.last_col,
+            ) == (table.sheet, table.first_row, table.first_col, table.last_row, table.last_col)
             where = (found.sheet, found.first_row, found.first_col, True)
         elif table.sheet in sheets:
             where = (table.sheet, table.first_row, table.first_col, False)
@@ -329,6 +338,7 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
                 or target.col != col
             ):
                 return None
+    content.__dict__["_xs_as_planned"] = (plan, as_planned)
     placed = _placed(plan, tuple(bodies.items()))
     bound: dict[Key, BoundCell] = {}
     new = tuple.__new__  # the named tuples, made without their keyword-handling constructor
@@ -369,6 +379,13 @@ def _placed(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> tuple[_P
         cache.clear()
     cache[bodies] = result = tuple(placed)
     return result
+
+
+def bound_as_planned(content: WorkbookContent, plan: WorkbookPlan) -> bool:
+    """True when binding `content` to `plan` found every field cell on its planned sheet, row
+    and column (known when the intact binding bound it; False when unknown)."""
+    found = content.__dict__.get("_xs_as_planned")
+    return found is not None and found[0] is plan and found[1]
 
 
 def _bind_unit(content: WorkbookContent, plan: WorkbookPlan, slot: Slot) -> BoundCell | None:

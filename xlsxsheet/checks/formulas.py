@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from xlsxsheet.binding import bound_as_planned
 from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.formula import parse_formula
@@ -28,12 +29,23 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
                 f"計算できません: {failure.reason}。元の数値を確認してください。",
             )
         )
-    for key, cell in result.cells.items():
-        slot = cell.slot
-        if not slot.field.computed:
+    as_planned = result.migration is None and bound_as_planned(result.content, result.plan)
+    planned: dict[tuple[str, int | None], str | None] = result.plan.__dict__.setdefault(
+        "_xs_planned_formulas", {}
+    )
+    cells = result.cells
+    for key in _computed_keys(result):
+        cell = cells.get(key)
+        if cell is None:
             continue
+        slot = cell.slot
         expected_value = result.computed.get(key)
-        expected_formula = _expected_formula(result, key)
+        if as_planned:  # every cell where the template put it: the template's formula text
+            if key not in planned:
+                planned[key] = _expected_formula(result, key)
+            expected_formula = planned[key]
+        else:
+            expected_formula = _expected_formula(result, key)
         if expected_formula is None:
             continue  # an aggregate Excel cannot say (a list): checks/records.py checks its value
         raw = cell.raw
@@ -105,6 +117,15 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
                     formula=True,
                 ),
             )
+
+
+def _computed_keys(result: ReadResult) -> list[tuple[str, int | None]]:
+    """The plan's computed cells, in the plan's order (the order cells are bound in)."""
+    keys = result.plan.__dict__.get("_xs_computed_keys")
+    if keys is None:
+        keys = [key for key, slot in result.plan.slots.items() if slot.field.computed]
+        result.plan.__dict__["_xs_computed_keys"] = keys
+    return keys
 
 
 def _formula_text(slot: Slot) -> str:
