@@ -24,3 +24,23 @@ def test_demo_covers_the_five_layouts(tmp_path: Path) -> None:
         left = [p.code for p in check_file(fixed).problems if p.severity == "error"]
         # a ● put in two of the columns that take one: which to keep is the department's call
         assert set(left) <= {"marks-exactly-one"}, (fixed.name, left)
+
+
+def test_every_damaged_copy_carries_mistakes_the_check_reports(tmp_path: Path) -> None:
+    lines = [line for line in run_demo(tmp_path) if "誤りを入れた写し" in line]
+    assert len(lines) == 5
+    for line in lines:
+        assert not line.endswith("()"), line  # every layout gets at least one mistake
+    for damaged in tmp_path.rglob("*_誤りあり.xlsx"):
+        codes = {p.code for p in check_file(damaged).problems}
+        assert codes & {
+            "value-normalized",
+            "formula-overwritten",
+            "judgement-mismatch",
+            "total-mismatch",
+            "marks-exactly-one",
+            "code-order",
+        }, (
+            damaged.name,
+            codes,
+        )

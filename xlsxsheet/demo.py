@@ -109,12 +109,16 @@ def damage(source: Path, target: Path, plan: WorkbookPlan) -> list[str]:
         cell = cell_of(computed[0])
         cell.value = 123456
         done.append("合計欄を値で上書き")
-    numbers = [s for s in slots if s.field.type in ("money", "integer") and not s.field.computed]
+    inputs = [s for s in slots if not s.field.computed]
+    numbers = [s for s in inputs if s.field.type in ("money", "integer")] + [
+        s for s in inputs if s.field.type in ("number", "percent")  # a layout without sums
+    ]
     for slot in numbers:
         cell = cell_of(slot)
-        if isinstance(cell.value, int) and cell.value > 999:
-            cell.value = f"{cell.value:,}".translate(
-                str.maketrans("0123456789,", "０１２３４５６７８９，")
+        value = cell.value
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 10:
+            cell.value = f"{value:,}".translate(
+                str.maketrans("0123456789,.", "０１２３４５６７８９，．")
             )
             done.append("数値を全角文字で入力")
             break
