@@ -1,5 +1,5 @@
-"""What checking derives once per plan, per table or per read workbook (records.scratch) never
-leaks from one return into another: two returns of the same plan (same layout, year and table
+"""What checking derives once per plan, per table or per read workbook (xlsxsheet.derived)
+never leaks from one return into another: two returns of the same plan (same layout, year and table
 shapes, different values) checked one after the other, or side by side, give what each gives
 checked alone in a fresh state."""
 
@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from xlsxsheet import derived
 from xlsxsheet import plan as plan_module
-from xlsxsheet import records
 from xlsxsheet.checks import ALL_CHECKS
 from xlsxsheet.data_files import load_document
 from xlsxsheet.layout.registry import default_registry
@@ -76,7 +76,7 @@ def _pair(stem: str, folder: Path) -> tuple[Path, Path]:
 def _fresh() -> None:
     """Nothing derived kept: no plans, nothing per table, block or read workbook."""
     plan_module._PLANS.clear()
-    records._SCRATCH.clear()
+    derived.forget_all()
     gc.collect()
 
 

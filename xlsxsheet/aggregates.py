@@ -15,11 +15,12 @@ from operator import is_
 from typing import Any
 
 from xlsxsheet.cells import a1
+from xlsxsheet.derived import derived
 from xlsxsheet.formula import _excel_round
 from xlsxsheet.layout import model as m
 from xlsxsheet.plan import Slot, WorkbookPlan
 from xlsxsheet.plan_records import RecordsTable
-from xlsxsheet.records import blank, scratch
+from xlsxsheet.records import blank
 
 Key = tuple[str, int | None]
 
@@ -45,7 +46,7 @@ def _keys(table: RecordsTable, cell: Key) -> list[Key | None]:
     """The slot key of one cell (column or grid row, year) in each unit of a table (None where
     the unit has no such cell: no value has the key None); looked up once per table (plans are
     shared, never changed)."""
-    data = scratch(table)
+    data = derived(table)
     found = data.get(("keys", cell))
     if found is None:
         found = data[("keys", cell)] = [
@@ -139,7 +140,7 @@ def _headings(
     type and value: what the walk gives cannot differ)."""
     block = table.block
     depth = len(block.hierarchy)
-    data = scratch(table)
+    data = derived(table)
     code_keys = data.get("code-keys")
     if code_keys is None:
         per_level = [_keys(table, (h.code, None)) for h in block.hierarchy]

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any, NamedTuple
 
 from xlsxsheet.cells import RawCell, a1
+from xlsxsheet.derived import derived
 from xlsxsheet.errors import UnknownLayoutError, WorkbookError
 from xlsxsheet.fiscal_year import FiscalYearError, long_label, parse_fiscal_year
 from xlsxsheet.layout.model import Layout, Migration
@@ -275,9 +276,9 @@ def _bind_index(plan: WorkbookPlan) -> tuple[_Entry, ...]:
     """The plan's slots in order as flat tuples, built once per plan: (key, slot, records
     table or None, then the defined name, row and column of a single cell, or "", the row and
     column within the table body of a records cell)."""
-    cached = plan.__dict__.get("_xs_bind_index")
-    if cached is not None:
-        return cached
+    kept = derived(plan)
+    if "bind_index" in kept:
+        return kept["bind_index"]
     entries: list[_Entry] = []
     for key, slot in plan.slots.items():
         if slot.unit is None:
@@ -294,8 +295,7 @@ def _bind_index(plan: WorkbookPlan) -> tuple[_Entry, ...]:
                     slot.col - table.first_col,
                 )
             )
-    index = tuple(entries)
-    plan.__dict__["_xs_bind_index"] = index
+    index = kept["bind_index"] = tuple(entries)
     return index
 
 
@@ -338,7 +338,7 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
                 or target.col != col
             ):
                 return None
-    content.__dict__["_xs_as_planned"] = (plan, as_planned)
+    derived(content)["as_planned"] = (plan, as_planned)
     placed = _placed(plan, tuple(bodies.items()))
     bound: dict[Key, BoundCell] = {}
     new = tuple.__new__  # the named tuples, made without their keyword-handling constructor
@@ -356,7 +356,7 @@ def _placed(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> tuple[_P
     place, found by name; hidden cells left out) with its binding when the cell is empty
     (shared: RawCell and BoundCell are immutable). Kept per plan and body places: returns of
     one template share them."""
-    cache: dict[Any, tuple[_Placed, ...]] = plan.__dict__.setdefault("_xs_placed", {})
+    cache: dict[Any, tuple[_Placed, ...]] = derived(plan).setdefault("placed", {})
     found = cache.get(bodies)
     if found is not None:
         return found
@@ -384,7 +384,7 @@ def _placed(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> tuple[_P
 def bound_as_planned(content: WorkbookContent, plan: WorkbookPlan) -> bool:
     """True when binding `content` to `plan` found every field cell on its planned sheet, row
     and column (known when the intact binding bound it; False when unknown)."""
-    found = content.__dict__.get("_xs_as_planned")
+    found = derived(content).get("as_planned")
     return found is not None and found[0] is plan and found[1]
 
 

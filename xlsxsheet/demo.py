@@ -111,7 +111,9 @@ def damage(source: Path, target: Path, plan: WorkbookPlan) -> list[str]:
         done.append("合計欄を値で上書き")
     inputs = [s for s in slots if not s.field.computed]
     numbers = [s for s in inputs if s.field.type in ("money", "integer")] + [
-        s for s in inputs if s.field.type in ("number", "percent")  # a layout without sums
+        s
+        for s in inputs
+        if s.field.type in ("number", "percent")  # a layout without sums
     ]
     for slot in numbers:
         cell = cell_of(slot)

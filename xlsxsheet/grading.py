@@ -281,10 +281,10 @@ def target_ratio(
 def _ratio_cells(table: Any, args: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """(unit, year, keys of its grade, target and actual cells, key of the actual the year
     before or None) of each grade cell of a table, by unit and year; once per plan's table."""
-    from xlsxsheet.records import scratch
+    from xlsxsheet.derived import derived
 
     grade, target, actual = args["grade"], args["target"], args["actual"]
-    data = scratch(table)
+    data = derived(table)
     found = data.get(("ratio-cells", grade, target, actual))
     if found is None:
         found = []

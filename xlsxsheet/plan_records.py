@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxsheet import fiscal_year
 from xlsxsheet.cells import a1, parse_a1
+from xlsxsheet.derived import derived
 from xlsxsheet.errors import LayoutError
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout.records_loader import aggregate_path
@@ -415,7 +416,7 @@ class BodyRange:
 
 def body_range(content: WorkbookContent, name: str) -> BodyRange | None:
     """The range a table body's defined name covers in the workbook, if it is intact."""
-    cache = content.__dict__.setdefault("_xs_body_ranges", {})  # asked for every cell of a table
+    cache = derived(content).setdefault("body_ranges", {})  # asked for every cell of a table
     if name not in cache:
         cache[name] = _body_range(content, name)
     return cache[name]
@@ -454,7 +455,7 @@ def workbook_shapes(content: WorkbookContent, layout: m.Layout) -> dict[str, int
 
 def _hidden_cells(content: WorkbookContent, sheet: str) -> frozenset[tuple[int, int]]:
     """Cells inside a merged range other than its top-left one (they hold nothing)."""
-    cache = content.__dict__.setdefault("_xs_hidden_cells", {})
+    cache = derived(content).setdefault("hidden_cells", {})
     if sheet not in cache:
         cache[sheet] = _hidden_by_ranges(tuple(content.merged.get(sheet, [])))
     return cache[sheet]

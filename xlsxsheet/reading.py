@@ -8,6 +8,7 @@ from typing import Any
 
 from xlsxsheet import values as value_rules
 from xlsxsheet.binding import BoundCell, bind, migration_for, plan_for
+from xlsxsheet.derived import derived
 from xlsxsheet.document import NOT_APPLICABLE, build_document
 from xlsxsheet.layout.model import Migration
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
@@ -161,10 +162,7 @@ def _normalized_memo(plan: WorkbookPlan) -> dict[tuple[int, type, Any], value_ru
     by its id) and the value. Keyed by the value's type as well: 1, 1.0 and True are equal in
     Python but not to the normaliser.
     """
-    memo = plan.__dict__.get("_xs_normalized")
-    if memo is None:
-        memo = plan.__dict__["_xs_normalized"] = {}
-    return memo
+    return derived(plan).setdefault("normalized", {})
 
 
 def input_raw(content: WorkbookContent, cell: BoundCell) -> Any:

@@ -18,11 +18,11 @@ names of hierarchy levels are keys too). On the sheet:
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlsxsheet.derived import derived
 from xlsxsheet.errors import DocumentError
 from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.layout import model as m
@@ -277,31 +277,6 @@ def _empty_level(level: m.HierarchyLevel) -> tuple[Any, ...]:
     return (None, None, *(None for _ in level.fields))
 
 
-# --- derived data, computed once per owner ---------------------------------------------------
-
-_SCRATCH: dict[int, tuple[weakref.ref[Any], dict[str, Any]]] = {}
-
-
-def scratch(owner: object) -> dict[str, Any]:
-    """A dict of data derived from `owner` (a layout block, a plan's table, one read workbook),
-    kept while the owner lives. Keyed by the owner's identity, never by its value: two owners
-    never share one, and it goes when its owner goes. Owners are not changed after they are
-    made (plans are shared; a read workbook's values are final), so what is derived stays."""
-    key = id(owner)
-    entry = _SCRATCH.get(key)
-    if entry is not None and entry[0]() is owner:
-        return entry[1]
-
-    def drop(ref: weakref.ref[Any], key: int = key) -> None:
-        found = _SCRATCH.get(key)
-        if found is not None and found[0] is ref:
-            del _SCRATCH[key]
-
-    data: dict[str, Any] = {}
-    _SCRATCH[key] = (weakref.ref(owner, drop), data)
-    return data
-
-
 @dataclass(frozen=True)
 class _BlockInfo:
     """What parsing a block's units needs, from the block alone."""
@@ -314,7 +289,7 @@ class _BlockInfo:
 
 
 def _info(block: m.RecordsBlock) -> _BlockInfo:
-    data = scratch(block)
+    data = derived(block)
     info = data.get("info")
     if info is None:
         info = data["info"] = _BlockInfo(
@@ -330,7 +305,7 @@ def _info(block: m.RecordsBlock) -> _BlockInfo:
 def read_values(read: Any) -> dict[Any, Any]:
     """`read.inputs | read.computed` of a read workbook (by slot key), merged once. Shared:
     never change it."""
-    data = scratch(read)
+    data = derived(read)
     source = (read.inputs, read.computed)
     found = data.get("values")
     if found is None or found[0][0] is not source[0] or found[0][1] is not source[1]:
@@ -343,7 +318,7 @@ def read_units(read: Any, table: Any) -> list[dict[CellKey, Any]]:
     """Each unit's cell values of a plan's records table in a read workbook (as
     plan_records.unit_values of `read_values`), made once. Shared: never change them."""
     values = read_values(read)
-    data = scratch(read)
+    data = derived(read)
     units = data.get(("units", id(table)))
     if units is None or units[0] is not table:
         units = data[("units", id(table))] = (
@@ -357,7 +332,7 @@ def read_table_records(read: Any, table: Any) -> list[Record]:
     """The records of a plan's table in a read workbook (as plan_records.read_records of
     `read_values`), parsed once. Shared: never change them."""
     units = read_units(read, table)
-    data = scratch(read)
+    data = derived(read)
     found = data.get(("records", id(table)))
     if found is None or found[0] is not table:
         found = data[("records", id(table))] = (
@@ -370,7 +345,7 @@ def read_table_records(read: Any, table: Any) -> list[Record]:
 def _grid_cells(table: Any) -> list[tuple[tuple[str, tuple[tuple[str, CellKey], ...]], ...]]:
     """Per unit of a plan's table, each grid row's (year as text, cell key), sorted by the
     text as parse sorts them; once per table."""
-    data = scratch(table)
+    data = derived(table)
     found = data.get("grid-cells")
     if found is None:
         grid_ids = _info(table.block).grid_ids

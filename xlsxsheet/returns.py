@@ -19,6 +19,7 @@ from typing import Any
 
 from xlsxsheet import fiscal_year
 from xlsxsheet.changes import Change
+from xlsxsheet.derived import derived
 from xlsxsheet.layout.model import (
     SummaryDef,
     SummaryItem,
@@ -35,7 +36,6 @@ from xlsxsheet.records import (
     read_table_records,
     read_units,
     read_values,
-    scratch,
 )
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")
@@ -160,7 +160,7 @@ class _Summarizer:
         self.corrections = {(c.sheet, c.cell, c.field): c.new for c in changes}
         # what the records tables of this return give (not the changes): kept with the read
         # workbook, since check and every summary of it ask again
-        self._derived = scratch(read)
+        self._derived = derived(read)
 
     # --- fields ---------------------------------------------------------------------------
     def text(self, field_id: str | None, near: Slot | None = None) -> str | None:
@@ -188,7 +188,7 @@ class _Summarizer:
 
     def slots(self, pattern: str) -> list[tuple[Slot, tuple[str, ...]]]:
         # The same few patterns for every return of a plan (plans are shared): matched once.
-        cache = self.plan.__dict__.setdefault("_xs_slots_by_pattern", {})
+        cache = derived(self.plan).setdefault("slots_by_pattern", {})
         if pattern not in cache:
             found = []
             for slot in self.plan.slots.values():

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from xlsxsheet.binding import bound_as_planned
 from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.derived import derived
 from xlsxsheet.formula import parse_formula
 from xlsxsheet.plan import Slot
 from xlsxsheet.reading import ReadResult, normalize_cell
@@ -30,8 +31,8 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
             )
         )
     as_planned = result.migration is None and bound_as_planned(result.content, result.plan)
-    planned: dict[tuple[str, int | None], str | None] = result.plan.__dict__.setdefault(
-        "_xs_planned_formulas", {}
+    planned: dict[tuple[str, int | None], str | None] = derived(result.plan).setdefault(
+        "planned_formulas", {}
     )
     cells = result.cells
     for key in _computed_keys(result):
@@ -121,11 +122,10 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
 
 def _computed_keys(result: ReadResult) -> list[tuple[str, int | None]]:
     """The plan's computed cells, in the plan's order (the order cells are bound in)."""
-    keys = result.plan.__dict__.get("_xs_computed_keys")
-    if keys is None:
-        keys = [key for key, slot in result.plan.slots.items() if slot.field.computed]
-        result.plan.__dict__["_xs_computed_keys"] = keys
-    return keys
+    kept = derived(result.plan)
+    if "computed_keys" not in kept:
+        kept["computed_keys"] = [k for k, slot in result.plan.slots.items() if slot.field.computed]
+    return kept["computed_keys"]
 
 
 def _formula_text(slot: Slot) -> str:
@@ -151,7 +151,7 @@ def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | 
         places.append(
             None if bound is None or bound.sheet != own_sheet else (bound.raw.row, bound.raw.col)
         )
-    cache: dict[tuple[object, ...], str] = result.plan.__dict__.setdefault("_xs_formulas", {})
+    cache: dict[tuple[object, ...], str] = derived(result.plan).setdefault("formulas", {})
     cache_key = (key, *places)
     text = cache.get(cache_key)
     if text is None:

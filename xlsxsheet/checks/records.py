@@ -17,13 +17,14 @@ from typing import Any
 from xlsxsheet.cells import a1
 from xlsxsheet.changes import Change
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.derived import derived
 from xlsxsheet.grading import RECORD_METHODS
 from xlsxsheet.layout import model as m
 from xlsxsheet.plan import Slot, WorkbookPlan
 from xlsxsheet.plan_records import RecordsTable, body_range
 from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult
-from xlsxsheet.records import blank, read_table_records, read_values, scratch
+from xlsxsheet.records import blank, read_table_records, read_values
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")
 
@@ -157,7 +158,7 @@ def _coded_columns(
     plan: WorkbookPlan, table: RecordsTable
 ) -> list[tuple[m.RecordColumn, dict[str, int], str]]:
     """Each code column of a table: its codes' order and the code table as text (per plan)."""
-    data = scratch(table)
+    data = derived(table)
     found = data.get("coded-columns")
     if found is None:
         layout = plan.layout
@@ -279,7 +280,7 @@ def _listed(plan: WorkbookPlan) -> frozenset[Any]:
     """Keys of the aggregate cells without an Excel formula (lists), once per plan."""
     from xlsxsheet.plan import formula_of
 
-    data = scratch(plan)
+    data = derived(plan)
     found = data.get("listed")
     if found is None:
         found = data["listed"] = frozenset(

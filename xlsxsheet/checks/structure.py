@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from xlsxsheet.binding import bound_as_planned, sheet_map
 from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding
+from xlsxsheet.derived import derived
 from xlsxsheet.names import META_SHEET
 from xlsxsheet.plan import Slot
 from xlsxsheet.problems import Problem
@@ -50,7 +51,7 @@ def _template_merges_clean(result: ReadResult) -> bool:
     one template share them), so a return in place is not checked cell by cell."""
     plan, merged = result.plan, result.content.merged
     key = tuple((sheet.name, tuple(merged.get(sheet.name, ()))) for sheet in plan.sheets)
-    cache: dict[tuple[object, ...], bool] = plan.__dict__.setdefault("_xs_merges_clean", {})
+    cache: dict[tuple[object, ...], bool] = derived(plan).setdefault("merges_clean", {})
     clean = cache.get(key)
     if clean is None:
         covering = {name: _covering(list(ranges), plan) for name, ranges in key}
@@ -208,7 +209,7 @@ _HUGE = 10_000  # cells in one merged range
 
 def _covering(ranges: list[Range], plan: object) -> _Covering:
     """A sheet's merged ranges by cell. Returns share their template's merges: kept per plan."""
-    cache: dict[tuple[Range, ...], _Covering] = plan.__dict__.setdefault("_xs_merge_cover", {})
+    cache: dict[tuple[Range, ...], _Covering] = derived(plan).setdefault("merge_cover", {})
     key = tuple(ranges)
     found = cache.get(key)
     if found is not None:

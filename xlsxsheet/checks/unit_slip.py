@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, problem_at, show
+from xlsxsheet.derived import derived
 from xlsxsheet.layout.model import YearTableBlock
 from xlsxsheet.plan import Slot
 from xlsxsheet.reading import ReadResult
@@ -25,9 +26,9 @@ def _watched(result: ReadResult) -> list[tuple[tuple[str, ...], str]]:
 
 def _watched_slots(result: ReadResult) -> list[list[Slot]]:
     """The year cells of each watched series, in year order (once per plan)."""
-    cached = result.plan.__dict__.get("_xs_unit_slip_slots")
-    if cached is not None:
-        return cached
+    kept = derived(result.plan)
+    if "unit_slip_slots" in kept:
+        return kept["unit_slip_slots"]
     watched = _watched(result)
     by_field: dict[str, list[Slot]] = {}
     for slot in result.plan.slots.values():
@@ -37,7 +38,7 @@ def _watched_slots(result: ReadResult) -> list[list[Slot]]:
         ):
             by_field.setdefault(slot.field.id, []).append(slot)
     found = [sorted(slots, key=lambda s: s.year or 0) for slots in by_field.values()]
-    result.plan.__dict__["_xs_unit_slip_slots"] = found
+    kept["unit_slip_slots"] = found
     return found
 
 
