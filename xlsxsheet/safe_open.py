@@ -388,12 +388,7 @@ def _refuse_dtd(path: Path, archive: _VettingZip, info: zipfile.ZipInfo) -> None
     except DefusedXmlException:
         prolog = "dtd"
     except (ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise _fail(
-            path,
-            "file-corrupt",
-            f"{path.name} は壊れています(部品 {info.filename} を読めません)。"
-            "元のブックを保存し直して、提出し直してください。",
-        ) from exc
+        raise _broken_part(path, info.filename) from exc
     raise _fail(
         path,
         "xml-dtd",
@@ -449,12 +444,16 @@ def _read_small(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo | No
     try:
         return archive.read(info)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise _fail(
-            path,
-            "file-corrupt",
-            f"{path.name} は壊れています(部品 {info.filename} を読めません)。"
-            "元のブックを保存し直して、提出し直してください。",
-        ) from exc
+        raise _broken_part(path, info.filename) from exc
+
+
+def _broken_part(path: Path, part: str) -> WorkbookError:
+    return _fail(
+        path,
+        "file-corrupt",
+        f"{path.name} は壊れています(部品 {part} を読めません)。"
+        "元のブックを保存し直して、提出し直してください。",
+    )
 
 
 def _parse(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> object | None:
@@ -464,12 +463,7 @@ def _parse(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -
     try:
         return _fromstring(data)
     except (ParseError, DefusedXmlException) as exc:
-        raise _fail(
-            path,
-            "file-corrupt",
-            f"{path.name} は壊れています(部品 {info.filename if info else ''} を読めません)。"
-            "元のブックを保存し直して、提出し直してください。",
-        ) from exc
+        raise _broken_part(path, info.filename if info else "") from exc
 
 
 def _workbook_part(
