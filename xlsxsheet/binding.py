@@ -303,31 +303,25 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
     """The binding of a workbook whose sheets are all there and whose every field name points
     where the template put it (what almost every return is); None for any other workbook, which
     the general binding reads and reports on. Gives what the general binding gives."""
-    from xlsxsheet.plan_records import _hidden_cells, body_range
+    from xlsxsheet.plan_records import _hidden_cells, body_place, body_range
 
     names, sheets = content.names, content.cells
     if any(sheet.name not in sheets for sheet in plan.sheets):
         return None
-    bodies: dict[str, tuple[str, int, int, bool, set[tuple[int, int]]] | None] = {}
-    # every cell is where the plan puts it when every body is (single cells are, below)
-    as_planned = True
+    # every table's sheet is there (a plan sheet): each body is where its name says or, the
+    # name gone, at the template's place
+    bodies: dict[str, tuple[str, int, int, bool, frozenset[tuple[int, int]]]] = {}
     for table_key, table in plan.records.items():
-        found = body_range(content, table.name)
-        if found is not None:
-            as_planned = as_planned and (
-                found.sheet,
-                found.first_row,
-                found.first_col,
-                found.last_row,
-                found.last_col,
-            ) == (table.sheet, table.first_row, table.first_col, table.last_row, table.last_col)
-            where = (found.sheet, found.first_row, found.first_col, True)
-        elif table.sheet in sheets:
-            where = (table.sheet, table.first_row, table.first_col, False)
-        else:
-            bodies[table_key] = None
-            continue
+        where = body_place(content, table)
+        assert where is not None
         bodies[table_key] = (*where, _hidden_cells(content, where[0]))
+    # every cell is where the plan puts it when every body is (single cells are, below)
+    as_planned = all(
+        (found := body_range(content, table.name)) is None
+        or (found.sheet, found.first_row, found.first_col, found.last_row, found.last_col)
+        == (table.sheet, table.first_row, table.first_col, table.last_row, table.last_col)
+        for table in plan.records.values()
+    )
     for _key, slot, table_key, name, row, col in _bind_index(plan):
         if table_key is None:
             target = names.get(name)
@@ -366,10 +360,7 @@ def _placed(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> tuple[_P
         if table_key is None:
             sheet, via_name = slot.sheet, True
         else:
-            body = where[table_key]
-            if body is None:
-                continue
-            sheet, first_row, first_col, via_name, hidden = body
+            sheet, first_row, first_col, via_name, hidden = where[table_key]
             row, col = first_row + row, first_col + col
             if (row, col) in hidden:
                 continue

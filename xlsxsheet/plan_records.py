@@ -473,22 +473,29 @@ def _hidden_by_ranges(ranges: tuple[tuple[int, int, int, int], ...]) -> frozense
     return frozenset(hidden)
 
 
+def body_place(content: WorkbookContent, table: RecordsTable) -> tuple[str, int, int, bool] | None:
+    """(sheet, first row, first column, found through the name) of a table's body in the
+    workbook: where its name says, else the template's place; None when its sheet is gone."""
+    found = body_range(content, table.name)
+    if found is not None:
+        return found.sheet, found.first_row, found.first_col, True
+    if table.sheet in content.cells:
+        return table.sheet, table.first_row, table.first_col, False
+    return None
+
+
 def locate_unit(
     content: WorkbookContent, plan: WorkbookPlan, slot: Slot
 ) -> tuple[str, int, int, bool] | None:
     """(sheet, row, col, found through the name) of a records cell in the workbook; None for a
     cell hidden in a merge or a table whose sheet is gone."""
     table: RecordsTable = plan.records[slot.table or ""]
-    found = body_range(content, table.name)
-    if found is not None:
-        sheet = found.sheet
-        row = found.first_row + slot.row - table.first_row
-        col = found.first_col + slot.col - table.first_col
-        via_name = True
-    elif table.sheet in content.cells:
-        sheet, row, col, via_name = table.sheet, slot.row, slot.col, False
-    else:
+    place = body_place(content, table)
+    if place is None:
         return None
+    sheet, first_row, first_col, via_name = place
+    row = first_row + slot.row - table.first_row
+    col = first_col + slot.col - table.first_col
     if (row, col) in _hidden_cells(content, sheet):
         return None
     return sheet, row, col, via_name
