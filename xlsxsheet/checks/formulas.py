@@ -41,7 +41,7 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
             continue
         slot = cell.slot
         expected_value = result.computed.get(key)
-        if as_planned:  # every cell where the template put it: the template's formula text
+        if as_planned:  # every cell where the template put it: the template's text, kept
             if key not in planned:
                 planned[key] = _expected_formula(result, key)
             expected_formula = planned[key]
@@ -143,28 +143,12 @@ def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | 
         return workbook_formula(result, slot)
     formula = parse_formula(slot.field.formula or "")
     own_sheet = result.cells[key].sheet
-    # where each reference is in this workbook (None: the template's place); returns whose
-    # cells are where the template put them share the text, rendered once per plan
-    places = []
-    for ref in sorted(formula.references()):
-        bound = result.cells.get(slot.siblings[ref].key)
-        places.append(
-            None if bound is None or bound.sheet != own_sheet else (bound.raw.row, bound.raw.col)
-        )
-    cache: dict[tuple[object, ...], str] = derived(result.plan).setdefault("formulas", {})
-    cache_key = (key, *places)
-    text = cache.get(cache_key)
-    if text is None:
 
-        def resolve(ref: str) -> str:
-            sibling = slot.siblings[ref]
-            bound = result.cells.get(sibling.key)
-            if bound is None or bound.sheet != own_sheet:
-                return a1(sibling.row, sibling.col)
-            return bound.address
+    def resolve(ref: str) -> str:
+        sibling = slot.siblings[ref]
+        bound = result.cells.get(sibling.key)
+        if bound is None or bound.sheet != own_sheet:
+            return a1(sibling.row, sibling.col)
+        return bound.address
 
-        text = formula.to_excel(resolve)
-        if len(cache) >= 20_000:
-            cache.clear()
-        cache[cache_key] = text
-    return text
+    return formula.to_excel(resolve)
