@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from xlsxsheet.demo import run_demo
@@ -44,3 +45,17 @@ def test_every_damaged_copy_carries_mistakes_the_check_reports(tmp_path: Path) -
             damaged.name,
             codes,
         )
+
+
+def test_a_total_that_does_not_add_up_is_explained_in_the_sheets_words(tmp_path: Path) -> None:
+    """The message says what the total sums by the names on the sheet, not by field ids."""
+    list(run_demo(tmp_path))
+    messages = [
+        p.message
+        for damaged in tmp_path.rglob("*_誤りあり.xlsx")
+        for p in check_file(damaged).problems
+        if p.code == "total-mismatch"
+    ]
+    assert messages
+    for message in messages:
+        assert not re.search(r"[a-z_]{4,}", message), message

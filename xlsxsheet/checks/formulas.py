@@ -129,9 +129,12 @@ def _computed_keys(result: ReadResult) -> list[tuple[str, int | None]]:
 
 
 def _formula_text(slot: Slot) -> str:
+    """What the cell computes, in the words of the sheet: SUM(国庫支出金,…), not field ids."""
     if slot.field.aggregate is not None:
         return f"{slot.label}の集計"
-    return parse_formula(slot.field.formula or "").text
+    formula = parse_formula(slot.field.formula or "")
+    # a series cell's label ends with its row's name (施策コスト 事業費 財源内訳 国庫支出金)
+    return formula.to_excel(lambda ref: slot.siblings[ref].field.label.split()[-1])[1:]
 
 
 def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | None:
