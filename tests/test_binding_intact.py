@@ -196,3 +196,58 @@ def test_examples_are_bound_as_planned() -> None:
     for path in sorted(examples_dir().glob("*.xlsx")):
         result = read_file(path)
         assert binding.bound_as_planned(result.content, result.plan), path.name
+
+
+def _normalised_both_ways(path: Path) -> tuple[Any, Any, bool] | None:
+    """What read_file normalised (only the filled cells, after the intact binding) and what
+    normalising every bound cell gives: (normalized, inputs) as ordered lists, each way."""
+    from xlsxsheet import reading
+
+    try:
+        result = reading.read_file(path)
+    except WorkbookError:
+        return None
+    sparse = binding.filled_keys(result.content, result.plan) is not None
+    every = reading.normalize_cells(result.content, result.plan, result.cells.items())
+    read = (list(result.normalized.items()), list(result.inputs.items()))
+    return read, tuple(list(found.items()) for found in every), sparse
+
+
+@pytest.mark.parametrize("path", sorted(examples_dir().glob("*.xlsx")), ids=lambda p: p.stem)
+def test_examples_normalise_only_their_filled_cells_to_the_same_result(path: Path) -> None:
+    both = _normalised_both_ways(path)
+    assert both is not None
+    read, every, sparse = both
+    assert sparse, "an intact return: only its filled cells are normalised"
+    assert read == every
+    assert any(n.status == "blank" for _, n in read[0]), "some cells are left empty"
+    assert any(n.status == "ok" for _, n in read[0])
+
+
+@pytest.mark.parametrize("name", [case.name for case in CORPUS])
+def test_corpus_files_normalise_the_same_either_way(
+    corpus_cases: dict[str, Any], name: str
+) -> None:
+    if name not in corpus_cases:
+        pytest.skip("built only where LibreOffice is installed")
+    both = _normalised_both_ways(corpus_cases[name].path)
+    if both is None:
+        _assert_reported_unreadable(corpus_cases[name].path)
+        return
+    assert both[0] == both[1]
+
+
+def test_only_filled_cells_are_listed_as_filled() -> None:
+    """filled_keys lists exactly the bound cells that hold a value or a formula."""
+    from xlsxsheet.reading import read_file
+
+    for path in sorted(examples_dir().glob("*.xlsx")):
+        result = read_file(path)
+        found = binding.filled_keys(result.content, result.plan)
+        assert found is not None, path.name
+        holding = [
+            key
+            for key, cell in result.cells.items()
+            if cell.raw.value is not None or cell.raw.formula is not None
+        ]
+        assert list(found[1]) == holding, path.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from xlsxsheet.cells import RawCell, a1
@@ -333,30 +334,60 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
             ):
                 return None
     derived(content)["as_planned"] = (plan, as_planned)
-    placed = _placed(plan, tuple(bodies.items()))
-    bound: dict[Key, BoundCell] = {}
+    placement = _placement(plan, tuple(bodies.items()))
+    bound = placement.blank.copy()  # every cell empty, in the plan's order; then the filled
+    if placement.places is None:  # fields sharing a cell: each looked up
+        for key, empty in placement.blank.items():
+            raw = sheets[empty.raw.sheet].get((empty.raw.row, empty.raw.col))
+            if raw is not None:
+                bound[key] = BoundCell(empty.slot, raw, empty.via_name)
+        return bound
+    filled: list[_Place] = []
     new = tuple.__new__  # the named tuples, made without their keyword-handling constructor
-    for key, slot, sheet, place, via_name, empty in placed:
-        raw = sheets[sheet].get(place)
-        bound[key] = empty if raw is None else new(BoundCell, (slot, raw, via_name))
+    for sheet, places in placement.places.items():
+        cells = sheets[sheet]
+        if len(cells) <= len(places):  # the fewer: the sheet's cells (labels too) or places
+            for place, raw in cells.items():
+                entry = places.get(place)
+                if entry is not None:
+                    filled.append(entry)
+                    bound[entry[1]] = new(BoundCell, (entry[2], raw, entry[3]))
+        else:
+            for place, entry in places.items():
+                raw = cells.get(place)
+                if raw is not None:
+                    filled.append(entry)
+                    bound[entry[1]] = new(BoundCell, (entry[2], raw, entry[3]))
+    filled.sort()  # the plan's order (each entry starts with its distinct index)
+    derived(content)["filled"] = (plan, placement, tuple(entry[1] for entry in filled))
     return bound
 
 
-_Placed = tuple[Key, Slot, str, tuple[int, int], bool, BoundCell]
+_Place = tuple[int, Key, Slot, bool]  # index in the plan's order, key, slot, found by name
 
 
-def _placed(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> tuple[_Placed, ...]:
+@dataclass(frozen=True, eq=False)
+class Placement:
+    """Where the intact binding finds each field cell, for one plan and table-body places."""
+
+    blank: dict[Key, BoundCell]  # every placed cell's binding when it is empty, in plan order
+    # sheet -> (row, col) -> the field cell there; None when two fields share a cell
+    places: dict[str, dict[tuple[int, int], _Place]] | None
+
+
+def _placement(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> Placement:
     """Each cell to bind, in the plan's order, where it is for these table bodies (sheet,
-    place, found by name; hidden cells left out) with its binding when the cell is empty
+    place, found by name; hidden cells left out), with its binding when the cell is empty
     (shared: RawCell and BoundCell are immutable). Kept per plan and body places: returns of
     one template share them."""
-    cache: dict[Any, tuple[_Placed, ...]] = derived(plan).setdefault("placed", {})
+    cache: dict[Any, Placement] = derived(plan).setdefault("placement", {})
     found = cache.get(bodies)
     if found is not None:
         return found
     where = dict(bodies)
-    placed: list[_Placed] = []
-    for key, slot, table_key, _name, row, col in _bind_index(plan):
+    blank: dict[Key, BoundCell] = {}
+    places: dict[str, dict[tuple[int, int], _Place]] | None = {}
+    for index, (key, slot, table_key, _name, row, col) in enumerate(_bind_index(plan)):
         if table_key is None:
             sheet, via_name = slot.sheet, True
         else:
@@ -364,12 +395,29 @@ def _placed(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> tuple[_P
             row, col = first_row + row, first_col + col
             if (row, col) in hidden:
                 continue
-        empty = BoundCell(slot, RawCell(sheet, row, col, None), via_name)
-        placed.append((key, slot, sheet, (row, col), via_name, empty))
+        blank[key] = BoundCell(slot, RawCell(sheet, row, col, None), via_name)
+        if places is not None:
+            on_sheet = places.setdefault(sheet, {})
+            if (row, col) in on_sheet:
+                places = None
+            else:
+                on_sheet[(row, col)] = (index, key, slot, via_name)
     if len(cache) >= 16:
         cache.clear()
-    cache[bodies] = result = tuple(placed)
+    cache[bodies] = result = Placement(blank, places)
     return result
+
+
+def filled_keys(
+    content: WorkbookContent, plan: WorkbookPlan
+) -> tuple[Placement, tuple[Key, ...]] | None:
+    """When the intact binding bound `content` to `plan`: its placement and the keys of the
+    cells that hold something, in the plan's order (every other bound cell is empty); else
+    None."""
+    found = derived(content).get("filled")
+    if found is None or found[0] is not plan:
+        return None
+    return found[1], found[2]
 
 
 def bound_as_planned(content: WorkbookContent, plan: WorkbookPlan) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xlsxsheet import values as value_rules
-from xlsxsheet.binding import BoundCell, bind, migration_for, plan_for
+from xlsxsheet.binding import BoundCell, Placement, bind, filled_keys, migration_for, plan_for
 from xlsxsheet.derived import derived
 from xlsxsheet.document import NOT_APPLICABLE, build_document
 from xlsxsheet.layout.model import Migration
@@ -114,14 +115,50 @@ def read_file(
     cells, problems = bind(content, plan, migration)
     if migration is not None:
         problems.insert(0, _migrated(content, plan, migration))
-    normalized: dict[Key, value_rules.Normalized] = {}
-    inputs: dict[Key, Any] = {}
+    sparse = filled_keys(content, plan) if migration is None else None
+    if sparse is None:
+        normalized, inputs = normalize_cells(content, plan, cells.items())
+    else:  # bound by the intact binding: the empty cells' results are the plan's, kept
+        placement, filled = sparse
+        blank_normalized, blank_inputs = _blank_results(plan, placement)
+        normalized, inputs = blank_normalized.copy(), blank_inputs.copy()
+        normalize_cells(content, plan, [(key, cells[key]) for key in filled], normalized, inputs)
+    computed, failures = recompute(plan, inputs)
+    return ReadResult(
+        Path(path),
+        plan,
+        content,
+        cells,
+        normalized,
+        inputs,
+        computed,
+        failures,
+        problems,
+        migration,
+    )
+
+
+def normalize_cells(
+    content: WorkbookContent | None,
+    plan: WorkbookPlan,
+    which: Iterable[tuple[Key, BoundCell]],
+    normalized: dict[Key, value_rules.Normalized] | None = None,
+    inputs: dict[Key, Any] | None = None,
+) -> tuple[dict[Key, value_rules.Normalized], dict[Key, Any]]:
+    """Normalise the input cells of `which` (computed cells are left out) into `normalized`
+    and `inputs` (new dicts when not given): each cell's result, and its document value.
+    `content` is only asked for the saved results of formulas (None: no cell has one)."""
+    normalized = {} if normalized is None else normalized
+    inputs = {} if inputs is None else inputs
     memo = _normalized_memo(plan)
-    for key, cell in cells.items():
+    for key, cell in which:
         slot = cell.slot
         if slot.field.computed:
             continue
-        raw = cell.raw.value if cell.raw.formula is None else input_raw(content, cell)
+        raw = cell.raw.value
+        if cell.raw.formula is not None:
+            assert content is not None
+            raw = input_raw(content, cell)
         # the same few values fill most cells (blanks, "-", choices): normalised once per plan
         memo_key = (id(slot.field), raw.__class__, raw)
         try:
@@ -136,19 +173,19 @@ def read_file(
                 memo[memo_key] = result
         normalized[key] = result
         inputs[key] = result.value if result.status == "ok" else input_value(result)
-    computed, failures = recompute(plan, inputs)
-    return ReadResult(
-        Path(path),
-        plan,
-        content,
-        cells,
-        normalized,
-        inputs,
-        computed,
-        failures,
-        problems,
-        migration,
-    )
+    return normalized, inputs
+
+
+def _blank_results(
+    plan: WorkbookPlan, placement: Placement
+) -> tuple[dict[Key, value_rules.Normalized], dict[Key, Any]]:
+    """What every input cell of the placement gives when it is empty, in the plan's order;
+    once per placement (a return's filled cells then replace their entries in copies)."""
+    kept = derived(placement)
+    found = kept.get("blank")
+    if found is None:
+        found = kept["blank"] = normalize_cells(None, plan, placement.blank.items())
+    return found
 
 
 _MEMO_SIZE = 4096

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from xlsxsheet.binding import filled_keys
 from xlsxsheet.checks.base import Finding, problem_at, show
 from xlsxsheet.reading import ReadResult, input_raw
 
 
 def check_input_formulas(result: ReadResult) -> Iterator[Finding]:
-    for cell in result.cells.values():
+    cells = result.cells
+    sparse = filled_keys(result.content, result.plan) if result.migration is None else None
+    # only a cell that holds something can hold a formula: those the intact binding listed
+    for cell in cells.values() if sparse is None else [cells[key] for key in sparse[1]]:
         if cell.slot.field.computed or cell.raw.formula is None:
             continue
         saved = input_raw(result.content, cell)
