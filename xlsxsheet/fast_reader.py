@@ -158,49 +158,28 @@ class _Book:
         return data
 
     def read(self) -> WorkbookContent:
-        types = self.part("[Content_Types].xml", b"Types")
-        overrides = {
-            attrs.get("ContentType", ""): attrs.get("PartName", "")
-            for attrs in _elements(types, b"Override")
-        }
-        workbook_part = next((overrides[t] for t in _WORKBOOK_TYPES if t in overrides), None)
-        if not workbook_part:
-            raise _Fallback("workbook part named by a default content type")
-        workbook_part = workbook_part[1:]
-        strings_part = overrides.get(_SHARED_STRINGS_TYPE)
-        strings = self.shared_strings(strings_part[1:]) if strings_part else []
+        types = self.archive.read("[Content_Types].xml")
+        parts = _TYPES.get(types)
+        if parts is None:
+            _check_part(types, b"Types")
+            parts = _remember(_TYPES, types, _main_parts(types))
+        workbook_part, strings_part = parts
+        book = self.archive.read(workbook_part)
+        rels_name = _relationships_part(workbook_part)
+        key = (rels_name, book, self.archive.read(rels_name), tuple(sorted(self.members)))
+        skeleton = _SKELETONS.get(key)
+        if skeleton is None:
+            skeleton = _remember(_SKELETONS, key, self.skeleton(book, rels_name))
+        epoch, sheets, names = skeleton
+        strings = self.shared_strings(strings_part) if strings_part else []
         cell_strings = [unescape(text) if "_x" in text else text for text in strings]
-        book = self.part(workbook_part, b"workbook")
-        epoch = _epoch(book)
-        rels = self.relationships(workbook_part)
         date_styles, timedelta_styles = self.styles()
-
-        sheets: list[tuple[str, str, str, bool]] = []  # name, state, part, is worksheet
-        for attrs in _elements(_section(book, b"sheets"), b"sheet"):
-            rel_id = attrs.get("r:id")
-            if rel_id is None and any(":id" in key for key in attrs):
-                raise _Fallback("relationship id under another prefix")
-            if not rel_id:
-                continue  # openpyxl drops sheets without a relationship, with a warning
-            rel_type, target = rels[rel_id]
-            if target not in self.members:
-                continue
-            if _CHARTSHEET_REL in rel_type:
-                sheets.append((attrs.get("name", ""), "", target, False))
-            elif rel_type.endswith(_WORKSHEET_REL):
-                state = attrs.get("state", "visible")
-                if state not in ("visible", "hidden", "veryHidden"):
-                    raise _Fallback("unknown sheet state")
-                sheets.append((attrs.get("name", ""), state, target, True))
-            else:
-                raise _Fallback("dialog or macro sheet")
-        _check_titles([name for name, *_ in sheets])
 
         content = WorkbookContent(
             path=self.facts.path,
             sheet_names=[name for name, *_ in sheets],
             sheet_states={name: state for name, state, _, is_ws in sheets if is_ws},
-            names=_names_of(book),
+            names=dict(names),  # a copy: NameTargets are immutable, dicts not
             metadata={},
             format=self.facts.format,
             has_macros=self.facts.has_macros,
@@ -234,10 +213,39 @@ class _Book:
         }
         return content
 
-    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
+    def skeleton(
+        self, book: bytes, rels_name: str
+    ) -> tuple[dt.datetime, list[tuple[str, str, str, bool]], dict[str, NameTarget]]:
+        """What the workbook part and its relationships say: the date epoch, the sheets (name,
+        state, part, is a worksheet) and the defined names. Returns of one template share
+        these parts byte for byte: worked out once for them (_SKELETONS)."""
+        _check_part(book, b"workbook")
+        epoch = _epoch(book)
+        rels = self.relationships(rels_name)
+        sheets: list[tuple[str, str, str, bool]] = []
+        for attrs in _elements(_section(book, b"sheets"), b"sheet"):
+            rel_id = attrs.get("r:id")
+            if rel_id is None and any(":id" in key for key in attrs):
+                raise _Fallback("relationship id under another prefix")
+            if not rel_id:
+                continue  # openpyxl drops sheets without a relationship, with a warning
+            rel_type, target = rels[rel_id]
+            if target not in self.members:
+                continue
+            if _CHARTSHEET_REL in rel_type:
+                sheets.append((attrs.get("name", ""), "", target, False))
+            elif rel_type.endswith(_WORKSHEET_REL):
+                state = attrs.get("state", "visible")
+                if state not in ("visible", "hidden", "veryHidden"):
+                    raise _Fallback("unknown sheet state")
+                sheets.append((attrs.get("name", ""), state, target, True))
+            else:
+                raise _Fallback("dialog or macro sheet")
+        _check_titles([name for name, *_ in sheets])
+        return epoch, sheets, _defined_names(book)
+
+    def relationships(self, rels_name: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type, target part), resolved as openpyxl does."""
-        folder = posixpath.dirname(part)
-        rels_name = posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
         data = self.part(rels_name, b"Relationships")
         parent = posixpath.split(posixpath.dirname(rels_name))[0]
         result = {}
@@ -298,6 +306,24 @@ class _Book:
             for prop in props
             if prop.name.startswith("xlsxsheet.")
         }
+
+
+def _main_parts(types: bytes) -> tuple[str, str | None]:
+    """The workbook part and the shared strings part (if any) the content types name."""
+    overrides = {
+        attrs.get("ContentType", ""): attrs.get("PartName", "")
+        for attrs in _elements(types, b"Override")
+    }
+    workbook_part = next((overrides[t] for t in _WORKBOOK_TYPES if t in overrides), None)
+    if not workbook_part:
+        raise _Fallback("workbook part named by a default content type")
+    strings_part = overrides.get(_SHARED_STRINGS_TYPE)
+    return workbook_part[1:], strings_part[1:] if strings_part else None
+
+
+def _relationships_part(part: str) -> str:
+    folder = posixpath.dirname(part)
+    return posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
 
 
 def _date_styles(data: bytes) -> tuple[frozenset[int], frozenset[int]]:
@@ -728,27 +754,21 @@ def _check_titles(names: list[str]) -> None:
         seen.add(name.lower())
 
 
-# Returns of one plan share their workbook part (450 defined names for the
-# 施策マネジメントシート) and their styles byte for byte: what is read from them is kept.
-_NAMES: OrderedDict[bytes, dict[str, NameTarget]] = OrderedDict()
+# Returns of one plan share their content types, workbook part (450 defined names for the
+# 施策マネジメントシート), its relationships and their styles byte for byte: what is read from
+# them is kept, under those bytes.
+_TYPES: OrderedDict[bytes, tuple[str, str | None]] = OrderedDict()
+_SKELETONS: OrderedDict[Any, Any] = OrderedDict()
 _STYLES: OrderedDict[bytes, tuple[frozenset[int], frozenset[int]]] = OrderedDict()
 _MERGES: OrderedDict[bytes, Any] = OrderedDict()
 _KEPT = 16
 
 
-def _remember(cache: OrderedDict[bytes, Any], key: bytes, value: Any) -> Any:
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> Any:
     cache[key] = value
     while len(cache) > _KEPT:
         cache.popitem(last=False)
     return value
-
-
-def _names_of(book: bytes) -> dict[str, NameTarget]:
-    """The defined names of a workbook part (a copy: NameTargets are immutable, dicts not)."""
-    found = _NAMES.get(book)
-    if found is None:
-        found = _remember(_NAMES, book, _defined_names(book))
-    return dict(found)
 
 
 def _defined_names(book: bytes) -> dict[str, NameTarget]:
