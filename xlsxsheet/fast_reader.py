@@ -269,7 +269,7 @@ class _Book:
             if other or not (plain or preserved):
                 text = _rich_text(_SI.match(b"<si>" + other + b"</si>").group(1))  # type: ignore[union-attr]
             else:
-                text = _text(plain or preserved)
+                text = _recurring_text(plain or preserved)
             strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
         if len(strings) != data.count(b"<si>") + data.count(b"<si "):
             raise _Fallback("shared string items of another shape")
@@ -430,7 +430,7 @@ class _Sheet:
             elif kind == b"inlineStr":
                 plain = _PLAIN_INLINE.fullmatch(inner)  # <is><t>text</t></is>, as we write
                 if plain is not None:
-                    value = _text(plain.group(1))
+                    value = _recurring_text(plain.group(1))
                     if self.cell_strings is not None and "_x" in value:
                         value = unescape(value)
                     cells[(row, col)] = new(RawCell, (name, row, col, value, None))
@@ -439,7 +439,7 @@ class _Sheet:
                 plain = _PLAIN_FORMULA.fullmatch(inner)  # <f>text</f><v>result</v>, as we write
                 if plain is not None:
                     body, saved = plain.groups()
-                    text = "=" + _text(body) if body else "="
+                    text = "=" + _recurring_text(body) if body else "="
                     if self.cell_strings is not None and "_x" in text:
                         text = unescape(text)
                     cells[(row, col)] = new(RawCell, (name, row, col, None, text))
@@ -640,7 +640,10 @@ def _check_part(data: bytes, root: bytes) -> None:
         root_tag = rest[: rest.find(b">")]
         if b'xmlns="' + MAIN_NS + b'"' not in root_tag:
             raise _Fallback("not the transitional main namespace")
-    if not data.rstrip().endswith(b"</" + root + b">"):
+    end = data[-512:].rstrip()  # the end, without copying a whole sheet
+    if len(end) < 64 and len(data) > 512:
+        end = data.rstrip()
+    if not end.endswith(b"</" + root + b">"):
         raise _Fallback("part does not end with its root element (or the root is empty)")
 
 
@@ -693,6 +696,24 @@ def _entity(match: re.Match[str]) -> str:
     if ref.startswith("#"):
         return chr(int(ref[1:]))
     return _NAMED_ENTITIES[ref]
+
+
+_TEXTS: dict[bytes, str] = {}
+_TEXTS_KEPT = 20_000  # texts remembered (at most _TEXT_BYTES each), forgotten all at once
+_TEXT_BYTES = 200
+
+
+def _recurring_text(raw: bytes) -> str:
+    """_text of a cell's text or formula, remembered when short: the labels, choices and
+    formulas of a template recur in every return."""
+    text = _TEXTS.get(raw)
+    if text is None:
+        text = _text(raw)
+        if len(raw) <= _TEXT_BYTES:
+            if len(_TEXTS) >= _TEXTS_KEPT:
+                _TEXTS.clear()
+            _TEXTS[raw] = text
+    return text
 
 
 def _rich_text(inner: bytes | None) -> str:
