@@ -150,3 +150,76 @@ def test_folder_missing_and_unreadable(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(Path, "open", deny)
     assert _code(locked) == "file-unreadable"
+
+
+def _member_data_start(data: bytes, info: zipfile.ZipInfo) -> int:
+    import struct
+
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    return info.header_offset + 30 + name_length + extra_length
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_parts_inflated_from_memory_are_what_zipfile_reads(
+    filled: Path, tmp_path: Path, compression: int
+) -> None:
+    from xlsxsheet.examples_dir import examples_dir
+    from xlsxsheet.safe_open import _inflate
+
+    paths = [*sorted(examples_dir().glob("*.xlsx")), filled]
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(filled) as src, zipfile.ZipFile(stored, "w", compression) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    for path in [*paths, stored]:
+        data = path.read_bytes()
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                assert _inflate(data, info) == archive.read(info), (path.name, info.filename)
+        facts = inspect_file(path)
+        assert facts.parts and facts.names
+
+
+def _damaged(filled: Path, out: Path, flip: int) -> Path:
+    """A copy whose first sheet part has bytes flipped `flip` bytes into its deflate stream
+    (negative: from its end)."""
+    data = bytearray(filled.read_bytes())
+    with zipfile.ZipFile(filled) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = _member_data_start(bytes(data), info)
+    at = start + flip if flip >= 0 else start + info.compress_size + flip
+    for i in range(at, at + (40 if flip >= 0 else 1)):
+        data[i] ^= 0x5A if flip >= 0 else 0x01
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_damaged_deflate_stream_is_a_corrupt_part_named_for_the_user(
+    filled: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(WorkbookError) as caught:
+        inspect_file(_damaged(filled, tmp_path / "deflate.xlsx", 100))
+    assert caught.value.code == "file-corrupt"
+    assert "xl/worksheets/sheet1.xml" in str(caught.value)
+
+
+def test_a_part_whose_crc_does_not_match_is_refused_by_the_check(
+    filled: Path, tmp_path: Path
+) -> None:
+    from xlsxsheet.pipeline import check_file
+
+    result = check_file(_damaged(filled, tmp_path / "crc.xlsx", -3))
+    assert result.read is None
+    assert [p.code for p in result.problems] == ["file-corrupt"]
+
+
+def test_a_local_header_naming_another_part_is_refused(filled: Path) -> None:
+    from xlsxsheet.safe_open import _inflate
+
+    data = bytearray(filled.read_bytes())
+    with zipfile.ZipFile(filled) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    name_at = info.header_offset + 30
+    data[name_at : name_at + 2] = b"XX"  # the local header's copy of the name
+    with pytest.raises(zipfile.BadZipFile):
+        _inflate(bytes(data), info)

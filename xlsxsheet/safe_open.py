@@ -19,10 +19,12 @@ its values with python-calamine (see :mod:`xlsxsheet.workbook_reader`).
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -243,7 +245,7 @@ def _inspect_zip(path: Path, fh: BinaryIO, size: int, limits: Limits) -> FileFac
     name = path.name
     fh.seek(0)
     try:
-        archive = _VettingZip(fh)
+        archive = _VettingZip(fh, size)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise _fail(
             path,
@@ -292,9 +294,18 @@ def _inspect_zip(path: Path, fh: BinaryIO, size: int, limits: Limits) -> FileFac
 
 
 class _VettingZip(zipfile.ZipFile):
-    """A ZipFile that keeps the parts it reads whole when they are small (_KEEP_BYTES)."""
+    """A ZipFile that keeps the parts it reads whole when they are small (_KEEP_BYTES).
 
-    def __init__(self, file: BinaryIO) -> None:
+    A file of up to _IN_MEMORY_BYTES is read into memory once, and its plainly stored or
+    deflated parts are inflated straight from those bytes (_inflate), with the checks
+    zipfile makes; any other part, or a larger file, is read through zipfile.
+    """
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self.data: bytes | None = None
+        if size <= _IN_MEMORY_BYTES:
+            self.data = file.read()
+            file = io.BytesIO(self.data)
         super().__init__(file)
         self.parts: dict[str, bytes] = {}
 
@@ -304,7 +315,17 @@ class _VettingZip(zipfile.ZipFile):
             return super().read(name, pwd)  # a member shadowed by a later one of the same name
         data = self.parts.get(key)
         if data is None:
-            data = super().read(name, pwd)
+            info = self.getinfo(key)
+            try:
+                if self.data is not None and info.compress_type in _INFLATED:
+                    if info.flag_bits & 0x61:  # encrypted, patched, strongly encrypted
+                        data = super().read(name, pwd)  # zipfile says what it does not read
+                    else:
+                        data = _inflate(self.data, info)
+                else:
+                    data = super().read(name, pwd)
+            except zlib.error as exc:  # a damaged deflate stream: a damaged part, like a bad CRC
+                raise zipfile.BadZipFile(f"{key}: {exc}") from exc
             if len(data) <= _KEEP_BYTES:
                 self.parts[key] = data
         return data
@@ -317,11 +338,49 @@ class _VettingZip(zipfile.ZipFile):
                 return self.read(info)[:size]
             except (zipfile.BadZipFile, OSError, EOFError, ValueError):
                 pass  # a damaged part: read its head only, as if it were large
-        with self.open(info) as part:
-            return part.read(size)
+        try:
+            with self.open(info) as part:
+                return part.read(size)
+        except zlib.error as exc:
+            raise zipfile.BadZipFile(f"{info.filename}: {exc}") from exc
 
 
 _KEEP_BYTES = 4 * 1024 * 1024
+_IN_MEMORY_BYTES = 16 * 1024 * 1024
+_INFLATED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A stored or deflated, unencrypted part from the zip's bytes, refused as zipfile refuses
+    it: a bad local header or name (BadZipFile), data cut short (EOFError), a bad deflate
+    stream (zlib.error), a CRC-32 that does not match (BadZipFile). At most the size the
+    directory declares is inflated."""
+    at = info.header_offset
+    header = data[at : at + _LOCAL_HEADER.size]
+    if len(header) != _LOCAL_HEADER.size:
+        raise zipfile.BadZipFile("Truncated file header")
+    fields = _LOCAL_HEADER.unpack(header)
+    if fields[0] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("Bad magic number for file header")
+    start = at + _LOCAL_HEADER.size
+    name = data[start : start + fields[10]]
+    encoding = "utf-8" if fields[3] & 0x800 else "cp437"
+    if name.decode(encoding, errors="replace") != info.orig_filename:
+        raise zipfile.BadZipFile(
+            f"File name in directory {info.orig_filename!r} and header differ."
+        )
+    start += fields[10] + fields[11]
+    raw = data[start : start + info.compress_size]
+    if len(raw) < info.compress_size:
+        raise EOFError
+    if info.compress_type == zipfile.ZIP_STORED:
+        part = raw[: info.file_size]
+    else:
+        part = zlib.decompressobj(-15).decompress(raw, info.file_size)
+    if zlib.crc32(part) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+    return part
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
