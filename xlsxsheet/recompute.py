@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from xlsxsheet.derived import derived
 from xlsxsheet.formula import Formula, FormulaValueError, parse_formula
 from xlsxsheet.plan import Slot, WorkbookPlan
 
@@ -51,7 +52,17 @@ def recompute(
                 failures.append(ComputeFailure(slot, str(exc)))
         return results[slot.key]
 
-    for slot in plan.slots.values():
-        if slot.field.computed:
-            value_of(slot)
+    for slot in _computed_slots(plan):
+        value_of(slot)
     return results, failures
+
+
+def _computed_slots(plan: WorkbookPlan) -> tuple[Slot, ...]:
+    """The plan's computed slots in order, listed once per plan."""
+    kept = derived(plan)
+    found = kept.get("computed_slots")
+    if found is None:
+        found = kept["computed_slots"] = tuple(
+            slot for slot in plan.slots.values() if slot.field.computed
+        )
+    return found
