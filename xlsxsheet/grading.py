@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
+from xlsxsheet.derived import derived
 from xlsxsheet.layout.model import GradeSuggestion
 from xlsxsheet.plan import Slot, WorkbookPlan
 from xlsxsheet.rules import item_direction
@@ -42,13 +43,18 @@ def _grade(score: float, thresholds: Mapping[str, float | None]) -> str:
 
 
 def _items(plan: WorkbookPlan, source: str) -> list[dict[int | None, dict[str, Slot]]]:
-    """The year-table items (series slots by year) under a section path."""
-    seen: dict[int, dict[int | None, dict[str, Slot]]] = {}
-    prefix = tuple(source.split("."))
-    for slot in plan.slots.values():
-        if slot.field.path[: len(prefix)] == prefix and slot.item:
-            seen.setdefault(id(slot.item), slot.item)
-    return list(seen.values())
+    """The year-table items (series slots by year) under a section path; once per plan."""
+    kept: dict[str, list[dict[int | None, dict[str, Slot]]]]
+    kept = derived(plan).setdefault("items-under", {})
+    found = kept.get(source)
+    if found is None:
+        seen: dict[int, dict[int | None, dict[str, Slot]]] = {}
+        prefix = tuple(source.split("."))
+        for slot in plan.slots.values():
+            if slot.field.path[: len(prefix)] == prefix and slot.item:
+                seen.setdefault(id(slot.item), slot.item)
+        found = kept[source] = list(seen.values())
+    return found
 
 
 def _value(
@@ -281,8 +287,6 @@ def target_ratio(
 def _ratio_cells(table: Any, args: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """(unit, year, keys of its grade, target and actual cells, key of the actual the year
     before or None) of each grade cell of a table, by unit and year; once per plan's table."""
-    from xlsxsheet.derived import derived
-
     grade, target, actual = args["grade"], args["target"], args["actual"]
     data = derived(table)
     found = data.get(("ratio-cells", grade, target, actual))

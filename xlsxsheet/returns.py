@@ -141,6 +141,21 @@ def summarize(read: ReadResult, changes: Iterable[Change] = (), values: bool = T
 
 
 @dataclass(frozen=True)
+class _GradeCell:
+    """A cell a grade item of the summary reads: its field-pattern match, its table, the scale,
+    the hierarchy levels owning its column, and the fields (their `*` filled in) that exclude
+    it (with the values that do) and give its 担当課."""
+
+    slot: Slot
+    captured: tuple[str, ...]
+    table: RecordsTable | None
+    scale: tuple[str, ...]
+    owners: tuple[int, ...]
+    exclude: tuple[tuple[str, tuple[str, ...]], ...]
+    department: str | None  # the field its 担当課 is read from
+
+
+@dataclass(frozen=True)
 class _Heading:
     """A heading row of a records table: its level, the codes down to it, its name."""
 
@@ -158,6 +173,7 @@ class _Summarizer:
         self.layout = read.plan.layout
         self.values_by_key = read_values(read)  # shared: read only
         self.corrections = {(c.sheet, c.cell, c.field): c.new for c in changes}
+        self._corrected_fields = {field_id for _, _, field_id in self.corrections}
         # what the records tables of this return give (not the changes): kept with the read
         # workbook, since check and every summary of it ask again
         self._derived = derived(read)
@@ -176,10 +192,10 @@ class _Summarizer:
     def text_in(self, table: RecordsTable, unit: int, field_id: str) -> str | None:
         """The text of `field_id` in the record (or heading) at `unit` of `table`; a field
         outside the table is a single field."""
-        path = tuple(field_id.split("."))
+        column = _column_in(table, field_id)
         value = None
-        if path[:-1] == table.path:
-            value = self._cell(table, unit, path[-1])
+        if column is not None:
+            value = self._cell(table, unit, column)
         else:
             value = self.read.value((f"{field_id}#{unit}", None))
         if value is None:
@@ -257,12 +273,11 @@ class _Summarizer:
             cached = self._derived[("headings", id(table))] = (table, found)
         return cached[1]
 
-    def _stands(self, table: RecordsTable, slot: Slot) -> bool:
+    def _stands(self, table: RecordsTable, slot: Slot, owners: tuple[int, ...]) -> bool:
         """Whether a grade cell of a records table is one a grade stands in: a heading row of a
-        level that owns the column (狛江's 施策 grade), else a record (not a spare row)."""
+        level that owns the column (`owners`: 狛江's 施策 grade), else a record (not a spare
+        row)."""
         assert slot.unit is not None
-        column = slot.field.path[-1]
-        owners = [i for i, h in enumerate(table.block.hierarchy) if column in h.fields]
         if owners:
             heading = self.headings(table).get(slot.unit)
             return heading is not None and heading.level in owners
@@ -270,27 +285,20 @@ class _Summarizer:
 
     # --- grades ---------------------------------------------------------------------------
     def grades(self, summary: SummaryDef, info: ReturnInfo) -> None:
-        lists = self.layout.lists
         for item in summary.grades:
-            for slot, captured in self.slots(item.field):
-                if slot.year not in (None, self.plan.year):
+            for cell in self._grade_cells(item):
+                slot, table = cell.slot, cell.table
+                info.grade_scales.setdefault(item.label, cell.scale)
+                if table is not None and not self._stands(table, slot, cell.owners):
                     continue
-                scale = item.scale or lists[slot.field.list or ""].values
-                info.grade_scales.setdefault(item.label, scale)
-                table = self._table_of(slot)
-                if table is not None and not self._stands(table, slot):
-                    continue
-                if any(
-                    self.text(fill_field_pattern(ref, captured), slot) in listed
-                    for ref, listed in item.exclude
-                ):
+                if any(self.text(ref, slot) in listed for ref, listed in cell.exclude):
                     continue
                 entered = self.read.value(slot.key)
                 entered = None if entered in (None, "") else str(entered)
                 value = self._corrected(slot, entered)
-                if value is not None and value not in scale:
+                if value is not None and value not in cell.scale:
                     continue  # a value of the list the item does not count (A(再掲))
-                group, code, name = self._group(item, slot, captured, table)
+                group, code, name = self._group(item, slot, cell.captured, table)
                 info.grades.append(
                     GradeValue(
                         item.label,
@@ -300,12 +308,40 @@ class _Summarizer:
                         group,
                         code,
                         name,
-                        self._departments(item, slot, captured, table),
+                        self._departments(slot, table, cell.department),
                         entered if entered != value else None,
                     )
                 )
 
+    def _grade_cells(self, item: SummaryItem) -> list[_GradeCell]:
+        """The cells of the plan a grade item reads (of the year evaluated), with what the plan
+        says of each; once per plan and item (by value: an equal item reads the same cells)."""
+        kept = derived(self.plan).setdefault("grade-cells", {})
+        found: list[_GradeCell] | None = kept.get(item)
+        if found is None:
+            found = kept[item] = []
+            for slot, captured in self.slots(item.field):
+                if slot.year not in (None, self.plan.year):
+                    continue
+                table = self._table_of(slot)
+                owners: tuple[int, ...] = ()
+                if table is not None:
+                    column = slot.field.path[-1]
+                    hierarchy = table.block.hierarchy
+                    owners = tuple(i for i, h in enumerate(hierarchy) if column in h.fields)
+                scale = item.scale or self.layout.lists[slot.field.list or ""].values
+                exclude = tuple(
+                    (fill_field_pattern(ref, captured), listed) for ref, listed in item.exclude
+                )
+                department = item.department_from
+                if department is not None:
+                    department = fill_field_pattern(department, captured)
+                found.append(_GradeCell(slot, captured, table, scale, owners, exclude, department))
+        return found
+
     def _corrected(self, slot: Slot, entered: str | None) -> str | None:
+        if slot.field.id not in self._corrected_fields:
+            return entered
         cell = self.read.cells.get(slot.key)
         if cell is None:
             return entered
@@ -336,16 +372,12 @@ class _Summarizer:
         return f"by:{text or ''}", None, text
 
     def _departments(
-        self,
-        item: SummaryItem,
-        slot: Slot,
-        captured: tuple[str, ...],
-        table: RecordsTable | None,
+        self, slot: Slot, table: RecordsTable | None, field_id: str | None
     ) -> tuple[str, ...]:
-        """The 担当課 of a grade: of its record, or of the records under its heading."""
-        if item.department_from is None or table is None or slot.unit is None:
+        """The 担当課 of a grade (read from `field_id`): of its record, or of the records under
+        its heading."""
+        if field_id is None or table is None or slot.unit is None:
             return ()
-        field_id = fill_field_pattern(item.department_from, captured)
         heading = self.headings(table).get(slot.unit)
         units = [slot.unit] if heading is None else self._under(table, heading.level, slot.unit)
         found: list[str] = []
@@ -434,6 +466,16 @@ class _Summarizer:
             return fiscal_year.parse_fiscal_year(raw)
         except fiscal_year.FiscalYearError:
             return None
+
+
+def _column_in(table: RecordsTable, field_id: str) -> str | None:
+    """The column of `table` the field is (its last part), or None for a field outside it;
+    kept per table (the same few fields are asked for every record)."""
+    kept: dict[str, str | None] = derived(table).setdefault("summary-columns", {})
+    if field_id not in kept:
+        path = tuple(field_id.split("."))
+        kept[field_id] = path[-1] if path[:-1] == table.path else None
+    return kept[field_id]
 
 
 def _unit(slot: Slot) -> str | None:

@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.derived import derived
+from xlsxsheet.plan import WorkbookPlan
 from xlsxsheet.reading import ReadResult
 from xlsxsheet.rules import judge
 
 
+def _judged(plan: WorkbookPlan) -> bool:
+    """Whether any field of the plan is a judgement (has a rule); once per plan."""
+    data = derived(plan)
+    found = data.get("judged")
+    if found is None:
+        found = data["judged"] = any(s.field.rule is not None for s in plan.slots.values())
+    return found
+
+
 def check_judgements(result: ReadResult) -> Iterator[Finding]:
+    if not _judged(result.plan):  # every cell's slot is one of the plan's
+        return
     values = result.inputs | result.computed
     for key, cell in result.cells.items():
         slot = cell.slot
