@@ -22,10 +22,11 @@ def derived(owner: object) -> dict[str, Any]:
     if entry is not None and entry[0]() is owner:
         return entry[1]
 
-    def drop(ref: weakref.ref[Any], key: int = key) -> None:
-        found = _DERIVED.get(key)
+    def drop(ref: weakref.ref[Any], key: int = key, kept: dict[int, Any] = _DERIVED) -> None:
+        # the store is bound here: at interpreter exit the module's globals may be gone first
+        found = kept.get(key)
         if found is not None and found[0] is ref:
-            del _DERIVED[key]
+            del kept[key]
 
     data: dict[str, Any] = {}
     _DERIVED[key] = (weakref.ref(owner, drop), data)

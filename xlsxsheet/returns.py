@@ -35,7 +35,6 @@ from xlsxsheet.records import (
     heading_level,
     read_table_records,
     read_units,
-    read_values,
 )
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")
@@ -171,7 +170,6 @@ class _Summarizer:
         self.read = read
         self.plan = read.plan
         self.layout = read.plan.layout
-        self.values_by_key = read_values(read)  # shared: read only
         self.corrections = {(c.sheet, c.cell, c.field): c.new for c in changes}
         self._corrected_fields = {field_id for _, _, field_id in self.corrections}
         # what the records tables of this return give (not the changes): kept with the read
