@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
-from xlsxsheet.reading import ReadResult
+from xlsxsheet.derived import derived
+from xlsxsheet.plan import WorkbookPlan
+from xlsxsheet.reading import Key, ReadResult
 
 # Normalisations that only change how a value is written, not what it says: fix writes them back.
 LOSSLESS = frozenset(
@@ -40,27 +42,32 @@ INVALID_CODES = {
 
 def check_values(result: ReadResult) -> Iterator[Finding]:
     cells = result.cells
+    required = _required_keys(result.plan)
     for key, normalized in result.normalized.items():
         status = normalized.status
-        if not normalized.notes and status != "invalid" and status != "blank":
-            continue  # read as typed: most cells
+        if status == "blank":  # about half the cells of a return
+            if key in required:
+                yield Finding(
+                    problem_at(
+                        result,
+                        cells[key].slot,
+                        "required-missing",
+                        "必須項目が空欄です。入力してください。",
+                    )
+                )
+                continue
+            if not normalized.notes:
+                continue
+        elif not normalized.notes and status != "invalid":
+            continue  # read as typed: most of the others
         slot = cells[key].slot
         fdef = slot.field
         raw = normalized.raw
-        if normalized.status == "invalid":
+        if status == "invalid":
             code = INVALID_CODES.get(fdef.type, "invalid-value")
             yield Finding(
                 problem_at(result, slot, code, normalized.error or "値が読めません。", value=raw)
             )
-            continue
-        if normalized.status == "blank" and fdef.required:
-            yield Finding(
-                problem_at(
-                    result, slot, "required-missing", "必須項目が空欄です。入力してください。"
-                )
-            )
-            continue
-        if not normalized.notes:
             continue
         text = "、".join(note.message for note in normalized.notes)
         change = None
@@ -101,3 +108,14 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
                     value=raw,
                 )
             )
+
+
+def _required_keys(plan: WorkbookPlan) -> frozenset[Key]:
+    """The keys of the plan's required fields, once per plan."""
+    kept = derived(plan)
+    found = kept.get("required_keys")
+    if found is None:
+        found = kept["required_keys"] = frozenset(
+            key for key, slot in plan.slots.items() if slot.field.required
+        )
+    return found
