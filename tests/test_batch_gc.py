@@ -39,3 +39,22 @@ def test_a_checking_worker_freezes_what_it_inherited_and_collects_less_often() -
         frozen, threshold = pool.submit(_worker_state).result()
     assert frozen > 1000  # the modules and layouts it started with
     assert threshold[0] >= batch._YOUNG_COLLECTION_EVERY
+
+
+def test_checking_a_return_leaves_no_reference_cycles() -> None:
+    """What fewer_collections relies on: a return's objects are freed as soon as it is done
+    (by reference counting), not kept until the collector runs. recompute's closure calling
+    itself was such a cycle, holding every return's values."""
+    paths = sorted(examples_dir().glob("*.xlsx"))
+    for path in paths:  # plans, layouts and caches made once
+        batch.check_return(path)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for path in paths * 2:
+            assert batch.check_return(path).readable
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()

@@ -31,30 +31,39 @@ def recompute(
     plan: WorkbookPlan, values: Mapping[Key, Any]
 ) -> tuple[dict[Key, Any], list[ComputeFailure]]:
     """Values of every computed slot (None where it cannot be computed) and the failures."""
-    results: dict[Key, Any] = {}
-    failures: list[ComputeFailure] = []
+    run = _Recompute(plan, values)
+    for slot in _computed_slots(plan):
+        run.value_of(slot)
+    return run.results, run.failures
 
-    def value_of(slot: Slot) -> Any:
+
+class _Recompute:
+    """One recomputation. (A class, not a closure that calls itself: such a closure is a
+    reference cycle, which kept each return's values alive until the collector ran.)"""
+
+    def __init__(self, plan: WorkbookPlan, values: Mapping[Key, Any]) -> None:
+        self.plan, self.values = plan, values
+        self.results: dict[Key, Any] = {}
+        self.failures: list[ComputeFailure] = []
+
+    def value_of(self, slot: Slot) -> Any:
         if not slot.field.computed:
-            return values.get(slot.key)
+            return self.values.get(slot.key)
+        results = self.results
         if slot.key not in results and slot.field.aggregate is not None:
             from xlsxsheet import aggregates
 
             results[slot.key] = None  # guards against cycles
-            results[slot.key] = aggregates.evaluate(plan, slot, values, value_of)
+            results[slot.key] = aggregates.evaluate(self.plan, slot, self.values, self.value_of)
         if slot.key not in results:
             results[slot.key] = None  # guards against cycles
             formula = _parsed(slot.field.formula or "")
-            inputs = {ref: value_of(slot.siblings[ref]) for ref in formula.references()}
+            inputs = {ref: self.value_of(slot.siblings[ref]) for ref in formula.references()}
             try:
                 results[slot.key] = formula.evaluate(inputs)
             except FormulaValueError as exc:
-                failures.append(ComputeFailure(slot, str(exc)))
+                self.failures.append(ComputeFailure(slot, str(exc)))
         return results[slot.key]
-
-    for slot in _computed_slots(plan):
-        value_of(slot)
-    return results, failures
 
 
 def _computed_slots(plan: WorkbookPlan) -> tuple[Slot, ...]:
