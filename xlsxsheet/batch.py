@@ -7,13 +7,11 @@ returns stay cheap to pass between processes and to hold in memory.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
@@ -139,18 +137,6 @@ def iter_check_returns(
     Path object given in `paths`.
     """
     paths = [Path(p) for p in paths]
-    with fewer_collections():
-        yield from _iter_check_returns(paths, registry, jobs, layout_id, year, values)
-
-
-def _iter_check_returns(
-    paths: list[Path],
-    registry: LayoutRegistry | None,
-    jobs: int | None,
-    layout_id: str | None,
-    year: int | None,
-    values: bool,
-) -> Iterator[CheckedReturn]:
     jobs = max(1, jobs or default_jobs())
     done = 0
     if jobs > 1 and len(paths) > 1:
@@ -160,9 +146,7 @@ def _iter_check_returns(
         # instead of each loading every layout again (about 50 ms a layout).
         _REGISTRIES.setdefault(dirs, registry)
         chunk = max(1, min(8, len(paths) // (jobs * 4)))
-        pool = ProcessPoolExecutor(
-            max_workers=min(jobs, len(paths)), initializer=_start_checking_worker
-        )
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)))
         try:
             for result in pool.map(
                 partial(_work, dirs, layout_id, year, values), paths, chunksize=chunk
@@ -218,38 +202,6 @@ def iter_in_processes(
 
 
 _REGISTRIES: dict[tuple[str, ...], LayoutRegistry] = {}
-
-# Allocations between two young-generation collections while checking many returns (Python's
-# default is 700).
-_YOUNG_COLLECTION_EVERY = 10_000
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often for the duration.
-
-    Checking a return makes tens of thousands of short-lived objects (cells, bindings, results)
-    and almost no reference cycles (about ten a return), while the layouts and plans loaded
-    are a large long-lived heap. At Python's default thresholds the collector spends about a
-    tenth of a folder check walking that heap (benchmarks/run.py); collecting every 10,000
-    allocations instead keeps the same garbage collected. The thresholds before are restored
-    after.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], _YOUNG_COLLECTION_EVERY), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-def _start_checking_worker() -> None:
-    """A worker process of a folder check: what it inherited (layouts, plans) is kept out of
-    the collector's way (gc.freeze: never collected, never walked), and it collects less often
-    (see fewer_collections)."""
-    gc.freeze()
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], _YOUNG_COLLECTION_EVERY), *before[1:])
 
 
 def _work(
