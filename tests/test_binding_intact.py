@@ -235,9 +235,11 @@ def test_corpus_files_normalise_the_same_either_way(
 
 
 def test_only_filled_cells_are_listed_as_filled() -> None:
-    """filled_keys lists exactly the bound cells that hold a value or a formula."""
+    """filled_keys lists exactly the bound cells that hold a value or a formula, and of those
+    the ones holding a formula."""
     from xlsxsheet.reading import read_file
 
+    with_formulas = 0
     for path in sorted(examples_dir().glob("*.xlsx")):
         result = read_file(path)
         found = binding.filled_keys(result.content, result.plan)
@@ -247,4 +249,8 @@ def test_only_filled_cells_are_listed_as_filled() -> None:
             for key, cell in result.cells.items()
             if cell.raw.value is not None or cell.raw.formula is not None
         ]
-        assert list(found[1]) == holding, path.name
+        assert list(found.keys) == holding, path.name
+        formulas = [key for key, cell in result.cells.items() if cell.raw.formula is not None]
+        assert list(found.formulas) == formulas, path.name
+        with_formulas += bool(formulas)
+    assert with_formulas >= 3  # the layouts with computed cells

@@ -359,7 +359,9 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
                     filled.append(entry)
                     bound[entry[1]] = new(BoundCell, (entry[2], raw, entry[3]))
     filled.sort()  # the plan's order (each entry starts with its distinct index)
-    derived(content)["filled"] = (plan, placement, tuple(entry[1] for entry in filled))
+    keys = tuple(entry[1] for entry in filled)
+    formulas = tuple(key for key in keys if bound[key].raw.formula is not None)
+    derived(content)["filled"] = (plan, Filled(placement, keys, formulas))
     return bound
 
 
@@ -373,6 +375,14 @@ class Placement:
     blank: dict[Key, BoundCell]  # every placed cell's binding when it is empty, in plan order
     # sheet -> (row, col) -> the field cell there; None when two fields share a cell
     places: dict[str, dict[tuple[int, int], _Place]] | None
+
+
+class Filled(NamedTuple):
+    """The cells of an intact binding that hold something, in the plan's order."""
+
+    placement: Placement
+    keys: tuple[Key, ...]  # every cell holding a value or a formula
+    formulas: tuple[Key, ...]  # those holding a formula
 
 
 def _placement(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> Placement:
@@ -408,16 +418,13 @@ def _placement(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> Place
     return result
 
 
-def filled_keys(
-    content: WorkbookContent, plan: WorkbookPlan
-) -> tuple[Placement, tuple[Key, ...]] | None:
-    """When the intact binding bound `content` to `plan`: its placement and the keys of the
-    cells that hold something, in the plan's order (every other bound cell is empty); else
-    None."""
+def filled_keys(content: WorkbookContent, plan: WorkbookPlan) -> Filled | None:
+    """When the intact binding bound `content` to `plan`: its placement and the cells that
+    hold something (every other bound cell is empty); else None."""
     found = derived(content).get("filled")
     if found is None or found[0] is not plan:
         return None
-    return found[1], found[2]
+    return found[1]
 
 
 def bound_as_planned(content: WorkbookContent, plan: WorkbookPlan) -> bool:

@@ -119,7 +119,7 @@ def read_file(
     if sparse is None:
         normalized, inputs = normalize_cells(content, plan, cells.items())
     else:  # bound by the intact binding: the empty cells' results are the plan's, kept
-        placement, filled = sparse
+        placement, filled = sparse.placement, sparse.keys
         blank_normalized, blank_inputs = _blank_results(plan, placement)
         normalized, inputs = blank_normalized.copy(), blank_inputs.copy()
         normalize_cells(content, plan, [(key, cells[key]) for key in filled], normalized, inputs)

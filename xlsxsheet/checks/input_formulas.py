@@ -12,8 +12,8 @@ from xlsxsheet.reading import ReadResult, input_raw
 def check_input_formulas(result: ReadResult) -> Iterator[Finding]:
     cells = result.cells
     sparse = filled_keys(result.content, result.plan) if result.migration is None else None
-    # only a cell that holds something can hold a formula: those the intact binding listed
-    for cell in cells.values() if sparse is None else [cells[key] for key in sparse[1]]:
+    # the cells holding a formula, when the intact binding listed them
+    for cell in cells.values() if sparse is None else [cells[key] for key in sparse.formulas]:
         if cell.slot.field.computed or cell.raw.formula is None:
             continue
         saved = input_raw(result.content, cell)
