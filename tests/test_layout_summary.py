@@ -108,7 +108,10 @@ def test_field_patterns(pattern: str, field_id: str, captured: tuple[str, ...] |
         (
             "{fields: perf.projects.count, kind: 実績}",
             "{fields: perf.projects.count, kind: 実績, unit_from: indicators.target.*.unit}",
-            ["* が fields"],
+            [
+                "unit_from「indicators.target.*.unit」の * が fields「perf.projects.count」より多く",
+                "* は fields の * に、前から順に対応します",
+            ],
         ),
     ],
 )
@@ -177,7 +180,10 @@ def test_records_grades_declare_their_rows() -> None:
         (
             "      department_from: torikumi.*.dept\n",
             "      department_from: torikumi.*.*.dept\n",
-            ["* が field"],
+            [
+                "department_from「torikumi.*.*.dept」の * が field「torikumi.*.grade」より多く",
+                "* は field の * に、前から順に対応します",
+            ],
         ),
         (
             '      exclude: {torikumi.*.indicator: ["-"]}\n',

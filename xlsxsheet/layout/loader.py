@@ -974,17 +974,26 @@ class _LayoutBuilder:
                 return block, parent
         return None
 
+    @staticmethod
+    def _filled(
+        node: _Node, key: str, ref: str, captured: tuple[str, ...], pattern_key: str
+    ) -> str:
+        """The field id `ref` names for one match of the item's pattern (`pattern_key`: field
+        or fields), its `*` filled from what the pattern's `*` captured; refused when it has
+        more `*` than the pattern."""
+        if ref.count("*") > len(captured):
+            node.fail(
+                f"{key}「{ref}」の * が {pattern_key}「{node.text(pattern_key)}」より多くあります",
+                f"* は {pattern_key} の * に、前から順に対応します",
+            )
+        return m.fill_field_pattern(ref, captured)
+
     def _summary_same_record(
         self, node: _Node, key: str, ref: str, matches: list[tuple[m.FieldDef, tuple[str, ...]]]
     ) -> None:
         """`ref` (a pattern) names, for each matched field, a column of the same table."""
         for fdef, captured in matches:
-            if ref.count("*") > len(captured):
-                node.fail(
-                    f"{key}「{ref}」の * が field「{node.text('field')}」より多くあります",
-                    "* は field の * に、前から順に対応します",
-                )
-            target = m.fill_field_pattern(ref, captured)
+            target = self._filled(node, key, ref, captured, "field")
             other = self.fields.get(target)
             if other is None or other.path[:-1] != fdef.path[:-1] or other.years is not None:
                 node.fail(
@@ -1014,12 +1023,7 @@ class _LayoutBuilder:
             if ref is None:
                 continue
             for fdef, captured in matches:
-                if ref.count("*") > len(captured):
-                    node.fail(
-                        f"{key}「{ref}」の * が fields「{node.text('fields')}」より多くあります",
-                        "* は fields の * に、前から順に対応します",
-                    )
-                target = m.fill_field_pattern(ref, captured)
+                target = self._filled(node, key, ref, captured, "fields")
                 if target not in self.fields or self.fields[target].years is not None:
                     node.fail(
                         f"{key}「{ref}」の項目「{target}」({fdef.id} の分)がありません",
@@ -1056,12 +1060,7 @@ class _LayoutBuilder:
                 )
         else:
             for _, captured in matches:
-                if year.count("*") > len(captured):
-                    node.fail(
-                        f"year「{year}」の * が fields「{node.text('fields')}」より多くあります",
-                        "* は fields の * に、前から順に対応します",
-                    )
-                target = m.fill_field_pattern(year, captured)
+                target = self._filled(node, "year", year, captured, "fields")
                 if target not in self.fields or self.fields[target].years is not None:
                     node.fail(
                         f"year「{year}」はこのレイアウトの項目にありません",
