@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,6 +28,17 @@ ROSTER_HELP = (
 )
 
 
+def folder_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options check and collect share: --roster, --jobs and --quiet."""
+    for option in (
+        click.option("-q", "--quiet", is_flag=True, help="進捗と案内を表示しない"),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), help=JOBS_HELP),
+        click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help=ROSTER_HELP),
+    ):
+        command = option(command)
+    return command
+
+
 @click.command("check")
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -42,9 +53,7 @@ ROSTER_HELP = (
     type=click.Path(path_type=Path, file_okay=False),
     help="問題のあるファイルごとに、問題のセルに色とコメントを付けた写しを書くフォルダ",
 )
-@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help=ROSTER_HELP)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help=JOBS_HELP)
-@click.option("-q", "--quiet", is_flag=True, help="進捗と案内を表示しない")
+@folder_options
 @friendly
 def check_command(
     workbooks: tuple[Path, ...],

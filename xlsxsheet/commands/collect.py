@@ -8,10 +8,9 @@ import click
 
 from xlsxsheet.cli import friendly
 from xlsxsheet.commands.check import (
-    JOBS_HELP,
-    ROSTER_HELP,
     check_paths,
     expected_returns,
+    folder_options,
     read_roster_option,
 )
 
@@ -31,9 +30,7 @@ from xlsxsheet.commands.check import (
     type=click.Path(path_type=Path, dir_okay=False),
     help="1行1値の機械判読用CSV(UTF-8 BOM付き)",
 )
-@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help=ROSTER_HELP)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help=JOBS_HELP)
-@click.option("-q", "--quiet", is_flag=True, help="進捗と案内を表示しない")
+@folder_options
 @friendly
 def collect_command(
     folders: tuple[Path, ...],
