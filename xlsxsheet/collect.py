@@ -19,7 +19,7 @@ from typing import Any
 from xlsxsheet import fiscal_year
 from xlsxsheet.batch import CheckedReturn
 from xlsxsheet.expected import Expected, not_in_roster
-from xlsxsheet.report import STATUS_WORDS, normalize_key, status_of
+from xlsxsheet.report import STATUS_WORDS, file_columns, normalize_key, status_of
 from xlsxsheet.returns import ReturnInfo
 from xlsxsheet.xlsx_tables import TableBook
 
@@ -464,27 +464,13 @@ def _returns_sheet(book: TableBook, c: Collection) -> None:
     dropped = c.dropped()
     rows = []
     for r in c.results:
-        info = r.info
         if not r.readable:
             use = "読めないため不使用"
         elif Path(r.path) in dropped:
             use = "重複のため不使用"
         else:
             use = "集計に使用"
-        rows.append(
-            (
-                c.name(r),
-                r.layout_title or "",
-                fiscal_year.long_label(r.year) if r.year else "",
-                info.key if info else "",
-                info.name if info else "",
-                info.department if info else "",
-                STATUS_WORDS[status_of(r)],
-                use,
-                r.errors,
-                r.warnings,
-            )
-        )
+        rows.append((*file_columns(r, c.name(r)), use, r.errors, r.warnings))
     book.write_table(
         sheet,
         0,

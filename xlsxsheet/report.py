@@ -90,6 +90,23 @@ def status_of(r: Checked) -> str:
     return "warnings" if r.warnings else "clean"
 
 
+def file_columns(r: Checked, name: str) -> tuple[Any, ...]:
+    """A file's row in the xlsx reports, up to its status: ファイル, 様式, 年度, 番号, 名称,
+    担当課, 状態 (the check report and collect's 提出一覧 add their own columns after)."""
+    from xlsxsheet import fiscal_year
+
+    info = r.info
+    return (
+        name,
+        r.layout_title or "",
+        fiscal_year.long_label(r.year) if r.year else "",
+        info.key if info else "",
+        info.name if info else "",
+        info.department if info else "",
+        STATUS_WORDS[status_of(r)],
+    )
+
+
 def group_of(r: Checked, by: str) -> str:
     """The 様式 (title) or 担当課 a file is counted under in the summaries."""
     name = r.layout_title if by == "layout" else (r.info.department if r.info else None)

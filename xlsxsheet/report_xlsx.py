@@ -10,18 +10,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from xlsxsheet import fiscal_year
 from xlsxsheet.report import (
     GROUPINGS,
     SEVERITY_WORDS,
-    STATUS_WORDS,
     Checked,
     LazyList,
     Report,
+    file_columns,
     group_of,
     loaded,
     shows_problems,
-    status_of,
 )
 from xlsxsheet.xlsx_tables import TableBook, text_lines
 
@@ -191,18 +189,7 @@ def _write_rows(
 
 
 def _file_row(r: Any, names: Mapping[Path, str]) -> tuple[Any, ...]:
-    info = r.info
-    return (
-        names.get(Path(r.path), str(r.path)),
-        r.layout_title or "",
-        fiscal_year.long_label(r.year) if r.year else "",
-        info.key if info else "",
-        info.name if info else "",
-        info.department if info else "",
-        STATUS_WORDS[status_of(r)],
-        r.errors,
-        r.warnings,
-    )
+    return (*file_columns(r, names.get(Path(r.path), str(r.path))), r.errors, r.warnings)
 
 
 def _plain(value: Any) -> Any:
