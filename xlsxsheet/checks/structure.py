@@ -74,13 +74,21 @@ def _merge_issue(slot: Slot, row: int, col: int, covering: Range | None) -> str 
     merged range `covering` (None: not merged)."""
     if covering is not None and (covering[0] != row or covering[1] != col):
         return "cells-merged"
-    height, width = slot.last_row - slot.row, slot.last_col - slot.col
-    if height <= 0 and width <= 0:
+    expected = _planned_merge(slot, row, col)
+    if expected is None:
         return None
-    expected = (row, col, row + max(height, 0), col + max(width, 0))
     if covering is None or covering[2] < expected[2] or covering[3] < expected[3]:
         return "cells-unmerged"
     return None
+
+
+def _planned_merge(slot: Slot, row: int, col: int) -> Range | None:
+    """The merged range the template gives a field whose cell was read at (row, col); None
+    for a field of a single cell."""
+    height, width = slot.last_row - slot.row, slot.last_col - slot.col
+    if height <= 0 and width <= 0:
+        return None
+    return (row, col, row + max(height, 0), col + max(width, 0))
 
 
 def _metadata(result: ReadResult) -> Iterator[Finding]:
@@ -239,9 +247,9 @@ def _merges(result: ReadResult) -> Iterator[Finding]:
         issue = _merge_issue(slot, row, col, covering)
         if issue is None:
             continue
+        where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
         if issue == "cells-merged":
             assert covering is not None
-            where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
             yield _problem(
                 result,
                 "cells-merged",
@@ -254,9 +262,8 @@ def _merges(result: ReadResult) -> Iterator[Finding]:
                 value=_range_text(covering),
             )
             continue
-        height, width = slot.last_row - slot.row, slot.last_col - slot.col
-        expected = (row, col, row + max(height, 0), col + max(width, 0))
-        where = f"'{cell.sheet}'!{cell.address} ({slot.label})"
+        expected = _planned_merge(slot, row, col)
+        assert expected is not None  # "cells-unmerged" is said only of a merged field
         yield _problem(
             result,
             "cells-unmerged",
