@@ -562,15 +562,8 @@ def ratios(results: dict[str, Any]) -> dict[str, float]:
 
 
 def markdown(results: dict[str, Any], command: str) -> str:
-    m = results["machine"]
     lines = [
-        f"Command: `{command}`",
-        "",
-        f"Machine: {m['nproc']} × {m['cpu']}, Python {m['python']}, {m['platform']};"
-        f" openpyxl {m['openpyxl']}, xlsxwriter {m['xlsxwriter']}, python-calamine"
-        f" {m['python_calamine']}; load average {m['load_average'][0]:.2f} at the start,"
-        f" {m.get('load_average_end', [0])[0]:.2f} at the end.",
-        "",
+        *_header(results, command),
         f"N = {results['n']} returns, {results['jobs']} worker processes for the folder check;"
         f" template, floor and check: the fastest of {results.get('repeat', 1)} runs.",
         "",
@@ -615,17 +608,21 @@ def markdown(results: dict[str, Any], command: str) -> str:
 
 def memory_markdown(results: dict[str, Any], command: str) -> str:
     """The report of --only memory."""
+    return "\n".join([*_header(results, command), *_memory_table(results["memory"])]) + "\n"
+
+
+def _header(results: dict[str, Any], command: str) -> list[str]:
+    """The command and the machine it ran on, as both reports begin."""
     m = results["machine"]
-    lines = [
+    return [
         f"Command: `{command}`",
         "",
         f"Machine: {m['nproc']} × {m['cpu']}, Python {m['python']}, {m['platform']};"
-        f" load average {m['load_average'][0]:.2f} at the start,"
+        f" openpyxl {m['openpyxl']}, xlsxwriter {m['xlsxwriter']}, python-calamine"
+        f" {m['python_calamine']}; load average {m['load_average'][0]:.2f} at the start,"
         f" {m.get('load_average_end', [0])[0]:.2f} at the end.",
         "",
-        *_memory_table(results["memory"]),
     ]
-    return "\n".join(lines) + "\n"
 
 
 def _memory_table(runs: list[dict[str, Any]]) -> list[str]:
