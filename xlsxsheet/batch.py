@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -169,11 +169,7 @@ def in_processes(
 
     `func` must be a module-level function (it is pickled by name).
     """
-    jobs = max(1, jobs or default_jobs())
-    if jobs == 1 or len(calls) < 2:
-        return [func(*args) for args in calls]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(calls))) as pool:
-        return list(pool.map(func, *zip(*calls, strict=True)))
+    return list(iter_in_processes(func, calls, jobs))
 
 
 def iter_in_processes(
@@ -181,9 +177,12 @@ def iter_in_processes(
 ) -> Iterator[T]:
     """in_processes over an iterable of calls, taking only a few calls ahead of the results.
 
-    A long list of calls (each with its problems) is never held at once.
+    A long list of calls (each with its problems) is never held at once. A list of calls gets
+    no more processes than it has calls.
     """
     jobs = max(1, jobs or default_jobs())
+    if isinstance(calls, Sized):
+        jobs = min(jobs, len(calls)) or 1
     calls = iter(calls)
     first = list(islice(calls, 2))
     if jobs == 1 or len(first) < 2:
