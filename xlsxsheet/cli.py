@@ -6,7 +6,7 @@ The group lives here; each command is a module of `xlsxsheet.commands` that regi
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,10 +50,27 @@ class FiscalYear(click.ParamType):
 
 def emit(text: str, output: Path | None) -> None:
     """Print text, or write it (UTF-8) to `output`."""
+    emit_pieces((text,), output)
+
+
+def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
+    """Print the joined pieces, or write them (UTF-8) to `output`, with a final newline;
+    without joining them (a report of many returns is written as it is made)."""
     if output is None:
-        click.echo(text)
-    else:
-        Path(output).write_text(text + "\n", encoding="utf-8")
+        buffer: list[str] = []
+        size = 0
+        for piece in pieces:
+            buffer.append(piece)
+            size += len(piece)
+            if size >= 1 << 16:
+                click.echo("".join(buffer), nl=False)
+                buffer, size = [], 0
+        click.echo("".join(buffer))
+        return
+    with Path(output).open("w", encoding="utf-8") as out:
+        for piece in pieces:
+            out.write(piece)
+        out.write("\n")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

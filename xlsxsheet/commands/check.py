@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from xlsxsheet.cli import EXIT_PROBLEMS, FiscalYear, friendly
+from xlsxsheet.cli import EXIT_PROBLEMS, FiscalYear, emit_pieces, friendly
 from xlsxsheet.errors import UsageError
 from xlsxsheet.layout.registry import default_registry
 
@@ -139,25 +139,6 @@ def write_report(
     else:
         pieces = _joined_lines(iter_text(report, show_info))
     emit_pieces(pieces, output)
-
-
-def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
-    """`cli.emit` of the joined pieces, without joining them: the same text and final newline."""
-    if output is None:
-        buffer: list[str] = []
-        size = 0
-        for piece in pieces:
-            buffer.append(piece)
-            size += len(piece)
-            if size >= 1 << 16:
-                click.echo("".join(buffer), nl=False)
-                buffer, size = [], 0
-        click.echo("".join(buffer))
-        return
-    with Path(output).open("w", encoding="utf-8") as out:
-        for piece in pieces:
-            out.write(piece)
-        out.write("\n")
 
 
 def _joined_lines(lines: Iterable[str]) -> Iterator[str]:
