@@ -416,6 +416,11 @@ FALLBACKS: dict[str, dict[str, Any]] = {
             )
         },
     },
+    "an XML comment between cells": {
+        "sheets": {
+            "S": _data('<row r="1"><c r="A1"><v>1</v></c><!-- <c r="B1"><v>2</v></c> --></row>')
+        },
+    },
     "a duplicate sheet title": {"sheets": {"S": _data(""), "s": _data("")}},
 }
 
