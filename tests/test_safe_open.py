@@ -194,9 +194,16 @@ def _damaged(filled: Path, out: Path, flip: int) -> Path:
     return out
 
 
+@pytest.mark.parametrize("engine", ["isal", "zlib"])
 def test_a_damaged_deflate_stream_is_a_corrupt_part_named_for_the_user(
-    filled: Path, tmp_path: Path
+    filled: Path, tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import zlib
+
+    from xlsxsheet import deflate
+
+    if engine == "zlib":  # as where python-isal is not installed
+        monkeypatch.setattr(deflate, "ENGINE", zlib)
     with pytest.raises(WorkbookError) as caught:
         inspect_file(_damaged(filled, tmp_path / "deflate.xlsx", 100))
     assert caught.value.code == "file-corrupt"

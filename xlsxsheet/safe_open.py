@@ -36,6 +36,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from defusedxml.ElementTree import iterparse as safe_iterparse
 
+from xlsxsheet import deflate
 from xlsxsheet.errors import WorkbookError
 
 __all__ = ["LIMITS", "FileFacts", "Limits", "inspect_file"]
@@ -324,7 +325,8 @@ class _VettingZip(zipfile.ZipFile):
                         data = _inflate(self.data, info)
                 else:
                     data = super().read(name, pwd)
-            except zlib.error as exc:  # a damaged deflate stream: a damaged part, like a bad CRC
+            # a damaged deflate stream: a damaged part, like a bad CRC
+            except deflate.ERRORS as exc:
                 raise zipfile.BadZipFile(f"{key}: {exc}") from exc
             if len(data) <= _KEEP_BYTES:
                 self.parts[key] = data
@@ -354,8 +356,8 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
 def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes:
     """A stored or deflated, unencrypted part from the zip's bytes, refused as zipfile refuses
     it: a bad local header or name (BadZipFile), data cut short (EOFError), a bad deflate
-    stream (zlib.error), a CRC-32 that does not match (BadZipFile). At most the size the
-    directory declares is inflated."""
+    stream (one of deflate.ERRORS), a CRC-32 that does not match (BadZipFile). At most the
+    size the directory declares is inflated."""
     at = info.header_offset
     header = data[at : at + _LOCAL_HEADER.size]
     if len(header) != _LOCAL_HEADER.size:
@@ -377,8 +379,8 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes:
     if info.compress_type == zipfile.ZIP_STORED:
         part = raw[: info.file_size]
     else:
-        part = zlib.decompressobj(-15).decompress(raw, info.file_size)
-    if zlib.crc32(part) != info.CRC:
+        part = deflate.inflate(raw, info.file_size)
+    if deflate.crc32(part) != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
     return part
 
