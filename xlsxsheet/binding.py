@@ -396,7 +396,9 @@ def _placement(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> Place
         return found
     where = dict(bodies)
     blank: dict[Key, BoundCell] = {}
-    places: dict[str, dict[tuple[int, int], _Place]] | None = {}
+    by_sheet: dict[str, dict[tuple[int, int], _Place]] = {}
+    shared = False  # two fields in one cell
+    new = tuple.__new__  # the named tuples, made without their keyword-handling constructor
     for index, (key, slot, table_key, _name, row, col) in enumerate(_bind_index(plan)):
         if table_key is None:
             sheet, via_name = slot.sheet, True
@@ -405,13 +407,14 @@ def _placement(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> Place
             row, col = first_row + row, first_col + col
             if (row, col) in hidden:
                 continue
-        blank[key] = BoundCell(slot, RawCell(sheet, row, col, None), via_name)
-        if places is not None:
-            on_sheet = places.setdefault(sheet, {})
-            if (row, col) in on_sheet:
-                places = None
-            else:
-                on_sheet[(row, col)] = (index, key, slot, via_name)
+        blank[key] = new(BoundCell, (slot, new(RawCell, (sheet, row, col, None, None)), via_name))
+        on_sheet = by_sheet.get(sheet)
+        if on_sheet is None:
+            on_sheet = by_sheet[sheet] = {}
+        if (row, col) in on_sheet:
+            shared = True
+        on_sheet[(row, col)] = (index, key, slot, via_name)
+    places = None if shared else by_sheet
     if len(cache) >= 16:
         cache.clear()
     cache[bodies] = result = Placement(blank, places)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from xlsxsheet import fiscal_year
@@ -41,19 +40,20 @@ class Slot:
     # such a cell has no defined name of its own: `name` is the table body's name
     table: str | None = None
     unit: int | None = None
+    # The slot's key in plan.slots, made with the slot: every stage asks for it for every cell
+    # (fields, years and units of a slot never change after planning).
+    key: tuple[str, int | None] = field(init=False, repr=False, compare=False)
 
     @property
     def siblings(self) -> dict[str, Slot]:
         """The other series cells of the same year-table item and year (for formulas)."""
         return self.item.get(self.year, {})
 
-    @cached_property
-    def key(self) -> tuple[str, int | None]:
-        # computed once: every stage asks for it for every cell (fields, years and units of a
-        # slot never change after planning)
+    def __post_init__(self) -> None:
         if self.unit is not None:
-            return (f"{self.field.id}#{self.unit}", self.year)
-        return (self.field.id, self.year)
+            self.key = (f"{self.field.id}#{self.unit}", self.year)
+        else:
+            self.key = (self.field.id, self.year)
 
     @property
     def kind(self) -> str:

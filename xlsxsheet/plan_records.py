@@ -143,8 +143,9 @@ def place_records(planner: _SheetPlanner, block: m.RecordsBlock) -> None:
         else:
             table.rows = list(shape) if shape is not None else table_shape(block, [], "")
             count = len(table.rows)
+        cells = _unit_cells(planner, table)
         for unit in range(count):
-            table.units.append(_unit_slots(planner, table, unit))
+            table.units.append(_unit_slots(plan, table, unit, cells))
         if table.rows is not None:
             _paint_body(planner, table)
         plan.records[table.key] = table
@@ -201,27 +202,37 @@ def _header(
     planner.row += depth
 
 
-def _unit_slots(planner: _SheetPlanner, table: RecordsTable, unit: int) -> dict[CellKey, Slot]:
-    block, plan = table.block, planner.plan
-    top = table.first_row + unit * table.unit_rows
-    slots: dict[CellKey, Slot] = {}
-    where = f"{block.record_label} {unit + 1}行目"
+_UnitCell = tuple[m.FieldDef, int | None, int, int, str]  # field, year, row in the unit, col, label
 
-    def add(fdef: m.FieldDef, year: int | None, row: int, col: int, label: str) -> None:
-        name = f"{table.name}#{unit + 1}"  # the body's name and the row: no name of its own
-        slot = Slot(fdef, year, table.sheet, row, col, name, label, table=table.key, unit=unit)
-        plan.slots[slot.key] = slot
-        slots[(fdef.path[-1], year)] = slot
 
+def _unit_cells(planner: _SheetPlanner, table: RecordsTable) -> list[_UnitCell]:
+    """Each cell of a unit of the table: the same for every unit but for its rows and place."""
+    block, fields = table.block, planner.plan.layout.fields
+    cells: list[_UnitCell] = []
     for column in block.columns:
-        fdef = plan.layout.fields[".".join((*table.path, column.id))]
-        add(fdef, None, top, table.col_of[column.id], f"{planner.label(column.label)}({where})")
+        fdef = fields[".".join((*table.path, column.id))]
+        cells.append((fdef, None, 0, table.col_of[column.id], planner.label(column.label)))
     if block.grid is not None:
         for g, row in enumerate(block.grid.rows):
-            fdef = plan.layout.fields[".".join((*table.path, row.id))]
+            fdef = fields[".".join((*table.path, row.id))]
+            row_label = planner.label(row.label)
             for year, col in table.year_col.items():
-                label = f"{planner.label(row.label)} {fiscal_year.short_label(year)}({where})"
-                add(fdef, year, top + g, col, label)
+                cells.append((fdef, year, g, col, f"{row_label} {fiscal_year.short_label(year)}"))
+    return cells
+
+
+def _unit_slots(
+    plan: WorkbookPlan, table: RecordsTable, unit: int, cells: list[_UnitCell]
+) -> dict[CellKey, Slot]:
+    top = table.first_row + unit * table.unit_rows
+    where = f"({table.block.record_label} {unit + 1}行目)"
+    name = f"{table.name}#{unit + 1}"  # the body's name and the row: no name of its own
+    sheet, key, plan_slots = table.sheet, table.key, plan.slots
+    slots: dict[CellKey, Slot] = {}
+    for fdef, year, offset, col, label in cells:
+        slot = Slot(fdef, year, sheet, top + offset, col, name, label + where, table=key, unit=unit)
+        plan_slots[slot.key] = slot
+        slots[(fdef.path[-1], year)] = slot
     return slots
 
 

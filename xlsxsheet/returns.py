@@ -204,9 +204,15 @@ class _Summarizer:
         # The same few patterns for every return of a plan (plans are shared): matched once.
         cache = derived(self.plan).setdefault("slots_by_pattern", {})
         if pattern not in cache:
+            # a field has many slots (years, records): each field is matched once per layout
+            matched = derived(self.layout).setdefault(("fields_by_pattern", pattern), {})
             found = []
             for slot in self.plan.slots.values():
-                captured = match_field_pattern(pattern, slot.field.id)
+                field_id = slot.field.id
+                try:
+                    captured = matched[field_id]
+                except KeyError:
+                    captured = matched[field_id] = match_field_pattern(pattern, field_id)
                 if captured is not None:
                     found.append((slot, captured))
             cache[pattern] = found
