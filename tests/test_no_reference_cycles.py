@@ -26,3 +26,29 @@ def test_checking_a_return_leaves_no_reference_cycles() -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_records_plan_dropped_from_the_cache_is_freed_without_the_collector() -> None:
+    """A folder check collects garbage less often (batch.fewer_collections) because the plans
+    that come and go, those of returns whose records tables have lengths of their own (most
+    進捗管理表 returns), are freed by reference counting when the cache drops them, with what
+    was worked out from them. (The year tables of a plan link each cell to its siblings, a
+    cycle the collector frees; those layouts have one plan a year.)"""
+    import weakref
+
+    from xlsxsheet import plan as plans
+
+    paths = sorted(examples_dir().glob("*.xlsx"))
+    for path in paths:
+        batch.check_return(path)
+    gc.collect()
+    kept = [weakref.ref(plan) for plan in plans._PLANS.values() if plan.records]
+    assert len(kept) >= 2  # the two 進捗管理表 at least
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        plans._PLANS.clear()
+        assert [ref() for ref in kept] == [None] * len(kept)
+    finally:
+        if enabled:
+            gc.enable()

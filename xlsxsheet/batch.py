@@ -7,11 +7,13 @@ returns stay cheap to pass between processes and to hold in memory.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
@@ -137,6 +139,18 @@ def iter_check_returns(
     Path object given in `paths`.
     """
     paths = [Path(p) for p in paths]
+    with fewer_collections():
+        yield from _iter_check_returns(paths, registry, jobs, layout_id, year, values)
+
+
+def _iter_check_returns(
+    paths: list[Path],
+    registry: LayoutRegistry | None,
+    jobs: int | None,
+    layout_id: str | None,
+    year: int | None,
+    values: bool,
+) -> Iterator[CheckedReturn]:
     jobs = max(1, jobs or default_jobs())
     done = 0
     if jobs > 1 and len(paths) > 1:
@@ -146,7 +160,9 @@ def iter_check_returns(
         # instead of each loading every layout again (about 50 ms a layout).
         _REGISTRIES.setdefault(dirs, registry)
         chunk = max(1, min(8, len(paths) // (jobs * 4)))
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)))
+        pool = ProcessPoolExecutor(
+            max_workers=min(jobs, len(paths)), initializer=_start_checking_worker
+        )
         try:
             for result in pool.map(
                 partial(_work, dirs, layout_id, year, values), paths, chunksize=chunk
@@ -201,6 +217,37 @@ def iter_in_processes(
 
 
 _REGISTRIES: dict[tuple[str, ...], LayoutRegistry] = {}
+
+# Allocations between two young-generation collections while checking many returns (Python's
+# default is 700).
+_YOUNG_COLLECTION_EVERY = 10_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often for the duration.
+
+    Checking a return makes tens of thousands of short-lived objects and leaves no reference
+    cycle (tests/test_no_reference_cycles.py), and a plan dropped from the plan cache is freed
+    by reference counting too. What the collector does during a folder check is mostly walk
+    what lives on: modules, layouts and the cached plans. Where returns share their plans that
+    costs little; where most returns bring a plan of their own (records tables of every length:
+    a prefecture's 進捗管理表), the default thresholds promote each new plan and walk all of
+    them, a fifth of the check (BENCHMARKS.md). Collecting every 10,000 allocations instead
+    keeps the same garbage collected. The thresholds before are restored after.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], _YOUNG_COLLECTION_EVERY), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _start_checking_worker() -> None:
+    """A worker process of a folder check collects less often (see fewer_collections)."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], _YOUNG_COLLECTION_EVERY), *before[1:])
 
 
 def _work(
