@@ -159,7 +159,7 @@ def normalize_cells(
         if cell.raw.formula is not None:
             assert content is not None
             raw = input_raw(content, cell)
-        # the same few values fill most cells (blanks, "-", choices): normalised once per plan
+        # the same few values fill most cells (blanks, "-", choices): normalised once
         memo_key = (id(slot.field), raw.__class__, raw)
         try:
             result = memo.get(memo_key)
@@ -192,14 +192,16 @@ _MEMO_SIZE = 4096
 
 
 def _normalized_memo(plan: WorkbookPlan) -> dict[tuple[int, type, Any], value_rules.Normalized]:
-    """What each field's values normalise to, kept with the plan (cleared when it grows past
+    """What each field's values normalise to, kept with the layout (cleared when it grows past
     _MEMO_SIZE, so a prefecture's worth of typed sentences is not kept).
 
-    Normalisation depends only on the field (its definition, which the plan keeps alive: keyed
-    by its id) and the value. Keyed by the value's type as well: 1, 1.0 and True are equal in
-    Python but not to the normaliser.
+    Normalisation depends only on the field (its definition and the layout's lists: keyed by
+    the field's id, which the layout keeps alive) and the value, not on the plan: returns whose
+    records tables differ in length, each with a plan of its own, share what was worked out.
+    Keyed by the value's type as well: 1, 1.0 and True are equal in Python but not to the
+    normaliser.
     """
-    return derived(plan).setdefault("normalized", {})
+    return derived(plan.layout).setdefault("normalized", {})
 
 
 def input_raw(content: WorkbookContent, cell: BoundCell) -> Any:

@@ -8,6 +8,7 @@ it; these checks say what was done, where, and what it means for the values read
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import product
 
 from xlsxsheet.binding import bound_as_planned, sheet_map
 from xlsxsheet.cells import a1
@@ -54,14 +55,27 @@ def _template_merges_clean(result: ReadResult) -> bool:
     cache: dict[tuple[object, ...], bool] = derived(plan).setdefault("merges_clean", {})
     clean = cache.get(key)
     if clean is None:
-        covering = {name: _covering(list(ranges), plan) for name, ranges in key}
+        ranges_of = dict(key)
+        covering: dict[str, _Covering] = {}  # made for the sheets a cell needs it on
         clean = True
-        for slot in plan.slots.values():
-            over = covering[slot.sheet].over(slot.row, slot.col)
-            if slot.unit is not None and over is not None and over[:2] != (slot.row, slot.col):
-                continue  # a records cell inside a merge is not read (binding leaves it out)
-            if _merge_issue(slot, slot.row, slot.col, over) is not None:
-                clean = False
+        for slot in plan.slots.values():  # _merge_issue of each at its place, inlined
+            row, col = slot.row, slot.col
+            last_row, last_col = slot.last_row, slot.last_col
+            if slot.unit is not None and last_row <= row and last_col <= col:
+                continue  # a records cell of one cell: not read inside a merge, else fine
+            cover = covering.get(slot.sheet)
+            if cover is None:
+                cover = covering[slot.sheet] = _covering(list(ranges_of[slot.sheet]), plan)
+            over = cover.over(row, col)
+            if over is not None and (over[0] != row or over[1] != col):
+                if slot.unit is not None:
+                    continue  # a records cell inside a merge is not read (binding leaves it out)
+                clean = False  # cells-merged
+                break
+            if (last_row > row or last_col > col) and (  # a merged field (_planned_merge)
+                over is None or over[2] < max(last_row, row) or over[3] < max(last_col, col)
+            ):
+                clean = False  # cells-unmerged
                 break
         if len(cache) >= 64:
             cache.clear()
@@ -201,10 +215,8 @@ class _Covering(dict[tuple[int, int], Range]):
         self.ranges = [r for r in ranges if r[:2] != r[2:]]
         self.huge = any((r[2] - r[0] + 1) * (r[3] - r[1] + 1) > _HUGE for r in self.ranges)
         if not self.huge:
-            for r in self.ranges:
-                for row in range(r[0], r[2] + 1):
-                    for col in range(r[1], r[3] + 1):
-                        self.setdefault((row, col), r)
+            for r in reversed(self.ranges):  # an earlier range's cells overwrite a later one's
+                self.update(dict.fromkeys(product(range(r[0], r[2] + 1), range(r[1], r[3] + 1)), r))
 
     def over(self, row: int, col: int) -> Range | None:
         if not self.huge:
