@@ -123,8 +123,33 @@ def _mistakes(plan: Any, values: dict[Any, Any], rng: random.Random) -> dict[Any
     return values
 
 
-def build_returns(out: Path, n: int, seed: int = 7) -> list[Return]:
-    """N filled returns across the bundled layouts (round-robin over the examples)."""
+def _vary_lengths(doc: dict[str, Any], layout: Any, rng: random.Random) -> dict[str, Any]:
+    """The same return with records tables of its own lengths, as real ones have: each table
+    of two records or more keeps its first k, k drawn between half and all of them."""
+    from xlsxsheet.layout.model import RecordsBlock
+
+    for sheet in layout.sheets:
+        for block in sheet.blocks:
+            if not isinstance(block, RecordsBlock):
+                continue
+            for path in block.table_paths():
+                parent = doc
+                for key in path[:-1]:
+                    parent = parent.get(key) if isinstance(parent, dict) else None
+                records = parent.get(path[-1]) if isinstance(parent, dict) else None
+                if isinstance(records, list) and len(records) >= 2:
+                    keep = rng.randint((len(records) + 1) // 2, len(records))
+                    parent[path[-1]] = records[:keep]
+    return doc
+
+
+def build_returns(out: Path, n: int, seed: int = 7, same_shapes: bool = False) -> list[Return]:
+    """N filled returns across the bundled layouts (round-robin over the examples).
+
+    The records tables of each return have lengths of their own (so most returns of a records
+    layout have a plan of their own, as a prefecture's do); same_shapes=True keeps every
+    return's tables at its example's lengths (the benchmark before 2026-12: one plan a layout).
+    """
     from xlsxsheet.demo import damage
 
     rng = random.Random(seed)
@@ -136,6 +161,8 @@ def build_returns(out: Path, n: int, seed: int = 7) -> list[Return]:
         base = examples[i % len(examples)]
         layout = registry.get(str(base["layout"]))
         doc = _vary(base, rng, i + 1)
+        if not same_shapes:
+            doc = _vary_lengths(doc, layout, rng)
         plan = plan_for_document(layout, None, doc)
         values = normalized_values(plan, doc)
         if i % 10 == 3:
@@ -329,7 +356,7 @@ def memory_child(mode: str, target: Path, jobs: int, fmt: str = "html") -> None:
     """
     start_rss = _rss_mb()
     samples = []
-    start = time.perf_counter()
+    start_cpu, start = _cpu_seconds(), time.perf_counter()
     extra: dict[str, Any] = {}
     if mode == "folder":
         from xlsxsheet.cli import main as cli
@@ -355,12 +382,14 @@ def memory_child(mode: str, target: Path, jobs: int, fmt: str = "html") -> None:
             if i % step == 0:
                 samples.append((i, _rss_mb()))
     wall = time.perf_counter() - start
+    cpu = _cpu_seconds() - start_cpu
     print(
         json.dumps(
             {
                 "mode": mode,
                 "n": n,
                 "ms": 1000 * wall / n,
+                "cpu_ms": 1000 * cpu / n,
                 "invalid": invalid,
                 "start_rss_mb": start_rss,
                 "end_rss_mb": _rss_mb(),
@@ -386,6 +415,22 @@ def memory_run(mode: str, folder: Path, jobs: int, fmt: str = "html") -> dict[st
         flush=True,
     )
     return result
+
+
+def command_check(folder: Path, jobs: int) -> dict[str, Any]:
+    """`xlsxsheet check FOLDER` as a user runs it: in a fresh process, so each worker loads
+    the layouts and lays out its plans itself, and the report is written (JSON)."""
+    command = [sys.executable, __file__, "--memory-child", "folder", str(folder)]
+    done = subprocess.run(
+        [*command, "--jobs", str(jobs), "--memory-format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    label = f"xlsxsheet check DIR, jobs={jobs}"
+    print(f"  {label:<38} {result['ms']:9.2f} ms/workbook  (n={result['n']})", flush=True)
+    return {"n": result["n"], "ms": result["ms"], "cpu_ms": result["cpu_ms"]}
 
 
 def memory_runs(
@@ -436,7 +481,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"machine: {machine()}", flush=True)
     print(f"building {args.n} returns in {work}", flush=True)
     start = time.perf_counter()
-    returns = build_returns(work / "returns", args.n)
+    returns = build_returns(work / "returns", args.n, same_shapes=args.same_shapes)
     paths = [r.path for r in returns]
     print(f"  built in {time.perf_counter() - start:.1f} s", flush=True)
     sample = paths[: args.sample]
@@ -446,6 +491,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "n": args.n,
         "jobs": jobs,
         "repeat": args.repeat,
+        "shapes": "same" if args.same_shapes else "varied",
     }
 
     print("template", flush=True)
@@ -491,6 +537,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if jobs > 1:
         measures["floor_all_cores"] = lambda: floor_all_cores(paths, jobs)
         measures["check"] = lambda: check_folder(paths, jobs)
+    measures["check_command"] = lambda: command_check(work / "returns", jobs)
     results |= interleaved(args.repeat, measures)
     if jobs == 1:
         results["floor_all_cores"] = results["floor"]
@@ -535,9 +582,10 @@ def run_memory(args: argparse.Namespace) -> dict[str, Any]:
     jobs = args.jobs or os.cpu_count() or 1
     work = Path(args.work or tempfile.mkdtemp(prefix="xlsxsheet-bench-"))
     results: dict[str, Any] = {"machine": machine(), "n": args.n, "jobs": jobs}
+    results["shapes"] = "same" if args.same_shapes else "varied"
     print(f"machine: {results['machine']}", flush=True)
     print(f"building {args.n} returns in {work}", flush=True)
-    paths = [r.path for r in build_returns(work / "returns", args.n)]
+    paths = [r.path for r in build_returns(work / "returns", args.n, same_shapes=args.same_shapes)]
     sizes = [int(s) for s in (args.flat or "1000,10000").split(",")]
     print("memory", flush=True)
     results["memory"] = memory_runs(paths, sizes, jobs, work, args.memory_format)
@@ -553,6 +601,7 @@ def ratios(results: dict[str, Any]) -> dict[str, float]:
         "check / floor": check / results["floor"]["ms"],
         "check / floor (both on all cores)": check / results["floor_all_cores"]["ms"],
         "check 1 process / floor": results["check_one_process"]["ms"] / results["floor"]["ms"],
+        "command / floor": results["check_command"]["ms"] / results["floor"]["ms"],
         "peer / check": results["peer"]["ms"] / check,
         "peer / check (1 process)": results["peer"]["ms"] / results["check_one_process"]["ms"],
         "template ms": results["template"]["ms"],
@@ -565,7 +614,13 @@ def markdown(results: dict[str, Any], command: str) -> str:
     lines = [
         *_header(results, command),
         f"N = {results['n']} returns, {results['jobs']} worker processes for the folder check;"
-        f" template, floor and check: the fastest of {results.get('repeat', 1)} runs.",
+        f" template, floor and check: the fastest of {results.get('repeat', 1)} runs."
+        + (
+            " Records tables at their examples' lengths (`--same-shapes`: one plan a layout)."
+            if results.get("shapes") == "same"
+            else " Records tables of each return's own lengths (most records returns have a"
+            " plan of their own)."
+        ),
         "",
         "| step | ms per workbook (wall) | CPU ms per workbook | n |",
         "| --- | ---: | ---: | ---: |",
@@ -575,6 +630,11 @@ def markdown(results: dict[str, Any], command: str) -> str:
         ("template, xlsxwriter writer (before)", "template_xlsxwriter"),
         ("check, folder, all cores (`batch.check_returns`)", "check"),
         ("check, folder, one process (`check_returns(jobs=1)`)", "check_one_process"),
+        (
+            "`xlsxsheet check DIR` in a fresh process, all cores (layouts and plans made by"
+            " each worker, JSON report written)",
+            "check_command",
+        ),
         ("`check_file` alone, one process (no summary)", "check_file"),
         ("fix (`check_file` + `write_fixed`)", "fix"),
         ("floor: python-calamine, every sheet's values, one process", "floor"),
@@ -597,6 +657,7 @@ def markdown(results: dict[str, Any], command: str) -> str:
         "check / floor (both on all cores)",
         "check 1 process / floor",
         "check CPU / floor CPU",
+        "command / floor",
         "peer / check (1 process)",
     ):
         lines.append(f"| {key} (for reference) | {r[key]:.2f}× | |")
@@ -652,6 +713,11 @@ def main() -> None:
     parser.add_argument("--flat", default="", help="memory runs, e.g. 1000,10000")
     parser.add_argument("--work", help="folder for the files (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the files")
+    parser.add_argument(
+        "--same-shapes",
+        action="store_true",
+        help="every return's records tables at its example's lengths (one plan a layout)",
+    )
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
     parser.add_argument(
         "--only",

@@ -45,14 +45,21 @@ def test_run_py_measures_every_row_and_ratio(tmp_path: Path) -> None:
         "check_file",
         "check",
         "check_one_process",
+        "check_command",
         "fix",
         "load_save",
     ):
         assert results[row]["ms"] > 0, row
+    assert results["shapes"] == "varied"
     for row in ("floor", "check", "check_one_process", "check_file"):
         assert len(results[row]["runs_ms"]) == 2, row  # every round kept, the fastest used
     assert results["check"]["invalid"] > 0  # the built returns carry mistakes the check finds
-    assert set(results["ratios"]) >= {"check / floor", "peer / check", "template ms"}
+    assert set(results["ratios"]) >= {
+        "check / floor",
+        "peer / check",
+        "template ms",
+        "command / floor",
+    }
     table = out.with_suffix(".md").read_text(encoding="utf-8")
     assert "check / floor ≤ 3×" in table and "| template (make_template) |" in table
 
@@ -69,3 +76,33 @@ def test_layouts_py_gives_a_row_per_bundled_example() -> None:
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "×" in line]
     examples = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
     assert [row.split("|")[1].strip() for row in rows] == examples
+
+
+def test_built_returns_have_records_tables_of_their_own_lengths(tmp_path: Path) -> None:
+    """What real returns do, and what makes most of them need a plan of their own: the
+    benchmark's records returns differ in table lengths unless --same-shapes."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    from xlsxsheet.layout.registry import default_registry
+    from xlsxsheet.plan_records import workbook_shapes
+    from xlsxsheet.workbook_reader import read_workbook
+
+    registry = default_registry()
+
+    def shapes(same: bool) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        folder = tmp_path / ("same" if same else "varied")
+        for built in bench.build_returns(folder, 15, same_shapes=same):
+            layout = registry.get(built.layout)
+            shape = workbook_shapes(read_workbook(built.path), layout)
+            found.setdefault(built.layout, set()).add(repr(sorted(shape.items())))
+        return found
+
+    varied, same = shapes(False), shapes(True)
+    for layout_id in ("shinchoku-pdca", "shinchoku-shihyo", "shisaku-hyoka"):
+        assert len(varied[layout_id]) == 3, layout_id  # three returns, three shapes
+        assert len(same[layout_id]) == 1, layout_id
+    assert len(varied["shisaku-management"]) == 1  # no records table
