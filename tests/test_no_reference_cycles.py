@@ -39,6 +39,7 @@ def test_a_records_plan_dropped_from_the_cache_is_freed_without_the_collector() 
     from xlsxsheet import plan as plans
 
     paths = sorted(examples_dir().glob("*.xlsx"))
+    plans._PLANS.clear()  # plans of this test's own, which no other test's objects hold
     for path in paths:
         batch.check_return(path)
     gc.collect()
