@@ -106,3 +106,32 @@ def test_built_returns_have_records_tables_of_their_own_lengths(tmp_path: Path) 
         assert len(varied[layout_id]) == 3, layout_id  # three returns, three shapes
         assert len(same[layout_id]) == 1, layout_id
     assert len(varied["shisaku-management"]) == 1  # no records table
+
+
+def test_compare_py_measures_two_trees_on_the_same_returns(tmp_path: Path) -> None:
+    new = tmp_path / "tree"
+    new.symlink_to(ROOT, target_is_directory=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "compare.py"),
+            str(ROOT),
+            str(new),
+            "--n",
+            "5",
+            "--rounds",
+            "1",
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| /")]
+    assert [row.split("|")[1].strip() for row in rows] == [str(ROOT), str(new)]
+    for row in rows:
+        floor, one, every = (float(cell) for cell in row.split("|")[2:5])
+        assert floor > 0 and one > 0 and every > 0

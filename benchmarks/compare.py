@@ -1,0 +1,125 @@
+"""Compare the folder check of two commits on the same returns, in turns, in one run.
+
+    python benchmarks/compare.py 82877f4 HEAD              # returns with their own table lengths
+    python benchmarks/compare.py 82877f4 HEAD --same-shapes --rounds 5
+
+Builds N returns once (``run.build_returns`` of this tree), exports each commit with
+``git archive`` (a directory is taken as it is), then in each round runs, for each commit in
+turn and in a fresh process, the calamine floor, ``check_returns`` in one process and on all
+cores over the same files. The fastest round of each is kept (a shared machine only ever slows
+a run), every round is printed. This is how a change's figures in BENCHMARKS.md and the commit
+messages are measured: against the commit before it, on the same machine at the same time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Runs in a fresh process with the tree to measure first on sys.path.
+CHILD = """
+import gc, json, sys, time
+from pathlib import Path
+tree, folder, jobs = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+sys.path.insert(0, tree)
+import python_calamine
+import xlsxsheet
+from xlsxsheet.batch import check_returns
+assert Path(xlsxsheet.__file__).resolve().is_relative_to(Path(tree).resolve()), xlsxsheet.__file__
+paths = sorted(folder.glob("*.xlsx"))
+
+def floor():
+    for path in paths:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+        book.close()
+
+def timed(work):
+    gc.collect()
+    start = time.perf_counter()
+    work()
+    return 1000 * (time.perf_counter() - start) / len(paths)
+
+check_returns(paths[:20], jobs=1, values=False)  # layouts loaded, imports done
+print(json.dumps({
+    "floor": timed(floor),
+    "one process": timed(lambda: check_returns(paths, jobs=1, values=False)),
+    "all cores": timed(lambda: check_returns(paths, jobs=jobs, values=False)),
+}))
+"""
+
+
+def export(revision: str, into: Path) -> Path:
+    """The tree of `revision` (a directory as it is, else `git archive` of that commit)."""
+    if Path(revision).is_dir():
+        return Path(revision).resolve()
+    target = into / revision.replace("/", "_")
+    target.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def measure(tree: Path, folder: Path, jobs: int) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(tree), str(folder), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tree,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("old", help="commit (or directory) measured first in each round")
+    parser.add_argument("new", help="commit (or directory) measured second")
+    parser.add_argument("--n", type=int, default=200, help="returns to build")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: all)")
+    parser.add_argument(
+        "--same-shapes", action="store_true", help="tables at their examples' lengths"
+    )
+    args = parser.parse_args()
+    jobs = args.jobs or os.cpu_count() or 1
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import run  # this tree's returns
+
+    with tempfile.TemporaryDirectory(prefix="xlsxsheet-compare-") as work:
+        base = Path(work)
+        folder = base / "returns"
+        run.build_returns(folder, args.n, same_shapes=args.same_shapes)
+        trees = {name: export(name, base / "trees") for name in (args.old, args.new)}
+        rounds: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+        for i in range(args.rounds):
+            for name, tree in trees.items():
+                taken = measure(tree, folder, jobs)
+                rounds[name].append(taken)
+                shown = ", ".join(f"{k} {v:.2f}" for k, v in taken.items())
+                print(f"round {i + 1} {name}: {shown} ms/workbook", flush=True)
+    shapes = "examples' table lengths" if args.same_shapes else "tables of their own lengths"
+    print(f"\n{args.n} returns ({shapes}), {jobs} workers; fastest of {args.rounds} rounds:\n")
+    print("| commit | floor | one process | all cores | one process / floor | all cores / floor |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, taken in rounds.items():
+        best = {key: min(r[key] for r in taken) for key in taken[0]}
+        print(
+            f"| {name} | {best['floor']:.2f} | {best['one process']:.2f} |"
+            f" {best['all cores']:.2f} | {best['one process'] / best['floor']:.2f}× |"
+            f" {best['all cores'] / best['floor']:.2f}× |"
+        )
+
+
+if __name__ == "__main__":
+    main()
