@@ -145,3 +145,54 @@ def test_a_read_workbook_given_other_values_is_checked_on_them(tmp_path: Path) -
     assert _outcome(dataclasses.replace(a, **vars(b))) == expected
     vars(a).update(vars(b))  # the same object, every field now the second's
     assert _outcome(a) == expected
+
+
+def _shorter(doc: dict[str, Any], stem: str) -> None:
+    """The same return with fewer records in every table (another plan, same first rows for
+    the first table of each sheet)."""
+    tables = doc["torikumi"] if stem == "shinchoku-shihyo-R6" else doc
+    for key in ("chiiki", "juso", "s1", "s2", "s3", "s4"):
+        if key in tables:
+            tables[key] = tables[key][: max(1, len(tables[key]) // 2)]
+
+
+def _slots(read: ReadResult) -> list[tuple[Any, ...]]:
+    """Every slot of a read workbook's plan by value, in the plan's order."""
+    fields = ("year", "sheet", "row", "col", "name", "label", "last_row", "last_col", "table")
+    return [
+        (key, slot.field.id, slot.unit, slot.key, *(getattr(slot, f) for f in fields))
+        for key, slot in read.plan.slots.items()
+    ]
+
+
+@pytest.mark.parametrize("stem", sorted(VARIANTS))
+def test_returns_of_other_table_lengths_give_what_each_gives_alone(
+    stem: str, tmp_path: Path
+) -> None:
+    """Plans of one layout share the slots of a table's units where the table starts on the
+    same row (plan_records._kept_units): a long return's units serve a shorter one and back,
+    and each plan has the slots, in the order, a plan made alone has."""
+    doc = load_document(EXAMPLES / f"{stem}.yaml")
+    layout = default_registry().get(doc["layout"])
+    long, short = tmp_path / f"{stem}-long.xlsx", tmp_path / f"{stem}-short.xlsx"
+    make_template(layout, long, None, doc)
+    fewer = copy.deepcopy(doc)
+    _shorter(fewer, stem)
+    make_template(layout, short, None, fewer)
+    alone = {}
+    for path in (long, short):
+        _fresh()
+        read = read_file(path)
+        alone[path] = (_slots(read), _outcome(read))
+    assert alone[long][0] != alone[short][0]  # two plans
+
+    for order in ((long, short), (short, long)):
+        _fresh()
+        reads = [read_file(path) for path in order]
+        assert reads[0].plan is not reads[1].plan
+        shared = {id(s) for s in reads[0].plan.slots.values()} & {
+            id(s) for s in reads[1].plan.slots.values()
+        }
+        assert shared  # the units of the tables that start on the same row
+        for path, read in zip(order, reads, strict=True):
+            assert (_slots(read), _outcome(read)) == alone[path], path.name

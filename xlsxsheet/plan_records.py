@@ -143,10 +143,12 @@ def place_records(planner: _SheetPlanner, block: m.RecordsBlock) -> None:
         else:
             table.rows = list(shape) if shape is not None else table_shape(block, [], "")
             count = len(table.rows)
-        cells = _unit_cells(planner, table)
-        for unit in range(count):
-            table.units.append(_unit_slots(plan, table, unit, cells))
-        if table.rows is not None:
+        if table.rows is None:  # a read workbook's table: its units' slots are never painted
+            table.units = _kept_units(planner, table, count)
+        else:
+            cells = _unit_cells(planner, table)
+            for unit in range(count):
+                table.units.append(_unit_slots(plan, table, unit, cells))
             _paint_body(planner, table)
         plan.records[table.key] = table
         planner.row = table.last_row + 1
@@ -222,18 +224,59 @@ def _unit_cells(planner: _SheetPlanner, table: RecordsTable) -> list[_UnitCell]:
 
 
 def _unit_slots(
-    plan: WorkbookPlan, table: RecordsTable, unit: int, cells: list[_UnitCell]
+    plan: WorkbookPlan,
+    table: RecordsTable,
+    unit: int,
+    cells: list[_UnitCell],
+    plan_slots: dict[tuple[str, int | None], Slot] | None = None,
 ) -> dict[CellKey, Slot]:
+    """The slots of one unit, filed in `plan_slots` (the plan's by default) as they are made."""
     top = table.first_row + unit * table.unit_rows
     where = f"({table.block.record_label} {unit + 1}行目)"
     name = f"{table.name}#{unit + 1}"  # the body's name and the row: no name of its own
-    sheet, key, plan_slots = table.sheet, table.key, plan.slots
+    sheet, key = table.sheet, table.key
+    if plan_slots is None:
+        plan_slots = plan.slots
     slots: dict[CellKey, Slot] = {}
     for fdef, year, offset, col, label in cells:
         slot = Slot(fdef, year, sheet, top + offset, col, name, label + where, table=key, unit=unit)
         plan_slots[slot.key] = slot
         slots[(fdef.path[-1], year)] = slot
     return slots
+
+
+def _kept_units(
+    planner: _SheetPlanner, table: RecordsTable, count: int
+) -> list[dict[CellKey, Slot]]:
+    """The units of a read workbook's table, the same `Slot`s for every plan whose table starts
+    on the same row (kept with the layout, per year, parameters, table and first row).
+
+    Returns of a records layout differ in table lengths, so most have a plan of their own; a
+    table's cells differ between two such plans only where the tables above it moved it. Read
+    plans never paint or change their slots (only a template's plan paints its bodies), so the
+    slots of a unit can be shared. Bounded: the kept units are dropped past _KEPT_UNITS.
+    """
+    plan = planner.plan
+    kept: dict[Any, list[dict[CellKey, Slot]]] = derived(plan.layout).setdefault("units", {})
+    key = (plan.year, repr(sorted(plan.params.items())), table.key, table.first_row)
+    units = kept.get(key)
+    if units is None:
+        if sum(len(u) for u in kept.values()) >= _KEPT_UNITS:
+            kept.clear()
+        units = kept[key] = []
+    if len(units) < count:
+        cells = _unit_cells(planner, table)
+        scratch: dict[tuple[str, int | None], Slot] = {}  # filed in the plan below, not here
+        for unit in range(len(units), count):
+            units.append(_unit_slots(plan, table, unit, cells, scratch))
+    plan_slots = plan.slots
+    for slots in units[:count]:
+        for slot in slots.values():
+            plan_slots[slot.key] = slot
+    return units[:count]
+
+
+_KEPT_UNITS = 2_000  # units of read tables kept per layout (about 30 slots each)
 
 
 def _style(slot: Slot) -> str:
