@@ -196,3 +196,29 @@ def test_returns_of_other_table_lengths_give_what_each_gives_alone(
         assert shared  # the units of the tables that start on the same row
         for path, read in zip(order, reads, strict=True):
             assert (_slots(read), _outcome(read)) == alone[path], path.name
+
+
+def test_the_kept_records_slots_are_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past plan_records._KEPT_SLOTS, the slots kept per table are dropped, and plans made after
+    that still have the slots a plan made alone has."""
+    from xlsxsheet import plan_records
+
+    stem = "shinchoku-shihyo-R6"
+    doc = load_document(EXAMPLES / f"{stem}.yaml")
+    layout = default_registry().get(doc["layout"])
+    path = tmp_path / "return.xlsx"
+    make_template(layout, path, None, doc)
+    _fresh()
+    alone = _slots(read_file(path))
+    tables = len(read_file(path).plan.records)
+    kept = derived.derived(layout)["units"]
+    assert len(kept) == tables  # one entry per table and first row
+
+    _fresh()
+    monkeypatch.setattr(plan_records, "_KEPT_SLOTS", 1)
+    read = read_file(path)
+    kept = derived.derived(layout)["units"]
+    assert len(kept) == 1  # each new table and first row dropped what was kept before it
+    assert _slots(read) == alone
