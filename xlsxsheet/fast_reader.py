@@ -819,9 +819,21 @@ def _defined_names(book: bytes) -> dict[str, NameTarget]:
             texts[name] = _text(body) if body else ""
     for reserved in _RESERVED_GLOBALS:
         texts.pop(reserved, None)
-    return {name: _name_target(name, text) for name, text in texts.items()}
+    targets = _NAME_TARGETS
+    found = {}
+    for name, text in texts.items():
+        # most names read the same in every return of a layout, whatever its table lengths
+        target = targets.get((name, text))
+        if target is None:
+            if len(targets) >= _NAME_TARGETS_KEPT:
+                targets.clear()
+            target = targets[(name, text)] = _name_target(name, text)
+        found[name] = target
+    return found
 
 
+_NAME_TARGETS: dict[tuple[str, str], NameTarget] = {}  # NameTargets are immutable: shared
+_NAME_TARGETS_KEPT = 20_000
 _NAME_COLUMNS: dict[str, int] = {}
 _SIMPLE_REF = re.compile(r"^(?:'([^']+)'|([^'!\s=]+))!\$([A-Z]{1,3})\$([0-9]+)$")
 

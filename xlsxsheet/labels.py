@@ -28,7 +28,21 @@ def _compile(text: str) -> jinja2.Template:
 
 
 def render_label(text: str, year: int, params: dict[str, Any], **extra: Any) -> str:
-    """Render one label; plain text without `{{` is returned as it is."""
+    """Render one label; plain text without `{{` is returned as it is.
+
+    Rendered labels are remembered (by text, year, parameters and extras): every plan of a
+    layout renders the same ones, and returns whose tables differ in length each lay out a plan.
+    """
     if "{" not in text:
         return text
-    return _compile(text).render(year=year, params=params, **extra)
+    key = (text, year, repr(sorted(params.items())), repr(sorted(extra.items())))
+    rendered = _RENDERED.get(key)
+    if rendered is None:
+        if len(_RENDERED) >= _RENDERED_KEPT:
+            _RENDERED.clear()
+        rendered = _RENDERED[key] = _compile(text).render(year=year, params=params, **extra)
+    return rendered
+
+
+_RENDERED: dict[tuple[str, int, str, str], str] = {}
+_RENDERED_KEPT = 4_096
