@@ -349,10 +349,18 @@ def _grid_cells(table: Any) -> list[tuple[tuple[str, tuple[tuple[str, CellKey], 
     found = data.get("grid-cells")
     if found is None:
         grid_ids = _info(table.block).grid_ids
-        found = data["grid-cells"] = [
-            tuple((row_id, _row_cells(slots, row_id)) for row_id in grid_ids)
-            for slots in table.units
-        ]
+        # the units of a table have the same cells: worked out once per block and cells (a
+        # table of another length, in another plan, has units with the same cells too)
+        by_cells = derived(table.block).setdefault("grid-cells", {})
+        found = data["grid-cells"] = []
+        for slots in table.units:
+            cells = tuple(slots)
+            grid = by_cells.get(cells)
+            if grid is None:
+                grid = by_cells[cells] = tuple(
+                    (row_id, _row_cells(cells, row_id)) for row_id in grid_ids
+                )
+            found.append(grid)
     return found
 
 

@@ -324,24 +324,36 @@ class _Summarizer:
         found: list[_GradeCell] | None = kept.get(item)
         if found is None:
             found = kept[item] = []
+            # what depends on the field alone, once per layout (a field has a slot per unit)
+            of_field = derived(self.layout).setdefault(("grade-fields", item), {})
             for slot, captured in self.slots(item.field):
                 if slot.year not in (None, self.plan.year):
                     continue
                 table = self._table_of(slot)
-                owners: tuple[int, ...] = ()
-                if table is not None:
-                    column = slot.field.path[-1]
-                    hierarchy = table.block.hierarchy
-                    owners = tuple(i for i, h in enumerate(hierarchy) if column in h.fields)
-                scale = item.scale or self.layout.lists[slot.field.list or ""].values
-                exclude = tuple(
-                    (fill_field_pattern(ref, captured), listed) for ref, listed in item.exclude
-                )
-                department = item.department_from
-                if department is not None:
-                    department = fill_field_pattern(department, captured)
+                parts = of_field.get(slot.field.id)
+                if parts is None:
+                    parts = of_field[slot.field.id] = self._grade_field(item, slot, captured)
+                scale, owners, exclude, department = parts
                 found.append(_GradeCell(slot, captured, table, scale, owners, exclude, department))
         return found
+
+    def _grade_field(
+        self, item: SummaryItem, slot: Slot, captured: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[str, Any], ...], str | None]:
+        """A grade field's scale, the hierarchy levels that own its column (records), the
+        cells whose listed values exclude it and where its 担当課 is: the same for each of its
+        slots (`captured` is the field id's, so the field's too)."""
+        owners: tuple[int, ...] = ()
+        table = self._table_of(slot)
+        if table is not None:
+            column = slot.field.path[-1]
+            owners = tuple(i for i, h in enumerate(table.block.hierarchy) if column in h.fields)
+        scale = item.scale or self.layout.lists[slot.field.list or ""].values
+        exclude = tuple((fill_field_pattern(ref, captured), listed) for ref, listed in item.exclude)
+        department = item.department_from
+        if department is not None:
+            department = fill_field_pattern(department, captured)
+        return scale, owners, exclude, department
 
     def _corrected(self, slot: Slot, entered: str | None) -> str | None:
         if slot.field.id not in self._corrected_fields:
