@@ -28,6 +28,7 @@ import warnings
 import zipfile
 from collections import OrderedDict
 from functools import lru_cache
+from itertools import product
 from typing import Any
 
 from defusedxml.ElementTree import fromstring as safe_fromstring
@@ -567,19 +568,18 @@ class _Sheet:
         found = _MERGES.get(section)
         if found is None:
             ranges = sorted(self._ranges(section))
-            hidden = frozenset(
-                (r, c)
-                for r1, c1, r2, c2 in ranges
-                if (r2 - r1 + 1) * (c2 - c1 + 1) <= _HIDDEN_LIMIT
-                for r in range(r1, r2 + 1)
-                for c in range(c1, c2 + 1)
-                if (r, c) != (r1, c1)
-            )
+            covered: set[tuple[int, int]] = set()
+            for r1, c1, r2, c2 in ranges:
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= _HIDDEN_LIMIT:
+                    under = set(product(range(r1, r2 + 1), range(c1, c2 + 1)))
+                    under.discard((r1, c1))  # the first cell keeps its value
+                    covered |= under
+            hidden = frozenset(covered)
             huge = [r for r in ranges if (r[2] - r[0] + 1) * (r[3] - r[1] + 1) > _HIDDEN_LIMIT]
             found = _remember(_MERGES, section, (ranges, hidden, huge))
         ranges, hidden, huge = found
         if cells:
-            for key in [k for k in cells if k in hidden]:
+            for key in cells.keys() & hidden:
                 del cells[key]
             for r1, c1, r2, c2 in huge:
                 for key in [
