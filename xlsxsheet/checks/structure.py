@@ -58,24 +58,18 @@ def _template_merges_clean(result: ReadResult) -> bool:
         ranges_of = dict(key)
         covering: dict[str, _Covering] = {}  # made for the sheets a cell needs it on
         clean = True
-        for slot in plan.slots.values():  # _merge_issue of each at its place, inlined
+        for slot in plan.slots.values():
             row, col = slot.row, slot.col
-            last_row, last_col = slot.last_row, slot.last_col
-            if slot.unit is not None and last_row <= row and last_col <= col:
+            if slot.unit is not None and slot.last_row <= row and slot.last_col <= col:
                 continue  # a records cell of one cell: not read inside a merge, else fine
             cover = covering.get(slot.sheet)
             if cover is None:
                 cover = covering[slot.sheet] = _covering(list(ranges_of[slot.sheet]), plan)
             over = cover.over(row, col)
-            if over is not None and (over[0] != row or over[1] != col):
-                if slot.unit is not None:
-                    continue  # a records cell inside a merge is not read (binding leaves it out)
-                clean = False  # cells-merged
-                break
-            if (last_row > row or last_col > col) and (  # a merged field (_planned_merge)
-                over is None or over[2] < max(last_row, row) or over[3] < max(last_col, col)
-            ):
-                clean = False  # cells-unmerged
+            if slot.unit is not None and over is not None and over[:2] != (row, col):
+                continue  # a records cell inside a merge is not read (binding leaves it out)
+            if _merge_issue(slot, row, col, over) is not None:
+                clean = False
                 break
         if len(cache) >= 64:
             cache.clear()
