@@ -147,8 +147,11 @@ def place_records(planner: _SheetPlanner, block: m.RecordsBlock) -> None:
             table.units = _kept_units(planner, table, count)
         else:
             cells = _unit_cells(planner, table)
-            for unit in range(count):
-                table.units.append(_unit_slots(plan, table, unit, cells))
+            table.units = [_unit_slots(table, unit, cells) for unit in range(count)]
+        for slots in table.units:
+            for slot in slots.values():
+                plan.slots[slot.key] = slot
+        if table.rows is not None:
             _paint_body(planner, table)
         plan.records[table.key] = table
         planner.row = table.last_row + 1
@@ -223,26 +226,18 @@ def _unit_cells(planner: _SheetPlanner, table: RecordsTable) -> list[_UnitCell]:
     return cells
 
 
-def _unit_slots(
-    plan: WorkbookPlan,
-    table: RecordsTable,
-    unit: int,
-    cells: list[_UnitCell],
-    plan_slots: dict[tuple[str, int | None], Slot] | None = None,
-) -> dict[CellKey, Slot]:
-    """The slots of one unit, filed in `plan_slots` (the plan's by default) as they are made."""
+def _unit_slots(table: RecordsTable, unit: int, cells: list[_UnitCell]) -> dict[CellKey, Slot]:
+    """The slots of one unit of the table, by (column or grid row, year)."""
     top = table.first_row + unit * table.unit_rows
     where = f"({table.block.record_label} {unit + 1}行目)"
     name = f"{table.name}#{unit + 1}"  # the body's name and the row: no name of its own
     sheet, key = table.sheet, table.key
-    if plan_slots is None:
-        plan_slots = plan.slots
-    slots: dict[CellKey, Slot] = {}
-    for fdef, year, offset, col, label in cells:
-        slot = Slot(fdef, year, sheet, top + offset, col, name, label + where, table=key, unit=unit)
-        plan_slots[slot.key] = slot
-        slots[(fdef.path[-1], year)] = slot
-    return slots
+    return {
+        (fdef.path[-1], year): Slot(
+            fdef, year, sheet, top + offset, col, name, label + where, table=key, unit=unit
+        )
+        for fdef, year, offset, col, label in cells
+    }
 
 
 def _kept_units(
@@ -266,13 +261,7 @@ def _kept_units(
         units = kept[key] = []
     if len(units) < count:
         cells = _unit_cells(planner, table)
-        scratch: dict[tuple[str, int | None], Slot] = {}  # filed in the plan below, not here
-        for unit in range(len(units), count):
-            units.append(_unit_slots(plan, table, unit, cells, scratch))
-    plan_slots = plan.slots
-    for slots in units[:count]:
-        for slot in slots.values():
-            plan_slots[slot.key] = slot
+        units += [_unit_slots(table, unit, cells) for unit in range(len(units), count)]
     return units[:count]
 
 
