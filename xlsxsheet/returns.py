@@ -332,19 +332,22 @@ class _Summarizer:
                 table = self._table_of(slot)
                 parts = of_field.get(slot.field.id)
                 if parts is None:
-                    parts = of_field[slot.field.id] = self._grade_field(item, slot, captured)
+                    parts = of_field[slot.field.id] = self._grade_field(item, slot, captured, table)
                 scale, owners, exclude, department = parts
                 found.append(_GradeCell(slot, captured, table, scale, owners, exclude, department))
         return found
 
     def _grade_field(
-        self, item: SummaryItem, slot: Slot, captured: tuple[str, ...]
+        self,
+        item: SummaryItem,
+        slot: Slot,
+        captured: tuple[str, ...],
+        table: RecordsTable | None,
     ) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[str, Any], ...], str | None]:
         """A grade field's scale, the hierarchy levels that own its column (records), the
         cells whose listed values exclude it and where its 担当課 is: the same for each of its
         slots (`captured` is the field id's, so the field's too)."""
         owners: tuple[int, ...] = ()
-        table = self._table_of(slot)
         if table is not None:
             column = slot.field.path[-1]
             owners = tuple(i for i, h in enumerate(table.block.hierarchy) if column in h.fields)
