@@ -35,6 +35,6 @@ def _worker_threshold() -> tuple[int, int, int]:
 
 
 def test_a_checking_worker_collects_less_often() -> None:
-    with ProcessPoolExecutor(1, initializer=batch._start_checking_worker) as pool:
+    with ProcessPoolExecutor(1, initializer=batch._collect_less_often) as pool:
         threshold = pool.submit(_worker_threshold).result()
     assert threshold[0] >= batch._YOUNG_COLLECTION_EVERY

@@ -161,7 +161,7 @@ def _iter_check_returns(
         _REGISTRIES.setdefault(dirs, registry)
         chunk = max(1, min(8, len(paths) // (jobs * 4)))
         pool = ProcessPoolExecutor(
-            max_workers=min(jobs, len(paths)), initializer=_start_checking_worker
+            max_workers=min(jobs, len(paths)), initializer=_collect_less_often
         )
         try:
             for result in pool.map(
@@ -237,18 +237,19 @@ def fewer_collections() -> Iterator[None]:
     them, a fifth of the check (BENCHMARKS.md). Collecting every 50,000 allocations instead
     keeps the same garbage collected. The thresholds before are restored after.
     """
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], _YOUNG_COLLECTION_EVERY), *before[1:])
+    before = _collect_less_often()
     try:
         yield
     finally:
         gc.set_threshold(*before)
 
 
-def _start_checking_worker() -> None:
-    """A worker process of a folder check collects less often (see fewer_collections)."""
+def _collect_less_often() -> tuple[int, int, int]:
+    """Raise the young-generation threshold (see fewer_collections): in the checking process,
+    and as the initializer of a folder check's workers. Returns the thresholds before."""
     before = gc.get_threshold()
     gc.set_threshold(max(before[0], _YOUNG_COLLECTION_EVERY), *before[1:])
+    return before
 
 
 def _work(
