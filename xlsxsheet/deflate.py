@@ -11,19 +11,14 @@ from __future__ import annotations
 import zlib
 from types import ModuleType
 
+ENGINE: ModuleType
+ERRORS: tuple[type[Exception], ...]
 try:
-    from isal import isal_zlib
+    from isal import isal_zlib as ENGINE
+
+    ERRORS = (zlib.error, ENGINE.error)
 except ImportError:  # pragma: no cover - isal ships wheels for the platforms pyproject names
-    isal_zlib = None
-
-
-def _engines() -> tuple[ModuleType, tuple[type[Exception], ...]]:
-    if isal_zlib is None:  # pragma: no cover
-        return zlib, (zlib.error,)
-    return isal_zlib, (zlib.error, isal_zlib.error)
-
-
-ENGINE, ERRORS = _engines()
+    ENGINE, ERRORS = zlib, (zlib.error,)
 
 
 def inflate(raw: bytes, size: int, engine: ModuleType | None = None) -> bytes:
