@@ -402,12 +402,17 @@ def memory_child(mode: str, target: Path, jobs: int, fmt: str = "html") -> None:
     )
 
 
-def memory_run(mode: str, folder: Path, jobs: int, fmt: str = "html") -> dict[str, Any]:
-    """memory_child in a fresh process over the files of `folder`."""
+def _fresh_child(mode: str, folder: Path, jobs: int, fmt: str) -> dict[str, Any]:
+    """memory_child in a fresh process over the files of `folder`: what it printed."""
     command = [sys.executable, __file__, "--memory-child", mode, str(folder)]
     command += ["--jobs", str(jobs), "--memory-format", fmt]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def memory_run(mode: str, folder: Path, jobs: int, fmt: str = "html") -> dict[str, Any]:
+    """memory_child in a fresh process over the files of `folder`."""
+    result = _fresh_child(mode, folder, jobs, fmt)
     print(
         f"  memory {mode:<6} n={result['n']:>6}: peak {result['peak_rss_mb']:.0f} MB"
         f" (workers {result['peak_child_rss_mb']:.0f} MB), end {result['end_rss_mb']:.0f} MB,"
@@ -420,14 +425,7 @@ def memory_run(mode: str, folder: Path, jobs: int, fmt: str = "html") -> dict[st
 def command_check(folder: Path, jobs: int) -> dict[str, Any]:
     """`xlsxsheet check FOLDER` as a user runs it: in a fresh process, so each worker loads
     the layouts and lays out its plans itself, and the report is written (JSON)."""
-    command = [sys.executable, __file__, "--memory-child", "folder", str(folder)]
-    done = subprocess.run(
-        [*command, "--jobs", str(jobs), "--memory-format", "json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _fresh_child("folder", folder, jobs, "json")
     label = f"xlsxsheet check DIR, jobs={jobs}"
     print(f"  {label:<38} {result['ms']:9.2f} ms/workbook  (n={result['n']})", flush=True)
     return {"n": result["n"], "ms": result["ms"], "cpu_ms": result["cpu_ms"]}
