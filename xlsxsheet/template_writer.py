@@ -259,55 +259,51 @@ def _write(worksheet: Worksheet, cell: PlanCell, value: Any, fmt: Format) -> Non
 def _validation(
     worksheet: Worksheet, cell: PlanCell, plan: WorkbookPlan, whole_column: bool = False
 ) -> None:
+    options = validation_options(cell, plan, whole_column)
+    if options is not None:
+        worksheet.data_validation(cell.row, cell.col, cell.last_row, cell.last_col, options)
+
+
+def validation_options(
+    cell: PlanCell, plan: WorkbookPlan, whole_column: bool = False
+) -> dict[str, Any] | None:
+    """The xlsxwriter data_validation options of a field cell (None: it gets no validation)."""
     slot = cell.slot
     assert slot is not None
     fdef = slot.field
     if fdef.computed or (slot.unit is not None and slot.year is None and not whole_column):
-        return  # records columns get one validation over the table body (_table_extras)
+        return None  # records columns get one validation over the table body (_table_extras)
     if fdef.type == "choice" and fdef.list:
         ldef = plan.layout.lists[fdef.list]
-        worksheet.data_validation(
-            cell.row,
-            cell.col,
-            cell.last_row,
-            cell.last_col,
-            {
-                "validate": "list",
-                "source": list(ldef.values),
-                "input_title": _short(slot.label, 32),
-                "input_message": _short(ldef.prompt or "一覧から選んでください。", 255),
-                "error_title": "選択肢にない値です",
-                "error_message": _short(
-                    "次のいずれかを選んでください: " + "、".join(ldef.values), 255
-                ),
-                "error_type": "stop",
-            },
-        )
-    elif fdef.type in ("number", "money", "integer", "percent") and not (
+        return {
+            "validate": "list",
+            "source": list(ldef.values),
+            "input_title": _short(slot.label, 32),
+            "input_message": _short(ldef.prompt or "一覧から選んでください。", 255),
+            "error_title": "選択肢にない値です",
+            "error_message": _short("次のいずれかを選んでください: " + "、".join(ldef.values), 255),
+            "error_type": "stop",
+        }
+    if fdef.type in ("number", "money", "integer", "percent") and not (
         fdef.words or fdef.keep_text
     ):
         whole = fdef.type in ("money", "integer")
-        worksheet.data_validation(
-            cell.row,
-            cell.col,
-            cell.last_row,
-            cell.last_col,
-            {
-                "validate": "integer" if whole else "decimal",
-                "criteria": "between",
-                "minimum": -1e15,
-                "maximum": 1e15,
-                "error_title": "数値を入力してください",
-                "error_message": (
-                    "この欄は"
-                    + ("千円単位の" if fdef.type == "money" else "")
-                    + ("整数" if whole else "数値")
-                    + "です。該当がない場合は「－」を"
-                    "入力してください。このまま確定することもできます。"
-                ),
-                "error_type": "warning",
-            },
-        )
+        return {
+            "validate": "integer" if whole else "decimal",
+            "criteria": "between",
+            "minimum": -1e15,
+            "maximum": 1e15,
+            "error_title": "数値を入力してください",
+            "error_message": (
+                "この欄は"
+                + ("千円単位の" if fdef.type == "money" else "")
+                + ("整数" if whole else "数値")
+                + "です。該当がない場合は「－」を"
+                "入力してください。このまま確定することもできます。"
+            ),
+            "error_type": "warning",
+        }
+    return None
 
 
 def _short(text: str, limit: int) -> str:
@@ -315,12 +311,54 @@ def _short(text: str, limit: int) -> str:
 
 
 def _define_names(workbook: xlsxwriter.Workbook, sheet_plan: SheetPlan) -> None:
+    for name, formula in field_names(sheet_plan):
+        workbook.define_name(name, formula)
+
+
+def field_names(sheet_plan: SheetPlan) -> list[tuple[str, str]]:
+    """(name, formula) of the defined name of every field cell of the sheet outside tables."""
     quoted = "'" + sheet_plan.name.replace("'", "''") + "'"
-    for cell in sheet_plan.cells:
-        if cell.slot is not None and cell.slot.unit is None:
-            ref = a1(cell.row, cell.col)
-            column, row = ref.rstrip("0123456789"), ref[len(ref.rstrip("0123456789")) :]
-            workbook.define_name(cell.slot.name, f"={quoted}!${column}${row}")
+    return [
+        (cell.slot.name, f"={quoted}!{_absolute(a1(cell.row, cell.col))}")
+        for cell in sheet_plan.cells
+        if cell.slot is not None and cell.slot.unit is None
+    ]
+
+
+def table_names(sheet_plan: SheetPlan, plan: WorkbookPlan) -> list[tuple[str, str]]:
+    """(name, formula) of the body of every records table on the sheet."""
+    quoted = "'" + sheet_plan.name.replace("'", "''") + "'"
+    return [
+        (
+            table.name,
+            f"={quoted}!{_absolute(a1(table.first_row, table.first_col))}"
+            f":{_absolute(a1(table.last_row, table.last_col))}",
+        )
+        for table in plan.records.values()
+        if table.sheet == sheet_plan.name and table.units
+    ]
+
+
+def _absolute(ref: str) -> str:
+    column = ref.rstrip("0123456789")
+    return f"${column}${ref[len(column) :]}"
+
+
+def body_cells(sheet_plan: SheetPlan, plan: WorkbookPlan) -> list[PlanCell]:
+    """One cell per column of every records table on the sheet, spanning the table's body:
+    the cells its column validations cover."""
+    cells = []
+    for table in plan.records.values():
+        if table.sheet != sheet_plan.name or not table.units:
+            continue
+        for (column, year), slot in table.units[0].items():
+            if year is None:
+                col = table.col_of[column]
+                last_col = col + table.span_of[column] - 1
+                cells.append(
+                    PlanCell(table.first_row, col, table.last_row, last_col, "", slot=slot)
+                )
+    return cells
 
 
 def _table_extras(
@@ -328,24 +366,10 @@ def _table_extras(
 ) -> None:
     """Each records table on the sheet: the defined name of its body (reading goes through it,
     so rows inserted inside are read) and one validation per column over the whole body."""
-    quoted = "'" + sheet_plan.name.replace("'", "''") + "'"
-    for table in plan.records.values():
-        if table.sheet != sheet_plan.name or not table.units:
-            continue
-        first, last = a1(table.first_row, table.first_col), a1(table.last_row, table.last_col)
-        absolute = [
-            "$" + ref.rstrip("0123456789") + "$" + ref[len(ref.rstrip("0123456789")) :]
-            for ref in (first, last)
-        ]
-        workbook.define_name(table.name, f"={quoted}!{absolute[0]}:{absolute[1]}")
-        for (column, year), slot in table.units[0].items():
-            if year is not None:
-                continue
-            col = table.col_of[column]
-            body = PlanCell(
-                table.first_row, col, table.last_row, col + table.span_of[column] - 1, "", slot=slot
-            )
-            _validation(worksheet, body, plan, whole_column=True)
+    for name, formula in table_names(sheet_plan, plan):
+        workbook.define_name(name, formula)
+    for body in body_cells(sheet_plan, plan):
+        _validation(worksheet, body, plan, whole_column=True)
 
 
 def _page_setup(worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan) -> None:
