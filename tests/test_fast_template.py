@@ -112,3 +112,27 @@ def test_the_skeleton_is_made_once_per_plan() -> None:
     plan = build_plan(default_registry().get("shisaku-management"), 2020)
     again = build_plan(default_registry().get("shisaku-management"), 2020)
     assert skeleton_for(plan) is skeleton_for(again)
+
+
+def test_a_plans_first_workbook_is_written_directly_and_its_second_from_a_skeleton(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xlsxsheet import fast_template, template_xml
+
+    written: list[str] = []
+    direct = template_xml.write
+
+    def counted(plan: WorkbookPlan, path: Path, values: Any = None) -> Path:
+        written.append(path.name)
+        return direct(plan, path, values)
+
+    monkeypatch.setattr(template_xml, "write", counted)
+    plan = build_plan(default_registry().get("kihon-keikaku"), 2021)
+    fast_template.fill(plan, tmp_path / "first.xlsx", {})
+    assert written == ["first.xlsx"]  # no skeleton made for a plan used once
+    fast_template.fill(plan, tmp_path / "second.xlsx", {})
+    fast_template.fill(plan, tmp_path / "third.xlsx", {})
+    assert written == ["first.xlsx", "skeleton.xlsx"]  # the skeleton's empty template, once
+    _, first = _parts(tmp_path / "first.xlsx")
+    _, third = _parts(tmp_path / "third.xlsx")
+    assert first == third

@@ -3,8 +3,8 @@
 :func:`~xlsxsheet.template_writer.write_template` paints every styled cell, dropdown, merged
 range and defined name through xlsxwriter for each workbook, yet all of that depends only on
 the plan (layout, year, params). A :class:`Skeleton` keeps the parts of one plan's empty
-template (written by ``write_template`` itself) and where each field cell and row sits in the
-sheet XML; :func:`fill` then writes a workbook by replacing only what the values change: the
+template (written by ``template_xml``: xlsxwriter's workbook byte for byte) and where each
+field cell and row sits in the sheet XML; :func:`fill` then writes a workbook by replacing only what the values change: the
 field cells, the cached results of the formula cells, the rows a long text makes taller, the
 shared strings and the creation time.
 
@@ -12,7 +12,10 @@ The result is the workbook ``write_template(plan, path, values)`` writes, part f
 that the values' shared strings come after the template's own (the same cells and the same
 texts, other string indexes) and the timestamps. ``tests/test_fast_template.py`` holds it to
 that on every bundled example. Whatever the skeleton does not cover — a value xlsxwriter
-would refuse or truncate, a row with a format — is written by ``write_template`` instead.
+would refuse or truncate, a row with a format — is written by ``template_xml`` instead.
+
+A skeleton pays when a plan serves several workbooks; :func:`fill` writes a plan's first
+workbook with :mod:`xlsxsheet.template_xml` and makes the skeleton at the second.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ from typing import Any
 from xlsxwriter.utility import _preserve_whitespace
 from xlsxwriter.xmlwriter import XMLwriter
 
+from xlsxsheet import template_xml
 from xlsxsheet.plan import WorkbookPlan, formula_of
 from xlsxsheet.recompute import recompute
-from xlsxsheet.template_writer import _row_heights, write_template
+from xlsxsheet.template_writer import _row_heights
 
 __all__ = ["Skeleton", "fill", "skeleton_for"]
 
@@ -55,7 +59,7 @@ _XML = XMLwriter()
 
 
 class _Unsupported(Exception):
-    """The values need something the skeleton does not cover; write_template writes the file."""
+    """The values need something the skeleton does not cover; template_xml writes the file."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ class Skeleton:
     def build(cls, plan: WorkbookPlan) -> Skeleton:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "skeleton.xlsx"
-            write_template(plan, path, {})
+            template_xml.write(plan, path, {})
             with zipfile.ZipFile(path) as archive:
                 parts = [(info, archive.read(info)) for info in archive.infolist()]
         by_name = {info.filename: data for info, data in parts}
@@ -202,7 +206,7 @@ def skeleton_for(plan: WorkbookPlan) -> Skeleton:
     known = _BY_PLAN.get(id(plan))  # plans are shared (plan.cached_plan): the usual way in
     if known is not None and known[0] is plan:
         if known[1] is None:
-            raise _Unsupported("this plan's template is written by write_template")
+            raise _Unsupported("this plan's template is written by template_xml")
         return known[1]
     key = (
         id(plan.layout),
@@ -225,17 +229,31 @@ def skeleton_for(plan: WorkbookPlan) -> Skeleton:
     while len(_BY_PLAN) > _MAX_SKELETONS:
         _BY_PLAN.popitem(last=False)
     if skeleton is None:
-        raise _Unsupported("this plan's template is written by write_template")
+        raise _Unsupported("this plan's template is written by template_xml")
     return skeleton
 
 
 def fill(plan: WorkbookPlan, path: Path, values: Mapping[Key, Any] | None = None) -> Path:
-    """write_template, from the plan's cached skeleton where the values allow it."""
+    """write_template, the fastest way the plan allows.
+
+    A plan's first workbook is written by template_xml (a records layout's returns mostly have
+    a plan each); from its second on, from the plan's skeleton, which rewrites only the values.
+    """
     values = dict(values or {})
+    known = _BY_PLAN.get(id(plan))
+    first = (known is None or known[0] is not plan) and _SEEN.get(id(plan)) is not plan
+    if first:
+        _SEEN[id(plan)] = plan
+        while len(_SEEN) > _MAX_SKELETONS:
+            _SEEN.popitem(last=False)
+        return template_xml.write(plan, Path(path), values)
     try:
         return skeleton_for(plan).fill(Path(path), values)
     except _Unsupported:
-        return write_template(plan, Path(path), values)
+        return template_xml.write(plan, Path(path), values)
+
+
+_SEEN: OrderedDict[int, WorkbookPlan] = OrderedDict()  # plans written once, by template_xml
 
 
 # --- pieces of sheet XML, as xlsxwriter writes them -----------------------------------------
