@@ -235,7 +235,8 @@ def fewer_collections() -> Iterator[None]:
     costs little; where most returns bring a plan of their own (records tables of every length:
     a prefecture's 進捗管理表), the default thresholds promote each new plan and walk all of
     them, a fifth of the check (BENCHMARKS.md). Collecting every 50,000 allocations instead
-    keeps the same garbage collected. The thresholds before are restored after.
+    keeps the same garbage collected. Writing next year's templates (rollover) is the same
+    case: a plan per template of a records layout. The thresholds before are restored after.
     """
     before = _collect_less_often()
     try:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsxsheet import fiscal_year
-from xlsxsheet.batch import in_processes
+from xlsxsheet.batch import fewer_collections, in_processes
 from xlsxsheet.discovery import iter_workbooks
 from xlsxsheet.document import HEADER_KEYS, get_path, set_path
 from xlsxsheet.errors import DocumentError, RosterError, UnknownLayoutError, WorkbookError
@@ -186,23 +186,24 @@ def rollover(
     result.items = _plan_items(items, roster, registry)
     allocator = NameAllocator(taken_in(out_dir, sources))
     params = _params_by_layout(items)
-    for item in result.items:
-        if not item.ok or item.layout is None or item.left_out:
-            continue
-        if item.document is None and not item.new:
-            continue
-        layout = registry.get(item.layout)
-        _write(
-            item,
-            layout,
-            year,
-            out_dir,
-            pattern,
-            allocator,
-            params.get(layout.id),
-            plan_sources,
-            plan_overrides,
-        )
+    with fewer_collections():  # a plan per template of a records layout (see batch)
+        for item in result.items:
+            if not item.ok or item.layout is None or item.left_out:
+                continue
+            if item.document is None and not item.new:
+                continue
+            layout = registry.get(item.layout)
+            _write(
+                item,
+                layout,
+                year,
+                out_dir,
+                pattern,
+                allocator,
+                params.get(layout.id),
+                plan_sources,
+                plan_overrides,
+            )
     for source in plan_sources:
         if not source.used:
             result.problems.append(
