@@ -39,6 +39,7 @@ def test_run_py_measures_every_row_and_ratio(tmp_path: Path) -> None:
     results = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     for row in (
         "template",
+        "template_default_gc",
         "floor",
         "floor_all_cores",
         "peer",
@@ -61,7 +62,8 @@ def test_run_py_measures_every_row_and_ratio(tmp_path: Path) -> None:
         "command / floor",
     }
     table = out.with_suffix(".md").read_text(encoding="utf-8")
-    assert "check / floor ≤ 3×" in table and "| template (make_template) |" in table
+    assert "check / floor ≤ 3×" in table
+    assert "| template (`make_template`, as `rollover` writes them) |" in table
 
 
 def test_layouts_py_gives_a_row_per_bundled_example() -> None:
