@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from openpyxl.reader.strings import read_string_table
+from template_support import edge_values
 
 from xlsxsheet.data_files import load_document
 from xlsxsheet.examples_dir import example_documents
@@ -71,33 +72,9 @@ def test_the_empty_template(tmp_path: Path) -> None:
     _assert_same(build_plan(default_registry().get("shisaku-management"), 2020), {}, tmp_path)
 
 
-def _edge_values(plan: WorkbookPlan) -> dict[Key, Any]:
-    """Values that stress the cell, string and row writers."""
-    inputs = [s for s in plan.slots.values() if not s.field.computed]
-    texts = [s for s in inputs if s.field.type == "text"]
-    numbers = [s for s in inputs if s.field.type in ("money", "integer", "number", "percent")]
-    label = next(c.text for sp in plan.sheets for c in sp.cells if c.slot is None and c.text)
-    odd_texts = [
-        "  leading and trailing spaces  ",
-        "a & b < c > d \"quoted\" 'single'",
-        "control\x01char and _x0041_ literal",
-        "line\n" * 30,  # a tall row
-        label,  # the same text as a label: shares its string
-        "全角テキスト" * 80,
-        "-",
-    ]
-    odd_numbers = [0, -1, 1918000, 0.1 + 0.2, 1e20, -0.0, 12345678901234567, 13.5, True]
-    values: dict[Key, Any] = {}
-    for slot, value in zip(texts, odd_texts, strict=False):
-        values[slot.key] = value
-    for slot, value in zip(numbers, odd_numbers, strict=False):
-        values[slot.key] = value
-    return values
-
-
 def test_values_at_the_edges(tmp_path: Path) -> None:
     plan = build_plan(default_registry().get("shisaku-management"), 2020)
-    values = _edge_values(plan)
+    values = edge_values(plan)
     assert len(values) > 10
     _assert_same(plan, values, tmp_path)
 

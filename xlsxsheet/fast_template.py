@@ -178,7 +178,7 @@ class Skeleton:
                     data = replaced[info.filename]
                 elif info.filename == "docProps/core.xml":
                     data = _TIMESTAMP.sub(rb"\g<1>" + now + rb"\g<2>", data)
-                archive.writestr(_copy(info), data)
+                archive.writestr(template_xml.copy_entry(info), data)
         return path
 
     def _sst(self, new_strings: dict[bytes, int], string_cells: int) -> bytes:
@@ -353,11 +353,3 @@ def _si(text: str) -> bytes:
         raise _Unsupported("a value xlsxwriter would write as rich text")
     attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
     return f"<si><t{attr}>{_XML._escape_data(text)}</t></si>".encode()
-
-
-def _copy(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    new = zipfile.ZipInfo(info.filename, info.date_time)
-    new.compress_type = info.compress_type
-    new.external_attr = info.external_attr
-    new.create_system = info.create_system
-    return new

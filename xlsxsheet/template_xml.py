@@ -523,7 +523,7 @@ class Base:
         made = self._parts(plan, values, _Styles(self.styles))
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for info, data in self.parts:
-                out.writestr(_copy(info), made.get(info.filename, data))
+                out.writestr(copy_entry(info), made.get(info.filename, data))
         return path
 
     def _parts(
@@ -585,7 +585,8 @@ def _si_text(si: bytes) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _copy(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+def copy_entry(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A zip entry like `info` (name, time, compression, attributes), to write anew."""
     new = zipfile.ZipInfo(info.filename, info.date_time)
     new.compress_type = info.compress_type
     new.external_attr = info.external_attr
