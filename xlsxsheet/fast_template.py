@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import _preserve_whitespace
 from xlsxwriter.xmlwriter import XMLwriter
 
 from xlsxsheet import template_xml
@@ -131,7 +130,7 @@ class Skeleton:
         def string_index(text: str) -> int:
             nonlocal string_cells
             string_cells += 1
-            si = _si(text)
+            si = _shared_string(text)
             index = self.strings.get(si)
             if index is None:
                 index = new_strings.setdefault(si, len(self.strings) + len(new_strings))
@@ -346,10 +345,9 @@ def _row_tag(attrs: dict[bytes, bytes], height: float) -> bytes:
     return tag + b">"
 
 
-def _si(text: str) -> bytes:
-    """The <si> element of a shared string, as xlsxwriter's SharedStrings writes it."""
-    text = XMLwriter._escape_control_characters(text)
-    if text.startswith("<r>") and text.endswith("</r>"):
-        raise _Unsupported("a value xlsxwriter would write as rich text")
-    attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-    return f"<si><t{attr}>{_XML._escape_data(text)}</t></si>".encode()
+def _shared_string(text: str) -> bytes:
+    """template_xml.shared_string; a string it cannot write goes to template_xml whole."""
+    try:
+        return template_xml.shared_string(text)
+    except template_xml.Unsupported as exc:
+        raise _Unsupported(str(exc)) from exc

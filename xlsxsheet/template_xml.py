@@ -106,13 +106,6 @@ class _Strings:
         return found
 
     def xml(self, head: re.Match[bytes]) -> bytes:
-        items = []
-        for text in self.index:
-            text = _escape_control_characters(text)
-            if text.startswith("<r>") and text.endswith("</r>"):
-                raise Unsupported("a string xlsxwriter would write as rich text")
-            attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
-            items.append(f"<si><t{attr}>{_escape_data(text)}</t></si>")
         return b"".join(
             (
                 head.group(1),
@@ -120,10 +113,19 @@ class _Strings:
                 head.group(2),
                 str(len(self.index)).encode(),
                 head.group(3),
-                "".join(items).encode(),
+                *(shared_string(text) for text in self.index),
                 b"</sst>",
             )
         )
+
+
+def shared_string(text: str) -> bytes:
+    """The <si> element of a shared string, as xlsxwriter's SharedStrings writes it."""
+    text = _escape_control_characters(text)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        raise Unsupported("a string xlsxwriter would write as rich text")
+    attr = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+    return f"<si><t{attr}>{_escape_data(text)}</t></si>".encode()
 
 
 class _Styles:
