@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from xlsxsheet.cells import RawCell, a1
 from xlsxsheet.derived import derived
@@ -16,6 +16,9 @@ from xlsxsheet.names import PREFIX, field_name
 from xlsxsheet.plan import Slot, WorkbookPlan, cached_plan
 from xlsxsheet.problems import Problem
 from xlsxsheet.workbook_reader import NameTarget, WorkbookContent
+
+if TYPE_CHECKING:
+    from xlsxsheet.plan_records import KeptUnits
 
 Key = tuple[str, int | None]
 
@@ -270,34 +273,24 @@ def bind(
     return bound, problems
 
 
-_Entry = tuple[Key, Slot, str | None, str, int, int]
+_Single = tuple[Key, Slot, str, int, int]
 
 
-def _bind_index(plan: WorkbookPlan) -> tuple[_Entry, ...]:
-    """The plan's slots in order as flat tuples, built once per plan: (key, slot, records
-    table or None, then the defined name, row and column of a single cell, or "", the row and
-    column within the table body of a records cell)."""
+def _singles(plan: WorkbookPlan) -> tuple[_Single, ...]:
+    """The plan's single cells (records tables left out) as flat tuples, built once per plan:
+    (key, slot, defined name, row, column)."""
     kept = derived(plan)
-    if "bind_index" in kept:
-        return kept["bind_index"]
-    entries: list[_Entry] = []
-    for key, slot in plan.slots.items():
-        if slot.unit is None:
-            entries.append((key, slot, None, slot.name, slot.row, slot.col))
-        else:
-            table = plan.records[slot.table or ""]
-            entries.append(
-                (
-                    key,
-                    slot,
-                    slot.table or "",
-                    "",
-                    slot.row - table.first_row,
-                    slot.col - table.first_col,
-                )
-            )
-    index = kept["bind_index"] = tuple(entries)
-    return index
+    found = kept.get("singles")
+    if found is None:
+        found = kept["singles"] = tuple(
+            (part.key, part, part.name, part.row, part.col)
+            for part in plan.parts
+            if isinstance(part, Slot)
+        )
+    return found
+
+
+_Body = tuple[str, int, int, bool, frozenset[tuple[int, int]]]  # place, by name, hidden cells
 
 
 def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, BoundCell] | None:
@@ -309,30 +302,24 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
     names, sheets = content.names, content.cells
     if any(sheet.name not in sheets for sheet in plan.sheets):
         return None
+    for _key, slot, name, row, col in _singles(plan):
+        target = names.get(name)
+        if target is None or target.sheet != slot.sheet or target.row != row or target.col != col:
+            return None
     # every table's sheet is there (a plan sheet): each body is where its name says or, the
     # name gone, at the template's place
-    bodies: dict[str, tuple[str, int, int, bool, frozenset[tuple[int, int]]]] = {}
+    bodies: dict[str, _Body] = {}
     for table_key, table in plan.records.items():
         where = body_place(content, table)
         assert where is not None
         bodies[table_key] = (*where, _hidden_cells(content, where[0]))
-    # every cell is where the plan puts it when every body is (single cells are, below)
+    # every cell is where the plan puts it when every body is (single cells are, above)
     as_planned = all(
         (found := body_range(content, table.name)) is None
         or (found.sheet, found.first_row, found.first_col, found.last_row, found.last_col)
         == (table.sheet, table.first_row, table.first_col, table.last_row, table.last_col)
         for table in plan.records.values()
     )
-    for _key, slot, table_key, name, row, col in _bind_index(plan):
-        if table_key is None:
-            target = names.get(name)
-            if (
-                target is None
-                or target.sheet != slot.sheet
-                or target.row != row
-                or target.col != col
-            ):
-                return None
     derived(content)["as_planned"] = (plan, as_planned)
     placement = _placement(plan, tuple(bodies.items()))
     bound = placement.blank.copy()  # every cell empty, in the plan's order; then the filled
@@ -342,7 +329,8 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
             if raw is not None:
                 bound[key] = BoundCell(empty.slot, raw, empty.via_name)
         return bound
-    filled: list[_Place] = []
+    keys: list[Key] = []
+    with_formula: list[_Place] = []
     new = tuple.__new__  # the named tuples, made without their keyword-handling constructor
     for sheet, places in placement.places.items():
         cells = sheets[sheet]
@@ -350,22 +338,26 @@ def _bind_intact(content: WorkbookContent, plan: WorkbookPlan) -> dict[Key, Boun
             for place, raw in cells.items():
                 entry = places.get(place)
                 if entry is not None:
-                    filled.append(entry)
-                    bound[entry[1]] = new(BoundCell, (entry[2], raw, entry[3]))
+                    keys.append(entry[0])
+                    bound[entry[0]] = new(BoundCell, (entry[1], raw, entry[2]))
+                    if raw.formula is not None:
+                        with_formula.append(entry)
         else:
             for place, entry in places.items():
                 raw = cells.get(place)
                 if raw is not None:
-                    filled.append(entry)
-                    bound[entry[1]] = new(BoundCell, (entry[2], raw, entry[3]))
-    filled.sort()  # the plan's order (each entry starts with its distinct index)
-    keys = tuple(entry[1] for entry in filled)
-    formulas = tuple(key for key in keys if bound[key].raw.formula is not None)
-    derived(content)["filled"] = (plan, Filled(placement, keys, formulas))
+                    keys.append(entry[0])
+                    bound[entry[0]] = new(BoundCell, (entry[1], raw, entry[2]))
+                    if raw.formula is not None:
+                        with_formula.append(entry)
+    typed = {entry[0] for entry in with_formula if not entry[1].field.computed}
+    # the input cells holding a formula, in the plan's order (the order they are reported in)
+    formulas = tuple(key for key in placement.blank if key in typed) if typed else ()
+    derived(content)["filled"] = (plan, Filled(placement, tuple(keys), formulas))
     return bound
 
 
-_Place = tuple[int, Key, Slot, bool]  # index in the plan's order, key, slot, found by name
+_Place = tuple[Key, Slot, bool]  # the field cell at a place: key, slot, found by name
 
 
 @dataclass(frozen=True, eq=False)
@@ -375,49 +367,126 @@ class Placement:
     blank: dict[Key, BoundCell]  # every placed cell's binding when it is empty, in plan order
     # sheet -> (row, col) -> the field cell there; None when two fields share a cell
     places: dict[str, dict[tuple[int, int], _Place]] | None
+    # `blank` in the plan's order as parts: dicts of cells, and the units of tables at their
+    # planned place, which every plan with the unit shares (reading keeps their empty results)
+    parts: tuple[dict[Key, BoundCell] | UnitPlacement, ...]
 
 
 class Filled(NamedTuple):
-    """The cells of an intact binding that hold something, in the plan's order."""
+    """The cells of an intact binding that hold something."""
 
     placement: Placement
-    keys: tuple[Key, ...]  # every cell holding a value or a formula
-    formulas: tuple[Key, ...]  # those holding a formula
+    keys: tuple[Key, ...]  # every cell holding a value or a formula (in no set order)
+    formulas: tuple[Key, ...]  # the input cells holding a formula, in the plan's order
 
 
-def _placement(plan: WorkbookPlan, bodies: tuple[tuple[str, Any], ...]) -> Placement:
+@dataclass(eq=False)
+class UnitPlacement:
+    """Where a records unit's cells are when its table body is at the planned place: made once
+    for every plan that has the unit (plan_records.KeptUnits)."""
+
+    blank: dict[Key, BoundCell]
+    places: dict[tuple[int, int], _Place]
+
+
+def _unit_placements(
+    kept: KeptUnits, via_name: bool, count: int
+) -> list[tuple[frozenset[tuple[int, int]], dict[Any, UnitPlacement]]]:
+    """Each of the first `count` units of a kept table: its cells' places, and its placements
+    made so far, by the cells hidden in it (under a merge that covers a record's cells)."""
+    made: list[tuple[frozenset[tuple[int, int]], dict[Any, UnitPlacement]]]
+    made = derived(kept).setdefault(f"placed {via_name}", [])
+    for slots in kept.units[len(made) : count]:
+        made.append((frozenset((slot.row, slot.col) for slot in slots.values()), {}))
+    return made
+
+
+def _unit_placement(
+    slots: dict[Any, Slot], via_name: bool, hidden: frozenset[tuple[int, int]]
+) -> UnitPlacement:
+    new = tuple.__new__  # the named tuples, made without their keyword-handling constructor
+    blank: dict[Key, BoundCell] = {}
+    places: dict[tuple[int, int], _Place] = {}
+    for slot in slots.values():
+        if (slot.row, slot.col) in hidden:
+            continue
+        raw = new(RawCell, (slot.sheet, slot.row, slot.col, None, None))
+        blank[slot.key] = new(BoundCell, (slot, raw, via_name))
+        places[(slot.row, slot.col)] = (slot.key, slot, via_name)
+    return UnitPlacement(blank, places)
+
+
+_VARIANTS = 8  # placements kept per unit (by hidden cells): a few merge patterns recur
+
+
+def _placement(plan: WorkbookPlan, bodies: tuple[tuple[str, _Body], ...]) -> Placement:
     """Each cell to bind, in the plan's order, where it is for these table bodies (sheet,
     place, found by name; hidden cells left out), with its binding when the cell is empty
     (shared: RawCell and BoundCell are immutable). Kept per plan and body places: returns of
-    one template share them."""
+    one template share them. A table's units at their planned place come whole, as every plan
+    with them has them (the returns of a records layout mostly have a plan each)."""
     cache: dict[Any, Placement] = derived(plan).setdefault("placement", {})
     found = cache.get(bodies)
     if found is not None:
         return found
     where = dict(bodies)
-    blank: dict[Key, BoundCell] = {}
+    parts: list[dict[Key, BoundCell] | UnitPlacement] = []
     by_sheet: dict[str, dict[tuple[int, int], _Place]] = {}
-    shared = False  # two fields in one cell
+    placed = 0  # places added: more than the places kept when two fields share a cell
     new = tuple.__new__  # the named tuples, made without their keyword-handling constructor
-    for index, (key, slot, table_key, _name, row, col) in enumerate(_bind_index(plan)):
-        if table_key is None:
-            sheet, via_name = slot.sheet, True
-        else:
-            sheet, first_row, first_col, via_name, hidden = where[table_key]
-            row, col = first_row + row, first_col + col
-            if (row, col) in hidden:
-                continue
-        blank[key] = new(BoundCell, (slot, new(RawCell, (sheet, row, col, None, None)), via_name))
+    loose: dict[Key, BoundCell] = {}  # the cells since the last whole unit
+
+    def put(key: Key, slot: Slot, sheet: str, row: int, col: int, via_name: bool) -> None:
+        nonlocal placed
+        loose[key] = new(BoundCell, (slot, new(RawCell, (sheet, row, col, None, None)), via_name))
         on_sheet = by_sheet.get(sheet)
         if on_sheet is None:
             on_sheet = by_sheet[sheet] = {}
-        if (row, col) in on_sheet:
-            shared = True
-        on_sheet[(row, col)] = (index, key, slot, via_name)
-    places = None if shared else by_sheet
+        on_sheet[(row, col)] = (key, slot, via_name)
+        placed += 1
+
+    for part in plan.parts:
+        if isinstance(part, Slot):
+            put(part.key, part, part.sheet, part.row, part.col, True)
+            continue
+        table = part
+        sheet, first_row, first_col, via_name, hidden = where[table.key]
+        if table.kept is not None and (sheet, first_row, first_col) == (
+            table.sheet,
+            table.first_row,
+            table.first_col,
+        ):  # at its planned place: its units' placements are kept
+            if loose:
+                parts.append(loose)
+                loose = {}
+            on_sheet = by_sheet.setdefault(sheet, {})
+            units = _unit_placements(table.kept, via_name, len(table.units))
+            for slots, (cells, variants) in zip(table.units, units, strict=False):
+                here = cells & hidden if hidden else frozenset()
+                unit = variants.get(here)
+                if unit is None:
+                    unit = _unit_placement(slots, via_name, here)
+                    if len(variants) < _VARIANTS:
+                        variants[here] = unit
+                parts.append(unit)
+                on_sheet.update(unit.places)
+                placed += len(unit.places)
+            continue
+        for slots in table.units:
+            for slot in slots.values():
+                row = first_row + slot.row - table.first_row
+                col = first_col + slot.col - table.first_col
+                if (row, col) not in hidden:
+                    put(slot.key, slot, sheet, row, col, via_name)
+    if loose:
+        parts.append(loose)
+    blank: dict[Key, BoundCell] = {}
+    for chunk in parts:
+        blank.update(chunk if isinstance(chunk, dict) else chunk.blank)
+    shared = placed != sum(len(on_sheet) for on_sheet in by_sheet.values())
     if len(cache) >= 16:
         cache.clear()
-    cache[bodies] = result = Placement(blank, places)
+    cache[bodies] = result = Placement(blank, None if shared else by_sheet, tuple(parts))
     return result
 
 

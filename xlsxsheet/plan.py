@@ -93,6 +93,9 @@ class WorkbookPlan:
     # out for: the body rows of a document's records, or a number of rows found in a workbook
     records: dict[str, Any] = field(default_factory=dict)
     shapes: dict[str, Any] = field(default_factory=dict)
+    # `slots` in order as parts: a single cell's Slot, or a RecordsTable standing for its units'
+    # slots (which follow in unit order): the binding takes a table's units whole
+    parts: list[Any] = field(default_factory=list)
 
     def slots_of(self, field_id: str) -> list[Slot]:
         return [s for (fid, _), s in self.slots.items() if fid == field_id]
@@ -177,6 +180,7 @@ class _SheetPlanner:
                 "id を見直してください",
             )
         self.plan.slots[slot.key] = slot
+        self.plan.parts.append(slot)
         return slot
 
     def height(self, row: int, lines: int) -> None:

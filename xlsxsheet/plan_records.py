@@ -52,6 +52,8 @@ class RecordsTable:
     last_col: int
     units: list[dict[CellKey, Slot]] = field(default_factory=list)
     rows: list[BodyRow] | None = None
+    # a read workbook's table: the units kept for every plan whose table starts on this row
+    kept: KeptUnits | None = None
 
     @property
     def key(self) -> str:
@@ -144,13 +146,17 @@ def place_records(planner: _SheetPlanner, block: m.RecordsBlock) -> None:
             table.rows = list(shape) if shape is not None else table_shape(block, [], "")
             count = len(table.rows)
         if table.rows is None:  # a read workbook's table: its units' slots are never painted
-            table.units = _kept_units(planner, table, count)
+            table.kept = _kept_units(planner, table, count)
+            table.units = table.kept.units[:count]
+            for slots in table.kept.by_key[:count]:
+                plan.slots.update(slots)
         else:
             cells = _unit_cells(planner, table)
             table.units = [_unit_slots(table, unit, cells) for unit in range(count)]
-        for slots in table.units:
-            for slot in slots.values():
-                plan.slots[slot.key] = slot
+            for slots in table.units:
+                for slot in slots.values():
+                    plan.slots[slot.key] = slot
+        plan.parts.append(table)
         if table.rows is not None:
             _paint_body(planner, table)
         plan.records[table.key] = table
@@ -240,9 +246,24 @@ def _unit_slots(table: RecordsTable, unit: int, cells: list[_UnitCell]) -> dict[
     }
 
 
-def _kept_units(
-    planner: _SheetPlanner, table: RecordsTable, count: int
-) -> list[dict[CellKey, Slot]]:
+@dataclass(eq=False)
+class KeptUnits:
+    """The units of a read table at one first row, made once for every plan that has them:
+    each unit's slots by cell key (`RecordsTable.units`) and by plan key (`plan.slots`).
+    What is worked out from a unit for reading is kept with this (`derived`): it holds for
+    every plan with the table at this row."""
+
+    units: list[dict[CellKey, Slot]] = field(default_factory=list)
+    by_key: list[dict[tuple[str, int | None], Slot]] = field(default_factory=list)
+
+    def grow(self, table: RecordsTable, cells: list[_UnitCell], count: int) -> None:
+        for unit in range(len(self.units), count):
+            slots = _unit_slots(table, unit, cells)
+            self.units.append(slots)
+            self.by_key.append({slot.key: slot for slot in slots.values()})
+
+
+def _kept_units(planner: _SheetPlanner, table: RecordsTable, count: int) -> KeptUnits:
     """The units of a read workbook's table, the same `Slot`s for every plan whose table starts
     on the same row (kept with the layout, per year, parameters, table and first row).
 
@@ -252,17 +273,16 @@ def _kept_units(
     slots of a unit can be shared. Bounded: the kept units are dropped past _KEPT_SLOTS.
     """
     plan = planner.plan
-    kept: dict[Any, list[dict[CellKey, Slot]]] = derived(plan.layout).setdefault("units", {})
+    kept: dict[Any, KeptUnits] = derived(plan.layout).setdefault("units", {})
     key = (plan.year, repr(sorted(plan.params.items())), table.key, table.first_row)
     units = kept.get(key)
     if units is None:
-        if sum(len(slots) for kept_units in kept.values() for slots in kept_units) >= _KEPT_SLOTS:
+        if sum(len(slots) for found in kept.values() for slots in found.units) >= _KEPT_SLOTS:
             kept.clear()
-        units = kept[key] = []
-    if len(units) < count:
-        cells = _unit_cells(planner, table)
-        units += [_unit_slots(table, unit, cells) for unit in range(len(units), count)]
-    return units[:count]
+        units = kept[key] = KeptUnits()
+    if len(units.units) < count:
+        units.grow(table, _unit_cells(planner, table), count)
+    return units
 
 
 # Slots of read tables' units kept per layout: about 8 MB (a 進捗管理表 of 40 returns with
@@ -509,13 +529,13 @@ def _hidden_cells(content: WorkbookContent, sheet: str) -> frozenset[tuple[int, 
 @lru_cache(maxsize=16)
 def _hidden_by_ranges(ranges: tuple[tuple[int, int, int, int], ...]) -> frozenset[tuple[int, int]]:
     # returns of one template share its merged ranges: worked out once for them all
-    hidden = set()
-    for r1, c1, r2, c2 in ranges:
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1):
-                    hidden.add((r, c))
-    return frozenset(hidden)
+    return frozenset(
+        (r, c)
+        for r1, c1, r2, c2 in ranges
+        for r in range(r1, r2 + 1)
+        for c in range(c1, c2 + 1)
+        if r != r1 or c != c1
+    )
 
 
 def body_place(content: WorkbookContent, table: RecordsTable) -> tuple[str, int, int, bool] | None:

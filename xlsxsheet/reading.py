@@ -180,11 +180,24 @@ def _blank_results(
     plan: WorkbookPlan, placement: Placement
 ) -> tuple[dict[Key, value_rules.Normalized], dict[Key, Any]]:
     """What every input cell of the placement gives when it is empty, in the plan's order;
-    once per placement (a return's filled cells then replace their entries in copies)."""
+    once per placement (a return's filled cells then replace their entries in copies), and
+    once per records unit for the units every plan with them shares."""
     kept = derived(placement)
     found = kept.get("blank")
     if found is None:
-        found = kept["blank"] = normalize_cells(None, plan, placement.blank.items())
+        normalized: dict[Key, value_rules.Normalized] = {}
+        inputs: dict[Key, Any] = {}
+        for part in placement.parts:
+            if isinstance(part, dict):
+                normalize_cells(None, plan, part.items(), normalized, inputs)
+                continue
+            unit = derived(part)
+            results = unit.get("blank")
+            if results is None:
+                results = unit["blank"] = normalize_cells(None, plan, part.blank.items())
+            normalized.update(results[0])
+            inputs.update(results[1])
+        found = kept["blank"] = normalized, inputs
     return found
 
 
