@@ -81,7 +81,8 @@ def _fresh() -> None:
 
 
 def _outcome(read: ReadResult) -> dict[str, Any]:
-    """Everything a check of a read workbook gives: findings, recomputed cells, summary."""
+    """Everything a check of a read workbook gives: the cells bound (in order) and what they
+    normalise to, findings, recomputed cells, summary."""
     problems, changes = [], []
     for check in ALL_CHECKS:
         for finding in check(read):
@@ -89,6 +90,11 @@ def _outcome(read: ReadResult) -> dict[str, Any]:
             if finding.change is not None:
                 changes.append(repr(finding.change))
     return {
+        "cells": [
+            (key, cell.slot.key, cell.raw, cell.via_name) for key, cell in read.cells.items()
+        ],
+        "normalized": list(read.normalized.items()),
+        "inputs": list(read.inputs.items()),
         "problems": problems,
         "changes": changes,
         "computed": dict(read.computed),
@@ -222,3 +228,31 @@ def test_the_kept_records_slots_are_bounded(
     kept = derived.derived(layout)["units"]
     assert len(kept) == 1  # each new table and first row dropped what was kept before it
     assert _slots(read) == alone
+
+
+@pytest.mark.parametrize("stem", sorted(VARIANTS))
+def test_slots_where_gives_what_a_plain_filter_gives(stem: str, tmp_path: Path) -> None:
+    """plan_slots.slots_where keeps a test's answer per records unit, shared by the plans that
+    have the unit: each plan still gets exactly its slots that pass, in its order."""
+    from xlsxsheet.plan_slots import slots_where
+
+    doc = load_document(EXAMPLES / f"{stem}.yaml")
+    layout = default_registry().get(doc["layout"])
+    long, short = tmp_path / f"{stem}-long.xlsx", tmp_path / f"{stem}-short.xlsx"
+    make_template(layout, long, None, doc)
+    fewer = copy.deepcopy(doc)
+    _shorter(fewer, stem)
+    make_template(layout, short, None, fewer)
+    tests = {
+        "computed": lambda slot: slot.field.computed,
+        "records, odd units": lambda slot: slot.unit is not None and slot.unit % 2 == 1,
+        "a year": lambda slot: slot.year is not None,
+    }
+    _fresh()
+    reads = [read_file(path) for path in (long, short, long)]
+    assert any(table.kept is not None for table in reads[1].plan.records.values())
+    for read in reads:
+        for key, test in tests.items():
+            plain = [id(slot) for slot in read.plan.slots.values() if test(slot)]
+            assert [id(slot) for slot in slots_where(read.plan, key, test)] == plain, key
+        assert any(slots_where(read.plan, "records, odd units", tests["records, odd units"]))

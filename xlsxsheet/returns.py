@@ -28,6 +28,7 @@ from xlsxsheet.layout.model import (
 )
 from xlsxsheet.plan import Slot
 from xlsxsheet.plan_records import RecordsTable
+from xlsxsheet.plan_slots import slots_where
 from xlsxsheet.reading import ReadResult
 from xlsxsheet.records import (
     Record,
@@ -206,16 +207,19 @@ class _Summarizer:
         if pattern not in cache:
             # a field has many slots (years, records): each field is matched once per layout
             matched = derived(self.layout).setdefault(("fields_by_pattern", pattern), {})
-            found = []
-            for slot in self.plan.slots.values():
+
+            def captured(slot: Slot) -> tuple[str, ...] | None:
                 field_id = slot.field.id
                 try:
-                    captured = matched[field_id]
+                    return matched[field_id]
                 except KeyError:
-                    captured = matched[field_id] = match_field_pattern(pattern, field_id)
-                if captured is not None:
-                    found.append((slot, captured))
-            cache[pattern] = found
+                    found = matched[field_id] = match_field_pattern(pattern, field_id)
+                    return found
+
+            chosen = slots_where(
+                self.plan, ("pattern", pattern), lambda slot: captured(slot) is not None
+            )
+            cache[pattern] = [(slot, captured(slot)) for slot in chosen]
         return list(cache[pattern])
 
     def _table_of(self, slot: Slot | None) -> RecordsTable | None:

@@ -11,6 +11,7 @@ from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.derived import derived
 from xlsxsheet.formula import parse_formula
 from xlsxsheet.plan import Slot
+from xlsxsheet.plan_slots import slots_where
 from xlsxsheet.reading import ReadResult, normalize_cell
 
 _SPACES = re.compile(r"[\s$']")  # spaces, $ and the quotes around a sheet name do not matter
@@ -124,8 +125,13 @@ def _computed_keys(result: ReadResult) -> list[tuple[str, int | None]]:
     """The plan's computed cells, in the plan's order (the order cells are bound in)."""
     kept = derived(result.plan)
     if "computed_keys" not in kept:
-        kept["computed_keys"] = [k for k, slot in result.plan.slots.items() if slot.field.computed]
+        computed = slots_where(result.plan, "computed", _is_computed)
+        kept["computed_keys"] = [slot.key for slot in computed]
     return kept["computed_keys"]
+
+
+def _is_computed(slot: Slot) -> bool:
+    return slot.field.computed
 
 
 def _formula_text(slot: Slot) -> str:

@@ -22,6 +22,7 @@ from xlsxsheet.grading import RECORD_METHODS
 from xlsxsheet.layout import model as m
 from xlsxsheet.plan import Slot, WorkbookPlan
 from xlsxsheet.plan_records import RecordsTable, body_range
+from xlsxsheet.plan_slots import slots_where
 from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult
 from xlsxsheet.records import blank, read_table_records, read_values
@@ -283,12 +284,15 @@ def _listed(plan: WorkbookPlan) -> frozenset[Any]:
     data = derived(plan)
     found = data.get("listed")
     if found is None:
+        aggregates = slots_where(plan, "aggregate", _is_aggregate)
         found = data["listed"] = frozenset(
-            key
-            for key, slot in plan.slots.items()
-            if slot.field.aggregate is not None and formula_of(slot, plan) is None
+            slot.key for slot in aggregates if formula_of(slot, plan) is None
         )
     return found
+
+
+def _is_aggregate(slot: Slot) -> bool:
+    return slot.field.aggregate is not None
 
 
 def _derived(result: ReadResult, corrected: dict[Any, Any]) -> Iterator[Finding]:

@@ -16,6 +16,7 @@ from xlsxsheet.checks.base import Finding
 from xlsxsheet.derived import derived
 from xlsxsheet.names import META_SHEET
 from xlsxsheet.plan import Slot
+from xlsxsheet.plan_slots import slots_where
 from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult
 
@@ -58,10 +59,8 @@ def _template_merges_clean(result: ReadResult) -> bool:
         ranges_of = dict(key)
         covering: dict[str, _Covering] = {}  # made for the sheets a cell needs it on
         clean = True
-        for slot in plan.slots.values():
+        for slot in slots_where(plan, "merge-watched", _merge_watched):
             row, col = slot.row, slot.col
-            if slot.unit is not None and slot.last_row <= row and slot.last_col <= col:
-                continue  # a records cell of one cell: not read inside a merge, else fine
             cover = covering.get(slot.sheet)
             if cover is None:
                 cover = covering[slot.sheet] = _covering(list(ranges_of[slot.sheet]), plan)
@@ -75,6 +74,11 @@ def _template_merges_clean(result: ReadResult) -> bool:
             cache.clear()
         cache[key] = clean
     return clean
+
+
+def _merge_watched(slot: Slot) -> bool:
+    """False for a records cell of one cell: not read inside a merge, else fine."""
+    return not (slot.unit is not None and slot.last_row <= slot.row and slot.last_col <= slot.col)
 
 
 def _merge_issue(slot: Slot, row: int, col: int, covering: Range | None) -> str | None:

@@ -9,6 +9,7 @@ from xlsxsheet.checks.base import Finding, problem_at, show
 from xlsxsheet.derived import derived
 from xlsxsheet.layout.model import YearTableBlock
 from xlsxsheet.plan import Slot
+from xlsxsheet.plan_slots import slots_where
 from xlsxsheet.reading import ReadResult
 
 
@@ -30,13 +31,16 @@ def _watched_slots(result: ReadResult) -> list[list[Slot]]:
     if "unit_slip_slots" in kept:
         return kept["unit_slip_slots"]
     watched = _watched(result)
-    by_field: dict[str, list[Slot]] = {}
-    for slot in result.plan.slots.values():
+
+    def is_watched(slot: Slot) -> bool:
         path = slot.field.path
-        if slot.year is not None and any(
+        return slot.year is not None and any(
             path[: len(prefix)] == prefix and path[-1] == series for prefix, series in watched
-        ):
-            by_field.setdefault(slot.field.id, []).append(slot)
+        )
+
+    by_field: dict[str, list[Slot]] = {}
+    for slot in slots_where(result.plan, "unit-slip", is_watched):
+        by_field.setdefault(slot.field.id, []).append(slot)
     found = [sorted(slots, key=lambda s: s.year or 0) for slots in by_field.values()]
     kept["unit_slip_slots"] = found
     return found
