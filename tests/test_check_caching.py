@@ -256,3 +256,32 @@ def test_slots_where_gives_what_a_plain_filter_gives(stem: str, tmp_path: Path) 
             plain = [id(slot) for slot in read.plan.slots.values() if test(slot)]
             assert [id(slot) for slot in slots_where(read.plan, key, test)] == plain, key
         assert any(slots_where(read.plan, "records, odd units", tests["records, odd units"]))
+
+
+def test_the_planned_formulas_are_what_a_return_in_place_reads(
+    corpus_cases: dict[str, Any],
+) -> None:
+    """For a return bound where the template put every cell, the formula check compares with
+    the plan's formula text, kept per plan (plan.planned_formula): it is the text worked out
+    from the workbook's own cells and table bodies (checks.formulas._expected_formula)."""
+    from xlsxsheet.binding import bound_as_planned
+    from xlsxsheet.checks.formulas import _computed_keys, _expected_formula
+    from xlsxsheet.errors import WorkbookError
+    from xlsxsheet.plan import planned_formula
+
+    paths = sorted(EXAMPLES.glob("*.xlsx")) + [case.path for case in corpus_cases.values()]
+    compared = 0
+    for path in paths:
+        try:
+            read = read_file(path)
+        except WorkbookError:
+            continue
+        if read.migration is not None or not bound_as_planned(read.content, read.plan):
+            continue
+        for key in _computed_keys(read):
+            if key in read.cells:
+                slot = read.plan.slots[key]
+                expected = _expected_formula(read, key)
+                assert planned_formula(read.plan, slot) == expected, (path.name, key)
+                compared += expected is not None
+    assert compared >= 50

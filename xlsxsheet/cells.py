@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -21,6 +22,20 @@ def column_letter(col: int) -> str:
 def a1(row: int, col: int) -> str:
     """0-based (row, col) to an A1 address."""
     return f"{column_letter(col)}{row + 1}"
+
+
+@lru_cache(maxsize=16)
+def covered_cells(ranges: tuple[tuple[int, int, int, int], ...]) -> frozenset[tuple[int, int]]:
+    """The cells inside merged ranges (0-based, inclusive) other than each one's first: they
+    hold nothing. Returns of one template share their ranges: worked out once for them all (the
+    reader asks first, the binding then for the same ranges)."""
+    return frozenset(
+        (r, c)
+        for r1, c1, r2, c2 in ranges
+        for r in range(r1, r2 + 1)
+        for c in range(c1, c2 + 1)
+        if r != r1 or c != c1
+    )
 
 
 def parse_a1(ref: str) -> tuple[int, int]:

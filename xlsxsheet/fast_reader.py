@@ -28,7 +28,6 @@ import warnings
 import zipfile
 from collections import OrderedDict
 from functools import lru_cache
-from itertools import product
 from typing import Any
 
 from defusedxml.ElementTree import fromstring as safe_fromstring
@@ -39,7 +38,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 from openpyxl.utils.escape import unescape
 
-from xlsxsheet.cells import RawCell
+from xlsxsheet.cells import RawCell, covered_cells
 from xlsxsheet.names import META_SHEET
 from xlsxsheet.safe_open import FileFacts
 from xlsxsheet.workbook_reader import NameTarget, WorkbookContent, parse_name_target
@@ -568,14 +567,11 @@ class _Sheet:
         found = _MERGES.get(section)
         if found is None:
             ranges = sorted(self._ranges(section))
-            covered: set[tuple[int, int]] = set()
-            for r1, c1, r2, c2 in ranges:
-                if (r2 - r1 + 1) * (c2 - c1 + 1) <= _HIDDEN_LIMIT:
-                    under = set(product(range(r1, r2 + 1), range(c1, c2 + 1)))
-                    under.discard((r1, c1))  # the first cell keeps its value
-                    covered |= under
-            hidden = frozenset(covered)
             huge = [r for r in ranges if (r[2] - r[0] + 1) * (r[3] - r[1] + 1) > _HIDDEN_LIMIT]
+            # the first cell of each keeps its value
+            hidden = covered_cells(
+                tuple(r for r in ranges if r not in huge) if huge else tuple(ranges)
+            )
             found = _remember(_MERGES, section, (ranges, hidden, huge))
         ranges, hidden, huge = found
         if cells:

@@ -428,6 +428,18 @@ def _combinations(levels: tuple[tuple[m.Level, ...], ...]) -> list[tuple[m.Level
     return combos
 
 
+def planned_formula(plan: WorkbookPlan, slot: Slot) -> str | None:
+    """formula_of(slot, plan), once per plan and cell (the checks ask for every return)."""
+    from xlsxsheet.derived import derived
+
+    kept: dict[tuple[str, int | None], str | None] = derived(plan).setdefault("formulas", {})
+    key = slot.key
+    if key in kept:
+        return kept[key]
+    found = kept[key] = formula_of(slot, plan)
+    return found
+
+
 def formula_of(slot: Slot, plan: WorkbookPlan | None = None) -> str | None:
     """The live Excel formula of a computed slot, refs resolved to A1 addresses.
 

@@ -14,11 +14,10 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from xlsxsheet import fiscal_year
-from xlsxsheet.cells import a1, parse_a1
+from xlsxsheet.cells import a1, covered_cells, parse_a1
 from xlsxsheet.derived import derived
 from xlsxsheet.errors import LayoutError
 from xlsxsheet.layout import model as m
@@ -522,20 +521,8 @@ def _hidden_cells(content: WorkbookContent, sheet: str) -> frozenset[tuple[int, 
     """Cells inside a merged range other than its top-left one (they hold nothing)."""
     cache = derived(content).setdefault("hidden_cells", {})
     if sheet not in cache:
-        cache[sheet] = _hidden_by_ranges(tuple(content.merged.get(sheet, [])))
+        cache[sheet] = covered_cells(tuple(content.merged.get(sheet, [])))
     return cache[sheet]
-
-
-@lru_cache(maxsize=16)
-def _hidden_by_ranges(ranges: tuple[tuple[int, int, int, int], ...]) -> frozenset[tuple[int, int]]:
-    # returns of one template share its merged ranges: worked out once for them all
-    return frozenset(
-        (r, c)
-        for r1, c1, r2, c2 in ranges
-        for r in range(r1, r2 + 1)
-        for c in range(c1, c2 + 1)
-        if r != r1 or c != c1
-    )
 
 
 def body_place(content: WorkbookContent, table: RecordsTable) -> tuple[str, int, int, bool] | None:

@@ -10,7 +10,7 @@ from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.derived import derived
 from xlsxsheet.formula import parse_formula
-from xlsxsheet.plan import Slot
+from xlsxsheet.plan import Slot, planned_formula
 from xlsxsheet.plan_slots import slots_where
 from xlsxsheet.reading import ReadResult, normalize_cell
 
@@ -32,9 +32,6 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
             )
         )
     as_planned = result.migration is None and bound_as_planned(result.content, result.plan)
-    planned: dict[tuple[str, int | None], str | None] = derived(result.plan).setdefault(
-        "planned_formulas", {}
-    )
     cells = result.cells
     for key in _computed_keys(result):
         cell = cells.get(key)
@@ -43,9 +40,7 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
         slot = cell.slot
         expected_value = result.computed.get(key)
         if as_planned:  # every cell where the template put it: the template's text, kept
-            if key not in planned:
-                planned[key] = _expected_formula(result, key)
-            expected_formula = planned[key]
+            expected_formula = planned_formula(result.plan, slot)
         else:
             expected_formula = _expected_formula(result, key)
         if expected_formula is None:

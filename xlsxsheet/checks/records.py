@@ -279,14 +279,14 @@ def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
 
 def _listed(plan: WorkbookPlan) -> frozenset[Any]:
     """Keys of the aggregate cells without an Excel formula (lists), once per plan."""
-    from xlsxsheet.plan import formula_of
+    from xlsxsheet.plan import planned_formula
 
     data = derived(plan)
     found = data.get("listed")
     if found is None:
         aggregates = slots_where(plan, "aggregate", _is_aggregate)
         found = data["listed"] = frozenset(
-            slot.key for slot in aggregates if formula_of(slot, plan) is None
+            slot.key for slot in aggregates if planned_formula(plan, slot) is None
         )
     return found
 
