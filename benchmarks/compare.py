@@ -58,11 +58,12 @@ print(json.dumps({
 
 
 def export(revision: str, into: Path) -> Path:
-    """The tree of `revision` (a directory as it is, else `git archive` of that commit)."""
+    """The tree of `revision` (a directory as it is, else `git archive` of that commit into a
+    new directory under `into`)."""
     if Path(revision).is_dir():
         return Path(revision).resolve()
-    target = into / revision.replace("/", "_")
-    target.mkdir(parents=True)
+    into.mkdir(parents=True, exist_ok=True)
+    target = Path(tempfile.mkdtemp(prefix=revision.replace("/", "_") + "-", dir=into))
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", revision], capture_output=True, check=True
     ).stdout
@@ -100,7 +101,13 @@ def main() -> None:
         base = Path(work)
         folder = base / "returns"
         run.build_returns(folder, args.n, same_shapes=args.same_shapes)
-        trees = {name: export(name, base / "trees") for name in (args.old, args.new)}
+        # the same commit twice (an A/A run: how far apart two measurements of one tree are)
+        # is measured as two sides
+        names = (args.old, args.new if args.new != args.old else f"{args.new} (again)")
+        trees = {
+            name: export(revision, base / "trees")
+            for name, revision in zip(names, (args.old, args.new), strict=True)
+        }
         rounds: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
         for i in range(args.rounds):
             for name, tree in trees.items():
