@@ -171,13 +171,8 @@ def _slots(read: ReadResult) -> list[tuple[Any, ...]]:
     ]
 
 
-@pytest.mark.parametrize("stem", sorted(VARIANTS))
-def test_returns_of_other_table_lengths_give_what_each_gives_alone(
-    stem: str, tmp_path: Path
-) -> None:
-    """Plans of one layout share the slots of a table's units where the table starts on the
-    same row (plan_records._kept_units): a long return's units serve a shorter one and back,
-    and each plan has the slots, in the order, a plan made alone has."""
+def _long_and_short(stem: str, tmp_path: Path) -> tuple[Path, Path]:
+    """The example's return as it is, and one with shorter tables (_shorter)."""
     doc = load_document(EXAMPLES / f"{stem}.yaml")
     layout = default_registry().get(doc["layout"])
     long, short = tmp_path / f"{stem}-long.xlsx", tmp_path / f"{stem}-short.xlsx"
@@ -185,6 +180,17 @@ def test_returns_of_other_table_lengths_give_what_each_gives_alone(
     fewer = copy.deepcopy(doc)
     _shorter(fewer, stem)
     make_template(layout, short, None, fewer)
+    return long, short
+
+
+@pytest.mark.parametrize("stem", sorted(VARIANTS))
+def test_returns_of_other_table_lengths_give_what_each_gives_alone(
+    stem: str, tmp_path: Path
+) -> None:
+    """Plans of one layout share the slots of a table's units where the table starts on the
+    same row (plan_records._kept_units): a long return's units serve a shorter one and back,
+    and each plan has the slots, in the order, a plan made alone has."""
+    long, short = _long_and_short(stem, tmp_path)
     alone = {}
     for path in (long, short):
         _fresh()
@@ -236,13 +242,7 @@ def test_slots_where_gives_what_a_plain_filter_gives(stem: str, tmp_path: Path) 
     have the unit: each plan still gets exactly its slots that pass, in its order."""
     from xlsxsheet.plan_slots import slots_where
 
-    doc = load_document(EXAMPLES / f"{stem}.yaml")
-    layout = default_registry().get(doc["layout"])
-    long, short = tmp_path / f"{stem}-long.xlsx", tmp_path / f"{stem}-short.xlsx"
-    make_template(layout, long, None, doc)
-    fewer = copy.deepcopy(doc)
-    _shorter(fewer, stem)
-    make_template(layout, short, None, fewer)
+    long, short = _long_and_short(stem, tmp_path)
     tests = {
         "computed": lambda slot: slot.field.computed,
         "records, odd units": lambda slot: slot.unit is not None and slot.unit % 2 == 1,
