@@ -222,6 +222,40 @@ def test_grade_on_a_row_without_indicator_is_not_counted(filled: Path, tmp_path:
 
 
 @pytest.mark.libreoffice
+def test_libreoffice_leaves_out_grades_on_rows_without_indicator(
+    filled: Path, tmp_path: Path, soffice: str
+) -> None:
+    """The 集計's formulas leave out a 取組 whose 指標 is "-" as xlsxsheet does: graded anyway
+    (an A in 施策②, a "-" in 施策④), LibreOffice's recalculation still gives the published
+    counts, the same as xlsxsheet's."""
+    import openpyxl
+
+    read = read_file(filled)
+    book = openpyxl.load_workbook(filled)
+    graded = []
+    for table_key, grade in (("torikumi.s2", "A"), ("torikumi.s4", "-")):
+        table = read.plan.records[table_key]
+        unit = next(
+            i
+            for i, slots in enumerate(table.units)
+            if read.inputs.get(slots[("indicator", None)].key) == "-"
+            and read.inputs.get(slots[("grade", 2024)].key) is None
+        )
+        slot = table.units[unit][("grade", 2024)]
+        book[slot.sheet].cell(row=slot.row + 1, column=slot.col + 1).value = grade
+        graded.append(f"{get_column_letter(slot.col + 1)}{slot.row + 1}")
+    book.save(tmp_path / "graded.xlsx")
+
+    checked = check_file(tmp_path / "graded.xlsx")
+    assert [p.cell for p in checked.problems if p.code == "summary-excluded"] == graded
+    assert checked.read is not None
+    summary = checked.read.document()["summary"]
+    assert [summary["s2"][c] for c in COLUMNS] == PUBLISHED["s2"]
+    assert [summary["s4"][c] for c in COLUMNS] == PUBLISHED["s4"]
+    assert formula_cells_agree(tmp_path / "graded.xlsx", soffice, tmp_path) == []
+
+
+@pytest.mark.libreoffice
 def test_libreoffice_recalculates_to_xlsxsheets_values(
     filled: Path, tmp_path: Path, soffice: str
 ) -> None:

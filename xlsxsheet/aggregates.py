@@ -2,8 +2,9 @@
 
 Each computed aggregate field (its `aggregate` spec, from a records block's `aggregates` or a
 tally block) is written as a live formula where Excel can say it — COUNTIF / COUNTIFS over the
-body range of a table, ROUND for shares, SUM, text joined with & — and recomputed here the same
-way, cell by cell, so LibreOffice and xlsxsheet agree. A list of headings per grade has no
+body range of a table (a count's `exclude` as "<>value" criteria on that column's range,
+shifted to line each unit's cell up with the counted one), ROUND for shares, SUM, text joined
+with & — and recomputed here the same way, cell by cell, so LibreOffice and xlsxsheet agree. A list of headings per grade has no
 Excel formula: its value is written, and checked as a value.
 """
 
@@ -260,18 +261,31 @@ def formula(
                 f"{spec.digits}))"
             )
         if spec.year is None:
+            counted: Key = (spec.column or "", None)
             column = _range(place, table.col_of[spec.column or ""], here)
-            return f"=COUNTIF({column},{_quote(spec.value or '')})"
-        block = table.block
-        assert block.grid is not None and table.label_col is not None
-        label = next(r.label for r in block.grid.rows if r.id == spec.column)
-        year_col = table.year_col.get(plan.year + spec.year)
-        if year_col is None:
-            return None
-        return (
-            f"=COUNTIFS({_range(place, table.label_col, here)},{_quote(label)},"
-            f"{_range(place, year_col, here)},{_quote(spec.value or '')})"
-        )
+            criteria = [column, _quote(spec.value or "")]
+        else:
+            block = table.block
+            assert block.grid is not None and table.label_col is not None
+            label = next(r.label for r in block.grid.rows if r.id == spec.column)
+            year_col = table.year_col.get(plan.year + spec.year)
+            if year_col is None:
+                return None
+            counted = (spec.column or "", plan.year + spec.year)
+            criteria = [
+                _range(place, table.label_col, here),
+                _quote(label),
+                _range(place, year_col, here),
+                _quote(spec.value or ""),
+            ]
+        if spec.exclude:
+            excluding = _exclusion_criteria(table, spec, counted, place, here)
+            if excluding is None:
+                return None
+            criteria += excluding
+        if len(criteria) == 2:
+            return f"=COUNTIF({criteria[0]},{criteria[1]})"
+        return "=COUNTIFS(" + ",".join(criteria) + ")"
     if spec.kind == "sum":
         return "=SUM(" + ",".join(cell(r) for r in spec.refs) + ")"
     if spec.kind == "sentence":
@@ -281,6 +295,35 @@ def formula(
         parts = {"total": total, "good": good, "share": pct}
         return "=" + _join(spec.text, parts)
     return None
+
+
+def _exclusion_criteria(
+    table: RecordsTable, spec: m.AggregateSpec, counted: Key, place: Place, here: str
+) -> list[str] | None:
+    """COUNTIFS criteria leaving out the units whose `exclude` column holds a listed value, as
+    `count` does: the column's range over the body, shifted by the rows between a unit's
+    counted cell and its `exclude` cell, "<>value" for each listed value. None where that shift
+    is not the same in every unit, or would reach above the sheet (Excel cannot say it: the
+    value is written and checked as a value)."""
+    criteria: list[str] = []
+    for column, listed in spec.exclude:
+        shifts = {
+            slots[counted].row - slots[(column, None)].row
+            for slots in table.units
+            if counted in slots and (column, None) in slots
+        }
+        if len(shifts) > 1:
+            return None
+        shift = shifts.pop() if shifts else 0
+        if place.first_row - shift < 0:
+            return None
+        shifted = Place(
+            place.sheet, place.first_row - shift, place.last_row - shift, place.col_shift
+        )
+        column_range = _range(shifted, table.col_of[column], here)
+        for value in listed:
+            criteria += [column_range, _quote("<>" + value)]
+    return criteria
 
 
 def _join(text: str, parts: Mapping[str, str]) -> str:
