@@ -68,6 +68,8 @@ class Made:
     )
     # the 担当課 each such row names: (item, row name) → names, in sheet order
     group_departments: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # a workbook with no 担当課 of its own: every 担当課 its records name, in sheet order
+    departments: list[str] = field(default_factory=list)
     # cost totals by summary label and year, from the typed inputs (layouts other than
     # shisaku-management, whose tests sum the raw inputs themselves)
     cost_totals: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -352,6 +354,8 @@ class ShinchokuShihyo:
                     "status": "取組状況",
                     "issues": "課題と対応策",
                 }
+                if base["dept"] not in made.departments:
+                    made.departments.append(base["dept"])
                 count = rng.choice([0, 1, 1, 2])
                 if count == 0:
                     records.append(base | {"indicator": "-"})
@@ -496,6 +500,8 @@ class ShinchokuPdca:
                 doc["juso"].append(heading | {"chu": f"({i + 1})", "sho": "ア"} | record)
             juso[(dai, name)] = [grade]
             made.group_departments[(self.items[1], name)] = depts
+        for depts in made.group_departments.values():
+            made.departments += [d for d in depts if d not in made.departments]
         return doc, made
 
     def write(self, doc: dict[str, Any], path: Path) -> None:

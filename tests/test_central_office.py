@@ -121,7 +121,10 @@ def test_check_counts_files_per_layout_and_department(
 
     departments: dict[str, Counter] = defaultdict(Counter)
     for m in made:
-        d = departments[m.department or "(担当課不明)"]
+        # a progress sheet names its 担当課 per record: (複数の担当課), not (担当課不明)
+        d = departments[
+            m.department or ("(複数の担当課)" if m.readable and m.departments else "(担当課不明)")
+        ]
         d["files"] += 1
         d["clean"] += m.clean
         d["with_errors"] += m.errors
@@ -151,6 +154,7 @@ def test_check_reports_each_file_with_the_problem_fields(
         assert (entry["errors"] > 0) == m.errors, m.path
         assert (entry["warnings"] > 0) == m.warnings, m.path
         assert entry["department"] == m.department
+        assert entry["departments"] == (m.departments if m.readable else [])
         assert entry["key"] == m.key
         for problem in entry["problems"]:
             assert set(problem) >= {"code", "severity", "message", "file", "sheet", "cell"}
@@ -222,6 +226,29 @@ def test_html_report_escapes_what_came_from_workbooks(
     assert f'id="count-files">{len(made)}<' in html
     for department in {m.department for m in made if m.department}:
         assert f"<h2>{department}(" in html
+
+
+def test_html_report_puts_progress_sheets_under_their_many_departments(
+    folder: tuple[Path, list[Made]], tmp_path: Path
+) -> None:
+    """新潟's and 狛江's progress sheets have no 担当課 of their own: the page lists them under
+    (複数の担当課), each with the 担当課 its records name, not under (担当課不明)."""
+    _, made = folder
+    sheets = [
+        m
+        for m in made
+        if m.readable and m.layout in ("shinchoku-shihyo", "shinchoku-pdca") and not m.dropped
+    ]
+    chosen = [
+        next(m for m in sheets if m.layout == lay) for lay in ("shinchoku-shihyo", "shinchoku-pdca")
+    ]
+    out = tmp_path / "点検結果.html"
+    run("check", *(str(m.path) for m in chosen), "--format", "html", "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert f"<h2>(複数の担当課)({len(chosen)} ファイル" in html
+    assert "(担当課不明)" not in html
+    for m in chosen:
+        assert "担当課: " + "、".join(m.departments) in html, m.path.name
 
 
 def test_per_file_copies_mark_problems_and_keep_values(

@@ -423,7 +423,7 @@ def _attention_sheet(book: TableBook, c: Collection) -> None:
         rows.append(
             (
                 STATUS_WORDS[status_of(r)],
-                info.department if info else "",
+                (info.department_shown or "") if info else "",
                 r.layout_title or "",
                 info.key if info else "",
                 info.name if info else "",
@@ -558,7 +558,7 @@ def _roster_sheet(book: TableBook, c: Collection) -> None:
                     r.layout_title or "",
                     r.info.key if r.info else "",
                     r.info.name if r.info else "",
-                    r.info.department if r.info else "",
+                    (r.info.department_shown or "") if r.info else "",
                     c.name(r),
                 )
                 for r in extra

@@ -30,6 +30,9 @@ STATUS_WORDS = {
 }
 GROUPINGS = {"layout": "様式", "department": "担当課"}
 UNKNOWN_GROUP = {"layout": "(様式不明)", "department": "(担当課不明)"}
+# the 担当課 group of a return with no 担当課 of its own whose records name theirs (新潟's and
+# 狛江's progress sheets: one workbook for the whole plan)
+MANY_DEPARTMENTS = "(複数の担当課)"
 
 
 class Checked(Protocol):
@@ -102,15 +105,25 @@ def file_columns(r: Checked, name: str) -> tuple[Any, ...]:
         fiscal_year.long_label(r.year) if r.year else "",
         info.key if info else "",
         info.name if info else "",
-        info.department if info else "",
+        (info.department_shown or "") if info else "",
         STATUS_WORDS[status_of(r)],
     )
 
 
 def group_of(r: Checked, by: str) -> str:
-    """The 様式 (title) or 担当課 a file is counted under in the summaries."""
-    name = r.layout_title if by == "layout" else (r.info.department if r.info else None)
-    return name or UNKNOWN_GROUP[by]
+    """The 様式 (title) or 担当課 a file is counted under in the summaries: a return whose
+    records name several 担当課 and that has none of its own under (複数の担当課)."""
+    if by == "layout":
+        return r.layout_title or UNKNOWN_GROUP[by]
+    info = r.info
+    if info is None or info.department is None:
+        return MANY_DEPARTMENTS if info is not None and info.departments else UNKNOWN_GROUP[by]
+    return info.department or UNKNOWN_GROUP[by]
+
+
+def group_order(name: str, by: str) -> tuple[int, str]:
+    """Named groups first, then (複数の担当課), then the unknown one."""
+    return (2 if name == UNKNOWN_GROUP[by] else 1 if name == MANY_DEPARTMENTS else 0, name)
 
 
 def infos_of(r: Checked) -> int:
@@ -178,8 +191,7 @@ class Report:
         members: dict[str, list[Checked]] = {}
         for r in self.results:
             members.setdefault(group_of(r, by), []).append(r)
-        unknown = UNKNOWN_GROUP[by]
-        order = sorted(members, key=lambda name: (name == unknown, name))
+        order = sorted(members, key=lambda name: group_order(name, by))
         return [{"name": name, **count_files(members[name])} for name in order]
 
     def duplicates(self) -> list[dict[str, Any]]:
@@ -236,6 +248,7 @@ def file_dict(r: Checked) -> dict[str, Any]:
         "key": info.key if info else None,
         "name": info.name if info else None,
         "department": info.department if info else None,
+        "departments": list(info.departments) if info else [],
         "status": status_of(r),
         "valid": r.valid,
         "errors": r.errors,

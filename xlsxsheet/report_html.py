@@ -18,11 +18,11 @@ from xlsxsheet.report import (
     GROUPINGS,
     SEVERITY_WORDS,
     STATUS_WORDS,
-    UNKNOWN_GROUP,
     Checked,
     LazyList,
     Report,
     group_of,
+    group_order,
     loaded,
     shows_problems,
     status_of,
@@ -80,8 +80,7 @@ def html_context(
     departments: dict[str, list[Checked]] = {}
     for r in report.results:
         departments.setdefault(group_of(r, "department"), []).append(r)
-    unknown = UNKNOWN_GROUP["department"]
-    order = sorted(departments, key=lambda name: (name == unknown, name))
+    order = sorted(departments, key=lambda name: group_order(name, "department"))
     counts = {g["name"]: g for g in report.groups("department")}
 
     def shown(r: Checked) -> dict[str, Any]:
@@ -148,12 +147,14 @@ def _file_context(
                 " ".join(x for x in (info.unit, info.key, info.name) if x)
                 if info and (info.key or info.name)
                 else None,
+                "担当課: " + "、".join(info.departments) if info and info.departments else None,
             )
             if part
         ],
         "unit": info.unit if info else "施策",
         "key": info.key if info else None,
         "name": info.name if info else None,
+        "departments": "、".join(info.departments) if info else "",
         "errors": r.errors,
         "warnings": r.warnings,
         "problems": [

@@ -88,12 +88,20 @@ class ReturnInfo:
     key: str | None = None
     name: str | None = None
     department: str | None = None
+    # a return without a 担当課 of its own (新潟's, 狛江's progress sheets): every 担当課 its
+    # graded records name, counted or not, in sheet order
+    departments: tuple[str, ...] = ()
     policy: str | None = None
     policy_name: str | None = None
     grade_scales: dict[str, tuple[str, ...]] = field(default_factory=dict)
     grades: list[GradeValue] = field(default_factory=list)
     costs: dict[str, dict[int, int | float]] = field(default_factory=dict)
     values: list[TidyValue] = field(default_factory=list)
+
+    @property
+    def department_shown(self) -> str | None:
+        """The 担当課 a list shows for the return: its own, else the ones its records name."""
+        return self.department or ("、".join(self.departments) or None)
 
     @property
     def identity(self) -> tuple[str, int, str] | None:
@@ -293,12 +301,15 @@ class _Summarizer:
 
     # --- grades ---------------------------------------------------------------------------
     def grades(self, summary: SummaryDef, info: ReturnInfo) -> None:
+        named: dict[str, None] = {}  # the 担当課 of the graded records, in order
         for item in summary.grades:
             for cell in self._grade_cells(item):
                 slot, table = cell.slot, cell.table
                 info.grade_scales.setdefault(item.label, cell.scale)
                 if table is not None and not self._stands(table, slot, cell.owners):
                     continue
+                departments = self._departments(slot, table, cell.department)
+                named.update(dict.fromkeys(departments))
                 if any(self.text(ref, slot) in listed for ref, listed in cell.exclude):
                     continue
                 entered = self.read.value(slot.key)
@@ -316,10 +327,12 @@ class _Summarizer:
                         group,
                         code,
                         name,
-                        self._departments(slot, table, cell.department),
+                        departments,
                         entered if entered != value else None,
                     )
                 )
+        if info.department is None:
+            info.departments = tuple(named)
 
     def _grade_cells(self, item: SummaryItem) -> list[_GradeCell]:
         """The cells of the plan a grade item reads (of the year evaluated), with what the plan

@@ -2,9 +2,10 @@
 
 `Spool` appends each return's problems and changes (pickled) to a temporary file and hands
 back a `ReturnRecord`: what the report's summaries, duplicates and roster need (path, layout,
-year, 施策 key and name, 担当課, counts by severity) and where its problems are. The record's
-`problems` and `changes` are read back from the file when asked for, so a `report.Report`
-of records renders the same report as one of `batch.CheckedReturn`s.
+year, 施策 key and name, 担当課 or the ones its records name, counts by severity) and where its
+problems are. The record's `problems` and `changes` are read back from the file when asked
+for, so a `report.Report` of records renders the same report as one of
+`batch.CheckedReturn`s.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class Spool:
             key=info.key if info else None,
             name=info.name if info else None,
             department=share(info.department) if info else None,
+            departments=share("\n".join(info.departments) or None) if info else None,
         )
 
     def close(self) -> None:
@@ -120,6 +122,8 @@ class ReturnRecord:
     key: str | None
     name: str | None
     department: str | None
+    # the 担当課 its records name, a line each, when it has no 担当課 of its own
+    departments: str | None = None
 
     @property
     def readable(self) -> bool:
@@ -143,6 +147,7 @@ class ReturnRecord:
             key=self.key,
             name=self.name,
             department=self.department,
+            departments=tuple(self.departments.split("\n")) if self.departments else (),
         )
 
     @property
