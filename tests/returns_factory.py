@@ -73,8 +73,8 @@ class Made:
     # cost totals by summary label and year, from the typed inputs (layouts other than
     # shisaku-management, whose tests sum the raw inputs themselves)
     cost_totals: dict[str, dict[int, int]] = field(default_factory=dict)
-    # the tidy CSV rows this return must give: (項目ID, 年度, 区分, 値)
-    tidy: list[tuple[str, int, str, float]] = field(default_factory=list)
+    # the tidy CSV rows this return must give: (項目ID, 年度, 区分, 値 or 値(文字))
+    tidy: list[tuple[str, int, str, float | str]] = field(default_factory=list)
 
     @property
     def readable(self) -> bool:
@@ -384,8 +384,8 @@ class ShinchokuShihyo:
                         names.append(base["dept"])
                     field_id = f"torikumi.{level.key}"
                     made.tidy.append((f"{field_id}.target", year, "目標", target))
-                    if grade != "-":
-                        made.tidy.append((f"{field_id}.actual", year, "実績", actual))
+                    # 中止 is a word the 実績 column takes: a text value of the tidy CSV
+                    made.tidy.append((f"{field_id}.actual", year, "実績", actual))
             doc["torikumi"][level.key] = records
         return doc, made
 
@@ -547,6 +547,8 @@ class KihonKeikaku:
         for direction in ("d1", "d2"):
             for item in ("a", "i"):
                 base, mid, final = (round(rng.uniform(1, 900), 1) for _ in range(3))
+                if (direction, item) == ("d2", "i"):
+                    final = "現状より増加させる"  # a plan's sentence where it has no figure
                 doc["indicators"].setdefault(direction, {})[item] = {
                     "name": f"指標{direction}{item}",
                     "unit": "%",

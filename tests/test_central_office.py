@@ -534,22 +534,39 @@ def test_tidy_csv_has_the_values_of_every_layout(
     folder: tuple[Path, list[Made]], collected
 ) -> None:
     """調布's まちづくり指標 and 決算事業費, 新潟's 目標/実績 per 指標 and year, the plans'
-    実績値 and 目標値 (each in its own year): exactly the numbers the factory typed."""
+    実績値 and 目標値 (each in its own year): exactly the values the factory typed, a number in
+    値 and a text (新潟's 中止, a plan's sentence) in 値(文字)."""
     root, made = folder
     _, tidy, _ = collected
     rows = list(csv.DictReader(io.StringIO(tidy.read_text(encoding="utf-8-sig"), newline="")))
+    for row in rows:
+        assert (row["値"] == "") != (row["値(文字)"] == ""), row  # one or the other
     for layout in ("shisaku-hyoka", "shinchoku-shihyo", "kihon-keikaku"):
         got = Counter(
-            (r["ファイル"], r["項目ID"], int(r["年度"]), r["区分"], float(r["値"]))
+            (
+                r["ファイル"],
+                r["項目ID"],
+                int(r["年度"]),
+                r["区分"],
+                float(r["値"]) if r["値"] else r["値(文字)"],
+            )
             for r in rows
             if r["様式ID"] == layout
         )
         want = Counter(
-            (str(m.path.relative_to(root)), field, year, kind, float(value))
+            (
+                str(m.path.relative_to(root)),
+                field,
+                year,
+                kind,
+                value if isinstance(value, str) else float(value),
+            )
             for m in kept_of(made, layout)
             for field, year, kind, value in m.tidy
         )
         assert got == want, layout
+        if layout != "shisaku-hyoka":  # its text values: tests/test_layout_shisaku_hyoka.py
+            assert any(isinstance(v, str) for *_, v in want), layout + ": no text value"
     sample = next(r for r in rows if r["様式ID"] == "shisaku-hyoka" and r["項目ID"] == "jigyo.cost")
     assert sample["単位"] == "千円" and sample["明細番号"] == "1"
     assert sample["指標名"].startswith("事務事業")

@@ -70,6 +70,28 @@ def test_indicator_values_as_written(filled: Path) -> None:
     assert [r["base_year"] for r in rows] == ["H29", "H29", "H27見込"]
 
 
+def test_tidy_csv_keeps_the_indicator_values_written_as_text(filled: Path, tmp_path: Path) -> None:
+    """延べ 597 and 延べ600 以上 (kept as text: keep_text qualified) are rows of the tidy CSV,
+    their text in 値(文字); the figures read as numbers stay in 値."""
+    import csv
+
+    out = tmp_path / "tidy.csv"
+    result = CliRunner().invoke(
+        main, ["collect", str(filled), "-o", str(tmp_path / "s.xlsx"), "--csv", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    third = {
+        (r["項目ID"], r["年度"]): (r["値"], r["値(文字)"])
+        for r in rows
+        if r["明細番号"] == "3" and r["項目ID"].startswith("indicators.")
+    }
+    assert third[("indicators.actual", "2019")] == ("", "延べ 597")
+    assert third[("indicators.target", "2022")] == ("", "延べ600 以上")
+    numbers = [r for r in rows if r["項目ID"] == "jigyo.cost"]
+    assert numbers and all(r["値"].isdigit() and r["値(文字)"] == "" for r in numbers)
+
+
 def test_example_has_no_problems(filled: Path) -> None:
     checked = check_file(filled)
     assert [p.code for p in checked.problems if p.severity != "info"] == []

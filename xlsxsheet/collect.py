@@ -42,6 +42,7 @@ CSV_HEADER = (
     "年度(和暦)",
     "区分",
     "値",
+    "値(文字)",
     "単位",
 )
 GRADE_WIDTHS = (14, 48, 18, 9)  # 評価/番号, 該当/名称, 件数/担当課, 割合/first grade
@@ -575,7 +576,8 @@ def neutralize(value: Any) -> Any:
 
 
 def tidy_rows(collection: Collection) -> Iterable[tuple[Any, ...]]:
-    """One row per value: who, which field, which year (西暦 and 和暦), what kind, how much."""
+    """One row per value: who, which field, which year (西暦 and 和暦), what kind, how much: a
+    number in 値, a text entered instead (増加, 中止, 延べ600 以上, a sentence) in 値(文字)."""
     for r in collection.kept:
         info = r.info
         assert info is not None
@@ -598,7 +600,8 @@ def tidy_rows(collection: Collection) -> Iterable[tuple[Any, ...]]:
                 v.year,
                 fiscal_year.long_label(v.year),
                 v.kind,
-                v.value,
+                None if isinstance(v.value, str) else v.value,
+                v.value if isinstance(v.value, str) else None,
                 v.unit,
             )
 

@@ -64,14 +64,15 @@ class GradeValue:
 
 @dataclass(frozen=True)
 class TidyValue:
-    """One number of a year series, as a row of the tidy CSV."""
+    """One value of a year series, as a row of the tidy CSV: a number, or the text entered
+    where the layout takes one (増加, 中止, 延べ600 以上, a sentence)."""
 
     field: str
     label: str
     name: str | None
     year: int
     kind: str
-    value: int | float
+    value: int | float | str
     unit: str | None
     record: str | None = None  # the key of the record (a row of a records table) it belongs to
 
@@ -458,8 +459,11 @@ class _Summarizer:
         for rule in summary.values:
             for slot, captured in self.slots(rule.fields):
                 value = self.read.value(slot.key)
-                if not is_number(value) or not self._filled(slot):
-                    continue
+                if is_number(value):
+                    if not self._filled(slot):
+                        continue
+                elif not isinstance(value, str) or not value.strip():
+                    continue  # blank (a date or a truth value is no value of a series)
                 year = slot.year
                 if year is None:
                     year = self._year_of(rule.year, captured, slot)
