@@ -72,7 +72,8 @@ def test_indicator_values_as_written(filled: Path) -> None:
 
 def test_tidy_csv_keeps_the_indicator_values_written_as_text(filled: Path, tmp_path: Path) -> None:
     """延べ 597 and 延べ600 以上 (kept as text: keep_text qualified) are rows of the tidy CSV,
-    their text in 値(文字); the figures read as numbers stay in 値."""
+    their text in 値(文字); the figures read as numbers stay in 値; a value whose year is no
+    fiscal year keeps the year as written."""
     import csv
 
     out = tmp_path / "tidy.csv"
@@ -88,6 +89,9 @@ def test_tidy_csv_keeps_the_indicator_values_written_as_text(filled: Path, tmp_p
     }
     assert third[("indicators.actual", "2019")] == ("", "延べ 597")
     assert third[("indicators.target", "2022")] == ("", "延べ600 以上")
+    # its 基準値's year is written H27見込: no fiscal year, so 年度 is empty and the text kept
+    base = next(r for r in rows if r["明細番号"] == "3" and r["項目ID"] == "indicators.base")
+    assert (base["年度"], base["年度(和暦)"], base["値(文字)"]) == ("", "H27見込", "延べ500")
     numbers = [r for r in rows if r["項目ID"] == "jigyo.cost"]
     assert numbers and all(r["値"].isdigit() and r["値(文字)"] == "" for r in numbers)
 

@@ -282,11 +282,25 @@ def test_chofu_summary_sums_the_jigyo_costs(tmp_path: Path) -> None:
 
 
 def test_plan_summary_gives_its_targets_by_year(tmp_path: Path) -> None:
-    """Seed 002: 1ア 13.6 (H26) → 14.5 (H31 = R1) → 16.0 (H35 = R5); 2ア holds a sentence."""
+    """Seed 002: 1ア 13.6 (H26) → 14.5 (H31 = R1) → 16.0 (H35 = R5); 2ア's 実績値 holds a
+    sentence and no year: a text value of no year (nothing is left out of the tidy CSV)."""
     info = _summary_of("kihon-keikaku-H28", tmp_path)
     one_a = sorted(
         (v.year, v.kind, v.value) for v in info.values if v.field.startswith("indicators.d1.a.")
     )
     assert one_a == [(2014, "実績", 13.6), (2019, "目標", 14.5), (2023, "目標", 16.0)]
-    assert not [v for v in info.values if v.field.startswith("indicators.d2.a.")]
+    two_a = [
+        (v.field, v.year, v.year_text, v.kind, v.value)
+        for v in info.values
+        if v.field.startswith("indicators.d2.a.")
+    ]
+    assert two_a == [
+        (
+            "indicators.d2.a.base",
+            None,
+            None,
+            "実績",
+            "平成28(2016)年度中に実績値を把握し、目標設定予定。",
+        )
+    ]
     assert (info.key, info.department) == ("12", "福祉総務課")

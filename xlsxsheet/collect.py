@@ -598,7 +598,7 @@ def tidy_rows(collection: Collection) -> Iterable[tuple[Any, ...]]:
                 v.label,
                 v.name,
                 v.year,
-                fiscal_year.long_label(v.year),
+                fiscal_year.long_label(v.year) if v.year is not None else v.year_text,
                 v.kind,
                 None if isinstance(v.value, str) else v.value,
                 v.value if isinstance(v.value, str) else None,

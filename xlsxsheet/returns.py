@@ -70,11 +70,12 @@ class TidyValue:
     field: str
     label: str
     name: str | None
-    year: int
+    year: int | None  # None: its year is not a fiscal year (year_text) or was left blank
     kind: str
     value: int | float | str
     unit: str | None
     record: str | None = None  # the key of the record (a row of a records table) it belongs to
+    year_text: str | None = None  # the year as written where it is no fiscal year (H27見込)
 
 
 @dataclass
@@ -464,11 +465,9 @@ class _Summarizer:
                         continue
                 elif not isinstance(value, str) or not value.strip():
                     continue  # blank (a date or a truth value is no value of a series)
-                year = slot.year
+                year, year_text = slot.year, None
                 if year is None:
-                    year = self._year_of(rule.year, captured, slot)
-                if year is None:
-                    continue
+                    year, year_text = self._year_of(rule.year, captured, slot)
                 label = slot.label
                 if slot.year is not None:
                     label = label.removesuffix(f" {fiscal_year.column_label(slot.year)}")
@@ -482,6 +481,7 @@ class _Summarizer:
                         value,
                         self._near(rule.unit_from, captured, slot) or _unit(slot),
                         self._near(rule.key_from, captured, slot),
+                        year_text,
                     )
                 )
 
@@ -491,21 +491,23 @@ class _Summarizer:
             return None
         return self.text(fill_field_pattern(pattern, captured), slot)
 
-    def _year_of(self, source: str | None, captured: tuple[str, ...], slot: Slot) -> int | None:
-        """The fiscal year of a single value: a param, a field holding a year, or the year
-        evaluated."""
+    def _year_of(
+        self, source: str | None, captured: tuple[str, ...], slot: Slot
+    ) -> tuple[int | None, str | None]:
+        """The fiscal year of a single value (a param, a field holding a year, or the year
+        evaluated), and the year as written where it is none (H27見込) or blank (None)."""
         if source is None:
-            return self.plan.year
+            return self.plan.year, None
         if source.startswith("params."):
             raw = self.plan.params.get(source.removeprefix("params."))
         else:
             raw = self.text(fill_field_pattern(source, captured), slot)
         if raw is None:
-            return None
+            return None, None
         try:
-            return fiscal_year.parse_fiscal_year(raw)
+            return fiscal_year.parse_fiscal_year(raw), None
         except fiscal_year.FiscalYearError:
-            return None
+            return None, str(raw)
 
 
 def _column_in(table: RecordsTable, field_id: str) -> str | None:
