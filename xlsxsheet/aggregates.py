@@ -4,8 +4,8 @@ Each computed aggregate field (its `aggregate` spec, from a records block's `agg
 tally block) is written as a live formula where Excel can say it — COUNTIF / COUNTIFS over the
 body range of a table (a count's `exclude` as "<>value" criteria on that column's range,
 shifted to line each unit's cell up with the counted one), ROUND for shares, SUM, text joined
-with & — and recomputed here the same way, cell by cell, so LibreOffice and xlsxsheet agree. A list of headings per grade has no
-Excel formula: its value is written, and checked as a value.
+with & — and recomputed here the same way, cell by cell, so LibreOffice and xlsxsheet agree. A
+list of headings per grade has no Excel formula: its value is written, and checked as a value.
 """
 
 from __future__ import annotations

@@ -131,6 +131,7 @@ def _file_context(
 ) -> dict[str, Any]:
     """One file of the page; problems=False: a file with none to list (not read back)."""
     info = r.info
+    departments = "、".join(info.departments) if info else ""  # named by its records
     shown = [p for p in r.problems if show_info or p.severity != "info"] if problems else []
     status = status_of(r)
     return {
@@ -147,14 +148,14 @@ def _file_context(
                 " ".join(x for x in (info.unit, info.key, info.name) if x)
                 if info and (info.key or info.name)
                 else None,
-                "担当課: " + "、".join(info.departments) if info and info.departments else None,
+                "担当課: " + departments if departments else None,
             )
             if part
         ],
         "unit": info.unit if info else "施策",
         "key": info.key if info else None,
         "name": info.name if info else None,
-        "departments": "、".join(info.departments) if info else "",
+        "departments": departments,
         "errors": r.errors,
         "warnings": r.warnings,
         "problems": [
