@@ -24,14 +24,14 @@ if str(ROOT) not in sys.path:
 
 import python_calamine  # noqa: E402
 
-from xlsxsheet.batch import check_return  # noqa: E402
-from xlsxsheet.data_files import load_document  # noqa: E402
-from xlsxsheet.examples_dir import examples_dir  # noqa: E402
+from xlsxsheet.checks.pipeline import check_file  # noqa: E402
+from xlsxsheet.core.data_files import load_document  # noqa: E402
+from xlsxsheet.core.data_folders import examples_dir  # noqa: E402
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry  # noqa: E402
-from xlsxsheet.pipeline import check_file  # noqa: E402
-from xlsxsheet.reading import read_file  # noqa: E402
-from xlsxsheet.templating import make_template  # noqa: E402
-from xlsxsheet.workbook_reader import read_workbook  # noqa: E402
+from xlsxsheet.office.batch import check_return  # noqa: E402
+from xlsxsheet.read.return_reader import read_file  # noqa: E402
+from xlsxsheet.read.workbook_reader import read_workbook  # noqa: E402
+from xlsxsheet.write.make_template import make_template  # noqa: E402
 
 LOOPS = 20  # calls per measurement (one call is well under the clock's resolution)
 

@@ -52,15 +52,15 @@ if str(ROOT) not in sys.path:
 import openpyxl  # noqa: E402
 import python_calamine  # noqa: E402
 
-from xlsxsheet.batch import fewer_collections  # noqa: E402
-from xlsxsheet.data_files import load_document  # noqa: E402
-from xlsxsheet.examples_dir import example_documents  # noqa: E402
-from xlsxsheet.fast_template import fill  # noqa: E402
-from xlsxsheet.fixer import write_fixed  # noqa: E402
+from xlsxsheet.checks.pipeline import check_file  # noqa: E402
+from xlsxsheet.copies.corrected import write_fixed  # noqa: E402
+from xlsxsheet.core.data_files import load_document  # noqa: E402
+from xlsxsheet.core.data_folders import example_documents  # noqa: E402
 from xlsxsheet.layout.registry import default_registry  # noqa: E402
-from xlsxsheet.pipeline import check_file  # noqa: E402
-from xlsxsheet.template_writer import write_template  # noqa: E402
-from xlsxsheet.templating import make_template, normalized_values, plan_for_document  # noqa: E402
+from xlsxsheet.office.batch import fewer_collections  # noqa: E402
+from xlsxsheet.write.fast_template import fill  # noqa: E402
+from xlsxsheet.write.make_template import make_template, normalized_values, plan_for_document  # noqa: E402
+from xlsxsheet.write.template_writer import write_template  # noqa: E402
 
 TARGETS = {
     "check / floor": ("≤ 3×", lambda r: r <= 3.0),
@@ -152,7 +152,7 @@ def build_returns(out: Path, n: int, seed: int = 7, same_shapes: bool = False) -
     layout have a plan of their own, as a prefecture's do); same_shapes=True keeps every
     return's tables at its example's lengths (the benchmark before 2026-12: one plan a layout).
     """
-    from xlsxsheet.demo import damage
+    from xlsxsheet.office.demo import damage
 
     rng = random.Random(seed)
     registry = default_registry()
@@ -255,7 +255,8 @@ def interleaved(
 
 def check_file_with_openpyxl(path: Path, registry: Any) -> None:
     """check_file as it was before the fast reader: every read through openpyxl."""
-    from xlsxsheet import reading, workbook_reader
+    from xlsxsheet.read import return_reader as reading
+    from xlsxsheet.read import workbook_reader
 
     def read(path: Path, *args: Any, **kwargs: Any) -> Any:
         return workbook_reader.read_workbook(path, engine="openpyxl")
@@ -316,7 +317,7 @@ def _cpu_seconds() -> float:
 
 def check_folder(paths: list[Path], jobs: int) -> dict[str, float]:
     """check_returns over the folder: one call, `jobs` processes (issue 5's batch)."""
-    from xlsxsheet.batch import check_returns
+    from xlsxsheet.office.batch import check_returns
 
     gc.collect()
     start_cpu, start = _cpu_seconds(), time.perf_counter()

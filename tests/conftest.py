@@ -21,9 +21,9 @@ EXAMPLE_000 = ROOT / "examples" / "shisaku-management-R2.yaml"
 @pytest.fixture(scope="session")
 def example_000_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 施策マネジメントシート filled with seed 000's R2 content (made once per session)."""
-    from xlsxsheet.data_files import load_document
+    from xlsxsheet.core.data_files import load_document
     from xlsxsheet.layout.registry import default_registry
-    from xlsxsheet.templating import make_template
+    from xlsxsheet.write.make_template import make_template
 
     out = tmp_path_factory.mktemp("example000") / "施策12_R2.xlsx"
     layout = default_registry().get("shisaku-management")
@@ -39,7 +39,7 @@ def corpus_cases(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ign
     """
     from corpus.build import build_corpus
 
-    from xlsxsheet.libreoffice import find_soffice
+    from xlsxsheet.external.libreoffice import find_soffice
 
     soffice = find_soffice()
     out = tmp_path_factory.mktemp("corpus-shared")

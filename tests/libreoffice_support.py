@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from xlsxsheet.libreoffice import SOFFICE_ENV, find_soffice
+from xlsxsheet.external.libreoffice import SOFFICE_ENV, find_soffice
 
 
 def under_ci() -> bool:
@@ -60,7 +60,7 @@ def pdf_pages_and_text(
     """Render `workbook` with LibreOffice: the number of PDF pages and the PDF's text."""
     import subprocess
 
-    from xlsxsheet.libreoffice import pdf_to_png, to_pdf
+    from xlsxsheet.external.libreoffice import pdf_to_png, to_pdf
 
     pdf = to_pdf(workbook, folder, soffice=soffice)
     pages = len(pdf_to_png(pdf, folder / "png", dpi=30))

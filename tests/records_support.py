@@ -184,9 +184,9 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 def example_workbook(stem: str, folder: Path) -> Path:
     """The filled workbook of a bundled example (examples/<stem>.yaml), written to `folder`."""
-    from xlsxsheet.data_files import load_document
+    from xlsxsheet.core.data_files import load_document
     from xlsxsheet.layout.registry import default_registry
-    from xlsxsheet.templating import make_template
+    from xlsxsheet.write.make_template import make_template
 
     doc = load_document(EXAMPLES / f"{stem}.yaml")
     out = folder / f"{stem}.xlsx"
@@ -199,8 +199,8 @@ def formula_cells_agree(path: Path, soffice: str, folder: Path) -> list[str]:
 
     Returns the disagreements ('sheet'!A1 label: LibreOffice value != xlsxsheet value).
     """
-    from xlsxsheet.libreoffice import recalculate
-    from xlsxsheet.reading import read_file
+    from xlsxsheet.external.libreoffice import recalculate
+    from xlsxsheet.read.return_reader import read_file
 
     result = read_file(path)
     recalculated = recalculate(path, folder / "recalculated", soffice=soffice)

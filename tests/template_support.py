@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlsxsheet.plan import WorkbookPlan
+from xlsxsheet.plan.workbook_plan import WorkbookPlan
 
 Key = tuple[str, int | None]
 

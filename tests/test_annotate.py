@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from returns_factory import ShisakuManagement
 
-from xlsxsheet.annotate import can_annotate, try_write_annotated, write_annotated
-from xlsxsheet.errors import UsageError
-from xlsxsheet.pipeline import check_file
+from xlsxsheet.checks.pipeline import check_file
+from xlsxsheet.copies.marked import can_annotate, try_write_annotated, write_annotated
+from xlsxsheet.core.errors import UsageError
 
 
 def test_marks_each_problem_cell_once_with_every_message(tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import gc
 from concurrent.futures import ProcessPoolExecutor
 
-from xlsxsheet import batch
-from xlsxsheet.examples_dir import examples_dir
+from xlsxsheet.core.data_folders import examples_dir
+from xlsxsheet.office import batch
 
 
 def test_the_check_raises_the_young_threshold_while_it_runs_and_restores_it() -> None:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from xlsxsheet.batch import check_returns
-from xlsxsheet.data_files import load_document
-from xlsxsheet.examples_dir import example_documents
+from xlsxsheet.core.data_files import load_document
+from xlsxsheet.core.data_folders import example_documents
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.templating import make_template
+from xlsxsheet.office.batch import check_returns
+from xlsxsheet.write.make_template import make_template
 
 
 @pytest.fixture(scope="module")

@@ -89,8 +89,8 @@ def test_built_returns_have_records_tables_of_their_own_lengths(tmp_path: Path) 
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     from xlsxsheet.layout.registry import default_registry
-    from xlsxsheet.plan_records import workbook_shapes
-    from xlsxsheet.workbook_reader import read_workbook
+    from xlsxsheet.plan.records_plan import workbook_shapes
+    from xlsxsheet.read.workbook_reader import read_workbook
 
     registry = default_registry()
 

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from corpus.build import CASES as CORPUS
 
-from xlsxsheet import binding
-from xlsxsheet.binding import bind, migration_for, plan_for
-from xlsxsheet.errors import WorkbookError
-from xlsxsheet.examples_dir import examples_dir
+from xlsxsheet.core.data_folders import examples_dir
+from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.workbook_reader import read_workbook
+from xlsxsheet.read import binding
+from xlsxsheet.read.binding import bind, migration_for, plan_for
+from xlsxsheet.read.workbook_reader import read_workbook
 
 
 def _both_ways(path: Path) -> tuple[Any, Any, bool] | None:
@@ -45,7 +45,7 @@ def _both_ways(path: Path) -> tuple[Any, Any, bool] | None:
 def _assert_reported_unreadable(path: Path) -> None:
     """A corpus file that cannot be read as an xlsxsheet workbook (nothing to bind or check
     either way): the check says so as an error of that file."""
-    from xlsxsheet.pipeline import check_file
+    from xlsxsheet.checks.pipeline import check_file
 
     result = check_file(path)
     assert result.read is None
@@ -108,7 +108,7 @@ def _structure_both_ways(path: Path) -> tuple[list[Any], list[Any]] | None:
     """The structure findings as check_structure gives them (with its shortcut for returns in
     place under the template's merges) and from every cell-by-cell check."""
     from xlsxsheet.checks import structure
-    from xlsxsheet.reading import read_file
+    from xlsxsheet.read.return_reader import read_file
 
     try:
         result = read_file(path)
@@ -154,8 +154,8 @@ def test_as_planned_means_every_cell_and_table_where_the_plan_puts_it(
 ) -> None:
     """What the formula and structure checks rely on when the binding says "as planned": the
     template's formula texts and merges then hold for this return (they are kept per plan)."""
-    from xlsxsheet.plan_records import body_range
-    from xlsxsheet.reading import read_file
+    from xlsxsheet.plan.records_plan import body_range
+    from xlsxsheet.read.return_reader import read_file
 
     if name not in corpus_cases:
         pytest.skip("built only where LibreOffice is installed")
@@ -181,7 +181,7 @@ def test_as_planned_means_every_cell_and_table_where_the_plan_puts_it(
 
 
 def test_moved_returns_are_not_bound_as_planned(corpus_cases: dict[str, Any]) -> None:
-    from xlsxsheet.reading import read_file
+    from xlsxsheet.read.return_reader import read_file
 
     flags = {}
     for name, case in corpus_cases.items():
@@ -194,7 +194,7 @@ def test_moved_returns_are_not_bound_as_planned(corpus_cases: dict[str, Any]) ->
 
 
 def test_examples_are_bound_as_planned() -> None:
-    from xlsxsheet.reading import read_file
+    from xlsxsheet.read.return_reader import read_file
 
     for path in sorted(examples_dir().glob("*.xlsx")):
         result = read_file(path)
@@ -204,7 +204,7 @@ def test_examples_are_bound_as_planned() -> None:
 def _normalised_both_ways(path: Path) -> tuple[Any, Any, bool] | None:
     """What read_file normalised (only the filled cells, after the intact binding) and what
     normalising every bound cell gives: (normalized, inputs) as ordered lists, each way."""
-    from xlsxsheet import reading
+    from xlsxsheet.read import return_reader as reading
 
     try:
         result = reading.read_file(path)
@@ -237,7 +237,7 @@ def test_corpus_files_normalise_the_same_either_way(
 def test_only_filled_cells_are_listed_as_filled(corpus_cases: dict[str, Any]) -> None:
     """filled_keys lists exactly the bound cells that hold a value or a formula, and, in the
     plan's order, the input cells holding a formula (on the examples and the corpus)."""
-    from xlsxsheet.reading import read_file
+    from xlsxsheet.read.return_reader import read_file
 
     paths = sorted(examples_dir().glob("*.xlsx")) + [case.path for case in corpus_cases.values()]
     sparse = typed = 0

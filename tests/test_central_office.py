@@ -23,10 +23,10 @@ import pytest
 from click.testing import CliRunner
 from returns_factory import COST_INPUTS, Made, build_folder
 
-from xlsxsheet.batch import check_returns
 from xlsxsheet.cli import main
-from xlsxsheet.discovery import iter_workbooks
 from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.batch import check_returns
+from xlsxsheet.office.discovery import iter_workbooks
 
 SUM_A = ("national", "prefectural", "bonds", "other", "general")
 SM = "shisaku-management"

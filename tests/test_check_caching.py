@@ -1,4 +1,4 @@
-"""What checking derives once per plan, per table or per read workbook (xlsxsheet.derived)
+"""What checking derives once per plan, per table or per read workbook (xlsxsheet.core.memo)
 never leaks from one return into another: two returns of the same plan (same layout, year and table
 shapes, different values) checked one after the other, or side by side, give what each gives
 checked alone in a fresh state."""
@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-from xlsxsheet import derived
-from xlsxsheet import plan as plan_module
 from xlsxsheet.checks import ALL_CHECKS
-from xlsxsheet.data_files import load_document
+from xlsxsheet.checks.pipeline import check_file
+from xlsxsheet.core import memo as derived
+from xlsxsheet.core.data_files import load_document
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.pipeline import check_file
-from xlsxsheet.reading import ReadResult, read_file
-from xlsxsheet.returns import summarize
-from xlsxsheet.templating import make_template
+from xlsxsheet.plan import workbook_plan as plan_module
+from xlsxsheet.read.return_reader import ReadResult, read_file
+from xlsxsheet.read.summary import summarize
+from xlsxsheet.write.make_template import make_template
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -215,7 +215,7 @@ def test_the_kept_records_slots_are_bounded(
 ) -> None:
     """Past plan_records._KEPT_SLOTS, the slots kept per table are dropped, and plans made after
     that still have the slots a plan made alone has."""
-    from xlsxsheet import plan_records
+    from xlsxsheet.plan import records_plan as plan_records
 
     stem = "shinchoku-shihyo-R6"
     doc = load_document(EXAMPLES / f"{stem}.yaml")
@@ -240,7 +240,7 @@ def test_the_kept_records_slots_are_bounded(
 def test_slots_where_gives_what_a_plain_filter_gives(stem: str, tmp_path: Path) -> None:
     """plan_slots.slots_where keeps a test's answer per records unit, shared by the plans that
     have the unit: each plan still gets exactly its slots that pass, in its order."""
-    from xlsxsheet.plan_slots import slots_where
+    from xlsxsheet.plan.slot_queries import slots_where
 
     long, short = _long_and_short(stem, tmp_path)
     tests = {
@@ -264,10 +264,10 @@ def test_the_planned_formulas_are_what_a_return_in_place_reads(
     """For a return bound where the template put every cell, the formula check compares with
     the plan's formula text, kept per plan (plan.planned_formula): it is the text worked out
     from the workbook's own cells and table bodies (checks.formulas._expected_formula)."""
-    from xlsxsheet.binding import bound_as_planned
     from xlsxsheet.checks.formulas import _computed_keys, _expected_formula
-    from xlsxsheet.errors import WorkbookError
-    from xlsxsheet.plan import planned_formula
+    from xlsxsheet.core.errors import WorkbookError
+    from xlsxsheet.read.binding import bound_as_planned
+    from xlsxsheet.rules.formulas import planned_formula
 
     paths = sorted(EXAMPLES.glob("*.xlsx")) + [case.path for case in corpus_cases.values()]
     compared = 0

@@ -17,15 +17,20 @@ import pytest
 from click.testing import CliRunner
 from returns_factory import Made, build_folder
 
-from xlsxsheet.batch import CheckedReturn, check_returns, iter_check_returns, iter_in_processes
 from xlsxsheet.cli import main
-from xlsxsheet.commands.check import find_workbooks, write_report
-from xlsxsheet.expected import match_roster, read_expected
+from xlsxsheet.cli.check import find_workbooks, write_report
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.report import Report, iter_json, iter_text, render_json, render_text
-from xlsxsheet.report_html import iter_html, render_html
-from xlsxsheet.report_xlsx import write_xlsx_report
-from xlsxsheet.spool import ReturnRecord, Spool
+from xlsxsheet.office.batch import (
+    CheckedReturn,
+    check_returns,
+    iter_check_returns,
+    iter_in_processes,
+)
+from xlsxsheet.office.report import Report, iter_json, iter_text, render_json, render_text
+from xlsxsheet.office.report_html import iter_html, render_html
+from xlsxsheet.office.report_xlsx import write_xlsx_report
+from xlsxsheet.office.roster_match import match_roster, read_expected
+from xlsxsheet.office.spool import ReturnRecord, Spool
 
 
 @pytest.fixture(scope="module")

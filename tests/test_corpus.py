@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from corpus.build import CASES, CorpusCase
 from libreoffice_support import require_soffice, sha256
 
+from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
-from xlsxsheet.errors import WorkbookError
-from xlsxsheet.fixer import write_fixed
-from xlsxsheet.pipeline import check_file
+from xlsxsheet.copies.corrected import write_fixed
+from xlsxsheet.core.errors import WorkbookError
 
 BY_NAME = {case.name: case for case in CASES}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from xlsxsheet import deflate
-from xlsxsheet.examples_dir import examples_dir
+from xlsxsheet.core.data_folders import examples_dir
+from xlsxsheet.read import deflate
 
 EXAMPLES = sorted(examples_dir().glob("*.xlsx"))
 

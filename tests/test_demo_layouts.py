@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from xlsxsheet.demo import run_demo
-from xlsxsheet.pipeline import check_file
+from xlsxsheet.checks.pipeline import check_file
+from xlsxsheet.office.demo import run_demo
 
 
 def test_demo_covers_the_five_layouts(tmp_path: Path) -> None:

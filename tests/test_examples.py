@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from xlsxsheet.data_files import load_document
+from xlsxsheet.core.data_files import load_document
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.reading import read_file
-from xlsxsheet.templating import make_template
+from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.write.make_template import make_template
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WORKBOOKS = sorted(EXAMPLES.glob("*.xlsx"))

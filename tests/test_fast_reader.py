@@ -23,14 +23,14 @@ import openpyxl
 import pytest
 from corpus.build import CASES as CORPUS
 
-from xlsxsheet.data_files import load_document
-from xlsxsheet.errors import WorkbookError
-from xlsxsheet.examples_dir import example_documents
-from xlsxsheet.fast_reader import read_ooxml
+from xlsxsheet.core.data_files import load_document
+from xlsxsheet.core.data_folders import example_documents
+from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.safe_open import inspect_file
-from xlsxsheet.templating import make_template
-from xlsxsheet.workbook_reader import WorkbookContent, read_workbook
+from xlsxsheet.read.fast_reader import read_ooxml
+from xlsxsheet.read.safe_open import inspect_file
+from xlsxsheet.read.workbook_reader import WorkbookContent, read_workbook
+from xlsxsheet.write.make_template import make_template
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -493,7 +493,7 @@ def test_a_return_edited_and_saved_by_openpyxl(example_000_workbook: Path, tmp_p
 def test_a_return_saved_again_by_libreoffice(
     example_000_workbook: Path, tmp_path: Path, soffice: str
 ) -> None:
-    from xlsxsheet.libreoffice import recalculate
+    from xlsxsheet.external.libreoffice import recalculate
 
     saved = recalculate(example_000_workbook, tmp_path / "lo", soffice=soffice)
     assert_same(saved)

@@ -1,10 +1,10 @@
-"""Tests for xlsxsheet.fiscal_year: parsing and labelling Japanese fiscal years."""
+"""Tests for xlsxsheet.core.fiscal_year: parsing and labelling Japanese fiscal years."""
 
 from __future__ import annotations
 
 import pytest
 
-from xlsxsheet.fiscal_year import (
+from xlsxsheet.core.fiscal_year import (
     FiscalYearError,
     column_label,
     era_of,

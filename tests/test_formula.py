@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xlsxsheet.formula import FormulaSyntaxError, FormulaValueError, parse_formula
+from xlsxsheet.layout.formula import FormulaSyntaxError, FormulaValueError, parse_formula
 
 ADDRESSES = {"a": "F10", "b": "F11", "c": "F12"}
 

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from libreoffice_support import pdf_pages_and_text
 from records_support import EXAMPLES, example_workbook
 
+from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
-from xlsxsheet.fiscal_year import parse_fiscal_year
-from xlsxsheet.pipeline import check_file
-from xlsxsheet.reading import read_file
+from xlsxsheet.core.fiscal_year import parse_fiscal_year
+from xlsxsheet.read.return_reader import read_file
 
 STEM = "kihon-keikaku-H28"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xlsxsheet.errors import LayoutError
+from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.layout.loader import load_layout
 
 GOOD = """\

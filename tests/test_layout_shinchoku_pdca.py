@@ -19,12 +19,12 @@ from records_support import (
     insert_rows_openpyxl,
 )
 
+from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
-from xlsxsheet.fixer import write_fixed
+from xlsxsheet.copies.corrected import write_fixed
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.pipeline import check_file
-from xlsxsheet.reading import read_file
-from xlsxsheet.templating import make_template
+from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.write.make_template import make_template
 
 STEM = "shinchoku-pdca-R5"
 

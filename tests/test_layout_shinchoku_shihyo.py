@@ -16,10 +16,10 @@ from records_support import (
     insert_rows_openpyxl,
 )
 
+from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
-from xlsxsheet.grading import target_ratio
-from xlsxsheet.pipeline import check_file
-from xlsxsheet.reading import read_file
+from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.rules.grades import target_ratio
 
 STEM = "shinchoku-shihyo-R6"
 # SHEETS.md, 004: 【令和6年度の取り組み(集計・総評)】 A B C - 計, per 施策 and the 計 row
@@ -68,7 +68,7 @@ def test_targets_and_actuals_as_numbers_or_words(filled: Path) -> None:
 def _numeric_grades(result: object) -> list[tuple[str, int, str, str | None]]:
     """(table, year, grade entered, the default rule's grade) for every grade of the seed whose
     目標 and 実績 are both numbers."""
-    from xlsxsheet.records import blank
+    from xlsxsheet.plan.record_rows import blank
 
     plan = result.plan  # type: ignore[attr-defined]
     values = result.inputs  # type: ignore[attr-defined]

@@ -16,10 +16,10 @@ from records_support import (
     insert_rows_openpyxl,
 )
 
+from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
-from xlsxsheet.fixer import write_fixed
-from xlsxsheet.pipeline import check_file
-from xlsxsheet.reading import read_file
+from xlsxsheet.copies.corrected import write_fixed
+from xlsxsheet.read.return_reader import read_file
 
 STEM = "shisaku-hyoka-R1"
 MARKS = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xlsxsheet.errors import LayoutError
+from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.model import fill_field_pattern, match_field_pattern
 from xlsxsheet.layout.registry import default_registry
@@ -217,9 +217,9 @@ def test_by_on_a_single_field_is_refused(tmp_path: Path) -> None:
 
 
 def _summary_of(stem: str, tmp_path: Path):
-    from xlsxsheet.data_files import load_document
-    from xlsxsheet.pipeline import check_file
-    from xlsxsheet.templating import make_template
+    from xlsxsheet.checks.pipeline import check_file
+    from xlsxsheet.core.data_files import load_document
+    from xlsxsheet.write.make_template import make_template
 
     doc = load_document(SOURCE.parents[1] / "examples" / f"{stem}.yaml")
     path = tmp_path / f"{stem}.xlsx"

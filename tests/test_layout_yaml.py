@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from xlsxsheet.errors import LayoutError
+from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.registry import bundled_templates_dir
 from xlsxsheet.layout.yaml_source import LineDict, LineList, load_yaml_with_lines

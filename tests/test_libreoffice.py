@@ -1,4 +1,4 @@
-"""Tests of xlsxsheet.libreoffice against the real, installed LibreOffice."""
+"""Tests of xlsxsheet.external.libreoffice against the real, installed LibreOffice."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 import xlsxwriter
 from libreoffice_support import require_tool, sha256
 
-from xlsxsheet import libreoffice
-from xlsxsheet.libreoffice import LibreOfficeError, pdf_to_png, recalculate, to_pdf
+from xlsxsheet.external import libreoffice
+from xlsxsheet.external.libreoffice import LibreOfficeError, pdf_to_png, recalculate, to_pdf
 
 pytestmark = pytest.mark.libreoffice
 

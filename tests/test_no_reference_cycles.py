@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 
-from xlsxsheet import batch
-from xlsxsheet.examples_dir import examples_dir
+from xlsxsheet.core.data_folders import examples_dir
+from xlsxsheet.office import batch
 
 
 def test_checking_a_return_leaves_no_reference_cycles() -> None:
@@ -36,7 +36,7 @@ def test_a_records_plan_dropped_from_the_cache_is_freed_without_the_collector() 
     cycle the collector frees; those layouts have one plan a year.)"""
     import weakref
 
-    from xlsxsheet import plan as plans
+    from xlsxsheet.plan import workbook_plan as plans
 
     paths = sorted(examples_dir().glob("*.xlsx"))
     plans._PLANS.clear()  # plans of this test's own, which no other test's objects hold

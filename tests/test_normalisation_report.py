@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 from corpus.build import DOC, LAYOUT_ID, SHEET, cell
 
+from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.pipeline import check_file
-from xlsxsheet.report import Report, render_json, render_text
-from xlsxsheet.templating import make_template
+from xlsxsheet.office.report import Report, render_json, render_text
+from xlsxsheet.write.make_template import make_template
 
 TYPED = [
     # field, year, what the department typed, the value read

@@ -44,5 +44,5 @@ def test_wheel_ships_layouts_and_examples(tmp_path: Path) -> None:
         assert f"xlsxsheet/templates/{layout.name}" in names
     for example in (ROOT / "examples").glob("*.yaml"):
         assert f"xlsxsheet/examples/{example.name}" in names
-    for template in (ROOT / "xlsxsheet" / "report_templates").glob("*.j2"):
-        assert f"xlsxsheet/report_templates/{template.name}" in names
+    for template in (ROOT / "xlsxsheet" / "office" / "report_templates").glob("*.j2"):
+        assert f"xlsxsheet/office/report_templates/{template.name}" in names

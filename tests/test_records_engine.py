@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from records_support import formula_cells_agree
 
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.records import parse, render
-from xlsxsheet.templating import make_template
+from xlsxsheet.plan.record_rows import parse, render
+from xlsxsheet.write.make_template import make_template
 
 PDCA = default_registry().get("shinchoku-pdca")
 SHIHYO = default_registry().get("shinchoku-shihyo")
@@ -71,7 +71,7 @@ def pdca_records(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 def _full(block: Any, record: dict[str, Any]) -> dict[str, Any]:
-    from xlsxsheet.records import record_keys
+    from xlsxsheet.plan.record_rows import record_keys
 
     return {key: record.get(key) for key in record_keys(block)}
 
@@ -168,8 +168,8 @@ def test_a_table_without_its_name_is_read_at_the_template_place_and_reported(
 ) -> None:
     from records_support import example_workbook
 
-    from xlsxsheet.pipeline import check_file
-    from xlsxsheet.reading import read_file
+    from xlsxsheet.checks.pipeline import check_file
+    from xlsxsheet.read.return_reader import read_file
 
     filled = example_workbook("shisaku-hyoka-R1", tmp_path)
     with warnings.catch_warnings():

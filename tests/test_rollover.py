@@ -18,16 +18,16 @@ import pytest
 from click.testing import CliRunner
 
 from xlsxsheet.cli import main
-from xlsxsheet.data_files import load_document
-from xlsxsheet.document import get_path
-from xlsxsheet.errors import RosterError
-from xlsxsheet.examples_dir import example_documents
-from xlsxsheet.fiscal_year import parse_fiscal_year
+from xlsxsheet.core.data_files import load_document
+from xlsxsheet.core.data_folders import example_documents
+from xlsxsheet.core.errors import RosterError
+from xlsxsheet.core.fiscal_year import parse_fiscal_year
+from xlsxsheet.external.libreoffice import recalculate
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.libreoffice import recalculate
-from xlsxsheet.reading import read_file
-from xlsxsheet.rollover import rollover
-from xlsxsheet.templating import make_template
+from xlsxsheet.office.rollover import rollover
+from xlsxsheet.plan.document import get_path
+from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.write.make_template import make_template
 
 # field id → "carry" | "clear", per layout: the split, restated as regular expressions.
 # Anything not matched by a rule is an error of the test (every field must be decided here).

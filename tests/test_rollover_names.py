@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from xlsxsheet.errors import RosterError, UsageError
-from xlsxsheet.filenames import NameAllocator, render_pattern, safe_file_name
-from xlsxsheet.roster import RosterEntry, read_roster
+from xlsxsheet.core.errors import RosterError, UsageError
+from xlsxsheet.office.filenames import NameAllocator, render_pattern, safe_file_name
+from xlsxsheet.office.roster import RosterEntry, read_roster
 
 PARTS = {"担当課": "福祉総務課", "施策番号": "12", "年度": "R3", "施策名": "支え合いの地域づくり"}
 

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlsxsheet.cli import main
-from xlsxsheet.document import build_document
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.plan import WorkbookPlan, build_plan
-from xlsxsheet.reading import read_file
-from xlsxsheet.recompute import recompute
-from xlsxsheet.templating import make_template
+from xlsxsheet.plan.document import build_document
+from xlsxsheet.plan.workbook_plan import WorkbookPlan, build_plan
+from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.rules.recompute import recompute
+from xlsxsheet.write.make_template import make_template
 
 LAYOUT = default_registry().get("shisaku-management")
 PLAN = build_plan(LAYOUT, 2020)

@@ -9,10 +9,10 @@ import pytest
 from corpus.build import DOC, LAYOUT_ID, SHEET
 from corpus.cfb import write_cfb
 
-from xlsxsheet.errors import WorkbookError
+from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.safe_open import LIMITS, Limits, inspect_file
-from xlsxsheet.templating import make_template
+from xlsxsheet.read.safe_open import LIMITS, Limits, inspect_file
+from xlsxsheet.write.make_template import make_template
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +163,8 @@ def _member_data_start(data: bytes, info: zipfile.ZipInfo) -> int:
 def test_parts_inflated_from_memory_are_what_zipfile_reads(
     filled: Path, tmp_path: Path, compression: int
 ) -> None:
-    from xlsxsheet.examples_dir import examples_dir
-    from xlsxsheet.safe_open import _inflate
+    from xlsxsheet.core.data_folders import examples_dir
+    from xlsxsheet.read.safe_open import _inflate
 
     paths = [*sorted(examples_dir().glob("*.xlsx")), filled]
     stored = tmp_path / "stored.xlsx"
@@ -200,7 +200,7 @@ def test_a_damaged_deflate_stream_is_a_corrupt_part_named_for_the_user(
 ) -> None:
     import zlib
 
-    from xlsxsheet import deflate
+    from xlsxsheet.read import deflate
 
     if engine == "zlib":  # as where python-isal is not installed
         monkeypatch.setattr(deflate, "ENGINE", zlib)
@@ -213,7 +213,7 @@ def test_a_damaged_deflate_stream_is_a_corrupt_part_named_for_the_user(
 def test_a_part_whose_crc_does_not_match_is_refused_by_the_check(
     filled: Path, tmp_path: Path
 ) -> None:
-    from xlsxsheet.pipeline import check_file
+    from xlsxsheet.checks.pipeline import check_file
 
     result = check_file(_damaged(filled, tmp_path / "crc.xlsx", -3))
     assert result.read is None
@@ -221,7 +221,7 @@ def test_a_part_whose_crc_does_not_match_is_refused_by_the_check(
 
 
 def test_a_local_header_naming_another_part_is_refused(filled: Path) -> None:
-    from xlsxsheet.safe_open import _inflate
+    from xlsxsheet.read.safe_open import _inflate
 
     data = bytearray(filled.read_bytes())
     with zipfile.ZipFile(filled) as archive:

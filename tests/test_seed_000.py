@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlsxsheet.fixer import write_fixed
-from xlsxsheet.pipeline import check_file
-from xlsxsheet.reading import read_file
+from xlsxsheet.checks.pipeline import check_file
+from xlsxsheet.copies.corrected import write_fixed
+from xlsxsheet.read.return_reader import read_file
 
 # SHEETS.md, section 000: 事業費計(A) and トータルコスト(A)+(B) for FY H28, H29 and R2.
 PUBLISHED_COSTS = {

@@ -7,10 +7,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.names import META_SHEET
-from xlsxsheet.plan import build_plan
-from xlsxsheet.templating import make_template
+from xlsxsheet.plan.workbook_plan import build_plan
+from xlsxsheet.write.make_template import make_template
 
 SHEET = "施策マネジメントシート"
 

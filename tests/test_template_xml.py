@@ -18,16 +18,16 @@ from typing import Any
 import pytest
 from template_support import edge_values
 
-from xlsxsheet import template_xml
-from xlsxsheet.data_files import load_document
-from xlsxsheet.derived import derived
-from xlsxsheet.document import get_path, set_path
-from xlsxsheet.examples_dir import example_documents
+from xlsxsheet.core.data_files import load_document
+from xlsxsheet.core.data_folders import example_documents
+from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.model import Layout, RecordsBlock
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.plan import WorkbookPlan, build_plan
-from xlsxsheet.template_writer import write_template
-from xlsxsheet.templating import normalized_values, plan_for_document
+from xlsxsheet.plan.document import get_path, set_path
+from xlsxsheet.plan.workbook_plan import WorkbookPlan, build_plan
+from xlsxsheet.write import fast_template_xml as template_xml
+from xlsxsheet.write.make_template import normalized_values, plan_for_document
+from xlsxsheet.write.template_writer import write_template
 
 Key = tuple[str, int | None]
 _TIMES = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>")

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from xlsxsheet.cells import a1
+from xlsxsheet.checks.pipeline import check_file
+from xlsxsheet.core.cells import a1
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.pipeline import check_file
-from xlsxsheet.templating import make_template
+from xlsxsheet.write.make_template import make_template
 
 INPUT_KEYS = sorted(
     (key for key, slot in PLAN.slots.items() if not slot.field.computed),

@@ -33,15 +33,15 @@ import yaml
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
 from corpus.cfb import write_cfb
-from xlsxsheet.cells import a1
-from xlsxsheet.data_files import load_document
+from xlsxsheet.core.cells import a1
+from xlsxsheet.core.data_files import load_document
+from xlsxsheet.core.names import META_SHEET
+from xlsxsheet.core.problems import CATALOGUE
+from xlsxsheet.external.libreoffice import recalculate, to_xls
 from xlsxsheet.layout.registry import LayoutRegistry, bundled_templates_dir, default_registry
-from xlsxsheet.libreoffice import recalculate, to_xls
-from xlsxsheet.names import META_SHEET
-from xlsxsheet.plan import build_plan
-from xlsxsheet.problems import CATALOGUE
-from xlsxsheet.reading import read_file
-from xlsxsheet.templating import make_template
+from xlsxsheet.plan.workbook_plan import build_plan
+from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.write.make_template import make_template
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "shisaku-management-R2.yaml"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from xlsxsheet.cells import a1
-from xlsxsheet.changes import Change
-from xlsxsheet.plan import Slot
-from xlsxsheet.problems import Problem
-from xlsxsheet.reading import ReadResult
+from xlsxsheet.core.cells import a1
+from xlsxsheet.core.changes import Change
+from xlsxsheet.core.problems import Problem
+from xlsxsheet.plan.workbook_plan import Slot
+from xlsxsheet.read.return_reader import ReadResult
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from xlsxsheet.binding import bound_as_planned
-from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
-from xlsxsheet.derived import derived
-from xlsxsheet.formula import parse_formula
-from xlsxsheet.plan import Slot, planned_formula
-from xlsxsheet.plan_slots import slots_where
-from xlsxsheet.reading import ReadResult, normalize_cell
+from xlsxsheet.core.cells import a1
+from xlsxsheet.core.memo import derived
+from xlsxsheet.layout.formula import parse_formula
+from xlsxsheet.plan.slot_queries import slots_where
+from xlsxsheet.plan.workbook_plan import Slot
+from xlsxsheet.read.binding import bound_as_planned
+from xlsxsheet.read.return_reader import ReadResult, normalize_cell
+from xlsxsheet.rules.formulas import planned_formula
 
 _SPACES = re.compile(r"[\s$']")  # spaces, $ and the quotes around a sheet name do not matter
 
@@ -142,7 +143,7 @@ def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | 
     """The template formula with references to where the inputs are in *this* workbook."""
     slot = result.cells[key].slot
     if slot.field.aggregate is not None:
-        from xlsxsheet.aggregates import workbook_formula
+        from xlsxsheet.rules.aggregates import workbook_formula
 
         return workbook_formula(result, slot)
     formula = parse_formula(slot.field.formula or "")

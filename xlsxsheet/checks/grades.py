@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, problem_at, show
-from xlsxsheet.grading import suggest
-from xlsxsheet.reading import ReadResult
+from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.rules.grades import suggest
 
 
 def check_grade_suggestions(result: ReadResult) -> Iterator[Finding]:

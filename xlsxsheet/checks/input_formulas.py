@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xlsxsheet.binding import filled_keys
 from xlsxsheet.checks.base import Finding, problem_at, show
-from xlsxsheet.reading import ReadResult, input_raw
+from xlsxsheet.read.binding import filled_keys
+from xlsxsheet.read.return_reader import ReadResult, input_raw
 
 
 def check_input_formulas(result: ReadResult) -> Iterator[Finding]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
-from xlsxsheet.derived import derived
-from xlsxsheet.plan import WorkbookPlan
-from xlsxsheet.reading import ReadResult
-from xlsxsheet.rules import judge
+from xlsxsheet.core.memo import derived
+from xlsxsheet.plan.workbook_plan import WorkbookPlan
+from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.rules.judgements import judge
 
 
 def _judged(plan: WorkbookPlan) -> bool:

@@ -14,18 +14,18 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from xlsxsheet.cells import a1
-from xlsxsheet.changes import Change
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
-from xlsxsheet.derived import derived
-from xlsxsheet.grading import RECORD_METHODS
+from xlsxsheet.core.cells import a1
+from xlsxsheet.core.changes import Change
+from xlsxsheet.core.memo import derived
+from xlsxsheet.core.problems import Problem
 from xlsxsheet.layout import model as m
-from xlsxsheet.plan import Slot, WorkbookPlan
-from xlsxsheet.plan_records import RecordsTable, body_range
-from xlsxsheet.plan_slots import slots_where
-from xlsxsheet.problems import Problem
-from xlsxsheet.reading import ReadResult
-from xlsxsheet.records import blank, read_table_records, read_values
+from xlsxsheet.plan.record_rows import blank, read_table_records, read_values
+from xlsxsheet.plan.records_plan import RecordsTable, body_range
+from xlsxsheet.plan.slot_queries import slots_where
+from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
+from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.rules.grades import RECORD_METHODS
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")
 
@@ -279,7 +279,7 @@ def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
 
 def _listed(plan: WorkbookPlan) -> frozenset[Any]:
     """Keys of the aggregate cells without an Excel formula (lists), once per plan."""
-    from xlsxsheet.plan import planned_formula
+    from xlsxsheet.rules.formulas import planned_formula
 
     data = derived(plan)
     found = data.get("listed")
@@ -298,7 +298,7 @@ def _is_aggregate(slot: Slot) -> bool:
 def _derived(result: ReadResult, corrected: dict[Any, Any]) -> Iterator[Finding]:
     """Aggregates without an Excel formula (lists): the cell holds what the records say, with
     the grades the stated rules correct."""
-    from xlsxsheet.aggregates import evaluate
+    from xlsxsheet.rules.aggregates import evaluate
 
     listed = _listed(result.plan)
     if not listed:

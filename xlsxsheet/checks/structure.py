@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import product
 
-from xlsxsheet.binding import bound_as_planned, sheet_map
-from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding
-from xlsxsheet.derived import derived
-from xlsxsheet.names import META_SHEET
-from xlsxsheet.plan import Slot
-from xlsxsheet.plan_slots import slots_where
-from xlsxsheet.problems import Problem
-from xlsxsheet.reading import ReadResult
+from xlsxsheet.core.cells import a1
+from xlsxsheet.core.memo import derived
+from xlsxsheet.core.names import META_SHEET
+from xlsxsheet.core.problems import Problem
+from xlsxsheet.plan.slot_queries import slots_where
+from xlsxsheet.plan.workbook_plan import Slot
+from xlsxsheet.read.binding import bound_as_planned, sheet_map
+from xlsxsheet.read.return_reader import ReadResult
 
 Range = tuple[int, int, int, int]  # 0-based first row, first col, last row, last col
 

@@ -6,11 +6,11 @@ import itertools
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, problem_at, show
-from xlsxsheet.derived import derived
+from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.model import YearTableBlock
-from xlsxsheet.plan import Slot
-from xlsxsheet.plan_slots import slots_where
-from xlsxsheet.reading import ReadResult
+from xlsxsheet.plan.slot_queries import slots_where
+from xlsxsheet.plan.workbook_plan import Slot
+from xlsxsheet.read.return_reader import ReadResult
 
 
 def _watched(result: ReadResult) -> list[tuple[tuple[str, ...], str]]:

@@ -11,11 +11,12 @@ from typing import Any
 import jinja2
 import yaml
 
-from xlsxsheet.errors import LayoutError
-from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
-from xlsxsheet.formula import FormulaSyntaxError, parse_formula
+from xlsxsheet.core.errors import LayoutError
+from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout import records_loader
+from xlsxsheet.layout.formula import FormulaSyntaxError, parse_formula
+from xlsxsheet.layout.suggest import near as _near
 from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -1084,8 +1085,3 @@ def _combinations(levels: tuple[tuple[m.Level, ...], ...]) -> list[tuple[m.Level
     for level in levels:
         combos = [(*c, lv) for c in combos for lv in level]
     return combos
-
-
-def _near(name: str, known: Any) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"「{close[0]}」の誤りではありませんか" if close else "定義済みの名前を書いてください"

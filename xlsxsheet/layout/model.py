@@ -312,9 +312,14 @@ class Constraint:
     place: str = ""
 
 
+# The grade rules a records block may name (`rules: - method: ...`); rules.grades implements
+# each by this name (RECORD_METHODS), and a test holds the two to the same names.
+RECORD_RULE_METHODS = ("group-share", "target-ratio")
+
+
 @dataclass(frozen=True)
 class RecordRule:
-    """A grade rule over records; grading.RECORD_METHODS implements the method by name."""
+    """A grade rule over records; rules.grades.RECORD_METHODS implements the method by name."""
 
     method: str
     args: dict[str, Any]

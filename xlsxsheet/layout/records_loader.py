@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from xlsxsheet.layout import model as m
+from xlsxsheet.layout.suggest import near as _near
 
 if TYPE_CHECKING:
     from xlsxsheet.layout.loader import _LayoutBuilder, _Node
@@ -114,8 +115,6 @@ def load_records(b: _LayoutBuilder, node: _Node) -> m.RecordsBlock:
 
 def _wrapped(b: _LayoutBuilder, node: _Node, key: str) -> _Node:
     """The node with `key` given as one level (a list of {key, label}) seen as a list of levels."""
-    from xlsxsheet.layout.loader import _Node
-
     raw = node.get(key)
     if not isinstance(raw, list):
         node.fail(
@@ -123,7 +122,7 @@ def _wrapped(b: _LayoutBuilder, node: _Node, key: str) -> _Node:
             "levels:\n  - {key: s1, label: 施策①}",
         )
     data = {key: [raw]}
-    wrapped = _Node(b.source, type(node.data)(data), node.place)
+    wrapped = type(node)(b.source, type(node.data)(data), node.place)
     if hasattr(node.data, "line"):
         wrapped.data.line = node.data.line
     return wrapped
@@ -187,8 +186,6 @@ def _grid(
     gn.check_keys({"years", "after", "label_span", "label", "rows"}, {"years", "after", "rows"})
     years = gn.text("years")
     if years not in b.year_sets:
-        from xlsxsheet.layout.loader import _near
-
         gn.fail(f"years「{years}」が year_sets にありません", _near(years, b.year_sets))
     after = gn.text("after")
     if after not in ids:
@@ -298,15 +295,14 @@ def _constraints(b: _LayoutBuilder, node: _Node, ids: list[str]) -> tuple[m.Cons
 
 
 def _rules(b: _LayoutBuilder, node: _Node) -> tuple[m.RecordRule, ...]:
-    from xlsxsheet.grading import RECORD_METHODS
-
     result = []
     for i in range(len(node.items("rules", required=False))):
         rn = node.child("rules", i)
         method = rn.text("method")
-        if method not in RECORD_METHODS:
+        if method not in m.RECORD_RULE_METHODS:
             rn.fail(
-                f"method「{method}」はありません", "使える method: " + ", ".join(RECORD_METHODS)
+                f"method「{method}」はありません",
+                "使える method: " + ", ".join(m.RECORD_RULE_METHODS),
             )
         args = {k: v for k, v in rn.data.items() if k != "method"}
         for key in ("thresholds",):
@@ -467,8 +463,6 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
     source_id = node.text("source")
     source = blocks.get(source_id)
     if source is None:
-        from xlsxsheet.layout.loader import _near
-
         node.fail(
             f"source「{source_id}」はこのレイアウトのこれより前の records ブロックにありません",
             _near(source_id, blocks),
@@ -721,12 +715,10 @@ def load_prefill(
     `from` patterns are checked against this layout's fields here; `to` patterns against the
     other layout when a template is made (it may be loaded from another folder).
     """
-    from xlsxsheet.layout.loader import _near, _Node
-
     raw = b.root.get("prefill")
     if raw is None:
         return {}
-    node = _Node(b.source, raw, "prefill")
+    node = type(b.root)(b.source, raw, "prefill")
     result: dict[str, tuple[m.PrefillRule, ...]] = {}
     for target_layout in raw:
         rules = []

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from xlsxsheet.data_folders import data_folder
-from xlsxsheet.errors import UnknownLayoutError
+from xlsxsheet.core.data_folders import data_folder
+from xlsxsheet.core.errors import UnknownLayoutError
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.model import Layout
 
@@ -50,7 +50,7 @@ class LayoutRegistry:
                 )
             layout = load_layout(files[layout_id])
             if layout.id != layout_id:
-                from xlsxsheet.errors import LayoutError
+                from xlsxsheet.core.errors import LayoutError
 
                 raise LayoutError(
                     files[layout_id].name,

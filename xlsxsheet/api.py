@@ -1,0 +1,142 @@
+"""The library's front door: what the command line does, as Python functions.
+
+Each function takes paths and plain values and returns the result object the stage below
+makes (`ReadResult`, `CheckResult`, `Collection`, `RolloverResult`); errors are the
+exceptions of `xlsxsheet.core.errors` (`XlsxsheetError` and its kinds), with Japanese messages.
+Layouts are named by id (`shisaku-management`) and found in the bundled `templates/` folder
+and the folders of `XLSXSHEET_TEMPLATES`.
+
+    import xlsxsheet
+
+    xlsxsheet.make_template("shisaku-management", "R2", "施策12.xlsx")
+    checked = xlsxsheet.check("施策12.xlsx")
+    print(checked.valid, [p.message for p in checked.problems])
+    xlsxsheet.fix("施策12.xlsx", "施策12_修正版.xlsx")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from xlsxsheet.checks.pipeline import CheckResult, check_file
+from xlsxsheet.copies.corrected import write_fixed
+from xlsxsheet.core.fiscal_year import parse_fiscal_year
+from xlsxsheet.layout.model import Layout
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.batch import check_returns
+from xlsxsheet.office.collect import (
+    Collection,
+    collect_returns,
+    write_summary_workbook,
+    write_tidy_csv,
+)
+from xlsxsheet.office.discovery import display_name, iter_workbooks
+from xlsxsheet.office.rollover import RolloverResult
+from xlsxsheet.office.rollover import rollover as _rollover
+from xlsxsheet.office.roster_match import match_roster, read_expected
+from xlsxsheet.read.return_reader import ReadResult, read_file
+from xlsxsheet.write.make_template import make_template as _make_template
+
+__all__ = [
+    "check",
+    "collect",
+    "fix",
+    "layouts",
+    "make_template",
+    "read",
+    "rollover",
+]
+
+Year = int | str
+
+
+def _year(year: Year | None) -> int | None:
+    """A fiscal year as the CLI takes it: 2020, "R2", "令和2年度", "H28"."""
+    if year is None or isinstance(year, int):
+        return year
+    return parse_fiscal_year(year)
+
+
+def layouts() -> list[Layout]:
+    """Every layout xlsxsheet knows (bundled and from XLSXSHEET_TEMPLATES), by id."""
+    return default_registry().all()
+
+
+def make_template(
+    layout_id: str,
+    year: Year,
+    out: str | Path,
+    document: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write the template of `layout_id` for `year` to `out`, filled with `document` if given."""
+    out = Path(out)
+    _make_template(default_registry().get(layout_id), out, _year(year), document)
+    return out
+
+
+def read(path: str | Path, layout_id: str | None = None, year: Year | None = None) -> ReadResult:
+    """Read a return: its normalised values (`.document`) and what reading found (`.problems`)."""
+    return read_file(Path(path), default_registry(), layout_id, _year(year))
+
+
+def check(path: str | Path, layout_id: str | None = None, year: Year | None = None) -> CheckResult:
+    """Check one return: `.valid`, `.problems` (each with sheet, cell, field, Japanese message)
+    and `.changes` (what `fix` would correct)."""
+    return check_file(Path(path), default_registry(), layout_id, _year(year))
+
+
+def fix(
+    path: str | Path,
+    out: str | Path,
+    layout_id: str | None = None,
+    year: Year | None = None,
+) -> CheckResult:
+    """Write the corrected copy of `path` to `out` (the input is never written); returns the
+    check whose `.changes` the copy applies."""
+    checked = check(path, layout_id, year)
+    write_fixed(checked, Path(out))
+    return checked
+
+
+def collect(
+    paths: Iterable[str | Path],
+    out: str | Path,
+    csv: str | Path | None = None,
+    roster: str | Path | None = None,
+    jobs: int | None = 1,
+) -> Collection:
+    """Sum up returns (files or folders): the summary workbook at `out` (評価総括表, costs,
+    returns to go back), the tidy CSV at `csv`, and with a roster the returns still missing."""
+    given = [Path(p) for p in paths]
+    registry = default_registry()
+    entries = read_expected(Path(roster), registry) if roster is not None else None
+    found = list(iter_workbooks(given))
+    results = check_returns(found, registry, jobs)
+    names = {p: str(display_name(p, given)) for p in found}
+    expected = match_roster(results, entries, registry) if entries is not None else None
+    collection = collect_returns(results, names, expected)
+    write_summary_workbook(collection, Path(out))
+    if csv is not None:
+        write_tidy_csv(collection, Path(csv))
+    return collection
+
+
+def rollover(
+    paths: Sequence[str | Path],
+    year: Year,
+    out_dir: str | Path,
+    roster: str | Path | None = None,
+    jobs: int | None = 1,
+) -> RolloverResult:
+    """Next year's (`year`) templates from this year's returns, written into `out_dir`."""
+    target = _year(year)
+    assert target is not None
+    return _rollover(
+        [Path(p) for p in paths],
+        target,
+        Path(out_dir),
+        Path(roster) if roster is not None else None,
+        jobs=jobs,
+    )

@@ -1,0 +1,68 @@
+"""The `collect` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from xlsxsheet.cli.check import (
+    check_paths,
+    expected_returns,
+    folder_options,
+    read_roster_option,
+)
+from xlsxsheet.cli.common import friendly
+
+
+@click.command("collect")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="集計ブック(.xlsx)",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="1行1値の機械判読用CSV(UTF-8 BOM付き)",
+)
+@folder_options
+@friendly
+def collect_command(
+    folders: tuple[Path, ...],
+    output: Path,
+    csv_path: Path | None,
+    roster: Path | None,
+    jobs: int | None,
+    quiet: bool,
+) -> None:
+    """提出された様式を集計 (評価総括表・コスト集計・要対応一覧) / sum up a folder of returns.
+
+    FOLDERS はフォルダかファイル。同じ様式・年度・番号の提出が複数あるときは更新日時の新しい
+    ファイルを集計に使い、「重複」シートに一覧にします。--roster の名簿にあって提出のないものは
+    「要対応」と「名簿照合」シートに未提出として載せます。
+    """
+    from xlsxsheet.office.collect import collect_returns, write_summary_workbook, write_tidy_csv
+
+    entries = read_roster_option(roster)
+    results, names = check_paths(folders, jobs, quiet)
+    collection = collect_returns(results, names, expected_returns(results, entries))
+    write_summary_workbook(collection, output)
+    if csv_path is not None:
+        write_tidy_csv(collection, csv_path)
+    if quiet:
+        return
+    unreadable = sum(not r.readable for r in results)
+    with_errors = sum(r.readable and r.errors > 0 for r in results)
+    missing = "" if collection.expected is None else f"、未提出 {len(collection.missing())}"
+    click.echo(
+        f"{len(results)} ファイル: 集計に使用 {len(collection.kept)}、"
+        f"重複のため除外 {len(collection.dropped())}、読めない {unreadable}、"
+        f"エラーあり {with_errors}{missing} → {output}"
+        + (f"、{csv_path}" if csv_path is not None else ""),
+        err=True,
+    )

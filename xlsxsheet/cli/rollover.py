@@ -1,0 +1,86 @@
+"""The `rollover` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from xlsxsheet.cli.common import EXIT_PROBLEMS, FiscalYear, emit, friendly
+from xlsxsheet.office.filenames import DEFAULT_PATTERN, PLACEHOLDERS
+
+
+@click.command("rollover")
+@click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--year", type=FiscalYear(), required=True, help="作成する年度 (R3, 令和3年度, 2021)")
+@click.option(
+    "-o",
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="様式を書き出すフォルダ",
+)
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="名簿 CSV (様式,施策番号,担当課[,ファイル名][,区分]; UTF-8 / Shift_JIS)",
+)
+@click.option(
+    "--pattern",
+    default=DEFAULT_PATTERN,
+    show_default=True,
+    help="ファイル名のパターン。使える名前: " + "、".join("{" + p + "}" for p in PLACEHOLDERS),
+)
+@click.option(
+    "--plan",
+    "plans",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="記入済みの計画のブック(基本計画など、フォルダも可)。目標値などはこちらを使います",
+)
+@click.option(
+    "--plan-overrides",
+    is_flag=True,
+    help="計画のブックの値が前年度の提出と違うとき、計画の値にします(既定: 提出の値のまま)",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--all", "show_all", is_flag=True, help="様式に載らない値と情報もすべて表示")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="結果の保存先")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="同時に読むプロセス数(既定: CPU数)")
+@friendly
+def rollover_command(
+    returns: tuple[Path, ...],
+    year: int,
+    out_dir: Path,
+    roster: Path | None,
+    pattern: str,
+    fmt: str,
+    show_all: bool,
+    report: Path | None,
+    jobs: int | None,
+    plans: tuple[Path, ...],
+    plan_overrides: bool,
+) -> None:
+    """今年度の提出から翌年度の様式を作ります (終了コード 1: 作れなかった提出あり) / make next
+    year's templates from this year's returns.
+
+    RETURNS は提出された .xlsx、またはそれを入れたフォルダです。計画に属する項目(名称・単位・
+    目標値・過去の実績など)を引き継ぎ、その年度の記入(文章・判定・評価)は空にします。
+    """
+    from xlsxsheet.office.rollover import render_json, render_text, rollover
+
+    result = rollover(
+        returns,
+        year,
+        out_dir,
+        roster,
+        pattern,
+        jobs=jobs,
+        plans=plans,
+        plan_overrides=plan_overrides,
+    )
+    text = render_json(result) if fmt == "json" else render_text(result, show_all)
+    emit(text, report)
+    if not result.ok:
+        sys.exit(EXIT_PROBLEMS)

@@ -1,0 +1,34 @@
+"""Load and save data documents (JSON or YAML) given to and produced by the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from xlsxsheet.core.errors import DocumentError
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """A data document from a .json, .yaml or .yml file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise DocumentError(f"データファイル {path} が見つかりません。") from exc
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"データファイル {path} をUTF-8として読めません。UTF-8で保存してください。"
+        ) from exc
+    try:
+        data = json.loads(text) if Path(path).suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise DocumentError(f"データファイル {path} の書式が正しくありません: {exc}") from exc
+    if not isinstance(data, dict):
+        raise DocumentError(f"データファイル {path} の最上位は「項目: 値」の形にしてください。")
+    return data
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,3 @@
+"""The version of xlsxsheet (written into every template's metadata)."""
+
+__version__ = "0.1.0"

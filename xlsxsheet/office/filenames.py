@@ -1,0 +1,146 @@
+"""File names for the workbooks xlsxsheet writes: from a pattern, safe on Windows, unique.
+
+A pattern names its parts in Japanese, e.g. ``{担当課}_{施策番号}_{年度}.xlsx``. The rendered
+name keeps Japanese text as it is, but loses what Windows refuses: the characters
+``<>:"/\\|?*``, control characters, trailing dots and spaces, and device names (CON, NUL, COM1 …).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from xlsxsheet.core.errors import UsageError
+
+DEFAULT_PATTERN = "{担当課}_{施策番号}_{年度}.xlsx"
+# For a layout with no 施策 key or 担当課 (one workbook for the whole plan).
+FALLBACK_PATTERN = "{様式}_{年度}.xlsx"
+SEPARATORS = ("_", "-", "・", " ", "　")
+PLACEHOLDERS = {
+    "担当課": "担当課(名簿があれば名簿の担当課)",
+    "施策番号": "施策・取組の番号(様式の summary.key)",
+    "番号": "{施策番号} と同じ",
+    "施策名": "施策・取組の名称",
+    "年度": "作成する年度の和暦 (R3)",
+    "年度名": "作成する年度 (令和3年度)",
+    "西暦": "作成する年度の西暦 (2021)",
+    "様式": "様式の名称 (施策マネジメントシート)",
+    "様式ID": "様式の ID (shisaku-management)",
+    "元ファイル": "元にした提出ファイルの名前(拡張子なし)",
+}
+SUFFIX = ".xlsx"
+REPLACEMENT = "_"
+MAX_STEM = 120
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_DEVICE_NAMES = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+    "COM¹",
+    "COM²",
+    "COM³",
+    "LPT¹",
+    "LPT²",
+    "LPT³",
+}
+
+
+def check_pattern(pattern: str) -> None:
+    """Raise UsageError when the pattern has an unknown or malformed placeholder."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise UsageError(
+            f"ファイル名のパターン「{pattern}」の {{ }} の対応が正しくありません({exc})。"
+            f"例: {DEFAULT_PATTERN}"
+        ) from exc
+    for _text, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            known = "、".join("{" + p + "}" for p in PLACEHOLDERS)
+            raise UsageError(
+                f"ファイル名のパターン「{pattern}」の {{{name}}} は使えません。使える名前: {known}"
+            )
+
+
+def render_pattern(pattern: str, values: Mapping[str, str]) -> str:
+    """The file name a pattern gives for these values, made safe (see safe_file_name).
+
+    An empty value takes one separator (_ - ・ or a space) beside it away with it, so that
+    `{担当課}_{施策番号}_{年度}` with no 施策番号 gives 福祉総務課_R3, not 福祉総務課__R3.
+    """
+    check_pattern(pattern)
+    filled = {name: _one_line(values.get(name) or "") for name in PLACEHOLDERS}
+    filled["番号"] = filled["施策番号"] = filled["施策番号"] or filled["番号"]
+    pieces: list[str] = []
+    drop_next = False
+    for text, name, _spec, _conversion in string.Formatter().parse(pattern):
+        if drop_next and text[:1] in SEPARATORS:
+            text = text[1:]
+        elif drop_next and pieces and pieces[-1][-1:] in SEPARATORS:
+            pieces[-1] = pieces[-1][:-1]
+        if text:
+            pieces.append(text)
+        drop_next = False
+        if name is not None and filled[name]:
+            pieces.append(filled[name])
+        elif name is not None:
+            drop_next = True
+    if drop_next and pieces and pieces[-1][-1:] in SEPARATORS:
+        pieces[-1] = pieces[-1][:-1]
+    return safe_file_name("".join(pieces))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def safe_file_name(name: str) -> str:
+    """A .xlsx file name Windows accepts, keeping the Japanese text of `name`."""
+    name = unicodedata.normalize("NFC", name)
+    name = _FORBIDDEN.sub(REPLACEMENT, name).strip()
+    stem = name[: -len(SUFFIX)] if name.lower().endswith(SUFFIX) else name
+    stem = stem.strip().rstrip(". ")
+    if len(stem) > MAX_STEM:
+        stem = stem[:MAX_STEM].rstrip(". ")
+    if not stem.strip(REPLACEMENT + " ."):
+        stem = "無題"
+    if stem.split(".")[0].strip().upper() in _DEVICE_NAMES:
+        stem = REPLACEMENT + stem
+    return stem + SUFFIX
+
+
+class NameAllocator:
+    """Hands out file names in one folder, adding _2, _3 … where a name is taken.
+
+    Names compare as Windows does: case-insensitively, after Unicode normalisation.
+    """
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = {_fold(n) for n in taken}
+
+    def allocate(self, name: str) -> str:
+        stem, suffix = name[: -len(SUFFIX)], SUFFIX
+        candidate, number = name, 1
+        while _fold(candidate) in self._taken:
+            number += 1
+            candidate = f"{stem}_{number}{suffix}"
+        self._taken.add(_fold(candidate))
+        return candidate
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def taken_in(folder: Path, paths: Iterable[Path]) -> list[str]:
+    """Names of `paths` that lie in `folder` (inputs must never be overwritten)."""
+    folder = folder.resolve()
+    return [p.name for p in paths if p.resolve().parent == folder]

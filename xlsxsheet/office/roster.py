@@ -1,0 +1,157 @@
+"""The roster: the central office's list of next year's sheets, one CSV row per 施策/取組.
+
+Columns (header row required, in any order): 様式 (layout id or title), 施策番号 (the key the
+layout's `summary.key` names), 担当課, and optionally ファイル名 and 区分 (新規 for a 施策 with no
+return this year). Columns named 備考/メモ are ignored. Excel on Windows saves CSV as cp932;
+UTF-8 with or without BOM is read too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlsxsheet.core.errors import RosterError
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "layout": ("様式", "様式id", "layout", "レイアウト"),
+    "key": ("施策番号", "取組番号", "番号", "キー", "key", "施策", "取組", "no", "no."),
+    "dept": ("担当課", "主管課", "施策統括課", "所管課", "dept", "department"),
+    "file": ("ファイル名", "file", "filename"),
+    "status": ("区分", "状態", "status"),
+}
+REQUIRED = ("layout", "key", "dept")
+IGNORED = ("備考", "メモ", "note", "notes", "memo")
+NEW_WORDS = ("新規", "new")
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One row of the roster: which sheet to make, for whom, under which file name."""
+
+    line: int
+    layout: str
+    key: str
+    dept: str
+    file_name: str | None = None
+    new: bool = False
+
+
+def normalize_key(value: object) -> str:
+    """A key as it is compared: NFKC (全角 → 半角), outer spaces removed."""
+    return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
+
+
+def decode_csv(data: bytes, name: str) -> str:
+    """The text of a CSV file saved as UTF-8 (with or without BOM) or cp932."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RosterError(
+        f"名簿 {name} の文字コードを読み取れません。UTF-8 か Shift_JIS (Excel の「CSV」) で"
+        "保存してください。"
+    )
+
+
+def _header_id(text: str) -> str | None:
+    folded = "".join(normalize_key(text).lower().split())
+    for column, names in COLUMNS.items():
+        if folded in names:
+            return column
+    if folded.startswith(IGNORED) or not folded:
+        return ""
+    return None
+
+
+def read_roster(path: Path, layouts: Mapping[str, str] | None = None) -> list[RosterEntry]:
+    """Read and check a roster; `layouts` maps the names a row may use to layout ids.
+
+    Raises RosterError listing every bad line at once.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise RosterError(f"名簿 {path} が見つかりません。") from exc
+    text = decode_csv(data, path.name)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    previous = 0
+    for row in reader:
+        rows.append((previous + 1, row))
+        previous = reader.line_num
+    errors: list[str] = []
+    rows = [(n, r) for n, r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise RosterError(
+            f"名簿 {path.name} が空です。1行目に見出し(様式,施策番号,担当課)、2行目から"
+            "1行に1施策を書いてください。"
+        )
+    header_line, header = rows[0]
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        column = _header_id(title)
+        if column is None:
+            errors.append(
+                f"{header_line}行目: 見出し「{title}」は使えません(使える見出し: 様式, 施策番号,"
+                " 担当課, ファイル名, 区分, 備考)"
+            )
+        elif column and column in columns:
+            errors.append(f"{header_line}行目: 見出し「{title}」が重複しています")
+        elif column:
+            columns[column] = index
+    missing = [COLUMNS[c][0] for c in REQUIRED if c not in columns]
+    if missing:
+        errors.append(f"{header_line}行目: 見出しに「{'」「'.join(missing)}」がありません")
+    if errors:
+        raise RosterError(_message(path, errors))
+
+    def cell(row: list[str], column: str) -> str:
+        index = columns.get(column)
+        return normalize_key(row[index]) if index is not None and index < len(row) else ""
+
+    entries: list[RosterEntry] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, row in rows[1:]:
+        if row[0].lstrip().startswith("#"):
+            continue
+        layout, key, dept = cell(row, "layout"), cell(row, "key"), cell(row, "dept")
+        status = cell(row, "status")
+        new = status.lower() in NEW_WORDS
+        if status and not new:
+            errors.append(f"{line}行目: 区分「{status}」は使えません(新規 か 空欄)")
+        if not layout:
+            errors.append(f"{line}行目: 様式が空欄です")
+        elif layouts is not None:
+            if layout not in layouts:
+                errors.append(
+                    f"{line}行目: 様式「{layout}」はありません(使える様式: {', '.join(sorted(set(layouts.values())))})"
+                )
+            else:
+                layout = layouts[layout]
+        if not key:
+            errors.append(f"{line}行目: 施策番号が空欄です")
+        if new and not dept:
+            errors.append(f"{line}行目: 新規の施策には担当課を書いてください")
+        if layout and key:
+            if (layout, key) in seen:
+                errors.append(
+                    f"{line}行目: 様式 {layout} の番号「{key}」は {seen[(layout, key)]}行目と重複しています"
+                )
+            seen.setdefault((layout, key), line)
+        entries.append(RosterEntry(line, layout, key, dept, cell(row, "file") or None, new))
+    if errors:
+        raise RosterError(_message(path, errors))
+    return entries
+
+
+def _message(path: Path, errors: list[str]) -> str:
+    return f"名簿 {path.name} を使えません:\n" + "\n".join(f"- {e}" for e in errors)
