@@ -29,9 +29,9 @@ from xlsxsheet.core.data_files import load_document  # noqa: E402
 from xlsxsheet.core.data_folders import examples_dir  # noqa: E402
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry  # noqa: E402
 from xlsxsheet.office.batch import check_return  # noqa: E402
-from xlsxsheet.read.return_reader import read_file  # noqa: E402
-from xlsxsheet.read.workbook_reader import read_workbook  # noqa: E402
-from xlsxsheet.write.make_template import make_template  # noqa: E402
+from xlsxsheet.reading.return_reader import read_file  # noqa: E402
+from xlsxsheet.reading.workbook_reader import read_workbook  # noqa: E402
+from xlsxsheet.writing.make_template import make_template  # noqa: E402
 
 LOOPS = 20  # calls per measurement (one call is well under the clock's resolution)
 

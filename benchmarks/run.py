@@ -58,9 +58,9 @@ from xlsxsheet.core.data_files import load_document  # noqa: E402
 from xlsxsheet.core.data_folders import example_documents  # noqa: E402
 from xlsxsheet.layout.registry import default_registry  # noqa: E402
 from xlsxsheet.office.batch import fewer_collections  # noqa: E402
-from xlsxsheet.write.fast_template import fill  # noqa: E402
-from xlsxsheet.write.make_template import make_template, normalized_values, plan_for_document  # noqa: E402
-from xlsxsheet.write.template_writer import write_template  # noqa: E402
+from xlsxsheet.writing.fast_template import fill  # noqa: E402
+from xlsxsheet.writing.make_template import make_template, normalized_values, plan_for_document  # noqa: E402
+from xlsxsheet.writing.template_writer import write_template  # noqa: E402
 
 TARGETS = {
     "check / floor": ("≤ 3×", lambda r: r <= 3.0),
@@ -255,8 +255,8 @@ def interleaved(
 
 def check_file_with_openpyxl(path: Path, registry: Any) -> None:
     """check_file as it was before the fast reader: every read through openpyxl."""
-    from xlsxsheet.read import return_reader as reading
-    from xlsxsheet.read import workbook_reader
+    from xlsxsheet.reading import return_reader as reading
+    from xlsxsheet.reading import workbook_reader
 
     def read(path: Path, *args: Any, **kwargs: Any) -> Any:
         return workbook_reader.read_workbook(path, engine="openpyxl")

@@ -23,7 +23,7 @@ def example_000_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 施策マネジメントシート filled with seed 000's R2 content (made once per session)."""
     from xlsxsheet.core.data_files import load_document
     from xlsxsheet.layout.registry import default_registry
-    from xlsxsheet.write.make_template import make_template
+    from xlsxsheet.writing.make_template import make_template
 
     out = tmp_path_factory.mktemp("example000") / "施策12_R2.xlsx"
     layout = default_registry().get("shisaku-management")

@@ -186,7 +186,7 @@ def example_workbook(stem: str, folder: Path) -> Path:
     """The filled workbook of a bundled example (examples/<stem>.yaml), written to `folder`."""
     from xlsxsheet.core.data_files import load_document
     from xlsxsheet.layout.registry import default_registry
-    from xlsxsheet.write.make_template import make_template
+    from xlsxsheet.writing.make_template import make_template
 
     doc = load_document(EXAMPLES / f"{stem}.yaml")
     out = folder / f"{stem}.xlsx"
@@ -200,7 +200,7 @@ def formula_cells_agree(path: Path, soffice: str, folder: Path) -> list[str]:
     Returns the disagreements ('sheet'!A1 label: LibreOffice value != xlsxsheet value).
     """
     from xlsxsheet.external.libreoffice import recalculate
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     result = read_file(path)
     recalculated = recalculate(path, folder / "recalculated", soffice=soffice)

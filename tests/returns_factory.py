@@ -20,7 +20,7 @@ import openpyxl
 
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -92,7 +92,7 @@ def _cell(book: openpyxl.Workbook, name: str) -> Any:
 
 def _record_cell(book: openpyxl.Workbook, path: Path, key: tuple[str, int | None]) -> Any:
     """The cell of a records-table field (`field#unit`, year) of the workbook saved at `path`."""
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     bound = read_file(path).cells[key]
     return book[bound.sheet][bound.address]
@@ -395,7 +395,7 @@ class ShinchokuShihyo:
 
     def grade_against_rule(self, book: openpyxl.Workbook, made: Made) -> None:
         """The first graded 指標 gets a grade the default rule would not give: a warning."""
-        from xlsxsheet.read.return_reader import read_file
+        from xlsxsheet.reading.return_reader import read_file
 
         (_, name), grades = next((k, g) for k, g in made.group_grades[self.item].items() if g)
         level = next(lv for lv in self.levels if lv.label == name)
@@ -511,7 +511,7 @@ class ShinchokuPdca:
     def wrong_grade(self, book: openpyxl.Workbook, made: Made) -> None:
         """The first 施策's heading gets a grade the stated rule does not give: an error that
         fix corrects, so collect counts the rule's grade (group_grades keeps it)."""
-        from xlsxsheet.read.return_reader import read_file
+        from xlsxsheet.reading.return_reader import read_file
 
         read = read_file(made.path)
         unit = min(

@@ -89,8 +89,8 @@ def test_the_cycle_finder_finds_a_circle() -> None:
         "layout",
         "plan",
         "rules",
-        "read",
-        "write",
+        "reading",
+        "writing",
         "checks",
         "copies",
         "office",
@@ -121,3 +121,22 @@ def test_importing_the_package_loads_no_stage() -> None:
         check=True,
     )
     assert done.stdout.strip() == "['xlsxsheet', 'xlsxsheet.core', 'xlsxsheet.core.version']"
+
+
+def test_the_package_names_each_function_of_the_api() -> None:
+    import inspect
+
+    import xlsxsheet
+    from xlsxsheet import api
+
+    named = set(xlsxsheet.__all__) - {"__version__"}
+    public = {
+        name
+        for name, value in vars(api).items()
+        if inspect.isfunction(value)
+        and value.__module__ == api.__name__
+        and not name.startswith("_")
+    }
+    assert named == public
+    for name in named:
+        assert getattr(xlsxsheet, name) is getattr(api, name)

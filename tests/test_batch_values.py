@@ -15,7 +15,7 @@ from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.data_folders import example_documents
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import check_returns
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 
 @pytest.fixture(scope="module")

@@ -90,7 +90,7 @@ def test_built_returns_have_records_tables_of_their_own_lengths(tmp_path: Path) 
         sys.path.remove(str(ROOT / "benchmarks"))
     from xlsxsheet.layout.registry import default_registry
     from xlsxsheet.plan.records_plan import workbook_shapes
-    from xlsxsheet.read.workbook_reader import read_workbook
+    from xlsxsheet.reading.workbook_reader import read_workbook
 
     registry = default_registry()
 

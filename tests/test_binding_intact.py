@@ -18,9 +18,9 @@ from corpus.build import CASES as CORPUS
 from xlsxsheet.core.data_folders import examples_dir
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.read import binding
-from xlsxsheet.read.binding import bind, migration_for, plan_for
-from xlsxsheet.read.workbook_reader import read_workbook
+from xlsxsheet.reading import binding
+from xlsxsheet.reading.binding import bind, migration_for, plan_for
+from xlsxsheet.reading.workbook_reader import read_workbook
 
 
 def _both_ways(path: Path) -> tuple[Any, Any, bool] | None:
@@ -108,7 +108,7 @@ def _structure_both_ways(path: Path) -> tuple[list[Any], list[Any]] | None:
     """The structure findings as check_structure gives them (with its shortcut for returns in
     place under the template's merges) and from every cell-by-cell check."""
     from xlsxsheet.checks import structure
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     try:
         result = read_file(path)
@@ -155,7 +155,7 @@ def test_as_planned_means_every_cell_and_table_where_the_plan_puts_it(
     """What the formula and structure checks rely on when the binding says "as planned": the
     template's formula texts and merges then hold for this return (they are kept per plan)."""
     from xlsxsheet.plan.records_plan import body_range
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     if name not in corpus_cases:
         pytest.skip("built only where LibreOffice is installed")
@@ -181,7 +181,7 @@ def test_as_planned_means_every_cell_and_table_where_the_plan_puts_it(
 
 
 def test_moved_returns_are_not_bound_as_planned(corpus_cases: dict[str, Any]) -> None:
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     flags = {}
     for name, case in corpus_cases.items():
@@ -194,7 +194,7 @@ def test_moved_returns_are_not_bound_as_planned(corpus_cases: dict[str, Any]) ->
 
 
 def test_examples_are_bound_as_planned() -> None:
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     for path in sorted(examples_dir().glob("*.xlsx")):
         result = read_file(path)
@@ -204,7 +204,7 @@ def test_examples_are_bound_as_planned() -> None:
 def _normalised_both_ways(path: Path) -> tuple[Any, Any, bool] | None:
     """What read_file normalised (only the filled cells, after the intact binding) and what
     normalising every bound cell gives: (normalized, inputs) as ordered lists, each way."""
-    from xlsxsheet.read import return_reader as reading
+    from xlsxsheet.reading import return_reader as reading
 
     try:
         result = reading.read_file(path)
@@ -237,7 +237,7 @@ def test_corpus_files_normalise_the_same_either_way(
 def test_only_filled_cells_are_listed_as_filled(corpus_cases: dict[str, Any]) -> None:
     """filled_keys lists exactly the bound cells that hold a value or a formula, and, in the
     plan's order, the input cells holding a formula (on the examples and the corpus)."""
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     paths = sorted(examples_dir().glob("*.xlsx")) + [case.path for case in corpus_cases.values()]
     sparse = typed = 0

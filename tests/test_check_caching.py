@@ -20,9 +20,9 @@ from xlsxsheet.core import memo as derived
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.plan import workbook_plan as plan_module
-from xlsxsheet.read.return_reader import ReadResult, read_file
-from xlsxsheet.read.summary import summarize
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.reading.return_reader import ReadResult, read_file
+from xlsxsheet.reading.summary import summarize
+from xlsxsheet.writing.make_template import make_template
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -266,7 +266,7 @@ def test_the_planned_formulas_are_what_a_return_in_place_reads(
     from the workbook's own cells and table bodies (checks.formulas._expected_formula)."""
     from xlsxsheet.checks.formulas import _computed_keys, _expected_formula
     from xlsxsheet.core.errors import WorkbookError
-    from xlsxsheet.read.binding import bound_as_planned
+    from xlsxsheet.reading.binding import bound_as_planned
     from xlsxsheet.rules.formulas import planned_formula
 
     paths = sorted(EXAMPLES.glob("*.xlsx")) + [case.path for case in corpus_cases.values()]

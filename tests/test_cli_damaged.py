@@ -15,7 +15,7 @@ from libreoffice_support import sha256
 
 from xlsxsheet.cli import main
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from xlsxsheet.core.data_folders import examples_dir
-from xlsxsheet.read import deflate
+from xlsxsheet.reading import deflate
 
 EXAMPLES = sorted(examples_dir().glob("*.xlsx"))
 

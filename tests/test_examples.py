@@ -8,8 +8,8 @@ import pytest
 
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.read.return_reader import read_file
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.reading.return_reader import read_file
+from xlsxsheet.writing.make_template import make_template
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 WORKBOOKS = sorted(EXAMPLES.glob("*.xlsx"))

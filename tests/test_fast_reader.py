@@ -27,10 +27,10 @@ from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.data_folders import example_documents
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.read.fast_reader import read_ooxml
-from xlsxsheet.read.safe_open import inspect_file
-from xlsxsheet.read.workbook_reader import WorkbookContent, read_workbook
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.reading.fast_reader import read_ooxml
+from xlsxsheet.reading.safe_open import inspect_file
+from xlsxsheet.reading.workbook_reader import WorkbookContent, read_workbook
+from xlsxsheet.writing.make_template import make_template
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -20,9 +20,9 @@ from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.data_folders import example_documents
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.plan.workbook_plan import WorkbookPlan, build_plan
-from xlsxsheet.write.fast_template import skeleton_for
-from xlsxsheet.write.make_template import normalized_values, plan_for_document
-from xlsxsheet.write.template_writer import write_template
+from xlsxsheet.writing.fast_template import skeleton_for
+from xlsxsheet.writing.make_template import normalized_values, plan_for_document
+from xlsxsheet.writing.template_writer import write_template
 
 Key = tuple[str, int | None]
 _STRING_CELL = re.compile(rb' t="s"><v>([0-9]+)</v></c>')
@@ -94,8 +94,8 @@ def test_the_skeleton_is_made_once_per_plan() -> None:
 def test_a_plans_first_workbook_is_written_directly_and_its_second_from_a_skeleton(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from xlsxsheet.write import fast_template
-    from xlsxsheet.write import fast_template_xml as template_xml
+    from xlsxsheet.writing import fast_template
+    from xlsxsheet.writing import fast_template_xml as template_xml
 
     written: list[str] = []
     direct = template_xml.write

@@ -14,7 +14,7 @@ from records_support import EXAMPLES, example_workbook
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
 from xlsxsheet.core.fiscal_year import parse_fiscal_year
-from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.reading.return_reader import read_file
 
 STEM = "kihon-keikaku-H28"
 

@@ -23,8 +23,8 @@ from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
 from xlsxsheet.copies.corrected import write_fixed
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.read.return_reader import read_file
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.reading.return_reader import read_file
+from xlsxsheet.writing.make_template import make_template
 
 STEM = "shinchoku-pdca-R5"
 

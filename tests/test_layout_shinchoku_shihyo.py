@@ -18,7 +18,7 @@ from records_support import (
 
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
-from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.reading.return_reader import read_file
 from xlsxsheet.rules.grades import target_ratio
 
 STEM = "shinchoku-shihyo-R6"

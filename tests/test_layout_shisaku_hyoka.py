@@ -19,7 +19,7 @@ from records_support import (
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
 from xlsxsheet.copies.corrected import write_fixed
-from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.reading.return_reader import read_file
 
 STEM = "shisaku-hyoka-R1"
 MARKS = [

@@ -219,7 +219,7 @@ def test_by_on_a_single_field_is_refused(tmp_path: Path) -> None:
 def _summary_of(stem: str, tmp_path: Path):
     from xlsxsheet.checks.pipeline import check_file
     from xlsxsheet.core.data_files import load_document
-    from xlsxsheet.write.make_template import make_template
+    from xlsxsheet.writing.make_template import make_template
 
     doc = load_document(SOURCE.parents[1] / "examples" / f"{stem}.yaml")
     path = tmp_path / f"{stem}.xlsx"

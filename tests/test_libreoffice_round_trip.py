@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 
 from xlsxsheet.external.libreoffice import recalculate
-from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.reading.return_reader import read_file
 
 
 def test_libreoffice_recalculation_equals_xlsxsheet(

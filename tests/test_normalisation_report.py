@@ -13,7 +13,7 @@ from corpus.build import DOC, LAYOUT_ID, SHEET, cell
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.report import Report, render_json, render_text
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 TYPED = [
     # field, year, what the department typed, the value read

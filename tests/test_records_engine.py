@@ -14,7 +14,7 @@ from records_support import formula_cells_agree
 
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.plan.record_rows import parse, render
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 PDCA = default_registry().get("shinchoku-pdca")
 SHIHYO = default_registry().get("shinchoku-shihyo")
@@ -169,7 +169,7 @@ def test_a_table_without_its_name_is_read_at_the_template_place_and_reported(
     from records_support import example_workbook
 
     from xlsxsheet.checks.pipeline import check_file
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     filled = example_workbook("shisaku-hyoka-R1", tmp_path)
     with warnings.catch_warnings():

@@ -26,8 +26,8 @@ from xlsxsheet.external.libreoffice import recalculate
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.rollover import rollover
 from xlsxsheet.plan.document import get_path
-from xlsxsheet.read.return_reader import read_file
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.reading.return_reader import read_file
+from xlsxsheet.writing.make_template import make_template
 
 # field id → "carry" | "clear", per layout: the split, restated as regular expressions.
 # Anything not matched by a rule is an error of the test (every field must be decided here).

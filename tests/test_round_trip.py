@@ -14,9 +14,9 @@ from xlsxsheet.cli import main
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.plan.document import build_document
 from xlsxsheet.plan.workbook_plan import WorkbookPlan, build_plan
-from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.reading.return_reader import read_file
 from xlsxsheet.rules.recompute import recompute
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 LAYOUT = default_registry().get("shisaku-management")
 PLAN = build_plan(LAYOUT, 2020)

@@ -11,8 +11,8 @@ from corpus.cfb import write_cfb
 
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.read.safe_open import LIMITS, Limits, inspect_file
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.reading.safe_open import LIMITS, Limits, inspect_file
+from xlsxsheet.writing.make_template import make_template
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_parts_inflated_from_memory_are_what_zipfile_reads(
     filled: Path, tmp_path: Path, compression: int
 ) -> None:
     from xlsxsheet.core.data_folders import examples_dir
-    from xlsxsheet.read.safe_open import _inflate
+    from xlsxsheet.reading.safe_open import _inflate
 
     paths = [*sorted(examples_dir().glob("*.xlsx")), filled]
     stored = tmp_path / "stored.xlsx"
@@ -200,7 +200,7 @@ def test_a_damaged_deflate_stream_is_a_corrupt_part_named_for_the_user(
 ) -> None:
     import zlib
 
-    from xlsxsheet.read import deflate
+    from xlsxsheet.reading import deflate
 
     if engine == "zlib":  # as where python-isal is not installed
         monkeypatch.setattr(deflate, "ENGINE", zlib)
@@ -221,7 +221,7 @@ def test_a_part_whose_crc_does_not_match_is_refused_by_the_check(
 
 
 def test_a_local_header_naming_another_part_is_refused(filled: Path) -> None:
-    from xlsxsheet.read.safe_open import _inflate
+    from xlsxsheet.reading.safe_open import _inflate
 
     data = bytearray(filled.read_bytes())
     with zipfile.ZipFile(filled) as archive:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from xlsxsheet.core.errors import WorkbookError
-from xlsxsheet.read.safe_open import _prolog, inspect_file
+from xlsxsheet.reading.safe_open import _prolog, inspect_file
 
 DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCTYPE = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'

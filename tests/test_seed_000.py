@@ -11,7 +11,7 @@ import pytest
 
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.copies.corrected import write_fixed
-from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.reading.return_reader import read_file
 
 # SHEETS.md, section 000: 事業費計(A) and トータルコスト(A)+(B) for FY H28, H29 and R2.
 PUBLISHED_COSTS = {

@@ -10,7 +10,7 @@ import pytest
 from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.plan.workbook_plan import build_plan
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 SHEET = "施策マネジメントシート"
 

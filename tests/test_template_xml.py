@@ -25,9 +25,9 @@ from xlsxsheet.layout.model import Layout, RecordsBlock
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.plan.document import get_path, set_path
 from xlsxsheet.plan.workbook_plan import WorkbookPlan, build_plan
-from xlsxsheet.write import fast_template_xml as template_xml
-from xlsxsheet.write.make_template import normalized_values, plan_for_document
-from xlsxsheet.write.template_writer import write_template
+from xlsxsheet.writing import fast_template_xml as template_xml
+from xlsxsheet.writing.make_template import normalized_values, plan_for_document
+from xlsxsheet.writing.template_writer import write_template
 
 Key = tuple[str, int | None]
 _TIMES = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>")

@@ -20,7 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.core.cells import a1
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 INPUT_KEYS = sorted(
     (key for key, slot in PLAN.slots.items() if not slot.field.computed),

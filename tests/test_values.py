@@ -1,4 +1,4 @@
-"""Tests for xlsxsheet.read.values.normalize: every normalisation is reported by a note."""
+"""Tests for xlsxsheet.reading.values.normalize: every normalisation is reported by a note."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlsxsheet.read.values import KINDS, NOTE_MESSAGES, STATUSES, Normalized, normalize
+from xlsxsheet.reading.values import KINDS, NOTE_MESSAGES, STATUSES, Normalized, normalize
 
 GRADES = ("A", "B", "C")
 OUTCOMES = ("達成", "未達成")

@@ -2,7 +2,7 @@
 
 The public API is in `xlsxsheet.api` and named here: `make_template`, `read`, `check`, `fix`,
 `collect`, `rollover`, `layouts`. They are loaded on first use, so that importing one stage
-(`xlsxsheet.read.safe_open`, say) does not load them all.
+(`xlsxsheet.reading.safe_open`, say) does not load them all.
 """
 
 from __future__ import annotations

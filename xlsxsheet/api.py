@@ -36,18 +36,8 @@ from xlsxsheet.office.discovery import display_name, iter_workbooks
 from xlsxsheet.office.rollover import RolloverResult
 from xlsxsheet.office.rollover import rollover as _rollover
 from xlsxsheet.office.roster_match import match_roster, read_expected
-from xlsxsheet.read.return_reader import ReadResult, read_file
-from xlsxsheet.write.make_template import make_template as _make_template
-
-__all__ = [
-    "check",
-    "collect",
-    "fix",
-    "layouts",
-    "make_template",
-    "read",
-    "rollover",
-]
+from xlsxsheet.reading.return_reader import ReadResult, read_file
+from xlsxsheet.writing.make_template import make_template as _make_template
 
 Year = int | str
 

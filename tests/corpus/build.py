@@ -40,8 +40,8 @@ from xlsxsheet.core.problems import CATALOGUE
 from xlsxsheet.external.libreoffice import recalculate, to_xls
 from xlsxsheet.layout.registry import LayoutRegistry, bundled_templates_dir, default_registry
 from xlsxsheet.plan.workbook_plan import build_plan
-from xlsxsheet.read.return_reader import read_file
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.reading.return_reader import read_file
+from xlsxsheet.writing.make_template import make_template
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "shisaku-management-R2.yaml"

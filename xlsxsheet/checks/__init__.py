@@ -17,7 +17,7 @@ from xlsxsheet.checks.records import check_records
 from xlsxsheet.checks.structure import check_structure
 from xlsxsheet.checks.unit_slip import check_unit_slips
 from xlsxsheet.checks.values import check_values
-from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.reading.return_reader import ReadResult
 
 Check = Callable[[ReadResult], Iterator[Finding]]
 

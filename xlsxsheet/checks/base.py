@@ -9,7 +9,7 @@ from xlsxsheet.core.cells import a1
 from xlsxsheet.core.changes import Change
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.plan.workbook_plan import Slot
-from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.reading.return_reader import ReadResult
 
 
 @dataclass(frozen=True)

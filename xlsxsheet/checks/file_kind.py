@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from xlsxsheet.checks.base import Finding
 from xlsxsheet.core.cells import parse_a1
 from xlsxsheet.core.problems import Problem
-from xlsxsheet.read.return_reader import ReadResult
-from xlsxsheet.read.safe_open import SAVE_AS_XLSX
+from xlsxsheet.reading.return_reader import ReadResult
+from xlsxsheet.reading.safe_open import SAVE_AS_XLSX
 
 GRID_ROWS = 1_048_576
 GRID_COLS = 16_384

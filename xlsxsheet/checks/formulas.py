@@ -11,8 +11,8 @@ from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.formula import parse_formula
 from xlsxsheet.plan.slot_queries import slots_where
 from xlsxsheet.plan.workbook_plan import Slot
-from xlsxsheet.read.binding import bound_as_planned
-from xlsxsheet.read.return_reader import ReadResult, normalize_cell
+from xlsxsheet.reading.binding import bound_as_planned
+from xlsxsheet.reading.return_reader import ReadResult, normalize_cell
 from xlsxsheet.rules.formulas import planned_formula
 
 _SPACES = re.compile(r"[\s$']")  # spaces, $ and the quotes around a sheet name do not matter

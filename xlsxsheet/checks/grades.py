@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, problem_at, show
-from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.reading.return_reader import ReadResult
 from xlsxsheet.rules.grades import suggest
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, problem_at, show
-from xlsxsheet.read.binding import filled_keys
-from xlsxsheet.read.return_reader import ReadResult, input_raw
+from xlsxsheet.reading.binding import filled_keys
+from xlsxsheet.reading.return_reader import ReadResult, input_raw
 
 
 def check_input_formulas(result: ReadResult) -> Iterator[Finding]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.core.memo import derived
 from xlsxsheet.plan.workbook_plan import WorkbookPlan
-from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.reading.return_reader import ReadResult
 from xlsxsheet.rules.judgements import judge
 
 

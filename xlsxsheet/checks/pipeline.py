@@ -11,8 +11,8 @@ from xlsxsheet.core.changes import Change
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.core.problems import CATALOGUE, Problem, ProblemCounts
 from xlsxsheet.layout.registry import LayoutRegistry
-from xlsxsheet.read.return_reader import ReadResult, read_file
-from xlsxsheet.read.summary import ReturnInfo, summarize
+from xlsxsheet.reading.return_reader import ReadResult, read_file
+from xlsxsheet.reading.summary import ReturnInfo, summarize
 
 
 @dataclass

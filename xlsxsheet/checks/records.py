@@ -24,7 +24,7 @@ from xlsxsheet.plan.record_rows import blank, read_table_records, read_values
 from xlsxsheet.plan.records_plan import RecordsTable, body_range
 from xlsxsheet.plan.slot_queries import slots_where
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
-from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.reading.return_reader import ReadResult
 from xlsxsheet.rules.grades import RECORD_METHODS
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")

@@ -17,8 +17,8 @@ from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.plan.slot_queries import slots_where
 from xlsxsheet.plan.workbook_plan import Slot
-from xlsxsheet.read.binding import bound_as_planned, sheet_map
-from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.reading.binding import bound_as_planned, sheet_map
+from xlsxsheet.reading.return_reader import ReadResult
 
 Range = tuple[int, int, int, int]  # 0-based first row, first col, last row, last col
 

@@ -10,7 +10,7 @@ from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.model import YearTableBlock
 from xlsxsheet.plan.slot_queries import slots_where
 from xlsxsheet.plan.workbook_plan import Slot
-from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.reading.return_reader import ReadResult
 
 
 def _watched(result: ReadResult) -> list[tuple[tuple[str, ...], str]]:

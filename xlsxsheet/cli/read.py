@@ -29,7 +29,7 @@ def read_command(
     output: Path | None,
 ) -> None:
     """記入済みブックを読み、正規化したデータを出力 / print the normalised document."""
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     result = read_file(workbook, default_registry(), layout_id, year)
     data = result.flat() if flat else result.document()

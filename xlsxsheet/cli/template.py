@@ -40,13 +40,13 @@ def template_command(
     output: Path,
 ) -> None:
     """様式の .xlsx を作ります / write a template workbook."""
-    from xlsxsheet.write.make_template import make_template, plan_for_document
+    from xlsxsheet.writing.make_template import make_template, plan_for_document
 
     layout = default_registry().get(layout_id)
     doc = load_document(data_path) if data_path else None
     skipped: list[str] = []
     if plan_path is not None:
-        from xlsxsheet.write.prefill import merge, prefill
+        from xlsxsheet.writing.prefill import merge, prefill
 
         filled = prefill(_read(plan_path, None, None), plan_for_document(layout, year, doc))
         doc = merge(filled.document, doc or {})  # values of --data win
@@ -59,6 +59,6 @@ def template_command(
 
 
 def _read(path: Path, layout_id: str | None, year: int | None) -> Any:
-    from xlsxsheet.read.return_reader import read_file
+    from xlsxsheet.reading.return_reader import read_file
 
     return read_file(path, default_registry(), layout_id, year)

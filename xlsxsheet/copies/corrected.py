@@ -13,7 +13,7 @@ from xlsxsheet.checks.pipeline import CheckResult
 from xlsxsheet.copies.workbook_copy import load_for_copy, save_atomically
 from xlsxsheet.core.changes import Change
 from xlsxsheet.core.errors import WorkbookError
-from xlsxsheet.read.safe_open import SAVE_AS_XLSX
+from xlsxsheet.reading.safe_open import SAVE_AS_XLSX
 
 HISTORY_SHEET = "修正履歴"
 CHANGED_FILL = PatternFill(fill_type="solid", start_color="FFF4B183", end_color="FFF4B183")

@@ -24,7 +24,7 @@ from xlsxsheet.checks.pipeline import CheckResult, check_file
 from xlsxsheet.core.changes import Change
 from xlsxsheet.core.problems import Problem, ProblemCounts
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
-from xlsxsheet.read.summary import ReturnInfo
+from xlsxsheet.reading.summary import ReturnInfo
 
 Progress = Callable[["CheckedReturn"], None]
 T = TypeVar("T")

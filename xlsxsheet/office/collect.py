@@ -21,7 +21,7 @@ from xlsxsheet.office.batch import CheckedReturn
 from xlsxsheet.office.report import STATUS_WORDS, file_columns, normalize_key, status_of
 from xlsxsheet.office.roster_match import Expected, not_in_roster
 from xlsxsheet.office.xlsx_tables import TableBook
-from xlsxsheet.read.summary import ReturnInfo
+from xlsxsheet.reading.summary import ReturnInfo
 
 UNGRADED = "未入力"
 CSV_HEADER = (

@@ -22,9 +22,9 @@ from xlsxsheet.core.data_folders import example_documents
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.report import Report, render_text
 from xlsxsheet.plan.workbook_plan import WorkbookPlan
-from xlsxsheet.read.return_reader import read_file
+from xlsxsheet.reading.return_reader import read_file
 from xlsxsheet.rules.formulas import formula_of
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.writing.make_template import make_template
 
 
 def run_demo(out: Path) -> Iterator[str]:
@@ -76,8 +76,8 @@ def run_demo(out: Path) -> Iterator[str]:
 
 def _prefilled(layout: Any, filled: Path, folder: Path, stem: str, registry: Any) -> Iterator[str]:
     """A plan's workbook prefills the templates its layout feeds (template --plan)."""
-    from xlsxsheet.write.make_template import plan_for_document
-    from xlsxsheet.write.prefill import prefill
+    from xlsxsheet.writing.make_template import plan_for_document
+    from xlsxsheet.writing.prefill import prefill
 
     for target_id in layout.prefill:
         target = registry.get(target_id)
@@ -142,7 +142,7 @@ def _damage_records(plan: WorkbookPlan, cell_of: Any) -> list[str]:
     """Mistakes in records tables: a mark in two of the columns that take one, codes out of
     their order, a grade the stated rule does not give."""
     from xlsxsheet.plan.records_plan import read_records
-    from xlsxsheet.read.return_reader import normalize_cell
+    from xlsxsheet.reading.return_reader import normalize_cell
 
     done: list[str] = []
     for table in plan.records.values():

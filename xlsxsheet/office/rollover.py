@@ -40,8 +40,8 @@ from xlsxsheet.office.filenames import (
 )
 from xlsxsheet.office.roster import RosterEntry, normalize_key, read_roster
 from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
-from xlsxsheet.read.return_reader import ReadResult, read_file
-from xlsxsheet.write.make_template import make_template
+from xlsxsheet.reading.return_reader import ReadResult, read_file
+from xlsxsheet.writing.make_template import make_template
 
 
 @dataclass(frozen=True)
@@ -624,8 +624,8 @@ def _apply_plan(
 ) -> dict[str, Any]:
     """`doc` with the gaps filled from the plan workbook of the same key (with
     `plan_overrides`, the plan's values also replace the carried ones that differ)."""
-    from xlsxsheet.write.make_template import plan_for_document
-    from xlsxsheet.write.prefill import merge, prefill
+    from xlsxsheet.writing.make_template import plan_for_document
+    from xlsxsheet.writing.prefill import merge, prefill
 
     candidates = [p for p in plans if layout.id in p.read.plan.layout.prefill]
     summary = layout.summary

@@ -20,7 +20,7 @@ from typing import IO
 from xlsxsheet.core.changes import Change
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.office.batch import CheckedReturn
-from xlsxsheet.read.summary import ReturnInfo
+from xlsxsheet.reading.summary import ReturnInfo
 
 NOTHING = -1  # the offset of a return with no problem and no change (nothing written)
 

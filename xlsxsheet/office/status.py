@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from xlsxsheet.core.problems import Problem
-from xlsxsheet.read.summary import ReturnInfo
+from xlsxsheet.reading.summary import ReturnInfo
 
 
 class Checked(Protocol):

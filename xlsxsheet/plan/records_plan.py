@@ -29,7 +29,7 @@ from xlsxsheet.plan.record_rows import BodyRow, CellKey, Record, parse, render
 if TYPE_CHECKING:
     from xlsxsheet.plan.model import WorkbookPlan
     from xlsxsheet.plan.workbook_plan import _SheetPlanner
-    from xlsxsheet.read.workbook_reader import WorkbookContent
+    from xlsxsheet.reading.workbook_reader import WorkbookContent
 
 NUMERIC = ("number", "integer", "money", "percent")
 

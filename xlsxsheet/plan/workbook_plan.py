@@ -35,6 +35,7 @@ __all__ = [
     "cached_plan",
 ]
 
+
 def build_plan(
     layout: m.Layout,
     year: int,

@@ -13,9 +13,16 @@ from xlsxsheet.layout.model import Migration
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
 from xlsxsheet.plan.document import NOT_APPLICABLE, build_document
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
-from xlsxsheet.read import values as value_rules
-from xlsxsheet.read.binding import BoundCell, Placement, bind, filled_keys, migration_for, plan_for
-from xlsxsheet.read.workbook_reader import WorkbookContent, read_workbook
+from xlsxsheet.reading import values as value_rules
+from xlsxsheet.reading.binding import (
+    BoundCell,
+    Placement,
+    bind,
+    filled_keys,
+    migration_for,
+    plan_for,
+)
+from xlsxsheet.reading.workbook_reader import WorkbookContent, read_workbook
 from xlsxsheet.rules.recompute import ComputeFailure, recompute
 
 Key = tuple[str, int | None]

@@ -15,7 +15,7 @@ from xlsxsheet.core.problems import Problem
 from xlsxsheet.layout.model import Layout, Migration
 from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan, cached_plan
-from xlsxsheet.read.workbook_reader import NameTarget, WorkbookContent
+from xlsxsheet.reading.workbook_reader import NameTarget, WorkbookContent
 
 if TYPE_CHECKING:
     from xlsxsheet.plan.records_plan import KeptUnits

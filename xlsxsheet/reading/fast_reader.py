@@ -1,7 +1,7 @@
 """Read a vetted .xlsx straight from its XML parts: the WorkbookContent openpyxl would give, faster.
 
 openpyxl builds a styled object for every cell and merged range of a sheet; checking a return
-needs none of that. This reader takes only what :class:`~xlsxsheet.read.workbook_reader.WorkbookContent`
+needs none of that. This reader takes only what :class:`~xlsxsheet.reading.workbook_reader.WorkbookContent`
 holds — cell values and formula texts, defined names, sheet states and protection, merged ranges,
 metadata — by scanning the bytes of each part for the few elements it needs (non-empty ``<c>``
 cells, ``<mergeCell>``, ``<sheetProtection>``, ``<definedName>``, ``<si>``, ``<xf>``), and decides
@@ -15,7 +15,7 @@ prefix, CDATA, a comment, an unknown entity, a sheet that is not a worksheet or 
 part that does not end where it should — makes :func:`read_ooxml` return None, and the caller
 reads the file with openpyxl instead, so the result never depends on which path ran.
 
-Only files already vetted by :func:`xlsxsheet.read.safe_open.inspect_file` (sizes, DTDs) come here;
+Only files already vetted by :func:`xlsxsheet.reading.safe_open.inspect_file` (sizes, DTDs) come here;
 the scan never expands entities beyond the five XML ones and character references.
 """
 
@@ -40,8 +40,8 @@ from openpyxl.utils.escape import unescape
 
 from xlsxsheet.core.cells import RawCell, covered_cells
 from xlsxsheet.core.names import META_SHEET
-from xlsxsheet.read.content import NameTarget, WorkbookContent, parse_name_target
-from xlsxsheet.read.safe_open import FileFacts
+from xlsxsheet.reading.content import NameTarget, WorkbookContent, parse_name_target
+from xlsxsheet.reading.safe_open import FileFacts
 
 __all__ = ["read_ooxml"]
 

@@ -1,6 +1,6 @@
 """Filled templates fast: paint a plan's empty template once, then fill copies of its XML.
 
-:func:`~xlsxsheet.write.template_writer.write_template` paints every styled cell, dropdown, merged
+:func:`~xlsxsheet.writing.template_writer.write_template` paints every styled cell, dropdown, merged
 range and defined name through xlsxwriter for each workbook, yet all of that depends only on
 the plan (layout, year, params). A :class:`Skeleton` keeps the parts of one plan's empty
 template (written by ``template_xml``: xlsxwriter's workbook byte for byte) and where each
@@ -15,7 +15,7 @@ that on every bundled example. Whatever the skeleton does not cover — a value 
 would refuse or truncate, a row with a format — is written by ``template_xml`` instead.
 
 A skeleton pays when a plan serves several workbooks; :func:`fill` writes a plan's first
-workbook with :mod:`xlsxsheet.write.fast_template_xml` and makes the skeleton at the second.
+workbook with :mod:`xlsxsheet.writing.fast_template_xml` and makes the skeleton at the second.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from xlsxwriter.xmlwriter import XMLwriter
 from xlsxsheet.plan.workbook_plan import WorkbookPlan
 from xlsxsheet.rules.formulas import formula_of
 from xlsxsheet.rules.recompute import recompute
-from xlsxsheet.write import fast_template_xml as template_xml
-from xlsxsheet.write.template_writer import _row_heights
+from xlsxsheet.writing import fast_template_xml as template_xml
+from xlsxsheet.writing.template_writer import _row_heights
 
 __all__ = ["Skeleton", "fill", "skeleton_for"]
 

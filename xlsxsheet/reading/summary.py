@@ -36,7 +36,7 @@ from xlsxsheet.plan.record_rows import (
 from xlsxsheet.plan.records_plan import RecordsTable
 from xlsxsheet.plan.slot_queries import slots_where
 from xlsxsheet.plan.workbook_plan import Slot
-from xlsxsheet.read.return_reader import ReadResult
+from xlsxsheet.reading.return_reader import ReadResult
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")
 

@@ -11,8 +11,8 @@ from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.layout.model import Layout
 from xlsxsheet.plan.document import NOT_APPLICABLE, document_values
 from xlsxsheet.plan.workbook_plan import WorkbookPlan, cached_plan
-from xlsxsheet.read.return_reader import normalize_cell
-from xlsxsheet.write.fast_template import fill
+from xlsxsheet.reading.return_reader import normalize_cell
+from xlsxsheet.writing.fast_template import fill
 
 Key = tuple[str, int | None]
 

@@ -7,7 +7,7 @@ merged ranges and dropdowns, the defined names and the shared strings. Painting 
 through xlsxwriter costs 10–50 ms a workbook, and a records layout's returns each have tables
 of their own lengths, so each needs a workbook painted anew.
 
-A :class:`Base` keeps the fixed parts of a workbook :func:`~xlsxsheet.write.template_writer.write_template`
+A :class:`Base` keeps the fixed parts of a workbook :func:`~xlsxsheet.writing.template_writer.write_template`
 wrote; :meth:`Base.write` writes any plan of the same layout, year and params by making the
 changing parts the way xlsxwriter makes them, byte for byte. A base is kept only if its own
 plan and values, written this way, give back xlsxwriter's workbook exactly (the timestamps
@@ -37,7 +37,7 @@ from xlsxsheet.core.memo import derived
 from xlsxsheet.plan.workbook_plan import PlanCell, SheetPlan, WorkbookPlan
 from xlsxsheet.rules.formulas import formula_of
 from xlsxsheet.rules.recompute import recompute
-from xlsxsheet.write.template_writer import (
+from xlsxsheet.writing.template_writer import (
     _number_format,
     _row_heights,
     body_cells,

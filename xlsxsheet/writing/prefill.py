@@ -16,7 +16,7 @@ from xlsxsheet.core.fiscal_year import FiscalYearError, long_label, parse_fiscal
 from xlsxsheet.layout.model import PrefillRule, fill_field_pattern, match_field_pattern
 from xlsxsheet.plan.document import set_path
 from xlsxsheet.plan.workbook_plan import WorkbookPlan
-from xlsxsheet.read.return_reader import ReadResult, normalize_cell
+from xlsxsheet.reading.return_reader import ReadResult, normalize_cell
 
 
 @dataclass

@@ -18,15 +18,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlsxsheet.core.cells import RawCell
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.core.names import META_SHEET, PREFIX
-from xlsxsheet.read.content import NameTarget, WorkbookContent, parse_name_target
-from xlsxsheet.read.safe_open import LIMITS, FileFacts, Limits, inspect_file
+from xlsxsheet.reading.content import NameTarget, WorkbookContent, parse_name_target
+from xlsxsheet.reading.safe_open import LIMITS, FileFacts, Limits, inspect_file
 
 __all__ = ["NameTarget", "WorkbookContent", "parse_name_target", "read_workbook"]
+
 
 def read_workbook(path: Path, limits: Limits = LIMITS, engine: str = "fast") -> WorkbookContent:
     """Vet a file (safe_open), then return its cells, names and metadata; never writes it.
 
-    engine "fast" reads the XML parts directly (xlsxsheet.read.fast_reader, many times faster) and
+    engine "fast" reads the XML parts directly (xlsxsheet.reading.fast_reader, many times faster) and
     hands openpyxl whatever file it does not handle; "openpyxl" always uses openpyxl. Both give
     the same content (tests/test_fast_reader.py). Raises WorkbookError, with a problem code,
     for anything that cannot be read.
@@ -37,7 +38,7 @@ def read_workbook(path: Path, limits: Limits = LIMITS, engine: str = "fast") -> 
     if facts.format == "xls":
         return _read_xls(facts)
     if engine == "fast":
-        from xlsxsheet.read.fast_reader import read_ooxml  # the speed-up beside _read_ooxml
+        from xlsxsheet.reading.fast_reader import read_ooxml  # the speed-up beside _read_ooxml
 
         content = read_ooxml(facts)
         if content is not None:

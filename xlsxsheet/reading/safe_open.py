@@ -14,7 +14,7 @@ worksheets, up to ``<sheetData>``, to record the ``<dimension>`` the sheet claim
 refused before openpyxl sees the part.
 
 A legacy .xls is not refused here: it is reported as ``format == "xls"`` and the reader takes
-its values with python-calamine (see :mod:`xlsxsheet.read.workbook_reader`).
+its values with python-calamine (see :mod:`xlsxsheet.reading.workbook_reader`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from defusedxml.ElementTree import iterparse as safe_iterparse
 
 from xlsxsheet.core.errors import WorkbookError
-from xlsxsheet.read import deflate
+from xlsxsheet.reading import deflate
 
 __all__ = ["LIMITS", "FileFacts", "Limits", "inspect_file"]
 
