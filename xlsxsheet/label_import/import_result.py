@@ -114,10 +114,21 @@ class ImportResult:
                 f"  ✓ {item.label}: '{item.sheet}'!{item.cell} 「{item.source_path}」"
                 f" = {item.typed!r} ({item.reason})"
             )
-        for status, mark in (("conflict", "✗ 重複"), ("invalid", "✗ 値"), ("missing", "－ なし")):
+        for status, mark in (("conflict", "✗ 重複"), ("invalid", "✗ 値")):
             for item in self.of(status):
                 where = f" '{item.sheet}'!{item.cell}" if item.cell else ""
                 lines.append(f"  {mark} {item.label}{where}: {item.reason}")
+        empty: dict[str, list[FieldItem]] = {}
+        for item in self.of("missing"):
+            if item.cell and item.year is not None:  # a year the city left blank
+                empty.setdefault(item.field, []).append(item)
+            else:
+                where = f" '{item.sheet}'!{item.cell}" if item.cell else ""
+                lines.append(f"  － なし {item.label}{where}: {item.reason}")
+        for items in empty.values():
+            years = "、".join(column_label(i.year) for i in items if i.year is not None)
+            name = items[0].label.rsplit(" ", 1)[0]
+            lines.append(f"  － 空欄 {name}: {years}")
         for total in self.totals:
             verdict = "一致" if total.agrees else "不一致"
             lines.append(

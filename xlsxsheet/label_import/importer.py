@@ -37,7 +37,7 @@ def import_workbook(
     outcomes = [matcher.find(w) for w in wanted_fields(plan)]
     claimed: dict[tuple[str, int, int], list[str]] = {}
     for outcome in outcomes:
-        if len(outcome.hits) == 1:
+        if len(outcome.hits) == 1 and not outcome.hits[0].part:
             hit = outcome.hits[0]
             claimed.setdefault((hit.sheet, hit.row, hit.col), []).append(outcome.wanted.slot.label)
     result = ImportResult(Path(path), layout.id, year)

@@ -32,6 +32,7 @@ class Hit:
     raw: object
     path: str  # the city's labels, as typed
     reason: str  # how sure: exact labels, an alias, a heading typed shorter, a 和暦 heading
+    part: bool = False  # a part of the cell's text (import.fields): others may share the cell
 
     @property
     def cell(self) -> str:
@@ -172,14 +173,19 @@ class Matcher:
             for text, reason in self.variants(label).items():
                 for row, col in sheet.by_text.get(text, ()):
                     last = sheet.extent(row, col)[3]
-                    cols = sorted(c for (r, c) in sheet.values if r == row and c > last)
-                    if not cols:
+                    cols = sorted(c for (r, c) in sheet.values if r == row and c > last)[:2]
+                    found = None
+                    for vcol in cols:  # the cell after the label, or the one after it
+                        raw = sheet.value(row, vcol)
+                        if self._is_heading(raw):
+                            break
+                        text = unicodedata.normalize("NFKC", str(raw)).strip()
+                        found = pattern.search(text)
+                        if found is not None and found.group(1).strip():
+                            break
+                        found = None
+                    if found is None:
                         empty_at = empty_at or f"{sheet.name}!{a1(row, last + 1)}"
-                        continue
-                    raw = sheet.value(row, cols[0])
-                    found = pattern.search(unicodedata.normalize("NFKC", str(raw)).strip())
-                    if found is None or not found.group(1).strip():
-                        empty_at = empty_at or f"{sheet.name}!{a1(row, cols[0])}"
                         continue
                     value = found.group(1).strip()
                     if remove_spaces:
@@ -188,10 +194,11 @@ class Matcher:
                         Hit(
                             sheet.name,
                             row,
-                            cols[0],
+                            vcol,
                             value,
-                            f"{sheet.label_at(row, col)} › 「{raw}」の一部",
+                            f"{sheet.values.get((row, col))} › 「{raw}」の一部",
                             f"{reason}、様式の import.fields の pattern で取り出し",
+                            part=True,
                         )
                     )
         return Outcome(wanted, _distinct(hits), empty_at)
