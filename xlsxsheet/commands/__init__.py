@@ -6,6 +6,7 @@ from xlsxsheet.commands.check import check_command
 from xlsxsheet.commands.collect import collect_command
 from xlsxsheet.commands.demo import demo_command
 from xlsxsheet.commands.fix import fix_command
+from xlsxsheet.commands.import_ import import_command
 from xlsxsheet.commands.layouts import layouts_command
 from xlsxsheet.commands.read import read_command
 from xlsxsheet.commands.rollover import rollover_command
@@ -20,4 +21,5 @@ ALL_COMMANDS = [
     fix_command,
     demo_command,
     rollover_command,
+    import_command,
 ]

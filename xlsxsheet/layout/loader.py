@@ -15,7 +15,8 @@ from xlsxsheet.errors import LayoutError
 from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.formula import FormulaSyntaxError, parse_formula
 from xlsxsheet.layout import model as m
-from xlsxsheet.layout import import_loader, records_loader
+from xlsxsheet.layout import records_loader
+from xlsxsheet.layout.import_loader import load_import
 from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -188,7 +189,7 @@ class _LayoutBuilder:
             summary=self._summary(),
             migrations=self._migrations(),
             prefill=records_loader.load_prefill(self, params),
-            imports=import_loader.load_import(self),
+            imports=load_import(self),
         )
         self._check_formulas(layout)
         return layout

@@ -1,0 +1,58 @@
+"""The `import` command: a city's hand-made workbook into an xlsxsheet workbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from xlsxsheet.cli import FiscalYear, friendly
+from xlsxsheet.errors import UsageError
+from xlsxsheet.layout.registry import default_registry
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--layout", "layout_id", required=True, help="取り込む様式 (例: shisaku-management)")
+@click.option("--year", type=FiscalYear(), required=True, help="評価年度 (R2, 令和2年度, 2020)")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="書き出す .xlsx(フォルダを取り込むときは書き出すフォルダ)",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--overwrite", is_flag=True, help="書き出し先が既にあれば上書きします")
+@friendly
+def import_command(
+    source: Path, layout_id: str, year: int, output: Path, fmt: str, overwrite: bool
+) -> None:
+    """市が作ったブックを見出しで読み取り、様式のブックにします / import a hand-made workbook."""
+    from xlsxsheet.discovery import iter_workbooks
+    from xlsxsheet.label_import.importer import import_workbook, output_name, write_import
+
+    layout = default_registry().get(layout_id)
+    if not source.exists():
+        raise UsageError(f"{source} が見つかりません。")
+    if source.is_dir():
+        if output.exists() and not output.is_dir():
+            raise UsageError(f"フォルダを取り込むときは -o にフォルダを指定してください({output})。")
+        pairs = [(p, output / output_name(p, layout, year)) for p in iter_workbooks([source])]
+        if not pairs:
+            raise UsageError(f"{source} に .xlsx のブックがありません。")
+    else:
+        pairs = [(source, output)]
+    results = []
+    for path, out in pairs:
+        result = import_workbook(path, layout, year)
+        write_import(result, out, layout, overwrite=overwrite)
+        results.append(result)
+    if fmt == "json":
+        data = [r.as_dict() for r in results]
+        click.echo(json.dumps(data if source.is_dir() else data[0], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(r.text() for r in results))
+    if not all(r.ok for r in results):
+        raise SystemExit(1)
