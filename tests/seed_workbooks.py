@@ -9,15 +9,28 @@ that), so every value still comes from the seed's text.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-if not SEEDS.is_dir():  # the worktree layout: /work/wt/N/tests -> /work/shared/seeds
-    SEEDS = Path("/work/shared/seeds")
+_HERE = Path(__file__).resolve()
+# ../shared/seeds beside the repository (a worktree sits one level deeper), or $XLSXSHEET_SEEDS
+SEEDS = next(
+    (
+        p
+        for p in (
+            Path(os.environ.get("XLSXSHEET_SEEDS", "/nonexistent")),
+            _HERE.parents[2] / "shared" / "seeds",
+            _HERE.parents[3] / "shared" / "seeds",
+        )
+        if p.is_dir()
+    ),
+    _HERE.parents[2] / "shared" / "seeds",
+)
 
 _NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
 
@@ -95,18 +108,45 @@ REPAIRS_000: dict[int, list[str]] = {
     83: _row(["", "", "", "目標値"]),
     # the three filled years are H28, H29 and R2 (SHEETS.md); empty years of a total show 0
     84: _row(["事務事業数"], unit="本数", H28="20", H29="22", R2="8"),
-    85: _row(["施策コスト", "事業費", "財源内", "国庫支出金"], "千円",
-             H28="1,604,890", H29="1,600,575", R2="1,764,251"),
+    85: _row(
+        ["施策コスト", "事業費", "財源内", "国庫支出金"],
+        "千円",
+        H28="1,604,890",
+        H29="1,600,575",
+        R2="1,764,251",
+    ),
     86: _row(["", "", "", "都道府県支出金"], "千円", H28="85,280", H29="79,068", R2="59,355"),
     87: _row(["", "", "", "地方債"], "千円", R2="0"),
     88: _row(["", "", "", "その他"], "千円", H28="3,560", H29="5,560", R2="37,493"),
     89: _row(["", "", "", "一般財源"], "千円", H28="715,155", H29="711,185", R2="57,039"),
-    90: _row(["", "", "", "事業費計(A)"], "千円", H28="2,408,885", H29="2,396,388",
-             H30="0", R1="0", R2="1,918,138", R3="0", R4="0", R5="0", R9="0"),
+    90: _row(
+        ["", "", "", "事業費計(A)"],
+        "千円",
+        H28="2,408,885",
+        H29="2,396,388",
+        H30="0",
+        R1="0",
+        R2="1,918,138",
+        R3="0",
+        R4="0",
+        R5="0",
+        R9="0",
+    ),
     91: _row(["", "人件費", "", "延べ業務時間"], "時間", H28="58,627", H29="62,520", R2="45,906"),
     92: _row(["", "", "", "人件費計(B)"], "千円", H28="212,382", H29="216,139", R2="173,617"),
-    93: _row(["", "", "", "トータルコスト(A)+(B)"], "千円", H28="2,621,267", H29="2,612,527",
-             H30="0", R1="0", R2="2,091,755", R3="0", R4="0", R5="0", R9="0"),
+    93: _row(
+        ["", "", "", "トータルコスト(A)+(B)"],
+        "千円",
+        H28="2,621,267",
+        H29="2,612,527",
+        H30="0",
+        R1="0",
+        R2="2,091,755",
+        R3="0",
+        R4="0",
+        R5="0",
+        R9="0",
+    ),
 }
 # labels of merged cells the extraction kept once (or not at all); the year headers of the
 # extraction's first row are the same texts
@@ -157,6 +197,7 @@ def write_city_workbook(
     title_rows: int = 0,
     margin: bool = False,
     full_width_labels: bool = False,
+    is_label: Callable[[int, int, str], bool] = lambda r, c, text: True,
     era_headings: bool = False,
     cover: bool = False,
     numbers_as_text: bool = False,
@@ -187,7 +228,7 @@ def write_city_workbook(
             if isinstance(value, str):
                 if era_headings:
                     value = era_heading(value.strip())
-                if full_width_labels:
+                if full_width_labels and is_label(r, c, value):
                     value = full_width(value)
             sheet.cell(top + r + 1, left + c + 1, value)
     if margin:
@@ -221,9 +262,21 @@ def _merge_down(sheet, first_row: int, last_row: int, first_col: int, last_col: 
             r = end + 1
 
 
+def label_cell_000(row: int, col: int, text: str) -> bool:
+    """Whether a cell of seed 000 is a label (a value keeps its own characters): the 実績推移
+    table's label columns and headings, the header's labels, and the section headings."""
+    if 49 <= row <= 93:
+        return col <= 3 or row == 49
+    if row in (4, 5):
+        return col % 2 == 0
+    return bool(re.match(r"^(\(\d\)|\d |○)", text))
+
+
 def city_000(out: Path, **variation) -> Path:
     """Seed 000 (国立市 施策マネジメントシート) as the city's workbook."""
-    return write_city_workbook(seed_rows("000", REPAIRS_000), out, **variation)
+    return write_city_workbook(
+        seed_rows("000", REPAIRS_000), out, is_label=label_cell_000, **variation
+    )
 
 
 def non_empty(cells: list[str]) -> list[str]:
