@@ -181,7 +181,7 @@ def full_width(text: str) -> str:
 
 def era_heading(text: str) -> str:
     """A year heading in 令和/平成 words: H28年度 → 平成28年度, R1年度 → 平成31年度, R2 → 令和2年度."""
-    found = re.fullmatch(r"([HR])(\d+)年度", text)
+    found = re.fullmatch(r"([HR])(\d+)(?:年度)?", text)
     if not found:
         return text
     era, number = found.groups()
@@ -281,3 +281,71 @@ def city_000(out: Path, **variation) -> Path:
 
 def non_empty(cells: list[str]) -> list[str]:
     return sorted(unicodedata.normalize("NFKC", c).strip() for c in cells if c.strip())
+
+
+HEADING_004 = ["No.", "取組内容", "事業概要", "担当課", "指標", ""]
+LEGEND_004 = (
+    ["【評価区分】"],
+    [" A：予定より進んでいる B：概ね予定通り進んでいる C：予定より遅れている -：評価不可"],
+)
+GRID_004 = (("target", "目標"), ("actual", "実績"), ("grade", "評価"))
+FILL_DOWN_004 = {"num": 0, "content": 1, "outline": 2, "dept": 3, "status": 13, "issues": 14}
+YEARS_004 = ("R2", "R3", "R4", "R5", "R6", "R7", "R8")
+
+
+def rows_004(document: dict, page_rows: int = 18) -> list[list[str | int | float]]:
+    """Seed 004 (新潟市 進捗管理表) laid out as the city's sheet: per 施策 its title and
+    heading row, then three rows (目標 / 実績 / 評価) per 指標, the 取組's cells on its first row
+    only; a page of `page_rows` rows repeats the legend, the title and the headings."""
+    titles = {
+        "s1": "施策① 地域福祉に関する事業の推進",
+        "s2": "施策② 生活困窮者自立支援制度の推進",
+        "s3": "施策③ 成年後見制度の推進",
+        "s4": "施策④ 再犯防止の推進",
+        "s5": "施策⑤ 重層的支援体制整備事業の推進",
+    }
+    heading = [*HEADING_004, *YEARS_004, "R6の取組状況", "取組内容への課題とその対応策など"]
+    rows: list[list] = [[], [], *LEGEND_004, []]
+    for key, title in titles.items():
+        page = [[title], heading]
+        rows += page
+        used = 0
+        previous: dict = {}
+        for record in document["torikumi"][key]:
+            if used + 3 > page_rows:  # the next page: legend, title and headings again
+                rows += [[], *LEGEND_004, [], *page]
+                used = 0
+            # a 取組's cells on its first row; a cell that changes inside it (a second 事業概要
+            # with its own 担当課) where it changes
+            new_group = record.get("num") != previous.get("num")
+            shown = {
+                cid: record.get(cid, "")
+                for cid in FILL_DOWN_004
+                if new_group or record.get(cid) != previous.get(cid)
+            }
+            previous = record
+            for i, (grid_id, label) in enumerate(GRID_004):
+                row: list = [""] * len(heading)
+                if i == 0:
+                    for cid, value in shown.items():
+                        row[FILL_DOWN_004[cid]] = value
+                if i == 0:
+                    row[4] = record.get("indicator", "")
+                row[5] = label
+                for year, value in (record.get(grid_id) or {}).items():
+                    row[6 + YEARS_004.index(str(year))] = value
+                rows.append(row)
+            used += 3
+        rows.append([])
+    return rows
+
+
+def write_rows(
+    rows: list[list], out: Path, *, sheet_name: str = "進捗管理表(市)", **variation
+) -> Path:
+    """Rows of values (not text lines) as a city's workbook, with write_city_workbook's
+    variations (the values are turned into text cells where a string)."""
+    text_rows = [
+        [v if isinstance(v, str) else ("" if v is None else repr(v)) for v in r] for r in rows
+    ]
+    return write_city_workbook(text_rows, out, sheet_name=sheet_name, **variation)

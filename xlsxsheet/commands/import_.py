@@ -38,7 +38,9 @@ def import_command(
         raise UsageError(f"{source} が見つかりません。")
     if source.is_dir():
         if output.exists() and not output.is_dir():
-            raise UsageError(f"フォルダを取り込むときは -o にフォルダを指定してください({output})。")
+            raise UsageError(
+                f"フォルダを取り込むときは -o にフォルダを指定してください({output})。"
+            )
         pairs = [(p, output / output_name(p, layout, year)) for p in iter_workbooks([source])]
         if not pairs:
             raise UsageError(f"{source} に .xlsx のブックがありません。")

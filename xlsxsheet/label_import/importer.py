@@ -33,7 +33,8 @@ def import_workbook(
     """Find the layout's fields in the workbook at `path`; the file is only read."""
     content = read_workbook(Path(path))
     plan = cached_plan(layout, year, params)
-    matcher = Matcher(index_workbook(content), layout.imports or ImportSpec(), template_texts(plan))
+    sheets = index_workbook(content)
+    matcher = Matcher(sheets, layout.imports or ImportSpec(), template_texts(plan))
     outcomes = [matcher.find(w) for w in wanted_fields(plan)]
     claimed: dict[tuple[str, int, int], list[str]] = {}
     for outcome in outcomes:
@@ -53,6 +54,14 @@ def import_workbook(
         else:
             values[outcome.wanted.slot.key] = value
     result.document = build_document(plan, values)
+    if plan.records:
+        from xlsxsheet.document import set_path
+        from xlsxsheet.label_import.label_records import import_records
+
+        tables, found = import_records(plan, sheets, matcher)
+        for dotted, records in tables.items():
+            set_path(result.document, tuple(dotted.split(".")), records)
+        result.items.extend(found)
     result.pending_totals = typed_totals
     return result
 
