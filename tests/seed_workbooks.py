@@ -349,3 +349,16 @@ def write_rows(
         [v if isinstance(v, str) else ("" if v is None else repr(v)) for v in r] for r in rows
     ]
     return write_city_workbook(text_rows, out, sheet_name=sheet_name, **variation)
+
+
+# seed 001 line 54 (0-based): the extraction dropped one empty cell of 事業 2 before its third
+# ● (SHEETS.md: 計画どおり, 有効性改善, 参加と協働改善)
+def _repair_001() -> dict[int, list[str]]:
+    cells = seed_lines("001")[54].split("\t")
+    assert cells[13] == "●" and cells[14] == ""
+    return {54: [*cells[:12], "", *cells[12:-1]]}
+
+
+def city_001(out: Path, **variation) -> Path:
+    """Seed 001 (調布市 施策評価シート) as the city's workbook."""
+    return write_city_workbook(seed_rows("001", _repair_001()), out, **variation)

@@ -157,3 +157,48 @@ def test_the_two_rows_the_text_lost(tmp_path: Path, layout, document) -> None:
     missing = [i for i in result.of("missing") if i.field == "torikumi.s1.grade"]
     assert [i.label for i in missing] == ["施策① 地域福祉に関する事業の推進 2件目 評価"]
     assert "「評価」の行がありません" in missing[0].reason
+
+
+# --- seed 001 (調布市 施策評価シート): the 事務事業 table and its 計 row ---------------------
+
+KEI_001 = {  # SHEETS.md: 計 and 割合(%) per column of the 事務事業 table
+    "ahead": (0, 0.0),
+    "on_plan": (2, 100.0),
+    "behind": (0, 0.0),
+    "effect": (2, 100.0),
+    "efficiency": (0, 0.0),
+    "finance": (0, 0.0),
+    "participation": (2, 100.0),
+    "no_room": (0, 0.0),
+}
+
+
+def test_chofu_repair_only_restores_an_empty_cell() -> None:
+    from seed_workbooks import _repair_001
+
+    ((index, cells),) = _repair_001().items()
+    seed = seed_lines("001")[index].split("\t")
+    assert [c for c in cells if c] == [c for c in seed if c]
+    assert len(cells) == len(seed)
+
+
+def test_chofu_kei_row(tmp_path: Path) -> None:
+    from seed_workbooks import city_001
+
+    layout = default_registry().get("shisaku-hyoka")
+    result = import_workbook(city_001(tmp_path / "施策07_R1.xlsx"), layout, 2019)
+    write_import(result, tmp_path / "out.xlsx", layout)
+    read = check_file(result.output).read
+    got = {
+        cid: (read.value((f"jigyo_count.{cid}", None)), read.value((f"jigyo_share.{cid}", None)))
+        for cid in KEI_001
+    }
+    assert got == KEI_001
+    jigyo = result.document["jigyo"]
+    assert [(r["num"], r["dept"], r["cost"]) for r in jigyo] == [
+        (1, "福祉総務課", 53557),
+        (2, "障害福祉課", 18614),
+    ]
+    # the city's own 計 and 割合 rows are said, not read as 事務事業
+    skipped = [i.label for i in result.of("skipped")]
+    assert skipped == ["jigyo 計", "jigyo 割合(%)"]

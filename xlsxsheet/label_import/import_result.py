@@ -19,7 +19,7 @@ from xlsxsheet.fiscal_year import column_label
 class FieldItem:
     """One field (one year of a series) and what became of it."""
 
-    status: str  # placed | missing | conflict | invalid
+    status: str  # placed | missing | conflict | invalid | skipped (a city's own 計 row)
     field: str
     year: int | None
     label: str  # the field's Japanese label (with its year column)
@@ -83,7 +83,9 @@ class ImportResult:
             "output": str(self.output) if self.output else None,
             "layout": self.layout,
             "year": self.year,
-            "counts": {s: len(self.of(s)) for s in ("placed", "missing", "conflict", "invalid")},
+            "counts": {
+                s: len(self.of(s)) for s in ("placed", "missing", "conflict", "invalid", "skipped")
+            },
             "fields": [i.as_dict() for i in self.items],
             "totals": [
                 {
@@ -118,6 +120,8 @@ class ImportResult:
             for item in self.of(status):
                 where = f" '{item.sheet}'!{item.cell}" if item.cell else ""
                 lines.append(f"  {mark} {item.label}{where}: {item.reason}")
+        for item in self.of("skipped"):
+            lines.append(f"  ・ {item.label} '{item.sheet}'!{item.cell}: {item.reason}")
         empty: dict[str, list[FieldItem]] = {}
         for item in self.of("missing"):
             if item.cell and item.year is not None:  # a year the city left blank

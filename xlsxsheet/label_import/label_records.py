@@ -34,10 +34,16 @@ def table_labels(plan: WorkbookPlan) -> list[TableLabels]:
     out = []
     for dotted, table in plan.records.items():
         sheet = next(s for s in plan.sheets if s.name == table.sheet)
-        texts = {(c.row, c.col): c.text for c in sheet.cells if c.slot is None and c.text}
+        texts = [c for c in sheet.cells if c.slot is None and c.text]
         head = table.first_row - 1
-        columns = {cid: texts.get((head, col), "") for cid, col in table.col_of.items()}
-        title = texts.get((head - 1, 0)) if table.block.levels else None
+
+        def heading(row: int, col: int, cells=texts) -> str:
+            """The heading over a column: the lowest text cell covering it (merged down)."""
+            over = [c for c in cells if c.row <= row <= c.last_row and c.col <= col <= c.last_col]
+            return max(over, key=lambda c: c.row).text if over else ""
+
+        columns = {cid: heading(head, col) for cid, col in table.col_of.items()}
+        title = heading(head - 1, 0) if table.block.levels else None
         grid = table.block.grid
         out.append(
             TableLabels(
@@ -88,7 +94,10 @@ def import_records(
 
 
 def _segments(tables: list[TableLabels], sheets: list[SheetIndex], matcher: Matcher):
+    """Where each table is: from its title (a table per 施策), or from its heading row (a table
+    without a title), to where the next table starts on the sheet."""
     titled = [t for t in tables if t.title]
+    untitled = [t for t in tables if not t.title]
     for sheet in sheets:
         starts: list[_Segment] = []
         for (row, col), text in sheet.labels.items():
@@ -97,13 +106,31 @@ def _segments(tables: list[TableLabels], sheets: list[SheetIndex], matcher: Matc
             for t in titled:
                 if text in matcher.variants(t.title or ""):
                     starts.append(_Segment(sheet, row, t))
-        if not titled and tables:  # one table without a title: from its heading row
-            starts.append(_Segment(sheet, -1, tables[0]))
+        rows = sorted({r for r, _ in sheet.labels})
+        for row in rows:
+            scored = [(_heading_score(sheet, row, t, matcher), t) for t in untitled]
+            scored = [(found, t) for (found, share), t in scored if share >= 0.5]
+            if scored:  # the table whose headings the row (and the rows under it) has most of
+                starts.append(_Segment(sheet, row - 1, max(scored, key=lambda x: x[0])[1]))
         starts.sort(key=lambda s: s.title_row)
         last_row = max((r for r, _ in sheet.values), default=0)
         for i, seg in enumerate(starts):
-            seg.end = starts[i + 1].title_row - 1 if i + 1 < len(starts) else last_row
+            seg.end = starts[i + 1].title_row if i + 1 < len(starts) else last_row
             yield seg
+
+
+def _heading_score(
+    sheet: SheetIndex, row: int, table: TableLabels, matcher: Matcher
+) -> tuple[int, float]:
+    """How many of a table's headings a row and the three under it hold, and their share
+    (the first column's heading must be in the row itself)."""
+    headings = list(table.columns.values())
+    first = {t for (r, _), t in sheet.labels.items() if r == row}
+    if not headings or not first & set(matcher.variants(headings[0])):
+        return 0, 0.0
+    texts = {t for (r, _), t in sheet.labels.items() if row <= r <= row + 3}
+    found = sum(1 for h in headings if texts & set(matcher.variants(h)))
+    return found, found / len(headings)
 
 
 def _read_segment(
@@ -120,17 +147,36 @@ def _read_segment(
             break
     if head_row is None:
         return []
+    # the headings: the row of the first one and the rows under it that hold headings only
+    # (a heading grouped under another: 取組実績 › 計画前倒し)
     cols: dict[str, int] = {}
-    for cid, heading in table.columns.items():
-        forms = matcher.variants(heading)
-        for (rr, c), t in sheet.labels.items():
-            if rr == head_row and t in forms and sheet.anchor(rr, c) == (rr, c):
-                cols[cid] = c
+    heading_rows: list[int] = []
+    for r in range(head_row, min(head_row + 4, seg.end + 1)):
+        if r > head_row and ("num" in cols and sheet.value(r, cols["num"]) is not None):
+            break  # the first record
+        row_labels = [(c, t) for (rr, c), t in sheet.labels.items() if rr == r]
+        if r > head_row and not row_labels:
+            break
+        found_here = False
+        for cid, heading in table.columns.items():
+            if cid in cols:
+                continue
+            forms = matcher.variants(heading)
+            for c, t in row_labels:
+                if t in forms or any(len(f) >= 6 and t.startswith(f) for f in forms):
+                    cols[cid] = sheet.anchor(r, c)[1]
+                    found_here = True
+                    break
+        if r > head_row and not found_here:
+            break  # a row under the headings with none of them: the body
+        heading_rows.append(r)
     year_cols = {
         header_year(v): c
         for (rr, c), v in sheet.values.items()
-        if rr == head_row and header_year(v) in table.years
+        if rr in heading_rows and header_year(v) in table.years
     }
+    head_row = heading_rows[-1]
+    aggregates = {normalise(a.label) for a in table.block.aggregates}
     label_col = _grid_label_col(sheet, table, head_row + 1, seg.end)
     items: list[FieldItem] = []
     current: dict[str, Any] | None = None
@@ -141,8 +187,18 @@ def _read_segment(
         grid_id = table.grid_rows.get(sheet.label_at(r, label_col) or "") if label_col else None
         if label_col is not None and grid_id is None:
             continue  # not a row of the table (a legend, a blank row)
+        row_texts = {t for (rr, _), t in sheet.labels.items() if rr == r}
+        if row_texts & aggregates:
+            items.append(_aggregate_row(table, sheet, r, row_texts & aggregates))
+            continue  # the city's own 計 / 割合 row: the layout computes it
+        filled = [c for c in cols.values() if sheet.value(r, c) is not None]
+        if label_col is None and not filled:
+            continue  # a blank row
+        if label_col is None and len(filled) == 1 and len(cols) > 2:
+            break  # a heading or a note under the table: the table has ended
         starts_record = (
             current is None
+            or label_col is None  # a table without a grid: a record a row
             or any(
                 sheet.value(r, cols[c]) is not None and sheet.anchor(r, cols[c])[0] == r
                 for c in ("num", "indicator")
@@ -210,6 +266,20 @@ def _lacking(
                 )
             )
     return out
+
+
+def _aggregate_row(table: TableLabels, sheet: SheetIndex, row: int, labels: set[str]) -> FieldItem:
+    where = f"{table.title or '.'.join(table.path)} {'・'.join(sorted(labels))}"
+    return FieldItem(
+        "skipped",
+        ".".join(table.path),
+        None,
+        where,
+        where,
+        sheet=sheet.name,
+        cell=a1(row, 0),
+        reason="市が入力した集計行です。様式が表から計算するため、取り込みません",
+    )
 
 
 def _grid_label_col(sheet: SheetIndex, table: TableLabels, first: int, last: int) -> int | None:
