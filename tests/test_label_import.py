@@ -95,6 +95,14 @@ def test_the_year_table_and_grades_are_the_example_documents(imported, layout) -
     keys = [k for k in plan.slots if k[0].startswith(wanted) and not plan.slots[k].field.computed]
     expected_values = {k: _plain(expected.get(k)) for k in keys}
     assert {k: _plain(got.get(k)) for k in keys} == expected_values
+    # sections 1 and 2: the level labels typed at the start of the name (`ア 人口(…)`)
+    tables = [
+        k
+        for k in plan.slots
+        if k[0].startswith(("indicators.target.", "indicators.outcome.", "plan."))
+        and k[0].endswith((".name", ".unit", ".aim"))
+    ]
+    assert {k: got.get(k) for k in tables} == {k: expected.get(k) for k in tables}
     header = {k: got.get(k) for k in plan.slots if k[0].startswith("header.")}
     assert header == {k: _plain(expected.get(k)) for k in header}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +21,9 @@ class SheetIndex:
     labels: dict[tuple[int, int], str] = field(default_factory=dict)  # normalised text
     by_text: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     row_cols: dict[int, list[int]] = field(default_factory=dict)  # label columns per row
+    # a cell that begins with its row's labels (`1 ア 福祉活動に取り組んでいる市民の割合`):
+    # those labels (normalised) and the rest of the text
+    inline: dict[tuple[int, int], tuple[tuple[str, ...], str]] = field(default_factory=dict)
     _context: dict[tuple[int, int], str | None] = field(default_factory=dict, repr=False)
 
     def value(self, row: int, col: int) -> Any:
@@ -97,4 +102,28 @@ def index_sheet(content: WorkbookContent, name: str) -> SheetIndex:
             index.labels[(r, c1)] = text
             index.row_cols.setdefault(r, []).append(c1)
         index.by_text.setdefault(text, []).append((row, col))
+        found = inline_labels(str(value))
+        if found is not None:
+            index.inline[(row, col)] = found
     return index
+
+
+_TOKEN = re.compile(r"^(?:\d{1,2}|[ア-ン]|[①-⑳]|\(\d{1,2}\))$")
+
+
+def inline_labels(text: str) -> tuple[tuple[str, ...], str] | None:
+    """The level labels a cell's text begins with (up to three: `1`, `ア`, `①`, `(1)`) and the
+    rest, or None when it begins with none or is nothing but labels."""
+    parts = unicodedata.normalize("NFKC", text).strip().split(maxsplit=3)
+    tokens: list[str] = []
+    for part in parts:
+        if len(tokens) < 3 and _TOKEN.match(part):
+            tokens.append(part)
+        else:
+            break
+    if not tokens or len(tokens) == len(parts):
+        return None
+    rest = unicodedata.normalize("NFKC", text).strip()
+    for token in tokens:
+        rest = rest[rest.index(token) + len(token) :].lstrip()
+    return tuple(normalise(t) for t in tokens), rest

@@ -105,7 +105,89 @@ class Matcher:
                     hits.append(
                         Hit(sheet.name, row, vcol, value, path, "、".join(reasons) or "ラベル一致")
                     )
-        return Outcome(wanted, _distinct(hits), empty_at, near)
+        if not hits and wanted.column_label and wanted.year is None:
+            hits = self._find_inline(wanted)
+        return Outcome(wanted, _distinct(hits), empty_at if not hits else None, near)
+
+    # --- a table's row labels typed at the start of its first cell ---------------------------
+    def _find_inline(self, wanted: Wanted) -> list[Hit]:
+        """`ア 人口(各年4月1日現在)` under 名称: the row labelled ア; a cell starting with fewer
+        labels (`イ …` under `1 ア …`) takes the outer ones from the cell above it."""
+        hits = []
+        depth = len(wanted.row_labels)
+        heading_forms = self.variants(wanted.column_label or "")
+        for sheet in self.sheets:
+            for (row, col), (tokens, rest) in sheet.inline.items():
+                if self._is_heading(sheet.values.get((row, col))):
+                    continue  # a heading of the template (`3 総事業費…`), not a row
+                full = self._inherit_tokens(sheet, row, col, tokens, depth)
+                if full is None:
+                    continue
+                reasons = []
+                for label, token in zip(wanted.row_labels, full, strict=True):
+                    forms = self.variants(label)
+                    if token not in forms:
+                        break
+                    reasons.append(forms[token])
+                else:
+                    heads = [
+                        (r, c)
+                        for text in heading_forms
+                        for r, c in sheet.by_text.get(text, ())
+                        if r < row
+                    ]
+                    if not heads:
+                        continue
+                    hr, hc = max(heads)
+                    if any(
+                        self._is_heading(sheet.values.get((r, c)))
+                        for (r, c) in sheet.labels
+                        if hr < r < row
+                    ):
+                        continue  # another table's headings come between
+                    _, c1, _, c2 = sheet.extent(hr, hc)
+                    if c1 <= col <= c2:
+                        value, vcol = rest, col
+                    else:
+                        value, vcol = sheet.value(row, hc), hc
+                    if value is None or value == "":
+                        continue
+                    reason = "、".join(r for r in reasons if r != "ラベル一致")
+                    hits.append(
+                        Hit(
+                            sheet.name,
+                            row,
+                            vcol,
+                            value,
+                            " › ".join([*full, str(sheet.values[(hr, hc)])]),
+                            (reason + "、" if reason else "")
+                            + "セルの先頭の記号を行の見出しとして照合",
+                            part=vcol == col,
+                        )
+                    )
+        return hits
+
+    def _inherit_tokens(
+        self, sheet: SheetIndex, row: int, col: int, tokens: tuple[str, ...], depth: int
+    ) -> tuple[str, ...] | None:
+        if len(tokens) > depth:
+            return None
+        if len(tokens) == depth:
+            # a row of a deeper table (`イ …` under `1 ア …`) is not a row of this one
+            for r in range(row - 1, max(row - 20, -1), -1):
+                above = sheet.inline.get((r, col))
+                if above is not None:
+                    return tokens if len(above[0]) <= depth else None
+                if sheet.label_at(r, col) is not None:
+                    break
+            return tokens
+        for r in range(row - 1, max(row - 20, -1), -1):
+            above = sheet.inline.get((r, col))
+            if above is not None and len(above[0]) >= depth:
+                return (*above[0][: depth - len(tokens)], *tokens)
+            if above is None and sheet.label_at(r, col) is not None:
+                return None  # another kind of row: no labels to take
+        return None
 
     def _outer_match(
         self, sheet: SheetIndex, row: int, col: int, outer: tuple[str, ...]
