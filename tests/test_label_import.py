@@ -121,7 +121,7 @@ def test_every_field_is_accounted_for(imported, layout) -> None:
     assert placed and all(i.sheet and i.cell and i.source_path and i.reason for i in placed)
     source = next(i for i in placed if i.field == "perf.cost.national" and i.year == 2016)
     assert (source.sheet, source.cell) == ("Sheet1", "F86")
-    assert source.source_path == "施策コスト › 事業費 › 財源内 › 国庫支出金 › H28年度"
+    assert source.source_path == "施策コスト > 事業費 > 財源内 > 国庫支出金 > H28年度"
     assert source.reason == "別名「財源内」"
 
 
@@ -175,7 +175,7 @@ def test_a_field_the_workbook_lacks_is_missing_not_filled(tmp_path: Path, layout
     assert result.document["perf"]["outcome"]["d1"]["a"]["actual"][str(R2)] is None
     projects = [i for i in result.items if i.field == "perf.projects.count"]
     assert {i.status for i in projects} == {"missing"}
-    assert "ラベル「事務事業数 › H28年度」が見つかりません" in projects[0].reason
+    assert "ラベル「事務事業数 > H28年度」が見つかりません" in projects[0].reason
     assert set(result.document["perf"]["projects"]["count"].values()) == {None}
 
 
@@ -190,7 +190,7 @@ def test_a_wrong_city_sum_is_reported(tmp_path: Path, layout) -> None:
     assert [(t.field, t.year, t.cell, t.typed, t.computed) for t in wrong] == [
         ("perf.cost.total_a", 2016, "F91", 2408000, 2408885)
     ]
-    assert "市の入力 2408000、様式の計算 2408885 — 不一致" in result.text()
+    assert "市の入力 2408000、様式の計算 2408885、不一致" in result.text()
 
 
 def test_two_places_for_one_field_is_a_conflict(tmp_path: Path, layout) -> None:
@@ -231,7 +231,7 @@ def test_cli_imports_a_file_and_the_result_checks(tmp_path: Path) -> None:
     )
     assert code == 0, stdout
     assert stdout.splitlines()[0] == "施策12_R2.xlsx: 様式 shisaku-management R2年度 として取り込み"
-    assert "✓ 基本施策番号: 'Sheet1'!C8" in stdout
+    assert "○ 基本施策番号: 'Sheet1'!C8" in stdout
     code, stdout, _ = run("check", str(out))
     assert code == 0, stdout
 
@@ -328,3 +328,8 @@ def test_a_malformed_import_entry_is_a_layout_error(
         load_layout(path)
     assert message in str(raised.value)
     assert "shisaku-management.yaml" in str(raised.value)
+
+
+def test_the_report_prints_on_a_japanese_windows_console(imported) -> None:
+    """The text report encodes in cp932 (a Japanese Windows console without UTF-8)."""
+    imported.text().encode("cp932")

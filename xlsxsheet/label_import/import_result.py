@@ -113,10 +113,10 @@ class ImportResult:
             lines.append(f"  書き出し: {self.output}")
         for item in self.of("placed"):
             lines.append(
-                f"  ✓ {item.label}: '{item.sheet}'!{item.cell} 「{item.source_path}」"
+                f"  ○ {item.label}: '{item.sheet}'!{item.cell} 「{item.source_path}」"
                 f" = {item.typed!r} ({item.reason})"
             )
-        for status, mark in (("conflict", "✗ 重複"), ("invalid", "✗ 値")):
+        for status, mark in (("conflict", "× 重複"), ("invalid", "× 値")):
             for item in self.of(status):
                 where = f" '{item.sheet}'!{item.cell}" if item.cell else ""
                 lines.append(f"  {mark} {item.label}{where}: {item.reason}")
@@ -137,6 +137,6 @@ class ImportResult:
             verdict = "一致" if total.agrees else "不一致"
             lines.append(
                 f"  Σ {total.label}: '{total.sheet}'!{total.cell} 市の入力 {total.typed!r}、"
-                f"様式の計算 {total.computed!r} — {verdict}"
+                f"様式の計算 {total.computed!r}、{verdict}"
             )
         return "\n".join(lines)

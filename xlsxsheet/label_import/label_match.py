@@ -99,9 +99,9 @@ class Matcher:
                     if value is None or self._is_heading(value):
                         empty_at = empty_at or f"{sheet.name}!{a1(row, vcol)}"
                         continue
-                    path = " › ".join([*sheet.context(row, col), sheet.label_at(row, col) or text])
+                    path = " > ".join([*sheet.context(row, col), sheet.label_at(row, col) or text])
                     if wanted.column_label:
-                        path += f" › {wanted.column_label}"
+                        path += f" > {wanted.column_label}"
                     hits.append(
                         Hit(sheet.name, row, vcol, value, path, "、".join(reasons) or "ラベル一致")
                     )
@@ -159,7 +159,7 @@ class Matcher:
                             row,
                             vcol,
                             value,
-                            " › ".join([*full, str(sheet.values[(hr, hc)])]),
+                            " > ".join([*full, str(sheet.values[(hr, hc)])]),
                             (reason + "、" if reason else "")
                             + "セルの先頭の記号を行の見出しとして照合",
                             part=vcol == col,
@@ -278,7 +278,7 @@ class Matcher:
                             row,
                             vcol,
                             value,
-                            f"{sheet.values.get((row, col))} › 「{raw}」の一部",
+                            f"{sheet.values.get((row, col))} > 「{raw}」の一部",
                             f"{reason}、様式の import.fields の pattern で取り出し",
                             part=True,
                         )

@@ -32,7 +32,7 @@ class Wanted:
         parts = list(self.row_labels) or ([self.above] if self.above else [])
         if self.column_label:
             parts.append(self.column_label)
-        return " › ".join(parts)
+        return " > ".join(parts)
 
 
 def wanted_fields(plan: WorkbookPlan) -> list[Wanted]:

@@ -148,7 +148,7 @@ def _read_segment(
     if head_row is None:
         return []
     # the headings: the row of the first one and the rows under it that hold headings only
-    # (a heading grouped under another: 取組実績 › 計画前倒し)
+    # (a heading grouped under another: 取組実績 > 計画前倒し)
     cols: dict[str, int] = {}
     heading_rows: list[int] = []
     for r in range(head_row, min(head_row + 4, seg.end + 1)):

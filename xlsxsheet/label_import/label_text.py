@@ -8,7 +8,7 @@ import unicodedata
 from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
 
 _SPACES = re.compile(r"\s+")
-_TILDES = str.maketrans({"～": "~", "〜": "~", "—": "-", "―": "-", "ー": "ー"})
+_TILDES = str.maketrans({"～": "~", "〜": "~", "—": "-", "―": "-"})
 _BRACKETS = str.maketrans({"【": "[", "】": "]", "〔": "(", "〕": ")"})
 _YEAR_LIKE = re.compile(r"^(?:[HRSＨＲＳ]|平成|令和|昭和|FY|\d{4})", re.IGNORECASE)
 
