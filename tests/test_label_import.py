@@ -333,3 +333,18 @@ def test_a_malformed_import_entry_is_a_layout_error(
 def test_the_report_prints_on_a_japanese_windows_console(imported) -> None:
     """The text report encodes in cp932 (a Japanese Windows console without UTF-8)."""
     imported.text().encode("cp932")
+
+
+def test_cli_a_folder_goes_on_past_a_file_it_cannot_read(tmp_path: Path) -> None:
+    folder = tmp_path / "過去分"
+    folder.mkdir()
+    city_000(folder / "a.xlsx")
+    (folder / "b.xlsx").write_text("壊れたファイル", encoding="utf-8")
+    out = tmp_path / "取込"
+    code, stdout, err = run(
+        "import", str(folder), "--layout", "shisaku-management", "--year", "R2", "-o", str(out)
+    )
+    assert code == 1
+    assert stdout.startswith("a.xlsx: 様式 shisaku-management R2年度 として取り込み")
+    assert "b.xlsx: 取り込めません: " in err
+    assert [p.name for p in out.iterdir()] == ["a_shisaku-management_R2年度.xlsx"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli import FiscalYear, friendly
-from xlsxsheet.errors import UsageError
+from xlsxsheet.errors import UsageError, XlsxsheetError
 from xlsxsheet.layout.registry import default_registry
 
 
@@ -46,15 +46,30 @@ def import_command(
             raise UsageError(f"{source} に .xlsx のブックがありません。")
     else:
         pairs = [(source, output)]
-    results = []
+    if not overwrite:  # before anything is written: no output may be there already
+        there = [out for _, out in pairs if out.exists()]
+        if there:
+            raise UsageError(
+                f"{there[0]} は既にあります。上書きするときは --overwrite を付けてください。"
+            )
+    results, failed = [], []
     for path, out in pairs:
-        result = import_workbook(path, layout, year)
-        write_import(result, out, layout, overwrite=overwrite)
+        try:
+            result = import_workbook(path, layout, year)
+            write_import(result, out, layout, overwrite=overwrite)
+        except XlsxsheetError as exc:
+            if not source.is_dir():
+                raise
+            failed.append(f"{path.name}: 取り込めません: {exc}")
+            continue
         results.append(result)
     if fmt == "json":
         data = [r.as_dict() for r in results]
-        click.echo(json.dumps(data if source.is_dir() else data[0], ensure_ascii=False, indent=2))
+        body = data if source.is_dir() else data[0]
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo("\n\n".join(r.text() for r in results))
-    if not all(r.ok for r in results):
+    for line in failed:
+        click.echo(line, err=True)
+    if failed or not all(r.ok for r in results):
         raise SystemExit(1)
