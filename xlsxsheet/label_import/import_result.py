@@ -30,10 +30,11 @@ class FieldItem:
     value: Any = None  # the value as it goes into the xlsxsheet workbook
     typed: Any = None  # the value as the city typed it
     reason: str = ""  # how sure, or why not
+    computed: bool = False  # a field the layout computes: compared, never written
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        return {k: v for k, v in data.items() if v is not None and v != ""}
+        return {k: v for k, v in data.items() if v is not None and v != "" and v is not False}
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        """Nothing placed twice or unreadable: what was found is in the workbook."""
-        return not self.of("conflict") and not self.of("invalid")
+        """No input placed twice or unreadable: what was found is in the workbook."""
+        return not [i for i in self.items if i.status in ("conflict", "invalid") and not i.computed]
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -114,6 +114,7 @@ def _item(
         "year": slot.year,
         "label": slot.label,
         "template_path": wanted.path,
+        "computed": slot.field.computed,
     }
     if not outcome.hits:
         if outcome.empty_at:

@@ -115,7 +115,6 @@ class Matcher:
         labels (`イ …` under `1 ア …`) takes the outer ones from the cell above it."""
         hits = []
         depth = len(wanted.row_labels)
-        heading_forms = self.variants(wanted.column_label or "")
         for sheet in self.sheets:
             for (row, col), (tokens, rest) in sheet.inline.items():
                 if self._is_heading(sheet.values.get((row, col))):
@@ -130,21 +129,10 @@ class Matcher:
                         break
                     reasons.append(forms[token])
                 else:
-                    heads = [
-                        (r, c)
-                        for text in heading_forms
-                        for r, c in sheet.by_text.get(text, ())
-                        if r < row
-                    ]
-                    if not heads:
+                    head = self._table_head(sheet, row, wanted, lambda c: True)
+                    if head is None:
                         continue
-                    hr, hc = max(heads)
-                    if any(
-                        self._is_heading(sheet.values.get((r, c)))
-                        for (r, c) in sheet.labels
-                        if hr < r < row
-                    ):
-                        continue  # another table's headings come between
+                    hr, hc = head
                     _, c1, _, c2 = sheet.extent(hr, hc)
                     if c1 <= col <= c2:
                         value, vcol = rest, col
@@ -166,6 +154,33 @@ class Matcher:
                         )
                     )
         return hits
+
+    def _table_head(
+        self, sheet: SheetIndex, row: int, wanted: Wanted, col_ok
+    ) -> tuple[int, int] | None:
+        """The heading of the wanted column nearest above `row`, if it is this table's: for a
+        table, its row holds another of the table's headings too (`名称` and `単位`) and no
+        other table's heading row comes between (`単位` beside `望ましい方向` below it)."""
+        forms = self.variants(wanted.column_label or "")
+        heads = [
+            (r, c)
+            for text in forms
+            for r, c in sheet.by_text.get(text, ())
+            if r < row and col_ok(c)
+        ]
+        if not heads:
+            return None
+        hr, hc = max(heads)
+        if not wanted.siblings:
+            return hr, hc
+        texts = {t for (r, _), t in sheet.labels.items() if r == hr}
+        if not any(texts & set(self.variants(s)) for s in wanted.siblings):
+            return None
+        for r in range(hr + 1, row):
+            row_texts = {t for (rr, _), t in sheet.labels.items() if rr == r}
+            if sum(1 for t in row_texts if len(t) >= 2 and t in self.known) >= 2:
+                return None  # another table's heading row between
+        return hr, hc
 
     def _inherit_tokens(
         self, sheet: SheetIndex, row: int, col: int, tokens: tuple[str, ...], depth: int
@@ -221,14 +236,8 @@ class Matcher:
                 reasons.append(f"年度見出し「{typed.strip()}」")
             return c
         if wanted.column_label:
-            forms = self.variants(wanted.column_label)
-            heads = [
-                (r, c)
-                for text in forms
-                for r, c in sheet.by_text.get(text, ())
-                if r < row and c > last
-            ]
-            return max(heads)[1] if heads else None
+            head = self._table_head(sheet, row, wanted, lambda c: c > last)
+            return head[1] if head else None
         # the n-th value right of the label
         seen = -1
         for c in sorted(c for (r, c) in sheet.values if r == row and c > last):
@@ -344,6 +353,8 @@ class Matcher:
         if not is_label(value):
             return False
         text = normalise(value)
+        if len(text) < 2:
+            return False  # a level label (`4`, `ア`) may be a value too
         return text in self.known or (
             len(text) >= 6 and any(k.startswith(text) for k in self.known)
         )

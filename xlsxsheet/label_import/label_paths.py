@@ -26,6 +26,7 @@ class Wanted:
     year: int | None
     above: str | None  # the heading above a field with no label beside it
     ordinal: int = 0  # the n-th field after the same label in its row
+    siblings: tuple[str, ...] = ()  # the other headings of a table's heading row
 
     @property
     def path(self) -> str:
@@ -91,6 +92,15 @@ def _wanted(slot: Slot, texts: list[PlanCell], slots: list[PlanCell], kind: str)
         return Wanted(slot, row_labels, column_label(slot.year), slot.year, None)
     if kind == "year" and slot.field.type != "choice":  # a text across the year columns
         return Wanted(slot, row_labels, None, None, None)
+    if kind == "table" and heading is not None:
+        head = max(
+            (t for t in texts if t.last_row < slot.row and t.col <= slot.col <= t.last_col),
+            key=lambda t: t.last_row,
+        )
+        siblings = tuple(
+            t.text for t in texts if t.row == head.row and t is not head and t.style == "header"
+        )
+        return Wanted(slot, row_labels, heading, None, None, siblings=siblings)
     return Wanted(slot, row_labels, heading, None, None)
 
 

@@ -78,6 +78,8 @@ def import_records(
             continue
         found = _read_segment(plan, segment, matcher, records[".".join(segment.table.path)])
         items.extend(found)
+    for table_records in records.values():  # a blank row (a template's spare) is no record
+        table_records[:] = [r for r in table_records if r.pop(_OWN, False)]
     for t in tables:
         if not records[".".join(t.path)]:
             items.append(
@@ -225,6 +227,7 @@ def _read_segment(
                 where = f"{table.title or base} {len(records) + 1}件目"
                 item, normalized = _value(plan, f"{base}.{cid}", value, where, sheet, r, c)
                 items.append(item)
+                current[_OWN] = True
                 if item.status == "placed":
                     current[cid] = normalized
         if grid_id is not None:
@@ -236,6 +239,7 @@ def _read_segment(
                 where = f"{table.title or base} {len(records) + 1}件目 {grid_id} {year}"
                 item, normalized = _value(plan, f"{base}.{grid_id}", value, where, sheet, r, c)
                 items.append(FieldItem(**{**item.as_dict(), "year": year}))
+                current[_OWN] = True
                 if item.status == "placed":
                     series[str(year)] = normalized
             current[grid_id] = series
@@ -266,6 +270,9 @@ def _lacking(
                 )
             )
     return out
+
+
+_OWN = "\0own"  # marks a record that has a value of its own (not only ones filled down)
 
 
 def _aggregate_row(table: TableLabels, sheet: SheetIndex, row: int, labels: set[str]) -> FieldItem:

@@ -35,8 +35,6 @@ def header_year(text: object) -> int | None:
 
 
 def is_label(value: object) -> bool:
-    """Whether a cell's value can be a label: text that is not a bare number."""
-    if not isinstance(value, str):
-        return False
-    folded = normalise(value)
-    return bool(folded) and not re.fullmatch(r"[-+△▲]?[\d,.]+%?", folded)
+    """Whether a cell's value can be a label: any text (`1` typed as text labels 展開方向 1);
+    a number never is."""
+    return isinstance(value, str) and bool(normalise(value))

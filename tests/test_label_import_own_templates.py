@@ -1,0 +1,50 @@
+"""A workbook of a layout's own template, imported by its labels alone (never its defined
+names or addresses), gives the document reading it by its names gives: what import derives
+from a layout is what its template prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xlsxsheet.data_files import load_document
+from xlsxsheet.document import document_values, get_path
+from xlsxsheet.label_import.importer import import_workbook
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.reading import read_file
+from xlsxsheet.templating import make_template
+
+ROOT = Path(__file__).resolve().parents[1]
+# the layouts whose every field import finds (see docs/import.md for the other two)
+EXAMPLES = ["shisaku-management-R2", "kihon-keikaku-H28", "shinchoku-shihyo-R6"]
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        kept = {k: _clean(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, {})}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_own_template_imports_to_its_document(tmp_path: Path, name: str) -> None:
+    doc = load_document(ROOT / "examples" / f"{name}.yaml")
+    layout = default_registry().get(doc["layout"])
+    out = tmp_path / f"{name}.xlsx"
+    plan = make_template(layout, out, None, doc)
+    read = read_file(out)
+    result = import_workbook(out, layout, plan.year, dict(plan.params))
+    assert result.ok, [i for i in result.items if i.status in ("conflict", "invalid")]
+    single = [k for k, s in read.plan.slots.items() if s.unit is None and not s.field.computed]
+    want, got = (
+        document_values(read.plan, read.document()),
+        document_values(read.plan, result.document),
+    )
+    assert {k: got.get(k) for k in single} == {k: want.get(k) for k in single}
+    for path in read.plan.records:
+        parts = tuple(path.split("."))
+        assert _clean(get_path(result.document, parts)) == _clean(get_path(read.document(), parts))
