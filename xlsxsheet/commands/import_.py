@@ -23,7 +23,9 @@ from xlsxsheet.layout.registry import default_registry
     required=True,
     help="書き出す .xlsx(フォルダを取り込むときは書き出すフォルダ)",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="報告の形式"
+)
 @click.option("--overwrite", is_flag=True, help="書き出し先が既にあれば上書きします")
 @friendly
 def import_command(

@@ -307,7 +307,9 @@ class Matcher:
                 if reason is None:
                     continue
                 c1, c2 = col, sheet.extent(row, col)[3]
-                found = self._below(sheet, row, c1, c2, wanted.slot.field.type == "text")
+                found = self._below(
+                    sheet, row, c1, c2, wanted.slot.field.type == "text", wanted.ordinal
+                )
                 if found is None:
                     empty_at = empty_at or f"{sheet.name}!{a1(row + 1, col)}"
                     continue
@@ -325,7 +327,7 @@ class Matcher:
         return Outcome(wanted, _distinct(hits), empty_at)
 
     def _below(
-        self, sheet: SheetIndex, row: int, c1: int, c2: int, text_block: bool
+        self, sheet: SheetIndex, row: int, c1: int, c2: int, text_block: bool, ordinal: int = 0
     ) -> tuple[int, int, object] | None:
         lines: list[str] = []
         first: tuple[int, int] | None = None
@@ -339,8 +341,12 @@ class Matcher:
                 c, value = cells[0]
                 if self._is_heading(value):
                     break
-                if not text_block:
-                    return r, c, value
+                if not text_block or ordinal:
+                    anchors = sorted({sheet.anchor(r, c) for c, _ in cells})
+                    if ordinal >= len(anchors):
+                        return None
+                    ar, ac = anchors[ordinal]
+                    return r, ac, sheet.values[(ar, ac)]
                 first = first or (r, c)
                 lines.append(str(value).strip())
             r += 1

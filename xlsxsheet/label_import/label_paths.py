@@ -83,7 +83,16 @@ def _wanted(slot: Slot, texts: list[PlanCell], slots: list[PlanCell], kind: str)
     if kind == "form":
         # a form row: the label nearest before the field; fields after one label count on
         if not left:
-            return Wanted(slot, (), None, None, heading)
+            # fields side by side under one heading (番号 | 名称): the n-th of them
+            ordinal = sum(
+                1
+                for s in slots
+                if s.row == slot.row
+                and s.col < slot.col
+                and _heading_above(s.slot, texts) == heading  # type: ignore[arg-type]
+                and not [t for t in texts if t.row <= s.row <= t.last_row and t.last_col < s.col]
+            )
+            return Wanted(slot, (), None, None, heading, ordinal)
         label = left[-1]
         ordinal = sum(1 for s in slots if s.row == slot.row and label.last_col < s.col < slot.col)
         return Wanted(slot, (label.text,), None, None, None, ordinal)

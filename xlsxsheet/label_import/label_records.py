@@ -193,11 +193,14 @@ def _read_segment(
         if row_texts & aggregates:
             items.append(_aggregate_row(table, sheet, r, row_texts & aggregates))
             continue  # the city's own 計 / 割合 row: the layout computes it
-        filled = [c for c in cols.values() if sheet.value(r, c) is not None]
+        filled = {sheet.anchor(r, c) for c in cols.values() if sheet.value(r, c) is not None}
         if label_col is None and not filled:
             continue  # a blank row
-        if label_col is None and len(filled) == 1 and len(cols) > 2:
-            break  # a heading or a note under the table: the table has ended
+        if label_col is None and (
+            (len(filled) == 1 and len(cols) > 2)
+            or any(matcher._is_heading(sheet.values.get(a)) for a in filled)
+        ):
+            break  # a heading, a note or the template's next block: the table has ended
         starts_record = (
             current is None
             or label_col is None  # a table without a grid: a record a row
