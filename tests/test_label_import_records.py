@@ -99,17 +99,18 @@ def test_the_records_are_the_example_documents(tmp_path: Path, layout, document)
 
 
 def filled_down(records: list[dict]) -> list[dict]:
-    """The records as the sheet shows them: a blank 取組 cell below its first row is "as
-    above" (records.parse reads a template's table the same way)."""
-    out, previous = [], {}
+    """The records as the sheet shows them and the reader reads a table (records.parse): in a
+    record after another, its blank 取組 cells are "as above" up to the first one it fills."""
+    columns = ("num", "content", "outline", "dept", "status", "issues")
+    out: list[dict] = []
     for record in records:
         record = dict(record)
-        if record.get("num") == previous.get("num"):
-            for cid in ("content", "outline", "dept", "status", "issues"):
-                if record.get(cid) is None:
-                    record[cid] = previous.get(cid)
+        if out:
+            for cid in columns:
+                if record.get(cid) not in (None, ""):
+                    break
+                record[cid] = out[-1].get(cid)
         out.append(record)
-        previous = record
     return out
 
 

@@ -16,6 +16,7 @@ from xlsxsheet.label_import.label_text import header_year, normalise
 from xlsxsheet.layout import model as m
 from xlsxsheet.plan import WorkbookPlan
 from xlsxsheet.reading import input_value, normalize_cell
+from xlsxsheet.records import parse
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,17 @@ def import_records(
 ) -> tuple[dict[str, list[dict[str, Any]]], list[FieldItem]]:
     """Each records table's records (by dotted path) and a report item per value found."""
     tables = table_labels(plan)
-    records: dict[str, list[dict[str, Any]]] = {".".join(t.path): [] for t in tables}
+    units: dict[str, list[dict[Any, Any]]] = {".".join(t.path): [] for t in tables}
     items: list[FieldItem] = []
     for segment in _segments(tables, sheets, matcher):
         if segment.table is None:
             continue
-        found = _read_segment(plan, segment, matcher, records[".".join(segment.table.path)])
-        items.extend(found)
-    for table_records in records.values():  # a blank row (a template's spare) is no record
-        table_records[:] = [r for r in table_records if r.pop(_OWN, False)]
+        items.extend(_read_segment(plan, segment, matcher, units[".".join(segment.table.path)]))
+    records: dict[str, list[dict[str, Any]]] = {}
+    for t in tables:  # the units as the reader parses a table: fill-down, heading rows
+        dotted = ".".join(t.path)
+        found = [{k: v for k, v in u.items() if k != _GRIDS} for u in units[dotted]]
+        records[dotted] = [record.values for record in parse(t.block, found)]
     for t in tables:
         if not records[".".join(t.path)]:
             items.append(
@@ -136,8 +139,10 @@ def _heading_score(
 
 
 def _read_segment(
-    plan: WorkbookPlan, seg: _Segment, matcher: Matcher, records: list[dict[str, Any]]
+    plan: WorkbookPlan, seg: _Segment, matcher: Matcher, units: list[dict[Any, Any]]
 ) -> list[FieldItem]:
+    """The units of one table's part on one page (a record, or a heading row of a
+    hierarchy), added to `units`, and a report item per value."""
     table, sheet = seg.table, seg.sheet
     assert table is not None
     first_id = next(iter(table.columns))
@@ -181,9 +186,7 @@ def _read_segment(
     aggregates = {normalise(a.label) for a in table.block.aggregates}
     label_col = _grid_label_col(sheet, table, head_row + 1, seg.end)
     items: list[FieldItem] = []
-    current: dict[str, Any] | None = None
-    # a table continued on the next page goes on from its last record
-    previous: dict[str, Any] | None = records[-1] if records else None
+    current: dict[Any, Any] | None = None
     base = ".".join(table.path)
     for r in range(head_row + 1, seg.end + 1):
         grid_id = table.grid_rows.get(sheet.label_at(r, label_col) or "") if label_col else None
@@ -197,58 +200,49 @@ def _read_segment(
         if label_col is None and not filled:
             continue  # a blank row
         if label_col is None and (
-            (len(filled) == 1 and len(cols) > 2)
+            (len(filled) == 1 and len(cols) > 2 and not table.block.hierarchy)
             or any(matcher._is_heading(sheet.values.get(a)) for a in filled)
         ):
             break  # a heading, a note or the template's next block: the table has ended
-        starts_record = (
+        starts_unit = (
             current is None
-            or label_col is None  # a table without a grid: a record a row
+            or label_col is None  # a table without a grid: a unit a row
             or any(
                 sheet.value(r, cols[c]) is not None and sheet.anchor(r, cols[c])[0] == r
                 for c in ("num", "indicator")
                 if c in cols
             )
-            or (grid_id is not None and grid_id in current)
+            or (grid_id is not None and grid_id in current[_GRIDS])
         )
-        if starts_record:
+        if starts_unit:
             if current is not None:
-                items.extend(_lacking(table, current, len(records) + 1, sheet, r))
-                records.append(current)
-                previous = current
-            current = {}
-            new_group = "num" in cols and sheet.value(r, cols["num"]) is not None
+                items.extend(_lacking(table, current, len(units) + 1, sheet, r))
+                units.append(current)
+            current = {_GRIDS: set()}
             for cid, c in cols.items():
                 value = sheet.value(r, c)
-                column = table.block.column(cid)
-                if value is None and column is not None and column.fill_down and previous:
-                    if not new_group:
-                        current[cid] = previous.get(cid)
-                    continue
                 if value is None:
                     continue
-                where = f"{table.title or base} {len(records) + 1}件目"
+                where = f"{table.title or base} {len(units) + 1}件目"
                 item, normalized = _value(plan, f"{base}.{cid}", value, where, sheet, r, c)
                 items.append(item)
-                current[_OWN] = True
                 if item.status == "placed":
-                    current[cid] = normalized
+                    current[(cid, None)] = normalized
         if grid_id is not None:
-            series: dict[str, Any] = {}
+            assert current is not None
+            current[_GRIDS].add(grid_id)
             for year, c in year_cols.items():
                 value = sheet.value(r, c)
                 if value is None:
                     continue
-                where = f"{table.title or base} {len(records) + 1}件目 {grid_id} {year}"
+                where = f"{table.title or base} {len(units) + 1}件目 {grid_id} {year}"
                 item, normalized = _value(plan, f"{base}.{grid_id}", value, where, sheet, r, c)
                 items.append(FieldItem(**{**item.as_dict(), "year": year}))
-                current[_OWN] = True
                 if item.status == "placed":
-                    series[str(year)] = normalized
-            current[grid_id] = series
+                    current[(grid_id, year)] = normalized
     if current is not None:
-        items.extend(_lacking(table, current, len(records) + 1, sheet, seg.end + 1))
-        records.append(current)
+        items.extend(_lacking(table, current, len(units) + 1, sheet, seg.end + 1))
+        units.append(current)
     return items
 
 
@@ -259,7 +253,7 @@ def _lacking(
     out = []
     where = f"{table.title or '.'.join(table.path)} {number}件目"
     for label, grid_id in table.grid_rows.items():
-        if grid_id not in record:
+        if grid_id not in record[_GRIDS]:
             out.append(
                 FieldItem(
                     "missing",
@@ -275,7 +269,7 @@ def _lacking(
     return out
 
 
-_OWN = "\0own"  # marks a record that has a value of its own (not only ones filled down)
+_GRIDS = ("\0grids", None)  # the grid rows (目標 / 実績 / 評価) a unit has
 
 
 def _aggregate_row(table: TableLabels, sheet: SheetIndex, row: int, labels: set[str]) -> FieldItem:
