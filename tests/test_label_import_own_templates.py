@@ -17,12 +17,13 @@ from xlsxsheet.reading import read_file
 from xlsxsheet.templating import make_template
 
 ROOT = Path(__file__).resolve().parents[1]
-# the layouts whose every field import finds (狛江's hierarchy is not read yet: docs/import.md)
+# every layout's example: single cells, tables of any length, a hierarchy's heading rows
 EXAMPLES = [
     "shisaku-management-R2",
     "kihon-keikaku-H28",
     "shisaku-hyoka-R1",
     "shinchoku-shihyo-R6",
+    "shinchoku-pdca-R5",
 ]
 
 

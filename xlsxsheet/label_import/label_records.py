@@ -4,7 +4,7 @@ page — a table whose title and headings repeat on the next page goes on where 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,6 +29,7 @@ class TableLabels:
     columns: dict[str, str]  # column id -> heading
     years: tuple[int, ...]
     grid_rows: dict[str, str]  # grid row label -> grid row id
+    template_cols: dict[str, int]  # column id -> the template's column (for unheaded ones)
 
 
 def table_labels(plan: WorkbookPlan) -> list[TableLabels]:
@@ -54,6 +55,7 @@ def table_labels(plan: WorkbookPlan) -> list[TableLabels]:
                 columns,
                 tuple(sorted(table.year_col)),
                 {normalise(r.label): r.id for r in grid.rows} if grid else {},
+                dict(table.col_of),
             )
         )
     return out
@@ -177,6 +179,8 @@ def _read_segment(
         if r > head_row and not found_here:
             break  # a row under the headings with none of them: the body
         heading_rows.append(r)
+    by_position = _unheaded(table, cols)
+    cols.update(by_position)
     year_cols = {
         header_year(v): c
         for (rr, c), v in sheet.values.items()
@@ -225,6 +229,8 @@ def _read_segment(
                     continue
                 where = f"{table.title or base} {len(units) + 1}件目"
                 item, normalized = _value(plan, f"{base}.{cid}", value, where, sheet, r, c)
+                if cid in by_position and item.status == "placed":
+                    item = replace(item, reason=by_position_reason(table, cid))
                 items.append(item)
                 if item.status == "placed":
                     current[(cid, None)] = normalized
@@ -237,7 +243,7 @@ def _read_segment(
                     continue
                 where = f"{table.title or base} {len(units) + 1}件目 {grid_id} {year}"
                 item, normalized = _value(plan, f"{base}.{grid_id}", value, where, sheet, r, c)
-                items.append(FieldItem(**{**item.as_dict(), "year": year}))
+                items.append(replace(item, year=year))
                 if item.status == "placed":
                     current[(grid_id, year)] = normalized
     if current is not None:
@@ -270,6 +276,26 @@ def _lacking(
 
 
 _GRIDS = ("\0grids", None)  # the grid rows (目標 / 実績 / 評価) a unit has
+
+
+def _unheaded(table: TableLabels, cols: dict[str, int]) -> dict[str, int]:
+    """A column the template prints no heading for (the name beside a 施策's code): placed
+    where the template has it from the nearest headed column to its left."""
+    out = {}
+    for cid, heading in table.columns.items():
+        if heading or cid in cols:
+            continue
+        left = [c for c in cols if table.template_cols[c] < table.template_cols[cid]]
+        if left:
+            near = max(left, key=lambda c: table.template_cols[c])
+            out[cid] = cols[near] + table.template_cols[cid] - table.template_cols[near]
+    return out
+
+
+def by_position_reason(table: TableLabels, cid: str) -> str:
+    left = [c for c in table.columns if table.template_cols[c] < table.template_cols[cid]]
+    near = max(left, key=lambda c: table.template_cols[c])
+    return f"見出しのない列: 見出し「{table.columns[near]}」の列からの位置で読みました"
 
 
 def _aggregate_row(table: TableLabels, sheet: SheetIndex, row: int, labels: set[str]) -> FieldItem:
