@@ -9,7 +9,9 @@ field could be found is tried: none is a miss, two different cells a conflict.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xlsxsheet.cells import a1
@@ -96,7 +98,7 @@ class Matcher:
                         continue
                     vcol = place
                     value = sheet.value(row, vcol)
-                    if value is None or self._is_heading(value):
+                    if value is None or self.is_heading(value):
                         empty_at = empty_at or f"{sheet.name}!{a1(row, vcol)}"
                         continue
                     path = " > ".join([*sheet.context(row, col), sheet.label_at(row, col) or text])
@@ -117,7 +119,7 @@ class Matcher:
         depth = len(wanted.row_labels)
         for sheet in self.sheets:
             for (row, col), (tokens, rest) in sheet.inline.items():
-                if self._is_heading(sheet.values.get((row, col))):
+                if self.is_heading(sheet.values.get((row, col))):
                     continue  # a heading of the template (`3 総事業費…`), not a row
                 full = self._inherit_tokens(sheet, row, col, tokens, depth)
                 if full is None:
@@ -156,7 +158,7 @@ class Matcher:
         return hits
 
     def _table_head(
-        self, sheet: SheetIndex, row: int, wanted: Wanted, col_ok
+        self, sheet: SheetIndex, row: int, wanted: Wanted, col_ok: Callable[[int], bool]
     ) -> tuple[int, int] | None:
         """The heading of the wanted column nearest above `row`, if it is this table's: for a
         table, its row holds another of the table's headings too (`名称` and `単位`) and no
@@ -257,7 +259,9 @@ class Matcher:
         return self._years[key]
 
     # --- a value inside the cell after its label (import.fields) -----------------------------
-    def _find_inside(self, wanted: Wanted, label: str, pattern, remove_spaces: bool) -> Outcome:
+    def _find_inside(
+        self, wanted: Wanted, label: str, pattern: re.Pattern[str], remove_spaces: bool
+    ) -> Outcome:
         hits: list[Hit] = []
         empty_at = None
         for sheet in self.sheets:
@@ -268,7 +272,7 @@ class Matcher:
                     found = None
                     for vcol in cols:  # the cell after the label, or the one after it
                         raw = sheet.value(row, vcol)
-                        if self._is_heading(raw):
+                        if self.is_heading(raw):
                             break
                         text = unicodedata.normalize("NFKC", str(raw)).strip()
                         found = pattern.search(text)
@@ -339,7 +343,7 @@ class Matcher:
                 break  # a label further left: another block
             if cells:
                 c, value = cells[0]
-                if self._is_heading(value):
+                if self.is_heading(value):
                     break
                 if not text_block or ordinal:
                     anchors = sorted({sheet.anchor(r, c) for c, _ in cells})
@@ -354,7 +358,7 @@ class Matcher:
             return None
         return first[0], first[1], "\n".join(lines)
 
-    def _is_heading(self, value: object) -> bool:
+    def is_heading(self, value: object) -> bool:
         """A template's own text (or a heading typed shorter): where a value is not."""
         if not is_label(value):
             return False

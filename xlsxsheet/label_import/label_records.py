@@ -205,7 +205,7 @@ def _read_segment(
             continue  # a blank row
         if label_col is None and (
             (len(filled) == 1 and len(cols) > 2 and not table.block.hierarchy)
-            or any(matcher._is_heading(sheet.values.get(a)) for a in filled)
+            or any(matcher.is_heading(sheet.values.get(a)) for a in filled)
         ):
             break  # a heading, a note or the template's next block: the table has ended
         starts_unit = (
