@@ -37,6 +37,10 @@ class SheetIndex:
         """The cell's merged range (first row, first col, last row, last col), or itself."""
         return self.anchors.get((row, col), (row, col, row, col))
 
+    def row_labels(self, row: int) -> list[tuple[int, str]]:
+        """The (column, label) of a row, left to right."""
+        return [(c, self.labels[(row, c)]) for c in sorted(set(self.row_cols.get(row, ())))]
+
     def label_at(self, row: int, col: int) -> str | None:
         return self.labels.get((row, col))
 

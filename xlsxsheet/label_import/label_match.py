@@ -175,11 +175,11 @@ class Matcher:
         hr, hc = max(heads)
         if not wanted.siblings:
             return hr, hc
-        texts = {t for (r, _), t in sheet.labels.items() if r == hr}
+        texts = {t for _, t in sheet.row_labels(hr)}
         if not any(texts & set(self.variants(s)) for s in wanted.siblings):
             return None
         for r in range(hr + 1, row):
-            row_texts = {t for (rr, _), t in sheet.labels.items() if rr == r}
+            row_texts = {t for _, t in sheet.row_labels(r)}
             if sum(1 for t in row_texts if len(t) >= 2 and t in self.known) >= 2:
                 return None  # another table's heading row between
         return hr, hc

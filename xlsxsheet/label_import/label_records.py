@@ -132,10 +132,10 @@ def _heading_score(
     """How many of a table's headings a row and the three under it hold, and their share
     (the first column's heading must be in the row itself)."""
     headings = list(table.columns.values())
-    first = {t for (r, _), t in sheet.labels.items() if r == row}
+    first = {t for _, t in sheet.row_labels(row)}
     if not headings or not first & set(matcher.variants(headings[0])):
         return 0, 0.0
-    texts = {t for (r, _), t in sheet.labels.items() if row <= r <= row + 3}
+    texts = {t for r in range(row, row + 4) for _, t in sheet.row_labels(r)}
     found = sum(1 for h in headings if texts & set(matcher.variants(h)))
     return found, found / len(headings)
 
@@ -150,7 +150,7 @@ def _read_segment(
     first_id = next(iter(table.columns))
     head_row = None
     for r in range(seg.title_row + 1, seg.end + 1):
-        cells = {c: t for (rr, c), t in sheet.labels.items() if rr == r}
+        cells = dict(sheet.row_labels(r))
         if any(t in matcher.variants(table.columns[first_id]) for t in cells.values()):
             head_row = r
             break
@@ -163,7 +163,7 @@ def _read_segment(
     for r in range(head_row, min(head_row + 4, seg.end + 1)):
         if r > head_row and ("num" in cols and sheet.value(r, cols["num"]) is not None):
             break  # the first record
-        row_labels = [(c, t) for (rr, c), t in sheet.labels.items() if rr == r]
+        row_labels = sheet.row_labels(r)
         if r > head_row and not row_labels:
             break
         found_here = False
@@ -196,7 +196,7 @@ def _read_segment(
         grid_id = table.grid_rows.get(sheet.label_at(r, label_col) or "") if label_col else None
         if label_col is not None and grid_id is None:
             continue  # not a row of the table (a legend, a blank row)
-        row_texts = {t for (rr, _), t in sheet.labels.items() if rr == r}
+        row_texts = {t for _, t in sheet.row_labels(r)}
         if row_texts & aggregates:
             items.append(_aggregate_row(table, sheet, r, row_texts & aggregates))
             continue  # the city's own 計 / 割合 row: the layout computes it
