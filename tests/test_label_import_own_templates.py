@@ -54,3 +54,29 @@ def test_own_template_imports_to_its_document(tmp_path: Path, name: str) -> None
     for path in read.plan.records:
         parts = tuple(path.split("."))
         assert _clean(get_path(result.document, parts)) == _clean(get_path(read.document(), parts))
+
+
+def test_komae_summary_from_its_workbook_imported_by_labels(tmp_path: Path) -> None:
+    """狛江's 評価総括表 (SHEETS.md) from its 進捗管理シート imported by labels: the hierarchy's
+    heading rows carry the grades the tally counts per 施策."""
+    from xlsxsheet.label_import.importer import write_import
+
+    doc = load_document(ROOT / "examples" / "shinchoku-pdca-R5.yaml")
+    layout = default_registry().get("shinchoku-pdca")
+    source = tmp_path / "進捗管理_R5.xlsx"
+    plan = make_template(layout, source, None, doc)
+    result = import_workbook(source, layout, plan.year, dict(plan.params))
+    write_import(result, tmp_path / "out.xlsx", layout)
+    read = read_file(result.output)
+
+    def row(tally: str, grade: str) -> tuple:
+        count = read.value((f"{tally}.{grade}.count", None))
+        return count, (read.value((f"{tally}.{grade}.shisaku", None)) or "").split("\n")
+
+    assert row("summary1", "a") == (4, ["1－(1)", "1－(2)－①", "1－(2)－③", "2－(3)"])
+    assert row("summary1", "b")[0] == 0 and row("summary1", "d")[0] == 0
+    assert row("summary1", "c") == (1, ["3－(1)"])
+    assert read.value(("summary1.total.count", None)) == 5
+    assert row("summary2", "a")[0] == 7
+    assert row("summary2", "b") == (1, ["7 アウトリーチ等事業の実施"])
+    assert read.value(("summary2.total.count", None)) == 8
