@@ -362,3 +362,108 @@ def _repair_001() -> dict[int, list[str]]:
 def city_001(out: Path, **variation) -> Path:
     """Seed 001 (調布市 施策評価シート) as the city's workbook."""
     return write_city_workbook(seed_rows("001", _repair_001()), out, **variation)
+
+
+HEADING_003_CHIIKI = [
+    "基本 目標",
+    "施策",
+    "",
+    "",
+    "地域福祉計画 Plan(主な事業内容)",
+    "担当課",
+    "頁",
+    "指標",
+    "Do (実行)",
+    "Check (評価)",
+    "Act (事業を実施するに当たっての課題及び改善点)",
+]
+HEADING_003_JUSO = [
+    "大",
+    "中",
+    "小",
+    "重層的支援体制整備事業実施計画 Plan(主な事業内容)",
+    "担当課",
+    "頁",
+    "指標",
+    "Do (実行)",
+    "Check (評価)",
+    "Act (事業を実施するに当たっての課題及び改善点)",
+]
+
+
+def rows_003_chiiki(records: list[dict]) -> list[list]:
+    """狛江's 地域福祉計画 進捗管理シート as the city's sheet (seed 003): on each page the
+    headings (施策 over 大 | 小), the 基本目標 and 施策 大 rows again, then a 施策 小 row — its
+    code and name in one cell, its Check beside — and its 事業 rows; a cell of a 事業 shown
+    once for the rows that share it."""
+    rows: list[list] = [["1 地域福祉計画"], []]
+    small_key = None
+    previous: dict = {}
+    for record in records:
+        key = (
+            record["goal"],
+            record["large"],
+            record["small"],
+            record["small_name"],
+            record["check"],
+        )
+        if key != small_key:  # a new 施策 小 (or the same again, 再掲): a new page
+            rows += [[], HEADING_003_CHIIKI, ["", "大", "小"]]
+            rows.append([record["goal"], record["goal_name"]])
+            rows.append(["", f"{record['large']} {record['large_name']}"])
+            row = [""] * len(HEADING_003_CHIIKI)
+            row[2] = f"{record['small']} {record['small_name']}"
+            row[9] = record.get("check") or ""
+            rows.append(row)
+            small_key, previous = key, {}
+        row = [""] * len(HEADING_003_CHIIKI)
+        changed = False
+        for col, cid in ((3, "jigyo"), (4, "plan"), (5, "dept"), (6, "pages"), (7, "indicator")):
+            if changed or record.get(cid) != previous.get(cid):
+                row[col] = record.get(cid) or ""
+                changed = True
+        row[8], row[10] = record.get("do") or "", record.get("act") or ""
+        rows.append(row)
+        previous = record
+    return rows
+
+
+def rows_003_juso(records: list[dict]) -> list[list]:
+    """狛江's 重層的支援体制整備事業実施計画 進捗管理シート as the city's sheet: a 大 row (code and
+    name in one cell, its Check beside), then its rows (中 shown where it changes, 小, Plan…)."""
+    rows: list[list] = [["2 重層的支援体制整備事業実施計画"], []]
+    dai_key = None
+    previous: dict = {}
+    for record in records:
+        key = (record["dai"], record["dai_name"], record["check"])
+        if key != dai_key:
+            rows += [[], HEADING_003_JUSO]
+            row = [""] * len(HEADING_003_JUSO)
+            row[0] = f"{record['dai']} {record['dai_name']}"
+            row[8] = record.get("check") or ""
+            rows.append(row)
+            dai_key, previous = key, {}
+        row = [""] * len(HEADING_003_JUSO)
+        if record.get("chu") != previous.get("chu"):
+            row[1] = record.get("chu") or ""
+        row[2] = record.get("sho") or ""
+        for col, cid in ((3, "plan"), (4, "dept"), (5, "pages"), (6, "indicator"), (7, "do")):
+            row[col] = record.get(cid) or ""
+        row[9] = record.get("act") or ""
+        rows.append(row)
+        previous = record
+    return rows
+
+
+def write_sheets(sheets: dict[str, list[list]], out: Path) -> Path:
+    """Several sheets of rows (values as text where strings) as one city workbook."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for r, cells in enumerate(rows):
+            for c, value in enumerate(cells):
+                if value not in ("", None):
+                    sheet.cell(r + 1, c + 1, value)
+    book.save(out)
+    return out

@@ -203,3 +203,67 @@ def test_chofu_kei_row(tmp_path: Path) -> None:
     # the city's own 計 and 割合 rows are said, not read as 事務事業
     skipped = [i.label for i in result.of("skipped")]
     assert skipped == ["jigyo 計", "jigyo 割合(%)"]
+
+
+# --- seed 003 (狛江市 進捗管理シート): a hierarchy, and the 評価総括表 it gives -------------------
+
+
+def komae_workbook(tmp_path: Path) -> Path:
+    from seed_workbooks import rows_003_chiiki, rows_003_juso, write_sheets
+
+    doc = load_document(ROOT / "examples" / "shinchoku-pdca-R5.yaml")
+    return write_sheets(
+        {
+            "地域福祉計画 進捗管理": rows_003_chiiki(doc["chiiki"]),
+            "重層的支援体制整備事業": rows_003_juso(doc["juso"]),
+        },
+        tmp_path / "進捗管理_R5.xlsx",
+    )
+
+
+def test_komae_city_sheet_holds_the_seeds_text(tmp_path: Path) -> None:
+    """The rebuilt sheets (laid out from examples/shinchoku-pdca-R5.yaml as the seed's pages
+    are: its text shifts cells from page to page) hold only the seed's text."""
+    from seed_workbooks import rows_003_chiiki, rows_003_juso
+
+    doc = load_document(ROOT / "examples" / "shinchoku-pdca-R5.yaml")
+    seed = _fold("\n".join(seed_lines("003")))
+    for row in [*rows_003_chiiki(doc["chiiki"]), *rows_003_juso(doc["juso"])]:
+        for value in row:
+            for line in str(value or "").split("\n"):
+                assert _fold(line) in seed, line
+
+
+def test_komae_summary_from_the_city_sheet(tmp_path: Path) -> None:
+    """SHEETS.md: 地域福祉計画 A 4 (1-(1), 1-(2)-①, 1-(2)-③, 2-(3)), B 0, C 1 (3-(1)), D 0, 合計 5;
+    重層的支援体制整備事業実施計画 A 7, B 1 (7 アウトリーチ等事業の実施), C 0, D 0, 合計 8 — from
+    the city's sheets, whose heading rows write a 施策's code and name in one cell."""
+    layout = default_registry().get("shinchoku-pdca")
+    result = import_workbook(komae_workbook(tmp_path), layout, 2023)
+    write_import(result, tmp_path / "out.xlsx", layout)
+    read = check_file(result.output).read
+
+    def row(tally: str, grade: str) -> tuple:
+        count = read.value((f"{tally}.{grade}.count", None))
+        return count, (read.value((f"{tally}.{grade}.shisaku", None)) or "").split("\n")
+
+    assert row("summary1", "a") == (4, ["1－(1)", "1－(2)－①", "1－(2)－③", "2－(3)"])
+    assert row("summary1", "c") == (1, ["3－(1)"])
+    assert [read.value((f"summary1.{g}.count", None)) for g in ("b", "d", "total")] == [0, 0, 5]
+    assert row("summary2", "b") == (1, ["7 アウトリーチ等事業の実施"])
+    assert [read.value((f"summary2.{g}.count", None)) for g in ("a", "c", "d", "total")] == [
+        7,
+        0,
+        0,
+        8,
+    ]
+    first = result.document["chiiki"][0]
+    assert (first["large"], first["large_name"]) == (
+        "(1)",
+        "新しい包括的な相談支援・サービス提供システムの構築",
+    )
+    # 達成状況 and 掲載頁 are not on the city's sheet: missing, never filled from elsewhere
+    assert all(
+        r.get("achieved") is None and r.get("report_page") is None
+        for r in result.document["chiiki"]
+    )

@@ -4,13 +4,14 @@ page — a table whose title and headings repeat on the next page goes on where 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
 
 from xlsxsheet.cells import a1
 from xlsxsheet.label_import.import_result import FieldItem
-from xlsxsheet.label_import.label_index import SheetIndex
+from xlsxsheet.label_import.label_index import SheetIndex, inline_labels
 from xlsxsheet.label_import.label_match import Matcher
 from xlsxsheet.label_import.label_text import header_year, normalise
 from xlsxsheet.layout import model as m
@@ -234,6 +235,7 @@ def _read_segment(
                 items.append(item)
                 if item.status == "placed":
                     current[(cid, None)] = normalized
+            _split_codes(table, sheet, r, cols, current)
         if grid_id is not None:
             assert current is not None
             current[_GRIDS].add(grid_id)
@@ -279,17 +281,46 @@ _GRIDS = ("\0grids", None)  # the grid rows (目標 / 実績 / 評価) a unit ha
 
 
 def _unheaded(table: TableLabels, cols: dict[str, int]) -> dict[str, int]:
-    """A column the template prints no heading for (the name beside a 施策's code): placed
-    where the template has it from the nearest headed column to its left."""
+    """A column without a heading in the city's sheet: placed as the template has it from the
+    nearest headed column to its left — a column the template prints no heading for (the
+    name beside a 施策's code), or one between two found columns as far apart as in the
+    template (the 事業 code between 小 and Plan)."""
     out = {}
+    at = table.template_cols
     for cid, heading in table.columns.items():
-        if heading or cid in cols:
+        if cid in cols:
             continue
-        left = [c for c in cols if table.template_cols[c] < table.template_cols[cid]]
-        if left:
-            near = max(left, key=lambda c: table.template_cols[c])
-            out[cid] = cols[near] + table.template_cols[cid] - table.template_cols[near]
+        left = [c for c in cols if at[c] < at[cid]]
+        right = [c for c in cols if at[c] > at[cid]]
+        if not left:
+            continue
+        near = max(left, key=lambda c: at[c])
+        if heading:
+            if not right:
+                continue
+            after = min(right, key=lambda c: at[c])
+            if cols[after] - cols[near] != at[after] - at[near]:
+                continue
+        out[cid] = cols[near] + at[cid] - at[near]
     return out
+
+
+_CODE_AND_NAME = re.compile(r"^\s*(\S+)\s+(\S.*)$", re.DOTALL)
+
+
+def _split_codes(
+    table: TableLabels, sheet: SheetIndex, row: int, cols: dict[str, int], unit: dict[Any, Any]
+) -> None:
+    """A heading row of a hierarchy with its code and name in one cell (`(1) 新しい…`,
+    `① 【拡充】…`, `1 普及啓発`): the code, and the name where the template puts it."""
+    for level in table.block.hierarchy:
+        code_key, name_key = (level.code, None), (level.name_at, None)
+        if code_key not in unit or name_key in unit or level.code not in cols:
+            continue
+        raw = sheet.value(row, cols[level.code])
+        found = _CODE_AND_NAME.match(str(raw)) if isinstance(raw, str) else None
+        if found and inline_labels(found.group(0)) is not None:
+            unit[code_key], unit[name_key] = found.group(1), found.group(2).strip()
 
 
 def by_position_reason(table: TableLabels, cid: str) -> str:
