@@ -348,3 +348,14 @@ def test_cli_a_folder_goes_on_past_a_file_it_cannot_read(tmp_path: Path) -> None
     assert stdout.startswith("a.xlsx: 様式 shisaku-management R2年度 として取り込み")
     assert "b.xlsx: 取り込めません: " in err
     assert [p.name for p in out.iterdir()] == ["a_shisaku-management_R2年度.xlsx"]
+
+
+def test_cli_one_file_into_a_folder(tmp_path: Path) -> None:
+    source = city_000(tmp_path / "施策12.xlsx")
+    out = tmp_path / "取込"
+    out.mkdir()
+    code, _, _ = run(
+        "import", str(source), "--layout", "shisaku-management", "--year", "R2", "-o", str(out)
+    )
+    assert code == 0
+    assert [p.name for p in out.iterdir()] == ["施策12_shisaku-management_R2年度.xlsx"]

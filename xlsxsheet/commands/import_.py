@@ -46,6 +46,8 @@ def import_command(
         pairs = [(p, output / output_name(p, layout, year)) for p in iter_workbooks([source])]
         if not pairs:
             raise UsageError(f"{source} に .xlsx のブックがありません。")
+    elif output.is_dir():  # a folder to write into
+        pairs = [(source, output / output_name(source, layout, year))]
     else:
         pairs = [(source, output)]
     if not overwrite:  # before anything is written: no output may be there already
