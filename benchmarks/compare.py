@@ -34,7 +34,7 @@ import xlsxsheet
 try:
     from xlsxsheet.office.batch import check_returns
 except ImportError:  # a commit from before the package had stages
-    from xlsxsheet.batch import check_returns
+    from xlsxsheet.batch import check_returns  # old path
 assert Path(xlsxsheet.__file__).resolve().is_relative_to(Path(tree).resolve()), xlsxsheet.__file__
 paths = sorted(folder.glob("*.xlsx"))
 

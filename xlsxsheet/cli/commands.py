@@ -6,6 +6,7 @@ from xlsxsheet.cli.check import check_command
 from xlsxsheet.cli.collect import collect_command
 from xlsxsheet.cli.demo import demo_command
 from xlsxsheet.cli.fix import fix_command
+from xlsxsheet.cli.import_ import import_command
 from xlsxsheet.cli.layouts import layouts_command
 from xlsxsheet.cli.read import read_command
 from xlsxsheet.cli.rollover import rollover_command
@@ -18,6 +19,7 @@ ALL_COMMANDS = [
     check_command,
     collect_command,
     fix_command,
+    import_command,
     demo_command,
     rollover_command,
 ]

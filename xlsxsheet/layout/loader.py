@@ -16,6 +16,7 @@ from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout import records_loader
 from xlsxsheet.layout.formula import FormulaSyntaxError, parse_formula
+from xlsxsheet.layout.import_loader import load_import
 from xlsxsheet.layout.suggest import near as _near
 from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
 
@@ -152,6 +153,7 @@ class _LayoutBuilder:
                 "summary",
                 "migrations",
                 "prefill",
+                "import",
             },
             {"layout", "version", "title", "sheets"},
         )
@@ -188,6 +190,7 @@ class _LayoutBuilder:
             summary=self._summary(),
             migrations=self._migrations(),
             prefill=records_loader.load_prefill(self, params),
+            imports=load_import(self),
         )
         self._check_formulas(layout)
         return layout

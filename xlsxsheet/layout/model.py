@@ -559,6 +559,8 @@ class Layout:
     migrations: tuple[Migration, ...] = ()
     # fields of another layout this one's workbooks fill in (`prefill:`), by that layout's id
     prefill: dict[str, tuple[PrefillRule, ...]] = field(default_factory=dict)
+    # how cities word its labels (`import:`): layout/import_loader.ImportSpec, or None
+    imports: Any = None
 
     @property
     def key_field(self) -> str | None:
