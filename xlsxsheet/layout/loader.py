@@ -139,6 +139,8 @@ class _LayoutBuilder:
                 "version",
                 "title",
                 "description",
+                "city",
+                "purpose",
                 "default_year",
                 "font",
                 "params",
@@ -187,6 +189,8 @@ class _LayoutBuilder:
             summary=self._summary(),
             migrations=self._migrations(),
             prefill=records_loader.load_prefill(self, params),
+            city=str(root.get("city", "")),
+            purpose=str(root.get("purpose", "")),
         )
         self._check_formulas(layout)
         return layout

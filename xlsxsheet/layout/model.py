@@ -554,6 +554,9 @@ class Layout:
     migrations: tuple[Migration, ...] = ()
     # fields of another layout this one's workbooks fill in (`prefill:`), by that layout's id
     prefill: dict[str, tuple[PrefillRule, ...]] = field(default_factory=dict)
+    # where the sheet comes from and what it is for, as `layouts` shows them (metadata only)
+    city: str = ""
+    purpose: str = ""
 
     @property
     def key_field(self) -> str | None:
