@@ -247,7 +247,7 @@ def file_dict(r: Checked) -> dict[str, Any]:
         "layout_title": r.layout_title,
         "year": r.year,
         "unit": info.unit if info else None,
-        "key": info.key if info else None,
+        "key": normalize_key(info.key) if info and info.key is not None else None,
         "name": info.name if info else None,
         "department": info.department if info else None,
         "departments": list(info.departments) if info else [],
