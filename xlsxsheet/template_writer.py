@@ -21,6 +21,7 @@ from xlsxsheet.cells import a1
 from xlsxsheet.layout.model import DEFAULT_FORMATS, Layout
 from xlsxsheet.names import META_SHEET
 from xlsxsheet.plan import LINE_HEIGHT, PlanCell, SheetPlan, Slot, WorkbookPlan, formula_of
+from xlsxsheet.print_breaks import page_break_rows
 from xlsxsheet.recompute import recompute
 
 Key = tuple[str, int | None]
@@ -383,6 +384,9 @@ def _page_setup(worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan)
         worksheet.fit_to_pages(1, 0)
     if setup.repeat_rows:
         worksheet.repeat_rows(0, setup.repeat_rows - 1)
+    breaks = page_break_rows(sheet_plan)
+    if breaks:
+        worksheet.set_h_pagebreaks(breaks)
     worksheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     worksheet.center_horizontally()
     worksheet.set_footer(f"&L{plan.layout.title}&C&P / &N&R{_year_text(plan.year)}")

@@ -390,6 +390,8 @@ class PrintSetup:
     landscape: bool = False
     fit_width: bool = True
     repeat_rows: int = 0
+    # a new printed page starts at the first row whose text begins with each (print_breaks.py)
+    break_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
