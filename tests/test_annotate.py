@@ -25,7 +25,9 @@ def test_marks_each_problem_cell_once_with_every_message(tmp_path: Path) -> None
     book.save(path)
     checked = check_file(path)
     total = next(p for p in checked.problems if p.code == "total-mismatch")
-    slip = Problem("unit-slip", "単位の誤りの可能性があります。", sheet=total.sheet, cell=total.cell)
+    slip = Problem(
+        "unit-slip", "単位の誤りの可能性があります。", sheet=total.sheet, cell=total.cell
+    )
     problems = [*checked.problems, slip]  # and a warning on the same cell
     out = write_annotated(path, problems, tmp_path / "out" / "施策4_点検結果.xlsx")
     marked = openpyxl.load_workbook(out)

@@ -27,9 +27,9 @@ def codes_in_source() -> dict[str, str]:
             if name not in MAKERS:
                 continue
             for arg in node.args[:3]:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    if CODE.fullmatch(arg.value):
-                        found.setdefault(arg.value, f"{path.name}:{node.lineno}")
+                text = arg.value if isinstance(arg, ast.Constant) else None
+                if isinstance(text, str) and CODE.fullmatch(text):
+                    found.setdefault(text, f"{path.name}:{node.lineno}")
     return found
 
 
@@ -57,7 +57,7 @@ def test_the_readme_table_is_the_catalogue() -> None:
     assert readme.count(START) == 1 and readme.count(END) == 1
     shown = readme[readme.index(START) : readme.index(END) + len(END)]
     assert shown == problem_table(), "run: python -m xlsxsheet.problem_docs"
-    for code, (severity, title) in CATALOGUE.items():
+    for code, (_, title) in CATALOGUE.items():
         assert f"| `{code}` |" in shown and title in shown, code
 
 

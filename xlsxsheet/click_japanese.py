@@ -25,10 +25,11 @@ MESSAGES: dict[str, str] = {
     "%(prog)s, version %(version)s": "%(prog)s 版 %(version)s",
     "Error: {message}": "エラー: {message}",
     "Try '{command} {option}' for help.": "説明は '{command} {option}' で表示されます。",
-    "Missing argument": "引数がありません",
-    "Missing option": "オプションがありません",
-    "Missing parameter": "指定がありません",
-    "Missing {param_type}": "{param_type}がありません",
+    # click writes f"{missing} {hint}." ("Missing option '--year'.")
+    "Missing argument": "次の引数を指定してください:",
+    "Missing option": "次のオプションを指定してください:",
+    "Missing parameter": "次の指定がありません:",
+    "Missing {param_type}": "次の{param_type}を指定してください:",
     "Missing parameter: {param_name}": "指定がありません: {param_name}",
     "Missing command.": "コマンドを指定してください。",
     "No such command {name!r}.": "コマンド {name!r} はありません。",
@@ -82,7 +83,7 @@ PLURAL_MESSAGES: dict[tuple[str, str], str] = {
         "{value!r} は選べません。選べる値: {choices}"
     ),
     ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"): (
-        "{possibility}の誤りではありませんか。"
+        "{possibility} の誤りではありませんか。"
     ),
 }
 
