@@ -81,6 +81,7 @@ def test_the_summary_prints_after_the_sheets_departments_fill_in(
     summary = next(i for i, p in enumerate(sheets) if p.lstrip().startswith("評価総括表"))
     filled_in = page_with(sheets, "地域福祉計画 進捗管理シート")
     assert filled_in < summary
+    assert "Check (評価)" in sheets[filled_in]  # its header on one line, not `)` alone
 
 
 def test_the_plans_indicators_print_with_their_header(pages: dict[str, list[str]]) -> None:
