@@ -185,7 +185,7 @@ def test_text_report_ends_with_the_summaries(folder: tuple[Path, list[Made]]) ->
     lines = out.splitlines()
     clean = sum(m.clean for m in chosen)
     assert lines[-1].startswith(f"合計: {len(chosen)} ファイル、問題なし {clean}、")
-    assert "読めないファイル 1" in lines[-1]
+    assert "(うち読めない 1)" in lines[-1]
     assert "担当課別:" in lines and "様式別:" in lines
 
 
@@ -695,7 +695,7 @@ def test_a_bad_roster_stops_before_checking(
     for command in ("check", "collect"):
         extra = ("-o", str(tmp_path / "x.xlsx")) if command == "collect" else ()
         code, _, err = run(command, str(root), "--roster", str(path), *extra, "--quiet")
-        assert code == 1
+        assert code == 2  # a usage mistake
         assert "名簿 名簿.csv を使えません" in err
         assert "2行目: 様式「なにかの様式」はありません" in err
     assert not (tmp_path / "x.xlsx").exists()

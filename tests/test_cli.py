@@ -31,7 +31,7 @@ def digest(path: Path) -> str:
 def test_layouts_lists_the_first_layout() -> None:
     code, out, _ = run("layouts")
     assert code == 0
-    assert "shisaku-management\tv1\t施策マネジメントシート" in out.splitlines()
+    assert "shisaku-management\tv1\t施策マネジメントシート\t東京都国立市" in out.splitlines()
 
 
 @pytest.mark.parametrize("year", ["R2", "令和2年度", "2020", "FY2020", "Ｒ２"])
@@ -53,11 +53,13 @@ def test_template_rejects_a_bad_year(tmp_path: Path) -> None:
 
 
 def test_unknown_layout_is_a_clear_error(tmp_path: Path) -> None:
-    code, _, err = run("template", "shisaku-managment", "-o", str(tmp_path / "x.xlsx"))
-    assert code == 1
+    code, _, err = run(
+        "template", "shisaku-managment", "--year", "R2", "-o", str(tmp_path / "x.xlsx")
+    )
+    assert code == 2
     assert (
-        "レイアウト「shisaku-managment」はありません。「shisaku-management」ではありませんか。"
-        in err
+        "様式「shisaku-managment」はありません。"
+        "「shisaku-management」(施策マネジメントシート)ではありませんか。" in err
     )
     assert "Traceback" not in err
 
@@ -166,7 +168,7 @@ def test_fix_never_touches_the_input(tmp_path: Path, example_000_workbook: Path)
 
 def test_fix_refuses_to_overwrite_the_input(example_000_workbook: Path) -> None:
     code, _, err = run("fix", str(example_000_workbook), "-o", str(example_000_workbook))
-    assert code == 1
+    assert code == 2  # a usage mistake
     assert "入力ファイルと同じです" in err
 
 
@@ -181,7 +183,7 @@ def test_every_command_has_help() -> None:
     for command in main.commands:
         code, out, _ = run(command, "--help")
         assert code == 0
-        assert "Usage:" in out
+        assert out.startswith(f"使い方: main {command} [オプション]")
 
 
 def test_fix_keeps_the_rest_of_the_workbook(tmp_path: Path, example_000_workbook: Path) -> None:

@@ -79,7 +79,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, in
         "files": 5,
         "clean": 2,
         "with-errors": 3,
-        "with-warnings": 0,
+        "warnings-only": 0,
         "unreadable": 2,
     }
     return out, counts
@@ -98,6 +98,9 @@ def test_chromium_renders_the_counts_and_a_problem_row(
     assert cells[0] == ["エラー"]
     assert re.fullmatch(r"[A-Z]+\d+", cells[1][0])  # the cell, then its sheet
     assert "国庫支出金" in "".join(cells[2])
+    # 内容 says what is wrong, not again the sheet and cell the セル column shows
+    assert not "".join(cells[3]).startswith("'"), cells[3]
+    assert cells[1][0] not in "".join(cells[3])
     assert "<script>document.title='x'</script>" in " ".join(cells[4])
     assert "<script" not in dom.split("<body", 1)[1].lower()  # shown as text, never run
     assert "福祉総務課" in dom and "施策1.xlsx" in dom

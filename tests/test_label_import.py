@@ -272,7 +272,7 @@ def test_cli_never_overwrites_unasked(tmp_path: Path) -> None:
     code, _, err = run(
         "import", str(source), "--layout", "shisaku-management", "--year", "R2", "-o", str(out)
     )
-    assert code == 1
+    assert code == 2  # a usage mistake (README: exit codes)
     assert f"{out} は既にあります。上書きするときは --overwrite を付けてください。" in err
     assert out.read_bytes() == b"keep"
 
@@ -291,7 +291,7 @@ def test_cli_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
         str(tmp_path / "out.xlsx"),
     )
     assert code == 1
-    assert "Traceback" not in err and err.startswith("Error: ")
+    assert "Traceback" not in err and err.startswith("エラー: ")  # click in Japanese
     assert not (tmp_path / "out.xlsx").exists()
 
 

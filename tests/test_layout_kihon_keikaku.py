@@ -116,7 +116,16 @@ def test_a_plan_of_another_layout_is_refused(tmp_path: Path) -> None:
     other = example_workbook("shisaku-hyoka-R1", tmp_path)
     result = CliRunner().invoke(
         main,
-        ["template", "shisaku-management", "--plan", str(other), "-o", str(tmp_path / "x.xlsx")],
+        [
+            "template",
+            "shisaku-management",
+            "--year",
+            "R2",
+            "--plan",
+            str(other),
+            "-o",
+            str(tmp_path / "x.xlsx"),
+        ],
     )
     assert result.exit_code == 1
     assert "引き継ぎ(prefill)が定義されていません" in result.output

@@ -563,8 +563,10 @@ def test_bad_roster_stops_before_writing(tmp_path: Path) -> None:
         "--roster",
         str(roster),
     )
-    assert code == 1
-    assert errors == "Error: 名簿 名簿.csv を使えません:\n- 1行目: 見出しに「担当課」がありません\n"
+    assert code == 2  # a usage mistake
+    assert (
+        errors == "エラー: 名簿 名簿.csv を使えません:\n- 1行目: 見出しに「担当課」がありません\n"
+    )
     assert output == ""
     assert not (tmp_path / "R3").exists()
 

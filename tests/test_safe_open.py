@@ -215,9 +215,32 @@ def test_a_part_whose_crc_does_not_match_is_refused_by_the_check(
 ) -> None:
     from xlsxsheet.checks.pipeline import check_file
 
-    result = check_file(_damaged(filled, tmp_path / "crc.xlsx", -3))
+    result = check_file(_damaged(filled, tmp_path / "crc.xlsx", _content_flip(filled)))
     assert result.read is None
     assert [p.code for p in result.problems] == ["file-corrupt"]
+
+
+def _content_flip(filled: Path) -> int:
+    """The offset from the end of the first sheet's deflate stream (from -3 on) where a flipped
+    bit changes the part's bytes but not its length: a damage only the CRC-32 can show. (The
+    last bytes may hold only the stream's end, whose damage changes nothing the part holds.)"""
+    import zlib
+
+    data = filled.read_bytes()
+    with zipfile.ZipFile(filled) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        original = archive.read(info)
+    start = _member_data_start(data, info)
+    for flip in range(-3, -64, -1):
+        damaged = bytearray(data[start : start + info.compress_size])
+        damaged[flip] ^= 0x01
+        try:
+            inflated = zlib.decompressobj(-15).decompress(bytes(damaged), info.file_size)
+        except zlib.error:
+            continue
+        if len(inflated) == info.file_size and inflated != original:
+            return flip
+    raise AssertionError("no byte near the end of the stream holds the part's content")
 
 
 def test_a_local_header_naming_another_part_is_refused(filled: Path) -> None:

@@ -50,50 +50,7 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
         if not result.content.formulas_known:
             continue  # .xls: values only (reported once by check_file_kind)
         if raw.formula is None:
-            typed = normalize_cell(slot, raw.value, result.plan)
-            yield Finding(
-                problem_at(
-                    result,
-                    slot,
-                    "formula-overwritten",
-                    f"計算式が値 {show(raw.value)} で上書きされています。修正版では計算式"
-                    f" {expected_formula} に戻します。",
-                    value=raw.value,
-                    expected=expected_formula,
-                ),
-                change_at(
-                    result,
-                    slot,
-                    raw.value,
-                    expected_formula,
-                    "formula-overwritten",
-                    "計算式を復元しました",
-                    formula=True,
-                ),
-            )
-            if typed.status == "ok" and typed.value != expected_value:
-                yield Finding(
-                    problem_at(
-                        result,
-                        slot,
-                        "total-mismatch",
-                        f"入力値 {show(raw.value)} は計算結果 {show(expected_value)} と一致しません"
-                        f"({_formula_text(slot)})。",
-                        value=raw.value,
-                        expected=expected_value,
-                    )
-                )
-            elif typed.status not in ("ok", "blank"):
-                yield Finding(
-                    problem_at(
-                        result,
-                        slot,
-                        "total-mismatch",
-                        f"入力値 {show(raw.value)} は計算結果 {show(expected_value)} ではありません。",
-                        value=raw.value,
-                        expected=expected_value,
-                    )
-                )
+            yield _typed_over_formula(result, slot, raw.value, expected_value, expected_formula)
         elif expected_formula and not _same_formula(raw.formula, expected_formula):
             yield Finding(
                 problem_at(
@@ -115,6 +72,40 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
                     formula=True,
                 ),
             )
+
+
+def _typed_over_formula(
+    result: ReadResult, slot: Slot, typed_raw: object, expected_value: object, formula: str
+) -> Finding:
+    """One problem for a value typed over a formula: total-mismatch (an error) when it is not
+    what the formula gives, else formula-overwritten (a warning); fix restores the formula."""
+    restore = change_at(
+        result,
+        slot,
+        typed_raw,
+        formula,
+        "formula-overwritten",
+        "計算式を復元しました",
+        formula=True,
+    )
+    overwritten = f"計算式が値 {show(typed_raw)} で上書きされています。修正版では計算式 {formula} に戻します。"
+    typed = normalize_cell(slot, typed_raw, result.plan)
+    if typed.status == "ok" and typed.value != expected_value:
+        code = "total-mismatch"
+        message = (
+            f"入力値 {show(typed_raw)} は計算結果 {show(expected_value)} と一致しません"
+            f"({_formula_text(slot)})。{overwritten}"
+        )
+        expected: object = expected_value
+    elif typed.status not in ("ok", "blank"):
+        code = "total-mismatch"
+        message = f"入力値 {show(typed_raw)} は計算結果 {show(expected_value)} ではありません。{overwritten}"
+        expected = expected_value
+    else:
+        code, message, expected = "formula-overwritten", overwritten, formula
+    return Finding(
+        problem_at(result, slot, code, message, value=typed_raw, expected=expected), restore
+    )
 
 
 def _computed_keys(result: ReadResult) -> list[tuple[str, int | None]]:

@@ -11,6 +11,7 @@ import click
 
 from xlsxsheet.cli.common import EXIT_PROBLEMS, FiscalYear, emit_pieces, friendly
 from xlsxsheet.core.errors import UsageError
+from xlsxsheet.layout.layout_names import layout_id_of
 from xlsxsheet.layout.registry import default_registry
 
 if TYPE_CHECKING:
@@ -40,14 +41,27 @@ def folder_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.command("check")
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "workbooks",
+    nargs=-1,
+    required=True,
+    metavar="ブックまたはフォルダ...",
+    type=click.Path(path_type=Path),
+)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]), default="text"
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html", "xlsx"]),
+    default="text",
+    show_default=True,
+    help="報告の形式(xlsx は -o が必要)",
 )
 @click.option("--all", "show_info", is_flag=True, help="情報(読み替え)も表示")
-@click.option("--layout", "layout_id", help="様式情報がないときの様式")
+@click.option("--layout", "layout_id", help="様式情報がないときの様式 (ID か様式名)")
 @click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
-@click.option("-o", "--output", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="報告を書き出すファイル(省略時は画面)"
+)
 @click.option(
     "--per-file-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -67,9 +81,10 @@ def check_command(
     jobs: int | None,
     quiet: bool,
 ) -> None:
-    """点検して問題を報告 (終了コード 0: エラーなし / 1: エラーあり・未提出あり) / check workbooks.
+    """点検して問題を報告 (終了コード 0: エラーなし / 1: エラーあり・読めない・未提出あり /
+    2: 指定の誤り) / check workbooks.
 
-    WORKBOOKS はファイルかフォルダ(中の .xlsx/.xlsm/.xls をすべて点検)。
+    ブックまたはフォルダ: ファイルかフォルダ(中の .xlsx/.xlsm/.xls をすべて点検)。
     """
     valid = run_check(
         workbooks, fmt, show_info, layout_id, year, output, per_file_dir, roster, jobs, quiet
@@ -100,17 +115,29 @@ def run_check(
 
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx には -o で出力ファイル名を指定してください。")
+    layout_id = layout_id_of(default_registry(), layout_id)
     entries = read_roster_option(roster)
     paths, names = find_workbooks(tuple(workbooks))
     with Spool() as spool:
         records = spool_paths(paths, spool, jobs, quiet, layout_id, year)
         report = Report(records, expected_returns(records, entries))
         write_report(report, fmt, output, show_info, names)
+        if output is not None and not quiet:
+            click.echo(written_message(report, output), err=True)
         if per_file_dir is not None:
             written = write_per_file(records, names, per_file_dir, jobs)
             if not quiet:
                 click.echo(f"問題のあるファイルの写し {len(written)} 件: {per_file_dir}", err=True)
         return report.valid
+
+
+def written_message(report: Report, output: Path) -> str:
+    """What `check -o` says on the terminal: the file written and the counts."""
+    from xlsxsheet.office.report import counts_text
+
+    stats = report.stats()
+    missing = f"、未提出 {stats['missing']}" if "missing" in stats else ""
+    return f"点検結果を {output} に書き出しました: {counts_text(stats)}{missing}"
 
 
 def write_report(

@@ -16,7 +16,13 @@ from xlsxsheet.cli.common import friendly
 
 
 @click.command("collect")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "folders",
+    nargs=-1,
+    required=True,
+    metavar="フォルダまたはブック...",
+    type=click.Path(path_type=Path),
+)
 @click.option(
     "-o",
     "--output",
@@ -42,7 +48,7 @@ def collect_command(
 ) -> None:
     """提出された様式を集計 (評価総括表・コスト集計・要対応一覧) / sum up a folder of returns.
 
-    FOLDERS はフォルダかファイル。同じ様式・年度・番号の提出が複数あるときは更新日時の新しい
+    フォルダかファイルを指定します。同じ様式・年度・番号の提出が複数あるときは更新日時の新しい
     ファイルを集計に使い、「重複」シートに一覧にします。--roster の名簿にあって提出のないものは
     「要対応」と「名簿照合」シートに未提出として載せます。
     """

@@ -10,20 +10,33 @@ from typing import Any, TypeVar
 
 import click
 
-from xlsxsheet.core.errors import XlsxsheetError
+from xlsxsheet.cli import click_japanese
+from xlsxsheet.core.errors import USAGE_ERRORS, XlsxsheetError
 from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_PROBLEMS = 1
+EXIT_PROBLEMS = 1  # problems found, a file unreadable, a file not written
+EXIT_USAGE = 2  # the command cannot run as given (click's own usage errors exit 2 as well)
+
+click_japanese.install()
+
+
+class UsageMistake(click.ClickException):
+    """A mistake in how the command was called: its message, exit code 2."""
+
+    exit_code = EXIT_USAGE
 
 
 def friendly(func: F) -> F:
-    """Turn library errors into click errors (exit 1 with a message, no traceback)."""
+    """Turn library errors into click errors (a message, no traceback): exit 2 for a usage
+    mistake (errors.USAGE_ERRORS), 1 for the rest."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except USAGE_ERRORS as exc:
+            raise UsageMistake(str(exc)) from exc
         except XlsxsheetError as exc:
             raise click.ClickException(str(exc)) from exc
 

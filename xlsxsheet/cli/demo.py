@@ -11,7 +11,12 @@ from xlsxsheet.cli.common import friendly
 
 @click.command("demo")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("demo-out"),
+    show_default=True,
+    help="デモの様式・提出・点検結果・修正版を書き出すフォルダ",
 )
 @friendly
 def demo_command(output: Path) -> None:

@@ -11,7 +11,7 @@ from xlsxsheet.layout.registry import default_registry
 
 
 @click.command("fix")
-@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("workbook", metavar="ブック", type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -19,7 +19,7 @@ from xlsxsheet.layout.registry import default_registry
     required=True,
     help="修正版の .xlsx (入力ファイルは変更しません)",
 )
-@click.option("--layout", "layout_id", help="様式情報がないときの様式")
+@click.option("--layout", "layout_id", help="様式情報がないときの様式 (ID か様式名)")
 @click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
 @friendly
 def fix_command(workbook: Path, output: Path, layout_id: str | None, year: int | None) -> None:
@@ -27,8 +27,11 @@ def fix_command(workbook: Path, output: Path, layout_id: str | None, year: int |
     from xlsxsheet.checks.pipeline import check_file
     from xlsxsheet.copies.corrected import write_fixed
     from xlsxsheet.core.errors import WorkbookError
+    from xlsxsheet.layout.layout_names import layout_id_of
 
-    checked = check_file(workbook, default_registry(), layout_id, year)
+    checked = check_file(
+        workbook, default_registry(), layout_id_of(default_registry(), layout_id), year
+    )
     if checked.read is None:
         raise WorkbookError(str(workbook), checked.problems[0].code, checked.problems[0].message)
     write_fixed(checked, output)

@@ -20,14 +20,26 @@ from xlsxsheet.layout.registry import default_registry
 )
 @friendly
 def layouts_command(fmt: str) -> None:
-    """使える様式(レイアウト)の一覧 / list the layouts."""
+    """使える様式(レイアウト)の一覧: ID・版・様式名・市・用途 / list the layouts."""
     registry = default_registry()
     rows = [
-        {"id": lay.id, "version": lay.version, "title": lay.title, "file": str(lay.source)}
+        {
+            "id": lay.id,
+            "version": lay.version,
+            "title": lay.title,
+            "city": lay.city,
+            "purpose": lay.purpose or lay.description,
+            "file": str(lay.source),
+        }
         for lay in registry.all()
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['id']}\tv{row['version']}\t{row['title']}")
+        click.echo(f"{row['id']}\tv{row['version']}\t{row['title']}\t{row['city'] or '(市名なし)'}")
+        if row["purpose"]:
+            click.echo(f"    {row['purpose']}")
+    click.echo(
+        "様式を作るには: xlsxsheet template <ID または様式名> --year R2 -o 様式.xlsx", err=True
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from xlsxsheet.cli import click_japanese
 from xlsxsheet.cli.common import tolerate_console_encoding
 from xlsxsheet.core.version import __version__
 
@@ -21,7 +22,9 @@ def main() -> None:
 def _register() -> None:
     from xlsxsheet.cli.commands import ALL_COMMANDS
 
+    click_japanese.japanese_metavars(main)
     for command in ALL_COMMANDS:
+        click_japanese.japanese_metavars(command)
         main.add_command(command)
 
 

@@ -13,12 +13,21 @@ from xlsxsheet.layout.registry import default_registry
 
 
 @click.command("read")
-@click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json")
+@click.argument("workbook", metavar="ブック", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "yaml"]),
+    default="json",
+    show_default=True,
+    help="出力形式",
+)
 @click.option("--flat", is_flag=True, help="項目ごとに1レコード / one record per field")
-@click.option("--layout", "layout_id", help="様式情報がないときの様式")
+@click.option("--layout", "layout_id", help="様式情報がないときの様式 (ID か様式名)")
 @click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
-@click.option("-o", "--output", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="書き出すファイル(省略時は画面)"
+)
 @friendly
 def read_command(
     workbook: Path,
@@ -29,9 +38,12 @@ def read_command(
     output: Path | None,
 ) -> None:
     """記入済みブックを読み、正規化したデータを出力 / print the normalised document."""
+    from xlsxsheet.layout.layout_names import layout_id_of
     from xlsxsheet.reading.return_reader import read_file
 
-    result = read_file(workbook, default_registry(), layout_id, year)
+    result = read_file(
+        workbook, default_registry(), layout_id_of(default_registry(), layout_id), year
+    )
     data = result.flat() if flat else result.document()
     text = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else dump_yaml(data)
     emit(text.rstrip("\n"), output)

@@ -12,7 +12,9 @@ from xlsxsheet.office.filenames import DEFAULT_PATTERN, PLACEHOLDERS
 
 
 @click.command("rollover")
-@click.argument("returns", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "returns", nargs=-1, required=True, metavar="提出...", type=click.Path(path_type=Path)
+)
 @click.option("--year", type=FiscalYear(), required=True, help="作成する年度 (R3, 令和3年度, 2021)")
 @click.option(
     "-o",
@@ -44,7 +46,14 @@ from xlsxsheet.office.filenames import DEFAULT_PATTERN, PLACEHOLDERS
     is_flag=True,
     help="計画のブックの値が前年度の提出と違うとき、計画の値にします(既定: 提出の値のまま)",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="結果の形式",
+)
 @click.option("--all", "show_all", is_flag=True, help="様式に載らない値と情報もすべて表示")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="結果の保存先")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同時に読むプロセス数(既定: CPU数)")
@@ -65,7 +74,7 @@ def rollover_command(
     """今年度の提出から翌年度の様式を作ります (終了コード 1: 作れなかった提出あり) / make next
     year's templates from this year's returns.
 
-    RETURNS は提出された .xlsx、またはそれを入れたフォルダです。計画に属する項目(名称・単位・
+    提出は、提出された .xlsx、またはそれを入れたフォルダです。計画に属する項目(名称・単位・
     目標値・過去の実績など)を引き継ぎ、その年度の記入(文章・判定・評価)は空にします。
     """
     from xlsxsheet.office.rollover import render_json, render_text, rollover

@@ -9,13 +9,18 @@ import click
 
 from xlsxsheet.cli.common import FiscalYear, friendly
 from xlsxsheet.core.data_files import load_document
+from xlsxsheet.core.errors import UsageError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
 
 
 @click.command("template")
-@click.argument("layout_id")
-@click.option("--year", type=FiscalYear(), help="評価年度 (R2, 令和2年度, 2020)")
+@click.argument("layout_id", metavar="様式")
+@click.option(
+    "--year",
+    type=FiscalYear(),
+    help="評価年度 (R2, 令和2年度, 2020)。必須(--data の年度を使うときは省略可)",
+)
 @click.option(
     "--data",
     "data_path",
@@ -39,11 +44,19 @@ def template_command(
     plan_path: Path | None,
     output: Path,
 ) -> None:
-    """様式の .xlsx を作ります / write a template workbook."""
+    """様式の .xlsx を作ります / write a template workbook.
+
+    様式は ID (shisaku-management) か様式名 (施策マネジメントシート)。xlsxsheet layouts で一覧。
+    """
+    from xlsxsheet.layout.layout_names import find_layout
     from xlsxsheet.writing.make_template import make_template, plan_for_document
 
-    layout = default_registry().get(layout_id)
+    layout = find_layout(default_registry(), layout_id)
     doc = load_document(data_path) if data_path else None
+    if year is None and not (doc or {}).get("year"):
+        raise UsageError(
+            "--year で評価年度を指定してください(例: --year R2、--year 令和2年度、--year 2020)。"
+        )
     skipped: list[str] = []
     if plan_path is not None:
         from xlsxsheet.writing.prefill import merge, prefill

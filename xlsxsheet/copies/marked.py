@@ -13,6 +13,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from xlsxsheet.copies.department_words import for_department
 from xlsxsheet.copies.workbook_copy import load_for_copy, save_atomically
 from xlsxsheet.core.problems import SEVERITY_WORDS, Problem
 
@@ -59,7 +60,9 @@ def write_annotated(source: Path, problems: list[Problem], out: Path) -> Path:
         cell = book[sheet][ref]
         worst = "error" if any(p.severity == "error" for p in found) else "warning"
         cell.fill = FILLS[worst]
-        text = "\n".join(f"[{SEVERITY_WORDS[p.severity]}] {p.message}" for p in found)
+        text = "\n".join(
+            f"[{SEVERITY_WORDS[p.severity]}] {for_department(p.message)}" for p in found
+        )
         if cell.comment is not None and cell.comment.text:
             text += f"\n---\n{cell.comment.text}"
         comment = Comment(text, "xlsxsheet")
@@ -86,7 +89,7 @@ def _result_sheet(book: openpyxl.Workbook, problems: list[Problem]) -> None:
                 p.sheet or "",
                 p.cell or "",
                 p.label or "",
-                p.message,
+                for_department(p.message),
                 _as_text(p.value),
                 _as_text(p.expected),
             ]

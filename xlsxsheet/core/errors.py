@@ -40,3 +40,11 @@ class UsageError(XlsxsheetError):
 
 class RosterError(XlsxsheetError):
     """A roster CSV (given to `rollover --roster`) cannot be used; names each bad line."""
+
+
+# A mistake in how a command was called: the CLI exits 2 on these (1 on the other errors).
+USAGE_ERRORS: tuple[type[XlsxsheetError], ...] = (
+    UsageError,
+    UnknownLayoutError,
+    RosterError,
+)

@@ -141,6 +141,8 @@ class _LayoutBuilder:
                 "version",
                 "title",
                 "description",
+                "city",
+                "purpose",
                 "default_year",
                 "font",
                 "params",
@@ -191,6 +193,8 @@ class _LayoutBuilder:
             migrations=self._migrations(),
             prefill=records_loader.load_prefill(self, params),
             imports=load_import(self),
+            city=str(root.get("city", "")),
+            purpose=str(root.get("purpose", "")),
         )
         self._check_formulas(layout)
         return layout
@@ -338,7 +342,7 @@ class _LayoutBuilder:
         columns = tuple(float(w) for w in node.items("columns"))
         self.width = len(columns)
         print_node = _Node(self.source, node.get("print") or {}, node.place + ".print")
-        print_node.check_keys({"paper", "landscape", "fit_width", "repeat_rows"})
+        print_node.check_keys({"paper", "landscape", "fit_width", "repeat_rows", "break_before"})
         paper = str(print_node.get("paper", "A4"))
         if paper not in PAPERS:
             print_node.fail(
@@ -349,6 +353,7 @@ class _LayoutBuilder:
             bool(print_node.get("landscape", False)),
             bool(print_node.get("fit_width", True)),
             int(print_node.get("repeat_rows", 0)),
+            _texts(print_node.get("break_before")),
         )
         blocks = tuple(
             self._block(node.child("blocks", i)) for i in range(len(node.items("blocks")))
@@ -1088,3 +1093,12 @@ def _combinations(levels: tuple[tuple[m.Level, ...], ...]) -> list[tuple[m.Level
     for level in levels:
         combos = [(*c, lv) for c in combos for lv in level]
     return combos
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """A text or a list of texts (`print.break_before`) as a tuple."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)

@@ -395,6 +395,8 @@ class PrintSetup:
     landscape: bool = False
     fit_width: bool = True
     repeat_rows: int = 0
+    # a new printed page starts at the first row whose text begins with each (print_breaks.py)
+    break_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -561,6 +563,9 @@ class Layout:
     prefill: dict[str, tuple[PrefillRule, ...]] = field(default_factory=dict)
     # how cities word its labels (`import:`): layout/import_loader.ImportSpec, or None
     imports: Any = None
+    # where the sheet comes from and what it is for, as `layouts` shows them (metadata only)
+    city: str = ""
+    purpose: str = ""
 
     @property
     def key_field(self) -> str | None:

@@ -116,11 +116,13 @@ def changes_of(r: Checked) -> int:
 
 
 def count_files(results: list[Checked]) -> dict[str, int]:
-    """files, clean, with errors (unreadable included), with warnings, unreadable; problems."""
+    """files = clean + with errors (unreadable included) + warnings only; with warnings (errors
+    or not), unreadable; problems."""
     return {
         "files": len(results),
         "clean": sum(r.valid and not r.warnings for r in results),
         "with_errors": sum(not r.valid for r in results),
+        "warnings_only": sum(r.valid and r.warnings > 0 for r in results),
         "with_warnings": sum(r.warnings > 0 for r in results),
         "unreadable": sum(not r.readable for r in results),
         "errors": sum(r.errors for r in results),
@@ -210,7 +212,7 @@ def file_dict(r: Checked) -> dict[str, Any]:
         "layout_title": r.layout_title,
         "year": r.year,
         "unit": info.unit if info else None,
-        "key": info.key if info else None,
+        "key": normalize_key(info.key) if info and info.key is not None else None,
         "name": info.name if info else None,
         "department": info.department if info else None,
         "departments": list(info.departments) if info else [],
@@ -266,7 +268,7 @@ def iter_text(report: Report, show_info: bool = False) -> Iterator[str]:
         for by, word in GROUPINGS.items():
             yield f"{word}別:"
             for group in report.groups(by):
-                yield f"  {group['name']}: {_counts_text(group)}"
+                yield f"  {group['name']}: {counts_text(group)}"
     for dup in report.duplicates():
         about = " ".join(x for x in (dup["layout_title"], dup["key"], dup["name"]) if x)
         yield f"重複提出: {about}({'、'.join(dup['files'])})"
@@ -281,11 +283,13 @@ def iter_text(report: Report, show_info: bool = False) -> Iterator[str]:
             f"名簿: {s['expected']} 件中、提出あり {s['expected'] - s['missing']}、"
             f"未提出 {s['missing']}"
         )
-    yield f"合計: {_counts_text(s)}(エラー {s['errors']} 件、警告 {s['warnings']} 件)"
+    yield f"合計: {counts_text(s)}(エラー {s['errors']} 件、警告 {s['warnings']} 件)"
 
 
-def _counts_text(s: dict[str, Any]) -> str:
+def counts_text(s: dict[str, Any]) -> str:
+    """`5 ファイル、問題なし 2、エラーあり 2(うち読めない 1)、警告のみ 1`: the three add up."""
+    unreadable = f"(うち読めない {s['unreadable']})" if s["unreadable"] else ""
     return (
-        f"{s['files']} ファイル、問題なし {s['clean']}、エラーあり {s['with_errors']}、"
-        f"警告あり {s['with_warnings']}、読めないファイル {s['unreadable']}"
+        f"{s['files']} ファイル、問題なし {s['clean']}、エラーあり {s['with_errors']}{unreadable}、"
+        f"警告のみ {s['warnings_only']}"
     )

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from xlsxsheet.core import fiscal_year
+from xlsxsheet.core.problems import Problem
 from xlsxsheet.core.version import __version__
 from xlsxsheet.office.report import (
     GROUPINGS,
@@ -51,6 +52,16 @@ def show_value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.10g}"
     return str(value)
+
+
+def message_text(p: Problem) -> str:
+    """A problem's message without the place it starts with ('シート'!F70 (項目): ): the
+    page shows the cell, the sheet and the 項目 in columns of their own."""
+    place = p.where
+    for head in (f"{place}: ", f"{place}:"):
+        if place and p.message.startswith(head) and len(p.message) > len(head):
+            return p.message[len(head) :]
+    return p.message
 
 
 def render_html(
@@ -166,7 +177,7 @@ def _file_context(
                 "cell": p.cell or "",
                 "sheet": p.sheet or "",
                 "label": p.label or "",
-                "message": p.message,
+                "message": message_text(p),
                 "value": show_value(p.value),
                 "expected": show_value(p.expected),
             }

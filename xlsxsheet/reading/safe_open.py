@@ -28,7 +28,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 from xml.etree.ElementTree import ParseError
 
@@ -144,9 +144,18 @@ def _not_a_workbook_message(name: str, head: bytes) -> str:
         what = "HTMLまたはXMLのファイル(システムから出力した「Excel形式」など)"
     elif head.startswith(b"%PDF"):
         what = "PDFファイル"
+    elif PurePath(name).suffix.lower() in TEXT_TABLE_SUFFIXES:
+        return (
+            f"{name} はCSV(テキスト)のファイルで、Excelブックではありません。様式に記入した"
+            f"ブックを提出してください。CSVしかないときは、{SAVE_AS_XLSX}"
+        )
     else:
         what = "Excelブックではないファイル(拡張子だけが .xlsx になっている可能性があります)"
     return f"{name} は{what}です。提出するファイルか確認し、{SAVE_AS_XLSX}"
+
+
+# a table saved as text (Excel's 「CSV (コンマ区切り)」 and the like): its own message
+TEXT_TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 
 
 # --- OLE2 compound files: legacy .xls, or an encrypted .xlsx ------------------------------

@@ -20,9 +20,16 @@ from xlsxsheet.core.cells import a1
 from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.core.version import __version__
 from xlsxsheet.layout.model import DEFAULT_FORMATS, Layout
-from xlsxsheet.plan.workbook_plan import LINE_HEIGHT, PlanCell, SheetPlan, Slot, WorkbookPlan
+from xlsxsheet.plan.workbook_plan import (
+    LINE_HEIGHT,
+    PlanCell,
+    SheetPlan,
+    Slot,
+    WorkbookPlan,
+)
 from xlsxsheet.rules.formulas import formula_of
 from xlsxsheet.rules.recompute import recompute
+from xlsxsheet.writing.print_breaks import page_break_rows
 
 Key = tuple[str, int | None]
 PAPER_CODES = {"A3": 8, "A4": 9, "A5": 11, "B4": 12, "B5": 13}
@@ -384,6 +391,9 @@ def _page_setup(worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan)
         worksheet.fit_to_pages(1, 0)
     if setup.repeat_rows:
         worksheet.repeat_rows(0, setup.repeat_rows - 1)
+    breaks = page_break_rows(sheet_plan)
+    if breaks:
+        worksheet.set_h_pagebreaks(breaks)
     worksheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     worksheet.center_horizontally()
     worksheet.set_footer(f"&L{plan.layout.title}&C&P / &N&R{_year_text(plan.year)}")

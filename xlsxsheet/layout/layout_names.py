@@ -1,0 +1,43 @@
+"""A layout named as staff name it: its id (shisaku-management) or its Japanese title
+(施策マネジメントシート, full-width or not); a name that is neither gets a suggestion."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+
+from xlsxsheet.core.errors import UnknownLayoutError
+from xlsxsheet.layout.model import Layout
+from xlsxsheet.layout.registry import LayoutRegistry
+
+
+def _folded(name: str) -> str:
+    """NFKC, spaces removed: 施策マネジメント シート and 施策マネジメントシート are one name."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def find_layout(registry: LayoutRegistry, name: str) -> Layout:
+    """The layout whose id or title is `name`; UnknownLayoutError naming the closest ones."""
+    if name in registry.ids():
+        return registry.get(name)
+    layouts = registry.all()
+    wanted = _folded(name)
+    for layout in layouts:
+        if wanted in (_folded(layout.id), _folded(layout.title)):
+            return layout
+    choices = {_folded(lay.id): lay for lay in layouts}
+    choices.update({_folded(lay.title): lay for lay in layouts})
+    close = difflib.get_close_matches(wanted, list(choices), n=1, cutoff=0.5)
+    partial = [lay for lay in layouts if wanted and wanted in _folded(lay.title)]
+    guess = choices[close[0]] if close else partial[0] if partial else None
+    hint = f"「{guess.id}」({guess.title})ではありませんか。" if guess else ""
+    listed = "、".join(f"{lay.id} ({lay.title})" for lay in layouts) or "(なし)"
+    raise UnknownLayoutError(
+        f"様式「{name}」はありません。{hint}使える様式: {listed}"
+        "(xlsxsheet layouts で一覧を表示できます)"
+    )
+
+
+def layout_id_of(registry: LayoutRegistry, name: str | None) -> str | None:
+    """The id of the layout `--layout NAME` names (id or title); None for no `--layout`."""
+    return None if name is None else find_layout(registry, name).id
