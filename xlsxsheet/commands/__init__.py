@@ -9,6 +9,7 @@ from xlsxsheet.commands.fix import fix_command
 from xlsxsheet.commands.layouts import layouts_command
 from xlsxsheet.commands.read import read_command
 from xlsxsheet.commands.rollover import rollover_command
+from xlsxsheet.commands.serve import serve_command
 from xlsxsheet.commands.template import template_command
 
 ALL_COMMANDS = [
@@ -20,4 +21,5 @@ ALL_COMMANDS = [
     fix_command,
     demo_command,
     rollover_command,
+    serve_command,
 ]
