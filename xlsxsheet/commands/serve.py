@@ -28,7 +28,9 @@ from xlsxsheet.cli import FiscalYear, friendly
     envvar="XLSXSHEET_ADMIN_PASSWORD",
     help="管理者のパスワード(環境変数 XLSXSHEET_ADMIN_PASSWORD でも可。省略時は初回に作って表示)",
 )
-@click.option("--year", type=FiscalYear(), help="受け付ける評価年度(既定: 前回の設定、初回は前年度)")
+@click.option(
+    "--year", type=FiscalYear(), help="受け付ける評価年度(既定: 前回の設定、初回は前年度)"
+)
 @click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 64))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--demo", is_flag=True, help="同梱の例を読み込んだ体験用の窓口を開き、ブラウザで表示")
@@ -73,7 +75,9 @@ def serve_command(
     elif demo:
         click.echo(f"管理者のパスワード: {admin_password}", err=True)
     if startup.codes:
-        click.echo("課ごとのアクセスコード(この一度だけ表示。控えて各課に配ってください):", err=True)
+        click.echo(
+            "課ごとのアクセスコード(この一度だけ表示。控えて各課に配ってください):", err=True
+        )
         for dept, code in startup.codes.items():
             click.echo(f"  {dept}\t{code}", err=True)
     if demo and not no_browser:

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
-from xlsxsheet.web.auth import check_csrf, csrf_token, current_user, hash_secret, make_code
+from xlsxsheet.web.auth import check_csrf, csrf_token, current_user, hash_code, make_code
 from xlsxsheet.web.office import SummaryCache
 from xlsxsheet.web.store import Store
 
@@ -47,10 +47,11 @@ def create_app(
     if roster is not None:
         load_roster(store, Path(roster))
     startup.admin_password = set_admin_password(store, admin_password)
-    for row in store.roster(store.year):
-        code = make_code()
-        if store.add_department(row["dept"], hash_secret(code)):
-            startup.codes[row["dept"]] = code
+    for dept in sorted({row["dept"] for row in store.roster(store.year)}):
+        if store.department_named(dept) is None:
+            code = make_code()
+            if store.add_department(dept, hash_code(code)):
+                startup.codes[dept] = code
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
     secret, _ = store.setting_once("secret_key", lambda: secrets.token_hex(32))

@@ -53,6 +53,14 @@ def fold_code(code: str) -> str:
     return "".join(unicodedata.normalize("NFKC", code).split()).replace("-", "").upper()
 
 
+def hash_code(code: str) -> str:
+    return hash_secret(fold_code(code))
+
+
+def verify_code(code: str, stored: str) -> bool:
+    return verify_secret(fold_code(code), stored)
+
+
 @dataclass(frozen=True)
 class User:
     """The signed-in user: the admin, or one department."""
@@ -111,7 +119,10 @@ def check_csrf() -> None:
     sent = request.form.get("csrf", "") or request.headers.get("X-CSRF-Token", "")
     expected = session.get("csrf", "")
     if not expected or not hmac.compare_digest(str(sent), str(expected)):
-        abort(400, "フォームの有効期限が切れました。ページを開き直してから、もう一度送信してください。")
+        abort(
+            400,
+            "フォームの有効期限が切れました。ページを開き直してから、もう一度送信してください。",
+        )
 
 
 def signed_in(view: Any) -> Any:

@@ -79,13 +79,19 @@ def cost_chart(table: dict[str, Any], label: str) -> Markup:
     parts = [_svg_open(width, height, f"{table['title']} {label} の年度別推移(政策別)")]
     for i, (name, _series) in enumerate(policies):  # legend
         y = 6 + 18 * i
-        parts.append(f'<rect x="{left}" y="{y}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{left + 16}" y="{y + 10}" style="{FONT}">{escape(_short(name, 40))}</text>')
+        parts.append(
+            f'<rect x="{left}" y="{y}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
+        )
+        parts.append(
+            f'<text x="{left + 16}" y="{y + 10}" style="{FONT}">{escape(_short(name, 40))}</text>'
+        )
     base = top + plot_h
     for step in range(5):  # axis with four ticks
         value = most * step / 4
         y = base - plot_h * step / 4
-        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+        )
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" style="{FONT}">{value:,.0f}</text>'
         )

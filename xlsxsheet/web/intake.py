@@ -21,7 +21,9 @@ from xlsxsheet.web.store import Store, now
 
 GRID_REACH = 2  # cells shown on each side of a problem cell
 CELL_TEXT = 24  # characters of a cell shown in the grid
-FIX_CODES = frozenset({"formula-overwritten", "total-mismatch", "judgement-mismatch", "formula-changed"})
+FIX_CODES = frozenset(
+    {"formula-overwritten", "total-mismatch", "judgement-mismatch", "formula-changed"}
+)
 
 
 def take_upload(
@@ -87,15 +89,15 @@ def describe(checked: CheckResult | None, summary: CheckedReturn) -> dict[str, A
         }
         shown.append(item)
     info = summary.info
-    fixable = checked is not None and checked.read is not None and checked.read.content.format != "xls"
+    fixable = (
+        checked is not None and checked.read is not None and checked.read.content.format != "xls"
+    )
     return {
         "errors": summary.errors,
         "warnings": summary.warnings,
         "infos": sum(p.severity == "info" for p in problems),
         "changes": len(summary.changes),
-        "manual_errors": sum(
-            p.severity == "error" and p.code not in FIX_CODES for p in problems
-        ),
+        "manual_errors": sum(p.severity == "error" and p.code not in FIX_CODES for p in problems),
         "can_fix": fixable and bool(summary.changes),
         "can_mark": fixable and bool(summary.errors or summary.warnings),
         "department": info.department_shown if info else None,
@@ -119,7 +121,11 @@ def grid_around(cells: dict[tuple[int, int], Any], problem: Problem) -> dict[str
             {
                 "number": r + 1,
                 "cells": [
-                    {"text": _cell_text(cells.get((r, c))), "mark": (r, c) == (row, col), "ref": a1(r, c)}
+                    {
+                        "text": _cell_text(cells.get((r, c))),
+                        "mark": (r, c) == (row, col),
+                        "ref": a1(r, c),
+                    }
                     for c in cols
                 ],
             }

@@ -113,9 +113,7 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
     return out, f"点検結果_{long_label(year)}.zip", f"問題のある提出 {written} 件の写しです。"
 
 
-def _rollover(
-    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
-):
+def _rollover(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress):
     from xlsxsheet.rollover import render_text, rollover
 
     registry = default_registry()

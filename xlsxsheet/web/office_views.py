@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, send_file, url_for
 
 from xlsxsheet.collect import cost_tables, grade_tables
-from xlsxsheet.web.auth import admin_only, hash_secret, make_code, store
+from xlsxsheet.web.auth import admin_only, hash_code, make_code, store
 from xlsxsheet.web.charts import cost_chart, grade_chart
 from xlsxsheet.web.jobs import KINDS, start_job
 from xlsxsheet.web.office import collection, roster_rows, state_counts
@@ -79,5 +79,5 @@ def new_code(dept_id: int) -> Any:
     if row is None:
         abort(404)
     code = make_code()
-    store().set_code(dept_id, hash_secret(code))
+    store().set_code(dept_id, hash_code(code))
     return render_template("code.html", dept=row, code=code)

@@ -30,12 +30,12 @@ from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.web.auth import (
     current_user,
     department_for,
-    fold_code,
     readable_upload,
     sign_in_admin,
     sign_in_department,
     signed_in,
     store,
+    verify_code,
     verify_secret,
 )
 from xlsxsheet.web.intake import take_upload
@@ -76,7 +76,7 @@ def sign_in() -> Any:
                 return redirect(_next_page() or url_for("web.office"))
         else:
             row = next((d for d in departments if str(d["id"]) == who), None)
-            if row is not None and secret and verify_secret(fold_code(secret), row["code_hash"]):
+            if row is not None and secret and verify_code(secret, row["code_hash"]):
                 sign_in_department(row)
                 return redirect(_next_page() or url_for("web.department", dept_id=row["id"]))
         error = "課またはアクセスコード(パスワード)が違います。"
@@ -230,7 +230,9 @@ def download_template(dept_id: int, roster_id: int) -> Any:
     from xlsxsheet.templating import make_template
 
     row = department_for(dept_id)
-    entry = next((r for r in store().roster(store().year, row["name"]) if r["id"] == roster_id), None)
+    entry = next(
+        (r for r in store().roster(store().year, row["name"]) if r["id"] == roster_id), None
+    )
     if entry is None:
         abort(404)
     year = store().year
