@@ -16,7 +16,7 @@ from xlsxsheet.fiscal_year import short_label
 PALETTE = ("#1b6ca8", "#4aa3df", "#8cc084", "#f2c14e", "#e07a5f", "#9a6fb0", "#7f7f7f")
 UNGRADED_COLOUR = "#d9d9d9"
 FONT = "font-family:sans-serif;font-size:12px"
-LABEL_CHARS = 22
+LABEL_CHARS = 15
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -72,7 +72,7 @@ def cost_chart(table: dict[str, Any], label: str) -> Markup:
         (f"{no} {name}".strip() or "(政策なし)", series.get(label, {}))
         for (no, name), series in table["policies"].items()
     ]
-    most = max((v for _, s in policies for v in s.values()), default=0) or 1
+    most = nice_ceiling(max((v for _, s in policies for v in s.values()), default=0))
     left, plot_h, top, group_w = 90, 200, 20 + 18 * len(policies), 40 + 16 * len(policies)
     width = left + group_w * max(len(years), 1) + 20
     height = top + plot_h + 40
@@ -114,6 +114,17 @@ def cost_chart(table: dict[str, Any], label: str) -> Markup:
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def nice_ceiling(value: float) -> float:
+    """The axis top: `value` rounded up to a round multiple of a power of ten."""
+    if value <= 0:
+        return 1
+    power = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
 
 
 def _svg_open(width: float, height: float, title: str) -> str:

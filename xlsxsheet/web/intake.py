@@ -19,6 +19,7 @@ from xlsxsheet.problems import Problem
 from xlsxsheet.roster import normalize_key
 from xlsxsheet.web.store import Store, now
 
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 GRID_REACH = 2  # cells shown on each side of a problem cell
 CELL_TEXT = 24  # characters of a cell shown in the grid
 FIX_CODES = frozenset(
@@ -72,7 +73,7 @@ def describe(checked: CheckResult | None, summary: CheckedReturn) -> dict[str, A
     problems = summary.problems
     content = checked.read.content if checked is not None and checked.read is not None else None
     shown = []
-    for problem in problems:
+    for problem in sorted(problems, key=lambda p: SEVERITY_ORDER.get(p.severity, 3)):
         item = {
             "code": problem.code,
             "title": problem.title,
@@ -139,7 +140,7 @@ def _cell_text(cell: Any) -> str:
         return ""
     value = cell.value
     if value is None and cell.formula:
-        value = f"={cell.formula}"
+        value = cell.formula if cell.formula.startswith("=") else f"={cell.formula}"
     text = "" if value is None else str(value)
     return text if len(text) <= CELL_TEXT else text[: CELL_TEXT - 1] + "…"
 

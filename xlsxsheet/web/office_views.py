@@ -23,12 +23,6 @@ def _cache() -> Any:
 def office() -> Any:
     year = store().year
     rows = roster_rows(store(), year)
-    found = collection(store(), _cache(), year)
-    grades = [(t, grade_chart(t)) for t in grade_tables(found)]
-    costs = []
-    for table in cost_tables(found):
-        label = table["labels"][-1]  # the last series is the total where a layout has one
-        costs.append((table, label, cost_chart(table, label)))
     return render_template(
         "office.html",
         year=year,
@@ -36,10 +30,24 @@ def office() -> Any:
         counts=state_counts(rows),
         departments=store().departments(),
         uploads=store().uploads(year)[:50],
-        grades=grades,
-        costs=costs,
         kinds=KINDS,
         jobs=store().jobs(),
+    )
+
+
+@bp.get("/admin/summary")
+@admin_only
+def office_summary() -> Any:
+    """The city-wide 評価総括表 and cost totals of the latest returns, with charts."""
+    year = store().year
+    found = collection(store(), _cache(), year)
+    grades = [(t, grade_chart(t)) for t in grade_tables(found)]
+    costs = []
+    for table in cost_tables(found):
+        label = table["labels"][-1]  # the last series is the total where a layout has one
+        costs.append((table, label, cost_chart(table, label)))
+    return render_template(
+        "summary.html", year=year, grades=grades, costs=costs, kept=len(found.kept)
     )
 
 

@@ -52,6 +52,16 @@ def year_label(year: int | None) -> str:
     return long_label(year) if year else ""
 
 
+@bp.app_template_filter("when")
+def when(stamp: str | None) -> str:
+    """An ISO time stamp as a person reads it: 2026-12-06 21:18."""
+    if not stamp:
+        return ""
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
+
+
 @bp.get("/")
 def home() -> Any:
     user = current_user()
