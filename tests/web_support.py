@@ -102,3 +102,72 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found, "no CSRF field on the page"
     return found.group(1)
+
+
+# --- returns and hostile files -----------------------------------------------------------
+DEPT_A, DEPT_B = "福祉総務課", "高齢者支援課"
+ADMIN_PASSWORD = "office-secret-1"
+XXE = '<!DOCTYPE workbook [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+def write_roster(path: Path) -> Path:
+    """Two departments, a 施策マネジメントシート each (番号 1 and 2)."""
+    path.write_text(
+        f"様式,施策番号,担当課\nshisaku-management,1,{DEPT_A}\nshisaku-management,2,{DEPT_B}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def make_return(
+    folder: Path, number: int, dept: str, mistake: str | None = None, tag: str = ""
+) -> Path:
+    """A 施策マネジメントシート return of 施策 `number`, with a mistake if asked:
+    "total" (a total overwritten with a value: fixable) or a text to type into a money cell."""
+    import random
+
+    import openpyxl
+    from returns_factory import ShisakuManagement
+
+    sm = ShisakuManagement(random.Random(number))
+    doc, made = sm.document(number, dept, "4")
+    path = folder / f"施策{number}_{tag or (mistake and 'mistake') or 'clean'}.xlsx"
+    sm.write(doc, path)
+    if mistake is not None:
+        book = openpyxl.load_workbook(path)
+        if mistake == "total":
+            sm.overwrite_total(book, made)
+        else:
+            sm.text_in_money(book, made, mistake)
+        book.save(path)
+    return path
+
+
+def rezipped(source: Path, out: Path, replace: dict[str, Any] | None = None, add=None) -> Path:
+    """A copy of a return's zip with parts changed (a function of the bytes) or added."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if replace and info.filename in replace:
+                data = replace[info.filename](data)
+            dst.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            dst.writestr(name, data)
+    return out
+
+
+def zip_bomb(source: Path, out: Path) -> Path:
+    """64 MB of zeros in one part, 64 KB compressed."""
+    return rezipped(source, out, add={"xl/media/image1.png": bytes(64 * 1024 * 1024)})
+
+
+def xxe_file(source: Path, out: Path) -> Path:
+    """An external entity declared in xl/workbook.xml."""
+
+    def declare(data: bytes) -> bytes:
+        head, sep, rest = data.partition(b"?>")
+        return head + sep + b"\n" + XXE.encode() + rest
+
+    return rezipped(source, out, replace={"xl/workbook.xml": declare})

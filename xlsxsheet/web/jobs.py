@@ -105,7 +105,8 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
                 marked = try_write_annotated(path, result.problems, folder / f"{upload.id}.xlsx")
                 if marked is not None:
                     name = annotated_name(Path(safe_file_name(upload.original_name)))
-                    arcname = f"{safe_file_name(upload.dept)}/第{upload.version}版_{name}"
+                    folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")
+                    arcname = f"{folder_name}/第{upload.version}版_{name}"
                     archive.write(marked, arcname)
                     marked.unlink()
                     written += 1
