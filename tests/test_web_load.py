@@ -19,7 +19,7 @@ from xlsxsheet.pipeline import check_file
 from xlsxsheet.web.demo import ROWS, write_demo_roster
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from web_upload import DeskClient, free_port, start_server  # noqa: E402
+from web_upload import DeskClient, free_port, start_server
 
 UPLOADS = 50
 WORKERS = 12
