@@ -19,7 +19,14 @@ from xlsxsheet.errors import XlsxsheetError
 from xlsxsheet.filenames import safe_file_name
 from xlsxsheet.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.web.office import SummaryCache, collection, latest_uploads, roster_entries, summaries
+from xlsxsheet.web.office import (
+    SummaryCache,
+    collection,
+    display_name,
+    latest_uploads,
+    roster_entries,
+    summaries,
+)
 from xlsxsheet.web.store import Store, now
 
 Progress = Callable[[int], None]
@@ -143,8 +150,12 @@ def _rollover(store: Store, cache: SummaryCache, year: int, folder: Path, progre
         ),
         encoding="utf-8",
     )
-    summary = render_text(result).strip().splitlines()
-    return out, f"様式_{long_label(year + 1)}.zip", "\n".join(summary[-40:])
+    text = render_text(result).strip()
+    for upload in uploads:  # name each return as the office knows it, not by its hash
+        text = text.replace(str(store.blob_path(upload)), display_name(upload))
+        text = text.replace(Path(upload.blob).name, display_name(upload))
+    text = text.replace(str(templates), "zip")
+    return out, f"様式_{long_label(year + 1)}.zip", "\n".join(text.splitlines()[-60:])
 
 
 def _new_year(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress):
