@@ -110,6 +110,22 @@ def test_codes_are_stored_hashed_and_sign_in_needs_the_right_one(app: Any, tmp_p
     assert response.location == f"/dept/{dept_id(app, DEPT_A)}"
 
 
+def test_repeated_failed_sign_ins_are_refused_for_a_while(app: Any) -> None:
+    client = app.test_client()
+    wrong = {"who": "admin", "secret": "guess"}
+    for _ in range(10):
+        response = client.post("/signin", data={**wrong, "csrf": token(client, "/signin")})
+        assert response.status_code == 401
+    right = {"who": "admin", "secret": ADMIN_PASSWORD, "csrf": token(client, "/signin")}
+    response = client.post("/signin", data=right)
+    assert response.status_code == 429
+    assert "10分ほど待ってからやり直してください" in response.text
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    right["csrf"] = token(other, "/signin")
+    assert other.post("/signin", data=right).status_code == 302  # another machine signs in
+
+
 def test_session_cookie_is_httponly_and_samesite(app: Any) -> None:
     client = app.test_client()
     form = {"who": "admin", "secret": ADMIN_PASSWORD, "csrf": token(client, "/signin")}
@@ -402,7 +418,8 @@ def _wait_for_job(client: Any, job: int) -> str:
 
 
 def _run_job(client: Any, kind: str) -> tuple[str, bytes]:
-    response = client.post(f"/admin/jobs/{kind}", data={"csrf": token(client)})
+    form = {"csrf": token(client)} | ({"confirm": "yes"} if kind == "new-year" else {})
+    response = client.post(f"/admin/jobs/{kind}", data=form)
     assert response.status_code == 303
     job = int(response.location.rsplit("/", 1)[1])
     page = _wait_for_job(client, job)
@@ -479,6 +496,10 @@ def test_office_downloads_marked_zip_csv_and_next_years_templates(
         f"{DEPT_A}/施策1_mistake.xlsx (第1版)",
         f"{DEPT_B}/施策2_clean.xlsx (第1版)",
     }
+    refused = admin.post("/admin/jobs/new-year", data={"csrf": token(admin)})
+    assert refused.status_code == 400
+    assert "「確認しました」にチェックを入れてください" in refused.text
+    assert app.extensions["xlsxsheet_store"].year == 2020
     page, data = _run_job(admin, "new-year")
     templates = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert len(templates) == 2, page

@@ -9,7 +9,14 @@ from pathlib import Path
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
-from xlsxsheet.web.auth import check_csrf, csrf_token, current_user, hash_code, make_code
+from xlsxsheet.web.auth import (
+    SignInThrottle,
+    check_csrf,
+    csrf_token,
+    current_user,
+    hash_code,
+    make_code,
+)
 from xlsxsheet.web.office import SummaryCache
 from xlsxsheet.web.store import Store
 
@@ -67,6 +74,7 @@ def create_app(
     app.extensions["xlsxsheet_store"] = store
     app.extensions["xlsxsheet_summaries"] = SummaryCache()
     app.extensions["xlsxsheet_startup"] = startup
+    app.extensions["xlsxsheet_throttle"] = SignInThrottle()
     app.register_blueprint(views.bp)
     app.before_request(check_csrf)
     app.jinja_env.globals.update(csrf_token=csrf_token, current_user=current_user)
@@ -94,6 +102,7 @@ ERROR_MESSAGES = {
     404: "ページが見つかりません。",
     405: "この操作はできません。",
     413: "ファイルが大きすぎます。",
+    429: "サインインの失敗が続いたため、しばらく受け付けません。10分ほど待ってからやり直してください。",
 }
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections import deque
 from dataclasses import dataclass
 from functools import wraps
+from threading import Lock
 from typing import Any, TypeVar
 
 from flask import abort, current_app, g, redirect, request, session, url_for
@@ -72,6 +75,34 @@ class User:
     @property
     def admin(self) -> bool:
         return self.role == "admin"
+
+
+class SignInThrottle:
+    """At most `limit` failed sign-ins per address in `window` seconds; then 429 until older
+    failures age out. Kept in memory: a restart forgets, which an intranet desk can afford."""
+
+    def __init__(self, limit: int = 10, window: float = 600) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[str, deque[float]] = {}
+        self.lock = Lock()
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        times = self.failures.setdefault(address, deque())
+        while times and now - times[0] > self.window:
+            times.popleft()
+        return times
+
+    def check(self, address: str) -> None:
+        with self.lock:
+            if len(self._recent(address, time.monotonic())) >= self.limit:
+                abort(429)
+
+    def failed(self, address: str) -> None:
+        with self.lock:
+            self._recent(address, time.monotonic()).append(time.monotonic())
+            if len(self.failures) > 10_000:  # bounded: forget the quietest addresses
+                for key in list(self.failures)[:5_000]:
+                    del self.failures[key]
 
 
 def store() -> Store:

@@ -20,6 +20,7 @@ from xlsxsheet.roster import normalize_key
 from xlsxsheet.web.store import Store, now
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+GRID_LIMIT = 200  # problems shown with a grid (a return can have thousands of problems)
 GRID_REACH = 2  # cells shown on each side of a problem cell
 CELL_TEXT = 24  # characters of a cell shown in the grid
 FIX_CODES = frozenset(
@@ -73,7 +74,8 @@ def describe(checked: CheckResult | None, summary: CheckedReturn) -> dict[str, A
     problems = summary.problems
     content = checked.read.content if checked is not None and checked.read is not None else None
     shown = []
-    for problem in sorted(problems, key=lambda p: SEVERITY_ORDER.get(p.severity, 3)):
+    ordered = sorted(problems, key=lambda p: SEVERITY_ORDER.get(p.severity, 3))
+    for n, problem in enumerate(ordered):
         item = {
             "code": problem.code,
             "title": problem.title,
@@ -85,7 +87,7 @@ def describe(checked: CheckResult | None, summary: CheckedReturn) -> dict[str, A
             "value": _plain(problem.value),
             "expected": _plain(problem.expected),
             "grid": grid_around(content.cells.get(problem.sheet or "", {}), problem)
-            if content is not None
+            if content is not None and n < GRID_LIMIT
             else None,
         }
         shown.append(item)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 
 from xlsxsheet.collect import cost_tables, grade_tables
 from xlsxsheet.web.auth import admin_only, hash_code, make_code, store
@@ -56,6 +56,8 @@ def office_summary() -> Any:
 def new_job(kind: str) -> Any:
     if kind not in KINDS:
         abort(404)
+    if kind == "new-year" and request.form.get("confirm") != "yes":
+        abort(400, "新しい年度を始めるときは「確認しました」にチェックを入れてください。")
     job_id = start_job(store(), _cache(), kind)
     return redirect(url_for("web.job", job_id=job_id), 303)
 

@@ -77,6 +77,9 @@ def sign_in() -> Any:
     departments = store().departments()
     error = None
     if request.method == "POST":
+        throttle = current_app.extensions["xlsxsheet_throttle"]
+        address = request.remote_addr or ""
+        throttle.check(address)
         who = request.form.get("who", "")
         secret = request.form.get("secret", "")
         if who == "admin":
@@ -89,6 +92,7 @@ def sign_in() -> Any:
             if row is not None and secret and verify_code(secret, row["code_hash"]):
                 sign_in_department(row)
                 return redirect(_next_page() or url_for("web.department", dept_id=row["id"]))
+        throttle.failed(address)
         error = "課またはアクセスコード(パスワード)が違います。"
     status = 401 if error else 200
     return render_template("signin.html", departments=departments, error=error), status
