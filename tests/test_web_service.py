@@ -126,6 +126,23 @@ def test_repeated_failed_sign_ins_are_refused_for_a_while(app: Any) -> None:
     assert other.post("/signin", data=right).status_code == 302  # another machine signs in
 
 
+@pytest.mark.parametrize(
+    ("given", "goes"),
+    [
+        ("/admin/summary", "/admin/summary"),
+        ("//evil.example/", "/admin"),
+        ("/\\evil.example/", "/admin"),
+        ("https://evil.example/", "/admin"),
+    ],
+)
+def test_sign_in_returns_only_to_a_page_of_this_site(app: Any, given: str, goes: str) -> None:
+    client = app.test_client()
+    form = {"who": "admin", "secret": ADMIN_PASSWORD, "csrf": token(client, "/signin")}
+    response = client.post("/signin", query_string={"next": given}, data=form)
+    assert response.status_code == 302
+    assert response.location == goes
+
+
 def test_session_cookie_is_httponly_and_samesite(app: Any) -> None:
     client = app.test_client()
     form = {"who": "admin", "secret": ADMIN_PASSWORD, "csrf": token(client, "/signin")}

@@ -58,6 +58,9 @@ def new_job(kind: str) -> Any:
         abort(404)
     if kind == "new-year" and request.form.get("confirm") != "yes":
         abort(400, "新しい年度を始めるときは「確認しました」にチェックを入れてください。")
+    running = [j for j in store().jobs(50) if j["kind"] == kind and j["state"] == "running"]
+    if running:  # the same work already under way: show it rather than start it twice
+        return redirect(url_for("web.job", job_id=running[0]["id"]), 303)
     job_id = start_job(store(), _cache(), kind)
     return redirect(url_for("web.job", job_id=job_id), 303)
 

@@ -101,7 +101,9 @@ def sign_in() -> Any:
 def _next_page() -> str | None:
     """Where to go after signing in: a page of this site only."""
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):  # //host, /\host: elsewhere
+        return None
+    return target
 
 
 @bp.post("/signout")
