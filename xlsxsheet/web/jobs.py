@@ -30,6 +30,7 @@ from xlsxsheet.web.office import (
 from xlsxsheet.web.store import Store, now
 
 Progress = Callable[[int], None]
+Made = tuple[Path, str, str]  # the file to download, its name, the report
 KINDS = {
     "summary": "集計ブック(評価総括表・コスト集計)",
     "csv": "機械判読用CSV",
@@ -82,7 +83,9 @@ def _run(store: Store, cache: SummaryCache, job_id: int, kind: str, year: int) -
         )
 
 
-def _summary(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress):
+def _summary(
+    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+) -> Made:
     from xlsxsheet.collect import write_summary_workbook
 
     found = collection(store, cache, year, values=False, progress=progress)
@@ -90,7 +93,7 @@ def _summary(store: Store, cache: SummaryCache, year: int, folder: Path, progres
     return out, f"集計_{long_label(year)}.xlsx", f"{len(found.kept)} 件の提出を集計しました。"
 
 
-def _csv(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress):
+def _csv(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
     from xlsxsheet.collect import write_tidy_csv
 
     found = collection(store, cache, year, values=True, progress=progress)
@@ -98,7 +101,7 @@ def _csv(store: Store, cache: SummaryCache, year: int, folder: Path, progress: P
     return out, f"集計_{long_label(year)}.csv", f"{len(found.kept)} 件の提出の値を書き出しました。"
 
 
-def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress):
+def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
     from xlsxsheet.annotate import annotated_name, can_annotate, try_write_annotated
 
     uploads = latest_uploads(store, year)
@@ -121,7 +124,9 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
     return out, f"点検結果_{long_label(year)}.zip", f"問題のある提出 {written} 件の写しです。"
 
 
-def _rollover(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress):
+def _rollover(
+    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+) -> Made:
     from xlsxsheet.rollover import render_text, rollover
 
     registry = default_registry()
@@ -158,7 +163,9 @@ def _rollover(store: Store, cache: SummaryCache, year: int, folder: Path, progre
     return out, f"様式_{long_label(year + 1)}.zip", "\n".join(text.splitlines()[-60:])
 
 
-def _new_year(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress):
+def _new_year(
+    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+) -> Made:
     """Next year's templates made and kept for the departments; the roster carried over."""
     out, name, message = _rollover(store, cache, year, folder, progress)
     kept = store.root / "years" / str(year + 1)
