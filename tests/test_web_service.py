@@ -413,11 +413,13 @@ def test_hostile_files_give_a_problem_and_nothing_else(
     upload_row = app.extensions["xlsxsheet_store"].upload(upload_id(response))
     assert [p["code"] for p in upload_row.result["problems"] if p["severity"] == "error"] == [code]
     assert "<script>window" not in page
+    assert upload_row.sha256 not in page  # messages name the file as it was sent
     assert "/etc/passwd" not in page or kind != "xxe" or "root:" not in page
     if kind == "script":
         assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page
     else:
         assert not upload_row.readable
+        assert f"{returns[kind].name} の" in upload_row.result["problems"][0]["message"]
         assert 'class="mark"' not in page
         assert client.get(f"/uploads/{upload_row.id}/fixed").status_code == 404
 

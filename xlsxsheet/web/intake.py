@@ -36,7 +36,7 @@ def take_upload(
     path = store.blobs / relative
     checked, summary = check_blob(path)
     info = summary.info
-    result = describe(checked, summary)
+    result = describe(checked, summary, {path.name: original_name})
     upload_id = store.record_upload(
         {
             "dept_id": dept_id,
@@ -69,8 +69,12 @@ def check_blob(path: Path) -> tuple[CheckResult | None, CheckedReturn]:
     return checked, CheckedReturn.from_check(checked, values=False)
 
 
-def describe(checked: CheckResult | None, summary: CheckedReturn) -> dict[str, Any]:
-    """What the pages show of a check: counts, each problem with its grid, what can be made."""
+def describe(
+    checked: CheckResult | None, summary: CheckedReturn, names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What the pages show of a check: counts, each problem with its grid, what can be made.
+
+    `names`: the stored file's name → the name it was sent by, for the messages that name it."""
     problems = summary.problems
     content = checked.read.content if checked is not None and checked.read is not None else None
     shown = []
@@ -80,7 +84,7 @@ def describe(checked: CheckResult | None, summary: CheckedReturn) -> dict[str, A
             "code": problem.code,
             "title": problem.title,
             "severity": problem.severity,
-            "message": problem.message,
+            "message": _renamed(problem.message, names or {}),
             "sheet": problem.sheet,
             "cell": problem.cell,
             "label": problem.label,
@@ -106,6 +110,12 @@ def describe(checked: CheckResult | None, summary: CheckedReturn) -> dict[str, A
         "department": info.department_shown if info else None,
         "problems": shown,
     }
+
+
+def _renamed(message: str, names: dict[str, str]) -> str:
+    for stored, sent in names.items():
+        message = message.replace(stored, sent)
+    return message
 
 
 def grid_around(cells: dict[tuple[int, int], Any], problem: Problem) -> dict[str, Any] | None:
