@@ -8,6 +8,7 @@ import hashlib
 import http.client
 import sqlite3
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -49,11 +50,15 @@ def _clients(base: str, codes: dict[str, str], per_dept: int = 2) -> dict[str, l
 
 
 def _send(
-    clients: dict[str, list[DeskClient]], jobs: list[tuple[str, str, bytes]], follow: bool = True
+    clients: dict[str, list[DeskClient]],
+    jobs: list[tuple[str, str, bytes]],
+    follow: bool = True,
+    answers: threading.Semaphore | None = None,
 ) -> dict[str, Any]:
     """Upload each (name, department, bytes) at once; name → upload id (None: no answer).
 
-    follow=False: the POST's answer (303 with the id) is the answer; no result page asked."""
+    follow=False: the POST's answer (303 with the id) is the answer; no result page asked.
+    `answers` is released once per answer (the kill below waits for some)."""
 
     def one(n: int) -> tuple[str, int | None]:
         name, dept, data = jobs[n]
@@ -64,6 +69,8 @@ def _send(
             return name, None
         assert status == (200 if follow else 303), (name, status)
         assert b'id="counts"' in page or not follow
+        if answers is not None:
+            answers.release()
         return name, upload_id
 
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -134,17 +141,17 @@ def test_fifty_concurrent_uploads_and_a_restart_lose_nothing(
         # the server killed while 30 uploads are in flight
         in_flight = jobs("停止前", 30)
         killer = ThreadPoolExecutor(1)
+        answers = threading.Semaphore(0)
 
         def kill_soon() -> None:
-            import time
-
-            deadline = time.monotonic() + 30
-            while len(_records(data)) < UPLOADS + 5 and time.monotonic() < deadline:
-                time.sleep(0.02)
-            process.kill()
+            try:
+                for _ in range(5):  # five answered, then the plug pulled
+                    answers.acquire(timeout=60)
+            finally:
+                process.kill()
 
         killed = killer.submit(kill_soon)
-        second = _send(clients, in_flight, follow=False)
+        second = _send(clients, in_flight, follow=False, answers=answers)
         killed.result(timeout=60)
         process.wait(timeout=30)
         answered = {name: i for name, i in second.items() if i is not None}

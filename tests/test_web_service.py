@@ -399,6 +399,9 @@ def test_the_result_is_check_files_with_a_grid_around_each_cell(
     assert check_file(out).errors == 0
     marked = openpyxl.load_workbook(io.BytesIO(client.get(f"/uploads/{found}/marked").data))
     assert marked["施策マネジメントシート"]["J77"].comment is not None
+    texts = [str(c) for row in marked.worksheets[-1].iter_rows(values_only=True) for c in row]
+    blob = app.extensions["xlsxsheet_store"].upload(found).blob
+    assert not any(Path(blob).stem in t for t in texts)  # the file named as sent, not by hash
 
 
 @pytest.mark.parametrize(

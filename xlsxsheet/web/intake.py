@@ -118,6 +118,14 @@ def _renamed(message: str, names: dict[str, str]) -> str:
     return message
 
 
+def as_sent(problems: list[Problem], stored: Path, original_name: str) -> list[Problem]:
+    """The problems with their messages naming the file as it was sent (for marked copies)."""
+    import dataclasses
+
+    names = {Path(stored).name: original_name}
+    return [dataclasses.replace(p, message=_renamed(p.message, names)) for p in problems]
+
+
 def grid_around(cells: dict[tuple[int, int], Any], problem: Problem) -> dict[str, Any] | None:
     """The cells around the problem's cell: column letters, and rows of (address, text)."""
     if not problem.cell:

@@ -19,6 +19,7 @@ from xlsxsheet.errors import XlsxsheetError
 from xlsxsheet.filenames import safe_file_name
 from xlsxsheet.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.web.intake import as_sent
 from xlsxsheet.web.office import (
     SummaryCache,
     collection,
@@ -112,7 +113,8 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
         for n, (upload, result) in enumerate(zip(uploads, results, strict=True), 1):
             path = store.blob_path(upload)
             if result.readable and can_annotate(path) and (result.errors or result.warnings):
-                marked = try_write_annotated(path, result.problems, folder / f"{upload.id}.xlsx")
+                problems = as_sent(result.problems, path, upload.original_name)
+                marked = try_write_annotated(path, problems, folder / f"{upload.id}.xlsx")
                 if marked is not None:
                     name = annotated_name(Path(safe_file_name(upload.original_name)))
                     folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")

@@ -38,7 +38,7 @@ from xlsxsheet.web.auth import (
     verify_code,
     verify_secret,
 )
-from xlsxsheet.web.intake import take_upload
+from xlsxsheet.web.intake import as_sent, take_upload
 from xlsxsheet.web.office import roster_rows, state_counts
 from xlsxsheet.web.store import Upload
 
@@ -195,7 +195,9 @@ def download_marked(upload_id: int) -> Any:
     if not found.result["can_mark"]:
         abort(404)
     checked = _checked_again(found)
-    data = _made(lambda out: write_annotated(store().blob_path(found), checked.problems, out))
+    blob = store().blob_path(found)
+    problems = as_sent(checked.problems, blob, found.original_name)
+    data = _made(lambda out: write_annotated(blob, problems, out))
     return _send(data, annotated_name(Path(_stem_name(found))))
 
 
