@@ -154,6 +154,15 @@ def test_session_cookie_is_httponly_and_samesite(app: Any) -> None:
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
+def test_a_roster_row_without_a_department_is_shown_to_the_office(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "名簿.csv")
+    roster.write_text(roster.read_text(encoding="utf-8") + "shisaku-hyoka,07,\n", encoding="utf-8")
+    app = create_app(tmp_path / "data", roster, ADMIN_PASSWORD, 2020)
+    assert set(codes(app)) == {DEPT_A, DEPT_B}  # no department without a name
+    page = signed_in(app, "admin").get("/admin").text
+    assert "<td>(担当課なし)</td>\n    <td>施策評価シート</td>\n    <td>07</td>" in page
+
+
 def test_a_new_code_ends_the_old_sessions(app: Any) -> None:
     dept = signed_in(app, DEPT_A)
     admin = signed_in(app, "admin")

@@ -40,8 +40,7 @@ def load_roster(store: Store, path: Path) -> int:
                 "file_name": e.file_name,
                 "new": int(e.new),
             }
-            for e in entries
-            if e.dept
+            for e in entries  # a row without 担当課 is kept: the office sees it 未提出
         ],
     )
     return len(entries)
