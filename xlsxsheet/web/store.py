@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     download_name TEXT, created TEXT NOT NULL, finished TEXT);
 """
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+_BLOB_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -160,10 +162,11 @@ class Store:
                     out.write(data)
                     out.flush()
                     os.fsync(out.fileno())
-                if target.exists():  # the same bytes, stored meanwhile by another upload
-                    os.unlink(tmp)
-                else:
-                    os.replace(tmp, target)
+                with _BLOB_LOCK:  # one process serves: the check and the rename together
+                    if target.exists():  # the same bytes, stored meanwhile by another upload
+                        os.unlink(tmp)
+                    else:
+                        os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
