@@ -46,3 +46,6 @@ def test_wheel_ships_layouts_and_examples(tmp_path: Path) -> None:
         assert f"xlsxsheet/examples/{example.name}" in names
     for template in (ROOT / "xlsxsheet" / "office" / "report_templates").glob("*.j2"):
         assert f"xlsxsheet/office/report_templates/{template.name}" in names
+    for folder in ("templates", "static"):  # the web pages and their script
+        for page in (ROOT / "xlsxsheet" / "web" / folder).iterdir():
+            assert f"xlsxsheet/web/{folder}/{page.name}" in names

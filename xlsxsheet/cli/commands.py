@@ -10,6 +10,7 @@ from xlsxsheet.cli.import_ import import_command
 from xlsxsheet.cli.layouts import layouts_command
 from xlsxsheet.cli.read import read_command
 from xlsxsheet.cli.rollover import rollover_command
+from xlsxsheet.cli.serve import serve_command
 from xlsxsheet.cli.template import template_command
 
 ALL_COMMANDS = [
@@ -22,4 +23,5 @@ ALL_COMMANDS = [
     import_command,
     demo_command,
     rollover_command,
+    serve_command,
 ]

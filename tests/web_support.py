@@ -1,0 +1,173 @@
+"""Helpers of the web tests: a served app on loopback, a headless Chromium, sign-in."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1000",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """The app served by waitress on a free loopback port, in a thread; its base URL."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def _binary(names: tuple[str, ...], what: str) -> str:
+    for name in names:
+        found = shutil.which(name) or (name if Path(name).exists() else None)
+        if found:
+            return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is not installed (.ci/run installs it)")
+    pytest.skip(f"{what} is not installed")
+    raise AssertionError  # unreachable
+
+
+@contextmanager
+def chromium(profile: Path, downloads: Path | None = None) -> Iterator[Any]:
+    """A headless Debian Chromium driven by chromedriver, with a fresh profile."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = _binary(("chromium", "/usr/bin/chromium"), "chromium")
+    for flag in [*CHROME_FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    if downloads is not None:
+        options.add_experimental_option(
+            "prefs",
+            {
+                "download.default_directory": str(downloads),
+                "download.prompt_for_download": False,
+                "safebrowsing.enabled": False,
+            },
+        )
+    service = Service(_binary(("chromedriver", "/usr/bin/chromedriver"), "chromedriver"))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def sign_in(driver: Any, base: str, who: str, secret: str) -> None:
+    """Sign in through the form, as a person would: pick the 課 (or 管理者), type the code."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(base + "/signin")
+    Select(driver.find_element(By.ID, "who")).select_by_visible_text(who)
+    driver.find_element(By.ID, "secret").send_keys(secret)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+# --- returns and hostile files -----------------------------------------------------------
+DEPT_A, DEPT_B = "福祉総務課", "高齢者支援課"
+ADMIN_PASSWORD = "office-secret-1"
+XXE = '<!DOCTYPE workbook [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+def write_roster(path: Path) -> Path:
+    """Two departments, a 施策マネジメントシート each (番号 1 and 2)."""
+    path.write_text(
+        f"様式,施策番号,担当課\nshisaku-management,1,{DEPT_A}\nshisaku-management,2,{DEPT_B}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def make_return(
+    folder: Path, number: int, dept: str, mistake: str | None = None, tag: str = ""
+) -> Path:
+    """A 施策マネジメントシート return of 施策 `number`, with a mistake if asked:
+    "total" (a total overwritten with a value: fixable) or a text to type into a money cell."""
+    import random
+
+    import openpyxl
+    from returns_factory import ShisakuManagement
+
+    sm = ShisakuManagement(random.Random(number))
+    doc, made = sm.document(number, dept, "4")
+    path = folder / f"施策{number}_{tag or (mistake and 'mistake') or 'clean'}.xlsx"
+    sm.write(doc, path)
+    if mistake is not None:
+        book = openpyxl.load_workbook(path)
+        if mistake == "total":
+            sm.overwrite_total(book, made)
+        else:
+            sm.text_in_money(book, made, mistake)
+        book.save(path)
+    return path
+
+
+def rezipped(source: Path, out: Path, replace: dict[str, Any] | None = None, add=None) -> Path:
+    """A copy of a return's zip with parts changed (a function of the bytes) or added."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if replace and info.filename in replace:
+                data = replace[info.filename](data)
+            dst.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            dst.writestr(name, data)
+    return out
+
+
+def zip_bomb(source: Path, out: Path) -> Path:
+    """64 MB of zeros in one part, 64 KB compressed."""
+    return rezipped(source, out, add={"xl/media/image1.png": bytes(64 * 1024 * 1024)})
+
+
+def xxe_file(source: Path, out: Path) -> Path:
+    """An external entity declared in xl/workbook.xml."""
+
+    def declare(data: bytes) -> bytes:
+        head, sep, rest = data.partition(b"?>")
+        return head + sep + b"\n" + XXE.encode() + rest
+
+    return rezipped(source, out, replace={"xl/workbook.xml": declare})

@@ -1,0 +1,203 @@
+"""Long work of the central office, in a background thread, its progress in the database.
+
+Each kind calls the library function its CLI command calls (`collect.write_summary_workbook`,
+`collect.write_tidy_csv`, `annotate.try_write_annotated`, `rollover.rollover`) and leaves one
+file under work/ to download. The status page refreshes itself until the job is done.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import traceback
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from xlsxsheet.core.errors import XlsxsheetError
+from xlsxsheet.core.fiscal_year import long_label
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.filenames import safe_file_name
+from xlsxsheet.web.intake import as_sent
+from xlsxsheet.web.office import (
+    SummaryCache,
+    collection,
+    display_name,
+    latest_uploads,
+    roster_entries,
+    summaries,
+)
+from xlsxsheet.web.store import Store, now
+
+Progress = Callable[[int], None]
+Made = tuple[Path, str, str]  # the file to download, its name, the report
+KINDS = {
+    "summary": "集計ブック(評価総括表・コスト集計)",
+    "csv": "機械判読用CSV",
+    "marked": "点検結果の写し(すべて、zip)",
+    "rollover": "翌年度の様式(zip)",
+    "new-year": "新しい年度の開始",
+}
+
+
+def start_job(store: Store, cache: SummaryCache, kind: str) -> int:
+    """Start a job of `kind` for the current year; its id (the status page's)."""
+    year = store.year
+    total = len(latest_uploads(store, year))
+    job_id = store.new_job(kind, total)
+    thread = threading.Thread(
+        target=_run, args=(store, cache, job_id, kind, year), name=f"job-{job_id}", daemon=True
+    )
+    thread.start()
+    return job_id
+
+
+def _run(store: Store, cache: SummaryCache, job_id: int, kind: str, year: int) -> None:
+    folder = store.work / f"job-{job_id}"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def progress(done: int) -> None:
+        store.update_job(job_id, done=done)
+
+    try:
+        output, name, message = RUNNERS[kind](store, cache, year, folder, progress)
+    except XlsxsheetError as exc:
+        store.update_job(job_id, state="failed", message=str(exc), finished=now())
+    except Exception as exc:  # shown on the status page, never a dead thread with no word
+        traceback.print_exc()
+        store.update_job(
+            job_id,
+            state="failed",
+            message=f"処理中に予期しないエラーが起きました({type(exc).__name__}: {exc})。",
+            finished=now(),
+        )
+    else:
+        relative = str(output.relative_to(store.work)) if output is not None else None
+        store.update_job(
+            job_id,
+            state="done",
+            output=relative,
+            download_name=name,
+            message=message,
+            finished=now(),
+        )
+
+
+def _summary(
+    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+) -> Made:
+    from xlsxsheet.office.collect import write_summary_workbook
+
+    found = collection(store, cache, year, values=False, progress=progress)
+    out = write_summary_workbook(found, folder / "集計.xlsx")
+    return out, f"集計_{long_label(year)}.xlsx", f"{len(found.kept)} 件の提出を集計しました。"
+
+
+def _csv(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
+    from xlsxsheet.office.collect import write_tidy_csv
+
+    found = collection(store, cache, year, values=True, progress=progress)
+    out = write_tidy_csv(found, folder / "集計.csv")
+    return out, f"集計_{long_label(year)}.csv", f"{len(found.kept)} 件の提出の値を書き出しました。"
+
+
+def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
+    from xlsxsheet.copies.marked import annotated_name, can_annotate, try_write_annotated
+
+    uploads = latest_uploads(store, year)
+    results, _names = summaries(store, cache, uploads)
+    out = folder / "点検結果.zip"
+    written = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, (upload, result) in enumerate(zip(uploads, results, strict=True), 1):
+            path = store.blob_path(upload)
+            if result.readable and can_annotate(path) and (result.errors or result.warnings):
+                problems = as_sent(result.problems, path, upload.original_name)
+                marked = try_write_annotated(path, problems, folder / f"{upload.id}.xlsx")
+                if marked is not None:
+                    name = annotated_name(Path(safe_file_name(upload.original_name)))
+                    folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")
+                    arcname = f"{folder_name}/第{upload.version}版_{name}"
+                    archive.write(marked, arcname)
+                    marked.unlink()
+                    written += 1
+            progress(n)
+    return out, f"点検結果_{long_label(year)}.zip", f"問題のある提出 {written} 件の写しです。"
+
+
+def _rollover(
+    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+) -> Made:
+    from xlsxsheet.office.rollover import render_text, rollover
+
+    registry = default_registry()
+    uploads = latest_uploads(store, year)
+    templates = folder / "様式"
+    entries = [e for e in roster_entries(store, year) if registry.get(e.layout).key_field]
+    result = rollover(
+        [store.blob_path(u) for u in uploads], year + 1, templates, entries or None, jobs=1
+    )
+    progress(len(uploads))
+    out = folder / "翌年度の様式.zip"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in result.written:
+            assert item.output is not None
+            archive.write(item.output, item.output.relative_to(templates).as_posix())
+    (folder / "result.json").write_text(
+        json.dumps(
+            {
+                "written": {
+                    f"{item.layout}|{item.key or ''}": item.output.relative_to(templates).as_posix()
+                    for item in result.written
+                    if item.output is not None
+                }
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    text = render_text(result).strip()
+    for upload in uploads:  # name each return as the office knows it, not by its hash
+        text = text.replace(str(store.blob_path(upload)), display_name(upload))
+        text = text.replace(Path(upload.blob).name, display_name(upload))
+    text = text.replace(str(templates), "zip")
+    return out, f"様式_{long_label(year + 1)}.zip", "\n".join(text.splitlines()[-60:])
+
+
+def _new_year(
+    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+) -> Made:
+    """Next year's templates made and kept for the departments; the roster carried over."""
+    out, name, message = _rollover(store, cache, year, folder, progress)
+    kept = store.root / "years" / str(year + 1)
+    if kept.exists():
+        shutil.rmtree(kept)
+    shutil.copytree(folder / "様式", kept / "様式")
+    written = json.loads((folder / "result.json").read_text(encoding="utf-8"))["written"]
+    store.set_setting(
+        f"templates_{year + 1}",
+        json.dumps(
+            {k: f"years/{year + 1}/様式/{v}" for k, v in written.items()},
+            ensure_ascii=False,
+        ),
+    )
+    rows = [dict(r) for r in store.roster(year)]
+    store.replace_roster(
+        year + 1,
+        [
+            {k: r[k] for k in ("line", "layout", "key", "dept", "file_name")} | {"new": 0}
+            for r in rows
+        ],
+    )
+    store.set_setting("year", str(year + 1))
+    return out, name, f"{long_label(year + 1)}を開始しました。\n{message}"
+
+
+RUNNERS = {
+    "summary": _summary,
+    "csv": _csv,
+    "marked": _marked,
+    "rollover": _rollover,
+    "new-year": _new_year,
+}

@@ -1,0 +1,146 @@
+"""What the central office sees: the roster's state, and the returns as `collect` sums them up.
+
+Thin over the library: the summaries are `batch.CheckedReturn`s (kept from the upload, or
+checked again after a restart), matched to the roster by `expected.match_roster` and summed up
+by `collect.collect_returns`, exactly as `xlsxsheet check --roster` and `collect` do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.batch import CheckedReturn, check_return
+from xlsxsheet.office.collect import Collection, collect_returns
+from xlsxsheet.office.roster import RosterEntry, normalize_key
+from xlsxsheet.office.roster_match import Expected, match_roster
+from xlsxsheet.web.store import Store, Upload
+
+STATE_MISSING = "未提出"
+STATES = (STATE_MISSING, "エラー", "警告のみ", "問題なし")
+
+
+class SummaryCache:
+    """The checked summaries of recent uploads, so the office's page need not check again."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self.size = size
+        self.items: OrderedDict[int, CheckedReturn] = OrderedDict()
+        self.lock = Lock()
+
+    def put(self, upload_id: int, summary: CheckedReturn) -> None:
+        with self.lock:
+            self.items[upload_id] = summary
+            self.items.move_to_end(upload_id)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def get(self, upload_id: int) -> CheckedReturn | None:
+        with self.lock:
+            return self.items.get(upload_id)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One roster row with its latest upload (None: 未提出) and how many versions it has."""
+
+    row: Any
+    layout_title: str
+    state: str
+    latest: Upload | None
+    versions: list[Upload]
+
+
+def latest_uploads(store: Store, year: int) -> list[Upload]:
+    """Each department's newest upload per 様式 and 施策, newest first."""
+    seen: set[tuple[int, str | None, str | None]] = set()
+    latest = []
+    for upload in store.uploads(year):
+        identity = (upload.dept_id, upload.layout, upload.key)
+        if identity not in seen:
+            seen.add(identity)
+            latest.append(upload)
+    return latest
+
+
+def answers(row: Any, upload: Upload) -> bool:
+    """Whether an upload answers a roster row: its layout, and its key where the layout has one."""
+    if upload.layout != row["layout"]:
+        return False
+    keyed = default_registry().get(row["layout"]).key_field is not None
+    return not keyed or upload.key == normalize_key(row["key"])
+
+
+def roster_rows(store: Store, year: int, dept: str | None = None) -> list[RosterRow]:
+    """The roster (of one department with `dept`), each row with its state."""
+    uploads = store.uploads(year)
+    registry = default_registry()
+    rows = []
+    for row in store.roster(year, dept):
+        versions = [u for u in uploads if answers(row, u)]
+        latest = versions[0] if versions else None
+        state = latest.state if latest is not None else STATE_MISSING
+        rows.append(RosterRow(row, registry.get(row["layout"]).title, state, latest, versions))
+    return rows
+
+
+def state_counts(rows: Iterable[RosterRow]) -> dict[str, int]:
+    counts = dict.fromkeys(STATES, 0)
+    for row in rows:
+        counts[row.state] += 1
+    return counts
+
+
+def summaries(
+    store: Store,
+    cache: SummaryCache,
+    uploads: list[Upload],
+    values: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[CheckedReturn], dict[Path, str]]:
+    """Each upload's CheckedReturn (the newer upload counts as the newer file) and its name."""
+    results, names = [], {}
+    for n, upload in enumerate(uploads, 1):
+        summary = None if values else cache.get(upload.id)
+        if summary is None:
+            summary = check_return(store.blob_path(upload), default_registry(), values=values)
+            if not values:
+                cache.put(upload.id, summary)
+        results.append(dataclasses.replace(summary, modified=float(upload.id)))
+        names[summary.path] = display_name(upload)
+        if progress is not None:
+            progress(n)
+    return results, names
+
+
+def display_name(upload: Upload) -> str:
+    return f"{upload.dept}/{upload.original_name} (第{upload.version}版)"
+
+
+def roster_entries(store: Store, year: int) -> list[RosterEntry]:
+    return [
+        RosterEntry(r["line"], r["layout"], r["key"], r["dept"], r["file_name"], bool(r["new"]))
+        for r in store.roster(year)
+    ]
+
+
+def collection(
+    store: Store,
+    cache: SummaryCache,
+    year: int,
+    values: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Collection:
+    """The year's latest uploads summed up as `collect` does, matched to the roster."""
+    results, names = summaries(store, cache, latest_uploads(store, year), values, progress)
+    entries = roster_entries(store, year)
+    expected: list[Expected] | None = (
+        match_roster(results, entries, default_registry()) if entries else None
+    )
+    return collect_returns(results, names, expected)

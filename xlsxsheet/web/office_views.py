@@ -1,0 +1,96 @@
+"""The pages of the central office: the roster's state, 評価総括表 and costs, downloads, jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+
+from xlsxsheet.office.collect import cost_tables, grade_tables
+from xlsxsheet.web.auth import admin_only, hash_code, make_code, store
+from xlsxsheet.web.charts import cost_chart, grade_chart
+from xlsxsheet.web.jobs import KINDS, start_job
+from xlsxsheet.web.office import collection, roster_rows, state_counts
+from xlsxsheet.web.views import bp
+
+
+def _cache() -> Any:
+    return current_app.extensions["xlsxsheet_summaries"]
+
+
+@bp.get("/admin")
+@admin_only
+def office() -> Any:
+    year = store().year
+    rows = roster_rows(store(), year)
+    return render_template(
+        "office.html",
+        year=year,
+        rows=rows,
+        counts=state_counts(rows),
+        departments=store().departments(),
+        uploads=store().uploads(year)[:50],
+        kinds=KINDS,
+        jobs=store().jobs(),
+    )
+
+
+@bp.get("/admin/summary")
+@admin_only
+def office_summary() -> Any:
+    """The city-wide 評価総括表 and cost totals of the latest returns, with charts."""
+    year = store().year
+    found = collection(store(), _cache(), year)
+    grades = [(t, grade_chart(t)) for t in grade_tables(found)]
+    costs = []
+    for table in cost_tables(found):
+        label = table["labels"][-1]  # the last series is the total where a layout has one
+        costs.append((table, label, cost_chart(table, label)))
+    return render_template(
+        "summary.html", year=year, grades=grades, costs=costs, kept=len(found.kept)
+    )
+
+
+@bp.post("/admin/jobs/<kind>")
+@admin_only
+def new_job(kind: str) -> Any:
+    if kind not in KINDS:
+        abort(404)
+    if kind == "new-year" and request.form.get("confirm") != "yes":
+        abort(400, "新しい年度を始めるときは「確認しました」にチェックを入れてください。")
+    running = [j for j in store().jobs(50) if j["kind"] == kind and j["state"] == "running"]
+    if running:  # the same work already under way: show it rather than start it twice
+        return redirect(url_for("web.job", job_id=running[0]["id"]), 303)
+    job_id = start_job(store(), _cache(), kind)
+    return redirect(url_for("web.job", job_id=job_id), 303)
+
+
+@bp.get("/admin/jobs/<int:job_id>")
+@admin_only
+def job(job_id: int) -> Any:
+    row = store().job(job_id)
+    if row is None:
+        abort(404)
+    return render_template("job.html", job=row, title=KINDS.get(row["kind"], row["kind"]))
+
+
+@bp.get("/admin/jobs/<int:job_id>/download")
+@admin_only
+def job_download(job_id: int) -> Any:
+    row = store().job(job_id)
+    if row is None or row["state"] != "done" or not row["output"]:
+        abort(404)
+    return send_file(
+        store().work / row["output"], as_attachment=True, download_name=row["download_name"]
+    )
+
+
+@bp.post("/admin/dept/<int:dept_id>/code")
+@admin_only
+def new_code(dept_id: int) -> Any:
+    row = store().department(dept_id)
+    if row is None:
+        abort(404)
+    code = make_code()
+    store().set_code(dept_id, hash_code(code))
+    return render_template("code.html", dept=row, code=code)

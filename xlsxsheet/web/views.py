@@ -1,0 +1,265 @@
+"""The pages of a department: sign-in, its 施策 and their state, upload, check result, copies.
+
+Every view asks `auth` whether the user may see what it shows (`department_for`,
+`readable_upload`); a department asking for another's gets 403.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from pathlib import Path, PurePath
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+
+from xlsxsheet.core.errors import XlsxsheetError
+from xlsxsheet.core.fiscal_year import long_label
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.web.auth import (
+    current_user,
+    department_for,
+    readable_upload,
+    sign_in_admin,
+    sign_in_department,
+    signed_in,
+    store,
+    verify_code,
+    verify_secret,
+)
+from xlsxsheet.web.intake import as_sent, take_upload
+from xlsxsheet.web.office import roster_rows, state_counts
+from xlsxsheet.web.store import Upload
+
+bp = Blueprint("web", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NAME_CHARS = 200
+
+
+@bp.app_template_filter("year_label")
+def year_label(year: int | None) -> str:
+    return long_label(year) if year else ""
+
+
+@bp.app_template_filter("when")
+def when(stamp: str | None) -> str:
+    """An ISO time stamp as a person reads it: 2026-12-06 21:18."""
+    if not stamp:
+        return ""
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.get("/")
+def home() -> Any:
+    user = current_user()
+    if user is None:
+        return redirect(url_for("web.sign_in"))
+    if user.admin:
+        return redirect(url_for("web.office"))
+    return redirect(url_for("web.department", dept_id=user.dept_id))
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def sign_in() -> Any:
+    departments = store().departments()
+    error = None
+    if request.method == "POST":
+        throttle = current_app.extensions["xlsxsheet_throttle"]
+        address = request.remote_addr or ""
+        throttle.check(address)
+        who = request.form.get("who", "")
+        secret = request.form.get("secret", "")
+        if who == "admin":
+            kept = store().setting("admin_hash") or ""
+            if secret and verify_secret(secret, kept):
+                sign_in_admin()
+                return redirect(_next_page() or url_for("web.office"))
+        else:
+            row = next((d for d in departments if str(d["id"]) == who), None)
+            if row is not None and secret and verify_code(secret, row["code_hash"]):
+                sign_in_department(row)
+                return redirect(_next_page() or url_for("web.department", dept_id=row["id"]))
+        throttle.failed(address)
+        error = "課またはアクセスコード(パスワード)が違います。"
+    status = 401 if error else 200
+    return render_template("signin.html", departments=departments, error=error), status
+
+
+def _next_page() -> str | None:
+    """Where to go after signing in: a page of this site only."""
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):  # //host, /\host: elsewhere
+        return None
+    return target
+
+
+@bp.post("/signout")
+def sign_out() -> Any:
+    session.clear()
+    return redirect(url_for("web.sign_in"))
+
+
+@bp.get("/dept/<int:dept_id>")
+@signed_in
+def department(dept_id: int) -> Any:
+    row = department_for(dept_id)
+    year = store().year
+    rows = roster_rows(store(), year, row["name"])
+    uploads = store().uploads(year, dept_id)
+    return render_template(
+        "department.html",
+        dept=row,
+        year=year,
+        rows=rows,
+        counts=state_counts(rows),
+        uploads=uploads,
+        max_mb=current_app.config["MAX_UPLOAD_MB"],
+    )
+
+
+@bp.post("/dept/<int:dept_id>/upload")
+@signed_in
+def upload(dept_id: int) -> Any:
+    user = current_user()
+    assert user is not None
+    if user.dept_id != dept_id:  # only a department sends its own returns
+        abort(403)
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        abort(400, "ファイルを選んでから「提出する」を押してください。")
+    name = original_name(sent.filename)
+    data = sent.read()
+    if not data:
+        abort(400, f"{name} は空のファイルです。Excel で保存したブックを選んでください。")
+    upload_id, summary = take_upload(store(), dept_id, data, name)
+    current_app.extensions["xlsxsheet_summaries"].put(upload_id, summary)
+    return redirect(url_for("web.upload_result", upload_id=upload_id), 303)
+
+
+def original_name(sent: str) -> str:
+    """The file name as the browser sent it, for showing only: no folders, one line, bounded."""
+    name = PurePath(sent.replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "(名前なし)"
+    return name[-NAME_CHARS:]
+
+
+@bp.get("/uploads/<int:upload_id>")
+@signed_in
+def upload_result(upload_id: int) -> Any:
+    found = readable_upload(upload_id)
+    owner = roster_owner(found)
+    return render_template("result.html", upload=found, result=found.result, owner=owner)
+
+
+def roster_owner(upload: Upload) -> str | None:
+    """The 担当課 the roster names for the upload's 施策, when it is another department."""
+    from xlsxsheet.web.office import answers
+
+    for row in store().roster(upload.year):
+        if answers(row, upload):
+            return row["dept"] if row["dept"] != upload.dept else None
+    return None
+
+
+@bp.get("/uploads/<int:upload_id>/original")
+@signed_in
+def download_original(upload_id: int) -> Any:
+    found = readable_upload(upload_id)
+    return send_file(
+        store().blob_path(found),
+        as_attachment=True,
+        download_name=found.original_name,
+        mimetype="application/octet-stream",
+    )
+
+
+@bp.get("/uploads/<int:upload_id>/marked")
+@signed_in
+def download_marked(upload_id: int) -> Any:
+    from xlsxsheet.copies.marked import annotated_name, write_annotated
+
+    found = readable_upload(upload_id)
+    if not found.result["can_mark"]:
+        abort(404)
+    checked = _checked_again(found)
+    blob = store().blob_path(found)
+    problems = as_sent(checked.problems, blob, found.original_name)
+    data = _made(lambda out: write_annotated(blob, problems, out))
+    return _send(data, annotated_name(Path(_stem_name(found))))
+
+
+@bp.get("/uploads/<int:upload_id>/fixed")
+@signed_in
+def download_fixed(upload_id: int) -> Any:
+    from xlsxsheet.copies.corrected import write_fixed
+
+    found = readable_upload(upload_id)
+    if not found.result["can_fix"]:
+        abort(404)
+    checked = _checked_again(found)
+    data = _made(lambda out: write_fixed(checked, out))
+    return _send(data, f"{Path(_stem_name(found)).stem}_修正版.xlsx")
+
+
+def _stem_name(upload: Upload) -> str:
+    name = Path(upload.original_name)
+    return name.name if name.suffix.lower() in (".xlsx", ".xlsm") else f"{name.stem}.xlsx"
+
+
+def _checked_again(upload: Upload) -> Any:
+    from xlsxsheet.checks.pipeline import check_file
+
+    return check_file(store().blob_path(upload), default_registry())
+
+
+def _made(write: Any) -> bytes:
+    """The bytes `write(path)` leaves at a scratch path under work/ (removed after)."""
+    out = store().work / f"tmp-{uuid.uuid4().hex}.xlsx"
+    try:
+        write(out)
+        return out.read_bytes()
+    except XlsxsheetError as exc:
+        abort(400, str(exc))
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def _send(data: bytes, name: str) -> Any:
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=XLSX)
+
+
+@bp.get("/dept/<int:dept_id>/template/<int:roster_id>")
+@signed_in
+def download_template(dept_id: int, roster_id: int) -> Any:
+    """The year's template of one roster row: next year's from rollover, else an empty one."""
+    from xlsxsheet.writing.make_template import make_template
+
+    row = department_for(dept_id)
+    entry = next(
+        (r for r in store().roster(store().year, row["name"]) if r["id"] == roster_id), None
+    )
+    if entry is None:
+        abort(404)
+    year = store().year
+    made = json.loads(store().setting(f"templates_{year}") or "{}")
+    kept = made.get(f"{entry['layout']}|{entry['key']}") or made.get(f"{entry['layout']}|")
+    layout = default_registry().get(entry["layout"])
+    name = f"{layout.title}_{entry['key']}_{long_label(year)}.xlsx"
+    if kept:
+        return _send((store().root / kept).read_bytes(), name)
+    doc = {"layout": layout.id, "year": year}
+    data = _made(lambda out: make_template(layout, out, None, doc))
+    return _send(data, name)
