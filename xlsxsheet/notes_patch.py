@@ -50,7 +50,9 @@ def threaded_cells(pkg: Package, sheet_part: str) -> set[str]:
     return cells
 
 
-def add_notes(pkg: Package, sheet_part: str, sheet_text: str, notes: Mapping[str, tuple[str, int, int]]) -> str:
+def add_notes(
+    pkg: Package, sheet_part: str, sheet_text: str, notes: Mapping[str, tuple[str, int, int]]
+) -> str:
     """Add each note (cell → (text, width pt, height pt)) to the sheet; the sheet text back,
     with a <legacyDrawing> added when the sheet had none."""
     threads = threaded_cells(pkg, sheet_part)
@@ -109,11 +111,17 @@ class _Comments:
             return self.author()
         if authors.group(1):
             self.text = (
-                self.text[: authors.start()] + f"<{p}authors></{p}authors>" + self.text[authors.end() :]
+                self.text[: authors.start()]
+                + f"<{p}authors></{p}authors>"
+                + self.text[authors.end() :]
             )
             return self.author()
         close = self.text.find(f"</{p}authors>", authors.end())
-        names = re.findall(r"<" + re.escape(p) + r"author\b[^>]*>(.*?)</" + re.escape(p) + "author>", self.text[authors.end() : close], re.S)
+        names = re.findall(
+            r"<" + re.escape(p) + r"author\b[^>]*>(.*?)</" + re.escape(p) + "author>",
+            self.text[authors.end() : close],
+            re.S,
+        )
         if AUTHOR in names:
             return names.index(AUTHOR)
         self.text = self.text[:close] + f"<{p}author>{AUTHOR}</{p}author>" + self.text[close:]
@@ -129,7 +137,11 @@ class _Comments:
             if close < 0:
                 empty = re.search(r"<" + re.escape(p) + r"commentList\s*/>", self.text)
                 assert empty is not None
-                self.text = self.text[: empty.start()] + f"<{p}commentList>{element}</{p}commentList>" + self.text[empty.end() :]
+                self.text = (
+                    self.text[: empty.start()]
+                    + f"<{p}commentList>{element}</{p}commentList>"
+                    + self.text[empty.end() :]
+                )
             else:
                 self.text = self.text[:close] + element + self.text[close:]
             return
@@ -145,12 +157,21 @@ class _Comments:
     def _runs(self, note: str, own: bool) -> str:
         p = self.p
         props = f'<{p}rPr><{p}b/><{p}sz val="9"/><{p}color rgb="FFC00000"/><{p}rFont val="ＭＳ Ｐゴシック"/><{p}family val="3"/><{p}charset val="128"/></{p}rPr>'
-        head = f'<{p}r>{props}<{p}t xml:space="preserve">{xml_text(AUTHOR + ":")}</{p}t></{p}r>' if own else ""
+        head = (
+            f'<{p}r>{props}<{p}t xml:space="preserve">{xml_text(AUTHOR + ":")}</{p}t></{p}r>'
+            if own
+            else ""
+        )
         body_props = f'<{p}rPr><{p}sz val="9"/><{p}rFont val="ＭＳ Ｐゴシック"/><{p}family val="3"/><{p}charset val="128"/></{p}rPr>'
-        return head + f'<{p}r>{body_props}<{p}t xml:space="preserve">{xml_text(("" if not own else chr(10)) + note)}</{p}t></{p}r>'
+        return (
+            head
+            + f'<{p}r>{body_props}<{p}t xml:space="preserve">{xml_text(("" if not own else chr(10)) + note)}</{p}t></{p}r>'
+        )
 
 
-def _add_shapes(pkg: Package, sheet_part: str, sheet_text: str, notes: Mapping[str, tuple[str, int, int]]) -> str:
+def _add_shapes(
+    pkg: Package, sheet_part: str, sheet_text: str, notes: Mapping[str, tuple[str, int, int]]
+) -> str:
     rels = rels_of(sheet_part)
     rid = legacy_drawing_id(sheet_text)
     vml_part = None
@@ -205,7 +226,7 @@ def _shape(shape_id: int, ref: str, width: int, height: int) -> str:
     return (
         f'<v:shape id="_x0000_s{shape_id}" type="#_x0000_t202"'
         f" style='position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;"
-        "z-index:1;visibility:hidden' fillcolor=\"#ffffe1\" o:insetmode=\"auto\">\n"
+        'z-index:1;visibility:hidden\' fillcolor="#ffffe1" o:insetmode="auto">\n'
         '  <v:fill color2="#ffffe1"/>\n  <v:shadow on="t" color="black" obscured="t"/>\n'
         '  <v:path o:connecttype="none"/>\n'
         "  <v:textbox style='mso-direction-alt:auto'><div style='text-align:left'></div></v:textbox>\n"

@@ -167,9 +167,7 @@ class Package:
             count += 1
         start = len(out)
         out += central
-        out += struct.pack(
-            "<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(central), start, 0
-        )
+        out += struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(central), start, 0)
         return bytes(out)
 
     # --- relationships and content types ---------------------------------------------------
@@ -215,12 +213,19 @@ class Package:
                 return ""
             return match.group(0)
 
-        text = re.sub(r"<(?:\w+:)?Relationship\b[^>]*?(?:/>|>.*?</(?:\w+:)?Relationship>)", keep, text, flags=re.S)
+        text = re.sub(
+            r"<(?:\w+:)?Relationship\b[^>]*?(?:/>|>.*?</(?:\w+:)?Relationship>)",
+            keep,
+            text,
+            flags=re.S,
+        )
         self.write(rels_part, text.encode("utf-8"))
 
     def add_override(self, part: str, content_type: str) -> None:
         text = self.read("[Content_Types].xml").decode("utf-8")
-        entry = f'<Override PartName={quoteattr("/" + part)} ContentType={quoteattr(content_type)}/>'
+        entry = (
+            f"<Override PartName={quoteattr('/' + part)} ContentType={quoteattr(content_type)}/>"
+        )
         self.write("[Content_Types].xml", splice_before_close(text, "Types", entry).encode("utf-8"))
 
     def remove_override(self, part: str) -> None:
@@ -232,7 +237,7 @@ class Package:
         text = self.read("[Content_Types].xml").decode("utf-8")
         if re.search(r'<Default\b[^>]*Extension="' + re.escape(extension) + '"', text, re.I):
             return
-        entry = f'<Default Extension={quoteattr(extension)} ContentType={quoteattr(content_type)}/>'
+        entry = f"<Default Extension={quoteattr(extension)} ContentType={quoteattr(content_type)}/>"
         self.write("[Content_Types].xml", splice_before_close(text, "Types", entry).encode("utf-8"))
 
 
@@ -245,7 +250,11 @@ def splice_before_close(text: str, tag: str, entry: str) -> str:
     empty = re.search(r"<((?:\w+:)?" + tag + r")\b([^>]*?)/>", text)
     if empty is None:
         raise ValueError(f"no <{tag}> element")
-    return text[: empty.start()] + f"<{empty.group(1)}{empty.group(2)}>{entry}</{empty.group(1)}>" + text[empty.end() :]
+    return (
+        text[: empty.start()]
+        + f"<{empty.group(1)}{empty.group(2)}>{entry}</{empty.group(1)}>"
+        + text[empty.end() :]
+    )
 
 
 def rels_of(part: str) -> str:

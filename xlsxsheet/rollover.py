@@ -41,6 +41,7 @@ from xlsxsheet.layout.registry import LayoutRegistry, default_registry
 from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult, read_file
 from xlsxsheet.roster import RosterEntry, normalize_key, read_roster
+from xlsxsheet.safe_write import atomic_path
 from xlsxsheet.templating import make_template
 
 
@@ -563,8 +564,8 @@ def _write(
     )
     target = out_dir / allocator.allocate(name)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        make_template(layout, target, year, doc)
+        with atomic_path(target, force=True) as temp:  # a rerun replaces, never half-written
+            make_template(layout, temp, year, doc)
     except DocumentError as exc:
         item.add("output-unwritable", f"{target.name} に値を書けません: {exc}")
         return

@@ -36,7 +36,11 @@ class StylesPatch:
         """A cellXf of the default style with a bold font (history and result headers)."""
         if self._bold is None:
             fonts = self._section("fonts")
-            first = re.search(r"<" + re.escape(self.p) + r"font\b.*?</" + re.escape(self.p) + "font>", fonts[2], re.S)
+            first = re.search(
+                r"<" + re.escape(self.p) + r"font\b.*?</" + re.escape(self.p) + "font>",
+                fonts[2],
+                re.S,
+            )
             font = first.group(0) if first else f"<{self.p}font/>"
             if f"<{self.p}b/>" not in font:
                 open_end = font.find(">") + 1
@@ -62,7 +66,9 @@ class StylesPatch:
     def _items(self, name: str, item: str) -> list[str]:
         body = self._section(name)[2]
         p = re.escape(self.p)
-        return re.findall(r"<" + p + item + r"\b(?:[^>]*?/>|[^>]*>.*?</" + p + item + ">)", body, re.S)
+        return re.findall(
+            r"<" + p + item + r"\b(?:[^>]*?/>|[^>]*>.*?</" + p + item + ">)", body, re.S
+        )
 
     def _append(self, name: str, element: str) -> int:
         """Append `element` to the section `name` (count kept true); its index."""

@@ -25,9 +25,7 @@ def table_sheet_xml(
     body = []
     for r, row in enumerate(rows):
         style = header_style if r == 0 else 0
-        cells = "".join(
-            cell_xml("", a1(r, c), style, _shown(value)) for c, value in enumerate(row)
-        )
+        cells = "".join(cell_xml("", a1(r, c), style, _shown(value)) for c, value in enumerate(row))
         body.append(f'<row r="{r + 1}">{cells}</row>')
     pane = (
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2"'

@@ -74,7 +74,7 @@ def add_sheet(pkg: Package, name: str, sheet_xml: str) -> str:
     ids = [int(n) for n in re.findall(r"<(?:\w+:)?sheet\b[^>]*?\bsheetId=\"(\d+)\"", text)]
     p = _prefix(text)
     text, r = _rel_prefix(text)
-    entry = f"<{p}sheet name={quoteattr(name)} sheetId=\"{max(ids, default=0) + 1}\" {r}:id=\"{rid}\"/>"
+    entry = f'<{p}sheet name={quoteattr(name)} sheetId="{max(ids, default=0) + 1}" {r}:id="{rid}"/>'
     close = text.find(f"</{p}sheets>")
     text = text[:close] + entry + text[close:]
     pkg.write(book, text.encode("utf-8"))
@@ -131,6 +131,3 @@ def _rel_prefix(text: str) -> tuple[str, str]:
         return text, found.group(1)
     end = root.end() - 1
     return text[:end] + f' xmlns:r="{REL_NS}"' + text[end:], "r"
-
-
-

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from xlsxsheet.cli import friendly
+from xlsxsheet.cli import force_option, friendly
 from xlsxsheet.commands.check import (
     check_paths,
     expected_returns,
@@ -31,6 +31,7 @@ from xlsxsheet.commands.check import (
     help="1行1値の機械判読用CSV(UTF-8 BOM付き)",
 )
 @folder_options
+@force_option
 @friendly
 def collect_command(
     folders: tuple[Path, ...],
@@ -39,6 +40,7 @@ def collect_command(
     roster: Path | None,
     jobs: int | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """提出された様式を集計 (評価総括表・コスト集計・要対応一覧) / sum up a folder of returns.
 
@@ -47,13 +49,19 @@ def collect_command(
     「要対応」と「名簿照合」シートに未提出として載せます。
     """
     from xlsxsheet.collect import collect_returns, write_summary_workbook, write_tidy_csv
+    from xlsxsheet.safe_write import atomic_path, check_target
 
+    check_target(output, force)
+    if csv_path is not None:
+        check_target(csv_path, force)
     entries = read_roster_option(roster)
     results, names = check_paths(folders, jobs, quiet)
     collection = collect_returns(results, names, expected_returns(results, entries))
-    write_summary_workbook(collection, output)
+    with atomic_path(output, force) as temp:
+        write_summary_workbook(collection, temp)
     if csv_path is not None:
-        write_tidy_csv(collection, csv_path)
+        with atomic_path(csv_path, force) as temp:
+            write_tidy_csv(collection, temp)
     if quiet:
         return
     unreadable = sum(not r.readable for r in results)

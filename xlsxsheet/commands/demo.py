@@ -6,17 +6,28 @@ from pathlib import Path
 
 import click
 
-from xlsxsheet.cli import friendly
+from xlsxsheet.cli import force_option, friendly
 
 
 @click.command("demo")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True
 )
+@force_option
 @friendly
-def demo_command(output: Path) -> None:
+def demo_command(output: Path, force: bool) -> None:
     """同梱の例で一連の流れを実行 / run the round trip on the bundled examples."""
     from xlsxsheet.demo import run_demo
+    from xlsxsheet.errors import UsageError
 
+    if output.exists() and not output.is_dir():
+        raise UsageError(
+            f"出力先 {output} はファイルです。デモを書き出すフォルダを指定してください。"
+        )
+    if output.is_dir() and any(output.iterdir()) and not force:
+        raise UsageError(
+            f"出力先フォルダ {output} は空ではありません。前回のデモを置き換えるには --force を"
+            "付けてください(別のフォルダを指定することもできます)。"
+        )
     for line in run_demo(output):
         click.echo(line)

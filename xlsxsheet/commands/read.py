@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from xlsxsheet.cli import FiscalYear, emit, friendly
+from xlsxsheet.cli import FiscalYear, emit, force_option, friendly
 from xlsxsheet.data_files import dump_yaml
 from xlsxsheet.layout.registry import default_registry
 
@@ -19,6 +19,7 @@ from xlsxsheet.layout.registry import default_registry
 @click.option("--layout", "layout_id", help="様式情報がないときの様式")
 @click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
 @click.option("-o", "--output", type=click.Path(path_type=Path))
+@force_option
 @friendly
 def read_command(
     workbook: Path,
@@ -27,11 +28,16 @@ def read_command(
     layout_id: str | None,
     year: int | None,
     output: Path | None,
+    force: bool,
 ) -> None:
     """記入済みブックを読み、正規化したデータを出力 / print the normalised document."""
     from xlsxsheet.reading import read_file
+    from xlsxsheet.safe_write import check_target
+
+    if output is not None:
+        check_target(output, force)
 
     result = read_file(workbook, default_registry(), layout_id, year)
     data = result.flat() if flat else result.document()
     text = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else dump_yaml(data)
-    emit(text.rstrip("\n"), output)
+    emit(text.rstrip("\n"), output, force)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from xlsxsheet.cli import FiscalYear, friendly
+from xlsxsheet.cli import FiscalYear, force_option, friendly
 from xlsxsheet.data_files import load_document
 from xlsxsheet.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
@@ -31,6 +31,7 @@ from xlsxsheet.layout.registry import default_registry
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), required=True, help="書き出す .xlsx"
 )
+@force_option
 @friendly
 def template_command(
     layout_id: str,
@@ -38,10 +39,13 @@ def template_command(
     data_path: Path | None,
     plan_path: Path | None,
     output: Path,
+    force: bool,
 ) -> None:
     """様式の .xlsx を作ります / write a template workbook."""
+    from xlsxsheet.safe_write import atomic_path, check_target
     from xlsxsheet.templating import make_template, plan_for_document
 
+    check_target(output, force)
     layout = default_registry().get(layout_id)
     doc = load_document(data_path) if data_path else None
     skipped: list[str] = []
@@ -52,7 +56,8 @@ def template_command(
         doc = merge(filled.document, doc or {})  # values of --data win
         skipped = filled.skipped
         click.echo(f"{plan_path} から {filled.filled} 項目を引き継ぎます。", err=True)
-    plan = make_template(layout, output, year, doc)
+    with atomic_path(output, force) as temp:
+        plan = make_template(layout, temp, year, doc)
     for note in skipped:
         click.echo(f"  引き継がなかった値: {note}", err=True)
     click.echo(f"{output} を作成しました({layout.title}、{long_label(plan.year)})。", err=True)
