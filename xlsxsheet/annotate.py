@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from xlsxsheet.copy_sheets import RESULT_SHEET
 from xlsxsheet.errors import XlsxsheetError
 from xlsxsheet.problems import Problem
 from xlsxsheet.report import SEVERITY_WORDS
@@ -23,7 +24,6 @@ from xlsxsheet.workbook_copy import (
     write_copy,
 )
 
-RESULT_SHEET = "点検結果"
 MARKED = ("error", "warning")
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}
 RESULT_HEADER = ("No.", "重要度", "シート", "セル", "項目", "内容", "入力値", "期待値")

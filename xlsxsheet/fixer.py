@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlsxsheet.changes import Change
+from xlsxsheet.copy_sheets import HISTORY_SHEET
 from xlsxsheet.errors import WorkbookError
 from xlsxsheet.pipeline import CheckResult
 from xlsxsheet.safe_open import SAVE_AS_XLSX
@@ -23,7 +24,6 @@ from xlsxsheet.workbook_copy import (
     write_copy,
 )
 
-HISTORY_SHEET = "修正履歴"
 CHANGED_FILL = "FFF4B183"
 HISTORY_HEADER = ("No.", "シート", "セル", "項目", "旧値", "新値", "規則", "説明")
 HISTORY_WIDTHS = (5, 22, 8, 40, 24, 24, 20, 60)

@@ -13,6 +13,7 @@ from itertools import product
 from xlsxsheet.binding import bound_as_planned, sheet_map
 from xlsxsheet.cells import a1
 from xlsxsheet.checks.base import Finding
+from xlsxsheet.copy_sheets import is_copy_sheet
 from xlsxsheet.derived import derived
 from xlsxsheet.names import META_SHEET
 from xlsxsheet.plan import Slot
@@ -169,7 +170,7 @@ def _sheets(result: ReadResult) -> Iterator[Finding]:
             sheet=moved,
         )
     for sheet in content.sheet_names:
-        if sheet != META_SHEET and sheet not in present:
+        if sheet != META_SHEET and sheet not in present and not is_copy_sheet(sheet):
             yield _problem(
                 result,
                 "sheet-added",
