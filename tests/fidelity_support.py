@@ -56,7 +56,7 @@ def filled(folder: Path) -> Path:
 
 
 # --- parts as Excel writes them -----------------------------------------------------------------
-DRAWING = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+DRAWING = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:twoCellAnchor><xdr:from><xdr:col>13</xdr:col><xdr:colOff>76200</xdr:colOff><xdr:row>0</xdr:row><xdr:rowOff>38100</xdr:rowOff></xdr:from><xdr:to><xdr:col>15</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>2</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="2" name="承認印"/><xdr:cNvSpPr/></xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x="9000000" y="38100"/><a:ext cx="900000" cy="500000"/></a:xfrm><a:prstGeom prst="ellipse"><a:avLst/></a:prstGeom><a:noFill/><a:ln w="28575"><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></a:ln></xdr:spPr><xdr:txBody><a:bodyPr vertOverflow="clip" rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/><a:r><a:rPr lang="ja-JP" altLang="en-US" sz="1400" b="1"><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></a:rPr><a:t>承認</a:t></a:r></a:p></xdr:txBody></xdr:sp><xdr:clientData/></xdr:twoCellAnchor><xdr:twoCellAnchor><xdr:from><xdr:col>10</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>74</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>12</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>76</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:cxnSp macro=""><xdr:nvCxnSpPr><xdr:cNvPr id="3" name="直線矢印コネクタ 2"/><xdr:cNvCxnSpPr/></xdr:nvCxnSpPr><xdr:spPr><a:xfrm flipH="1"><a:off x="7000000" y="12000000"/><a:ext cx="1200000" cy="400000"/></a:xfrm><a:prstGeom prst="straightConnector1"><a:avLst/></a:prstGeom><a:ln w="19050"><a:solidFill><a:srgbClr val="C00000"/></a:solidFill><a:tailEnd type="triangle"/></a:ln></xdr:spPr></xdr:cxnSp><xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>"""
 
 EXTENSIONS = f"""<extLst><ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" xmlns:x14="{X14}"><x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="{XM}"><x14:cfRule type="dataBar" id="{{6A4F4E7B-1D35-4C58-9D55-0D37C1D4A0A1}}"><x14:dataBar minLength="0" maxLength="100" gradient="0"><x14:cfvo type="autoMin"/><x14:cfvo type="autoMax"/><x14:negativeFillColor rgb="FFFF0000"/><x14:axisColor rgb="FF000000"/></x14:dataBar></x14:cfRule><xm:sqref>F72:J72</xm:sqref></x14:conditionalFormatting><x14:conditionalFormatting xmlns:xm="{XM}"><x14:cfRule type="iconSet" priority="2" id="{{2B8E1C2D-4A8B-4C3E-8F1A-5C6D7E8F9A0B}}"><x14:iconSet iconSet="3Arrows"><x14:cfvo type="percent"><xm:f>0</xm:f></x14:cfvo><x14:cfvo type="percent"><xm:f>33</xm:f></x14:cfvo><x14:cfvo type="percent"><xm:f>67</xm:f></x14:cfvo></x14:iconSet></x14:cfRule><xm:sqref>F78:J78</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext><ext uri="{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}" xmlns:x14="{X14}"><x14:dataValidations count="1" xmlns:xm="{XM}"><x14:dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1"><x14:formula1><xm:f>_xlsxsheet!$A$1:$A$2</xm:f></x14:formula1><xm:sqref>P2</xm:sqref></x14:dataValidation></x14:dataValidations></ext><ext uri="{{05C60535-1F16-4fd2-B633-F4F36F0B64E0}}" xmlns:x14="{X14}"><x14:sparklineGroups xmlns:xm="{XM}"><x14:sparklineGroup displayEmptyCellsAs="gap" markers="1"><x14:colorSeries theme="4" tint="-0.499984740745262"/><x14:colorNegative theme="5"/><x14:colorAxis rgb="FF000000"/><x14:colorMarkers theme="4" tint="-0.499984740745262"/><x14:colorFirst theme="4" tint="0.39997558519241921"/><x14:colorLast theme="4" tint="0.39997558519241921"/><x14:colorHigh theme="4"/><x14:colorLow theme="4"/><x14:sparklines><x14:sparkline><xm:f>'施策マネジメントシート'!F77:J77</xm:f><xm:sqref>L77</xm:sqref></x14:sparkline></x14:sparklines></x14:sparklineGroup></x14:sparklineGroups></ext></extLst>"""
@@ -194,7 +194,12 @@ class Parts:
         match = pattern.search(text)
         assert match is not None, ref
         t = f' t="{kind}"' if kind else ""
-        self.put(SHEET_PART, text[: match.start()] + f'<c r="{ref}"{match.group(1)}{t}>{inner}</c>' + text[match.end() :])
+        self.put(
+            SHEET_PART,
+            text[: match.start()]
+            + f'<c r="{ref}"{match.group(1)}{t}>{inner}</c>'
+            + text[match.end() :],
+        )
 
     def shared_string(self, si: str) -> int:
         text = self.text("xl/sharedStrings.xml")
@@ -283,13 +288,20 @@ def macro_return(folder: Path) -> Made:
     parts = Parts(made.path)
     project = write_cfb(folder / "vbaProject.bin", {"dir": b"\x01\x02vba", "PROJECT": b'ID="{0}"'})
     parts.put("xl/vbaProject.bin", project.read_bytes())
-    parts.rel("xl/_rels/workbook.xml.rels", "rId92", "http://schemas.microsoft.com/office/2006/relationships/vbaProject", "vbaProject.bin")
+    parts.rel(
+        "xl/_rels/workbook.xml.rels",
+        "rId92",
+        "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+        "vbaProject.bin",
+    )
     types = parts.text("[Content_Types].xml").replace(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
         "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
     )
     parts.put("[Content_Types].xml", types)
-    parts.content_type('<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>')
+    parts.content_type(
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+    )
     path = parts.save(folder / "施策12.xlsm")
     made.path.unlink()
     return Made(path, "xlsm", True, True, True)
@@ -313,7 +325,12 @@ def libreoffice_return(folder: Path, soffice: str) -> Made:
     )
     parts = Parts(edited)
     rels = "xl/worksheets/_rels/sheet1.xml.rels"
-    stamp_only = re.sub(r"</xdr:twoCellAnchor><xdr:twoCellAnchor>.*</xdr:wsDr>", "</xdr:twoCellAnchor></xdr:wsDr>", DRAWING, flags=re.S)
+    stamp_only = re.sub(
+        r"</xdr:twoCellAnchor><xdr:twoCellAnchor>.*</xdr:wsDr>",
+        "</xdr:twoCellAnchor></xdr:wsDr>",
+        DRAWING,
+        flags=re.S,
+    )
     parts.put("xl/drawings/drawing1.xml", stamp_only)
     parts.rel(rels, "rId99", R + "/drawing", "../drawings/drawing1.xml")
     text = parts.text(SHEET_PART)
@@ -324,7 +341,9 @@ def libreoffice_return(folder: Path, soffice: str) -> Made:
         if later in text:
             at = min(at, text.index(later))
     parts.put(SHEET_PART, text[:at] + '<drawing r:id="rId99"/>' + text[at:])
-    parts.content_type('<Override PartName="/xl/drawings/drawing1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>')
+    parts.content_type(
+        '<Override PartName="/xl/drawings/drawing1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>'
+    )
     parts.save(edited)
     saved = recalculate(edited, folder / "lo_saved", soffice=soffice)
     target = folder / "施策13.xlsx"
