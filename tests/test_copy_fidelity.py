@@ -34,7 +34,7 @@ from xlsxsheet.libreoffice import recalculate
 from xlsxsheet.pipeline import CheckResult, check_file
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-M = "{%s}" % NS["m"]
+M = "{" + NS["m"] + "}"
 # the parts a copy may change: what its edits, notes, styles and the added sheet must touch
 MAY_TOUCH = {
     "[Content_Types].xml",
@@ -68,10 +68,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Made, CheckRe
 def members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n) for n in z.namelist()}
-
-
-def _ids(made: list[tuple[Made, CheckResult, Path, Path]]) -> list[str]:
-    return [m.kind for m, *_ in made]
 
 
 KINDS = ["excel", "xlsm", "libreoffice"]
