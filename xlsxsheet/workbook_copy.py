@@ -35,7 +35,7 @@ class CellEdit:
 
     sheet: str
     ref: str
-    fill: str  # AARRGGBB
+    fill: str | None  # AARRGGBB; None: the cell keeps its style
     note: str
     note_size: tuple[int, int] = (240, 80)
     value: object = KEEP
@@ -99,9 +99,10 @@ def patched_copy(
         notes = {}
         for edit in sheet_edits:
             old = old_cell(text, edit.ref)
-            style = styles.marked(old.style, edit.fill)
+            style = old.style if edit.fill is None else styles.marked(old.style, edit.fill)
             if edit.value is KEEP:
-                text = restyle(text, edit.ref, style)
+                if edit.fill is not None:
+                    text = restyle(text, edit.ref, style)
             else:
                 element = cell_xml(p, edit.ref, style, edit.value, edit.formula, edit.cached)
                 text = put_cell(text, edit.ref, element)
