@@ -368,6 +368,7 @@ def memory_child(mode: str, target: Path, jobs: int, fmt: str = "html") -> None:
         n = sum(1 for p in target.iterdir() if p.suffix == ".xlsx")
         out = target.parent / f"report-{target.name}.{fmt}"
         args = ["check", str(target), "--format", fmt, "-o", str(out), "-q", "--jobs", str(jobs)]
+        args.append("--force")  # each round writes the report again
         try:
             cli.main(args, standalone_mode=False)
             code = 0
