@@ -16,6 +16,7 @@ from xlsxsheet.pipeline import CheckResult
 from xlsxsheet.safe_open import SAVE_AS_XLSX
 from xlsxsheet.safe_write import check_target
 from xlsxsheet.workbook_copy import (
+    CachedResult,
     CellEdit,
     CopyResult,
     TableSheet,
@@ -54,17 +55,20 @@ def fixed_copy(checked: CheckResult, source: Path | bytes | None = None) -> Copy
     cached = _results(checked)
     edits = [_edit(change, cached) for change in checked.changes]
     table = TableSheet(HISTORY_SHEET, _history_rows(checked.changes), HISTORY_WIDTHS)
+    results = [CachedResult(sheet, ref, value) for (sheet, ref), value in cached.items()]
     return patched_copy(
         checked.path if source is None else source,
         edits,
         table,
         recalc=True,
         name=checked.path.name,
+        results=results,
     )
 
 
 def _results(checked: CheckResult) -> dict[tuple[str, str], object]:
-    """The recomputed value of each computed cell, by (sheet, A1 cell)."""
+    """The recomputed value of each computed cell, by (sheet, A1 cell): the cached results of
+    the copy's formulas, so that a reader that does not calculate sees the corrected totals."""
     read = checked.read
     if read is None:
         return {}

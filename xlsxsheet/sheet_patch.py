@@ -113,7 +113,9 @@ def _typed(value: object) -> tuple[str, str | None]:
     if isinstance(value, int):
         return "", str(value)
     if isinstance(value, float):
-        return "", repr(value) if value == value and abs(value) != float("inf") else None
+        if value != value or abs(value) == float("inf"):
+            return "", None
+        return "", str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         from openpyxl.utils.datetime import to_excel
 
@@ -193,6 +195,16 @@ def _rel_prefix(text: str) -> tuple[str, str]:
     return text[:end] + f' xmlns:{prefix}="{REL_NS}"' + text[end:], prefix
 
 
+def _same(cached: str, shown: str, kind: str) -> bool:
+    """Whether a cached `<v>` text already says `shown` (numbers compared as numbers)."""
+    if kind == "":
+        try:
+            return float(cached) == float(shown)
+        except ValueError:
+            return False
+    return cached == xml_text(shown)
+
+
 def restyle(text: str, ref: str, style: int) -> str:
     """`text` with the `<c>` of `ref` given style `style`, its content as it was."""
     p = prefix_of(text)
@@ -208,3 +220,38 @@ def restyle(text: str, ref: str, style: int) -> str:
     else:
         new_tag = re.sub(r'(\br="' + ref + '")', r'\1 s="' + str(style) + '"', tag, count=1)
     return text[: cell[0]] + new_tag + text[tag_end:]
+
+
+def set_cached(text: str, ref: str, value: object) -> str:
+    """`text` with the cached result of the formula cell `ref` set to `value` (the formula, the
+    style and every other attribute kept); unchanged when `ref` holds no formula or already
+    caches `value`."""
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    if cell is None:
+        return text
+    element = text[cell[0] : cell[1]]
+    formula = re.search(
+        r"<" + re.escape(p) + r"f\b.*?(?:/>|</" + re.escape(p) + "f>)", element, re.S
+    )
+    if formula is None:
+        return text
+    kind, shown = _typed(value)
+    if shown is None:
+        return text
+    kind = ' t="str"' if kind == ' t="inlineStr"' else kind
+    tag = element[: element.find(">") + 1]
+    new_tag = re.sub(r'\st="[^"]*"', "", tag)
+    new_tag = new_tag[:-1] + kind + ">"
+    old_v = re.search(r"<" + re.escape(p) + r"v>(.*?)</" + re.escape(p) + "v>", element, re.S)
+    if old_v is not None and new_tag == tag and _same(old_v.group(1), shown, kind):
+        return text
+    new_v = f"<{p}v>{xml_text(shown)}</{p}v>"
+    body = element[len(tag) : formula.end()]
+    rest = element[formula.end() :]
+    if old_v is not None:
+        rest = rest.replace(old_v.group(0), "", 1)
+    new_element = new_tag + body + new_v + rest
+    return text[: cell[0]] + new_element + text[cell[1] :]

@@ -14,7 +14,7 @@ from xlsxsheet.errors import UsageError, WorkbookError
 from xlsxsheet.notes_patch import add_notes
 from xlsxsheet.package_patch import REL_TYPE, Package, read_package, rels_of, resolve
 from xlsxsheet.safe_write import write_bytes
-from xlsxsheet.sheet_patch import cell_xml, old_cell, prefix_of, put_cell, restyle
+from xlsxsheet.sheet_patch import cell_xml, old_cell, prefix_of, put_cell, restyle, set_cached
 from xlsxsheet.styles_patch import StylesPatch
 from xlsxsheet.table_sheet import table_sheet_xml
 from xlsxsheet.workbook_patch import (
@@ -41,6 +41,15 @@ class CellEdit:
     value: object = KEEP
     formula: str | None = None  # without the leading "="
     cached: object = None  # the formula's result, written as its cached value
+
+
+@dataclass(frozen=True)
+class CachedResult:
+    """A formula cell whose cached result is brought up to date (nothing else of it changes)."""
+
+    sheet: str
+    ref: str
+    value: object
 
 
 @dataclass(frozen=True)
@@ -78,8 +87,10 @@ def patched_copy(
     table: TableSheet | None = None,
     recalc: bool = False,
     name: str = "",
+    results: Sequence[CachedResult] = (),
 ) -> CopyResult:
-    """The bytes of a copy of `source` with `edits` applied and `table` added."""
+    """The bytes of a copy of `source` with `edits` applied and `table` added; `results`:
+    formula cells (not edited) whose cached value is set to what the edits make them."""
     pkg = read_package(source, name)
     parts = sheet_parts(pkg)
     styles_part = _styles_part(pkg)
@@ -92,9 +103,18 @@ def patched_copy(
         else:
             skipped.append(edit)
     formula_dropped = False
+    edited = {(e.sheet, e.ref) for e in edits}
+    cached: dict[str, list[CachedResult]] = {}
+    for result in results:
+        if result.sheet in parts and (result.sheet, result.ref) not in edited:
+            cached.setdefault(result.sheet, []).append(result)
+            by_sheet.setdefault(result.sheet, [])
     for sheet, sheet_edits in by_sheet.items():
         part = parts[sheet]
         text = _decode(pkg, part)
+        before = text
+        for result in cached.get(sheet, ()):
+            text = set_cached(text, result.ref, result.value)
         p = prefix_of(text)
         notes = {}
         for edit in sheet_edits:
@@ -109,7 +129,8 @@ def patched_copy(
                 formula_dropped |= old.formula
             notes[edit.ref] = (edit.note, *edit.note_size)
         text = add_notes(pkg, part, text, notes)
-        pkg.write(part, text.encode("utf-8"))
+        if text != before:
+            pkg.write(part, text.encode("utf-8"))
     sheet_name = None
     if table is not None:
         sheet_name = free_sheet_name(pkg, table.name)
