@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from html import unescape
 
 from xlsxsheet.cells import parse_a1
 from xlsxsheet.package_patch import REL_NS, xml_text
@@ -255,3 +256,45 @@ def set_cached(text: str, ref: str, value: object) -> str:
         rest = rest.replace(old_v.group(0), "", 1)
     new_element = new_tag + body + new_v + rest
     return text[: cell[0]] + new_element + text[cell[1] :]
+
+
+def unshare(text: str, ref: str) -> str:
+    """`text` with the shared formula whose master is `ref` written out in each cell that
+    shares it (so that replacing the master leaves their formulas as they were)."""
+    from openpyxl.formula.translate import Translator
+
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    if cell is None:
+        return text
+    element = text[cell[0] : cell[1]]
+    master = re.search(
+        r"<" + re.escape(p) + r'f\b([^>]*\bt="shared"[^>]*)>(.*?)</' + re.escape(p) + "f>",
+        element,
+        re.S,
+    )
+    if master is None or "ref=" not in master.group(1):
+        return text
+    index = re.search(r'\bsi="(\d+)"', master.group(1))
+    if index is None:
+        return text
+    formula = "=" + unescape(master.group(2))
+    translator = Translator(formula, ref)
+    q = re.escape(p)
+    cells = re.compile(r"<" + q + r'c\b[^>]*?\br="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</' + q + "c>)", re.S)
+    shared = re.compile(r"<" + q + r"f\b([^>]*?)(?:/>|>\s*</" + q + "f>)")
+
+    def written_out(match: re.Match[str]) -> str:
+        element, at = match.group(0), match.group(1)
+        found = shared.search(element)
+        if at == ref or found is None:
+            return element
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', found.group(1)))
+        if attrs.get("t") != "shared" or attrs.get("si") != index.group(1) or "ref" in attrs:
+            return element
+        own = translator.translate_formula(at)[1:]
+        return element[: found.start()] + f"<{p}f>{xml_text(own)}</{p}f>" + element[found.end() :]
+
+    return cells.sub(written_out, text)

@@ -14,7 +14,15 @@ from xlsxsheet.errors import UsageError, WorkbookError
 from xlsxsheet.notes_patch import add_notes
 from xlsxsheet.package_patch import REL_TYPE, Package, read_package, rels_of, resolve
 from xlsxsheet.safe_write import write_bytes
-from xlsxsheet.sheet_patch import cell_xml, old_cell, prefix_of, put_cell, restyle, set_cached
+from xlsxsheet.sheet_patch import (
+    cell_xml,
+    old_cell,
+    prefix_of,
+    put_cell,
+    restyle,
+    set_cached,
+    unshare,
+)
 from xlsxsheet.styles_patch import StylesPatch
 from xlsxsheet.table_sheet import table_sheet_xml
 from xlsxsheet.workbook_patch import (
@@ -124,6 +132,8 @@ def patched_copy(
                 if edit.fill is not None:
                     text = restyle(text, edit.ref, style)
             else:
+                if old.shared_master:
+                    text = unshare(text, edit.ref)
                 element = cell_xml(p, edit.ref, style, edit.value, edit.formula, edit.cached)
                 text = put_cell(text, edit.ref, element)
                 formula_dropped |= old.formula
