@@ -120,6 +120,7 @@ def patched_copy(
     for sheet, sheet_edits in by_sheet.items():
         part = parts[sheet]
         text = _decode(pkg, part)
+        _require_addresses(pkg, part, text)
         before = text
         for result in cached.get(sheet, ()):
             text = set_cached(text, result.ref, result.value)
@@ -168,6 +169,18 @@ def _styles_part(pkg: Package) -> str:
     raise WorkbookError(pkg.name, "file-corrupt", f"{pkg.name} に書式(styles.xml)がありません。")
 
 
+def _require_addresses(pkg: Package, part: str, text: str) -> None:
+    """Cells are found by their r="A1": a sheet written without them cannot be patched."""
+    p = re.escape(prefix_of(text))
+    if re.search(r"<" + p + r"(?:c|row)(?=[\s/>])(?![^>]*\br=)", text):
+        raise WorkbookError(
+            pkg.name,
+            "file-unreadable",
+            f"{pkg.name} のシート {part} はセル番地のない形式で保存されているため、写しを作れません。"
+            "Excelで開いて保存し直してください。",
+        )
+
+
 def _decode(pkg: Package, part: str) -> str:
     data = pkg.read(part)
     head = data[:200]
@@ -176,6 +189,6 @@ def _decode(pkg: Package, part: str) -> str:
         declared and declared.group(1).lower() not in (b"utf-8", b"utf8")
     ):
         raise WorkbookError(
-            pkg.name, "file-unsupported", f"{pkg.name} のシート {part} は UTF-8 ではありません。"
+            pkg.name, "file-unreadable", f"{pkg.name} のシート {part} は UTF-8 ではありません。"
         )
     return data.decode("utf-8")  # a BOM stays a BOM
