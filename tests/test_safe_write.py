@@ -188,3 +188,22 @@ def test_check_target_names_the_fix(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--force"):
         check_target(tmp_path / "a.xlsx")
     assert check_target(tmp_path / "a.xlsx", force=True) == tmp_path / "a.xlsx"
+
+
+def test_a_return_whose_copy_cannot_be_made_is_named(damaged: Path, tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    odd = damaged.parent / "番地なし.xlsx"
+    with zipfile.ZipFile(damaged) as z, zipfile.ZipFile(odd, "w") as out:
+        for name in z.namelist():
+            data = z.read(name)
+            if name == "xl/worksheets/sheet1.xml":  # cells without r="A1", as some tools write
+                data = re.sub(rb'(<c) r="[A-Z]+\d+"', rb"\1", data)
+            out.writestr(name, data)
+    damaged.unlink()
+    folder = tmp_path / "返却用"
+    code, err = run("check", str(odd), "--per-file-dir", str(folder))
+    assert code == 1
+    assert "番地なし.xlsx の写しは作れませんでした" in err
+    assert "写し 0 件" in err

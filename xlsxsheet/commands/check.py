@@ -126,7 +126,13 @@ def run_check(
         report = Report(records, expected_returns(records, entries))
         write_report(report, fmt, output, show_info, names, force)
         if per_file_dir is not None:
-            written = write_per_file(records, names, per_file_dir, jobs, force)
+            failed: list[Path] = []
+            written = write_per_file(records, names, per_file_dir, jobs, force, failed)
+            for path in failed:  # never silently: the report still lists its problems
+                click.echo(
+                    f"{names.get(path, path.name)} の写しは作れませんでした(問題は報告に載っています)。",
+                    err=True,
+                )
             if not quiet:
                 click.echo(f"問題のあるファイルの写し {len(written)} 件: {per_file_dir}", err=True)
         return report.valid
@@ -260,11 +266,13 @@ def write_per_file(
     folder: Path,
     jobs: int | None = None,
     force: bool = False,
+    failed: list[Path] | None = None,
 ) -> list[Path]:
     """A marked copy of each readable return with an error or warning, under `folder`.
 
     Every copy's name is decided (and an existing one refused, unless `force`) before any is
-    written; the problems of each are read (from the spool) only as its copy is written.
+    written; the problems of each are read (from the spool) only as its copy is written. The
+    returns whose copy could not be made are added to `failed`.
     """
     from xlsxsheet.annotate import annotated_name, can_annotate, try_write_annotated
     from xlsxsheet.batch import iter_in_processes
@@ -298,7 +306,10 @@ def write_per_file(
         for r, out in planned:
             yield (r.path, r.problems, out, force)
 
-    return [p for p in iter_in_processes(try_write_annotated, calls(), jobs) if p is not None]
+    done = list(iter_in_processes(try_write_annotated, calls(), jobs))
+    if failed is not None:
+        failed.extend(r.path for (r, _), out in zip(planned, done, strict=True) if out is None)
+    return [p for p in done if p is not None]
 
 
 def _is_terminal(stream: object) -> bool:
