@@ -42,8 +42,14 @@ def prefix_of(text: str) -> str:
 
 def _row_span(text: str, p: str, row: int) -> tuple[int, int, bool] | None:
     """(start, end, self-closing) of the <row r="row"> element."""
-    pattern = re.compile(r"<" + re.escape(p) + r'row\b[^>]*?\br="' + str(row) + r'"[^>]*?(/?)>')
-    match = pattern.search(text)
+    head = f'<{p}row r="{row}"'
+    at = text.find(head)  # as Excel, LibreOffice and xlsxwriter write it: r first
+    if at >= 0 and text[at + len(head)] in " />":
+        pattern = re.compile(r"<" + re.escape(p) + r"row\b[^>]*?(/?)>")
+        match = pattern.match(text, at)
+    else:
+        pattern = re.compile(r"<" + re.escape(p) + r'row\b[^>]*?\br="' + str(row) + r'"[^>]*?(/?)>')
+        match = pattern.search(text)
     if match is None:
         return None
     if match.group(1):
@@ -53,14 +59,32 @@ def _row_span(text: str, p: str, row: int) -> tuple[int, int, bool] | None:
 
 
 def _cell_span(text: str, p: str, ref: str, start: int, end: int) -> tuple[int, int] | None:
-    pattern = re.compile(r"<" + re.escape(p) + r'c\b[^>]*?\br="' + ref + r'"[^>]*?(/?)>')
-    match = pattern.search(text, start, end)
+    head = f'<{p}c r="{ref}"'
+    at = text.find(head, start, end)
+    if at >= 0 and text[at + len(head)] in " />":
+        match = re.compile(r"<" + re.escape(p) + r"c\b[^>]*?(/?)>").match(text, at)
+    else:
+        pattern = re.compile(r"<" + re.escape(p) + r'c\b[^>]*?\br="' + ref + r'"[^>]*?(/?)>')
+        match = pattern.search(text, start, end)
     if match is None:
         return None
     if match.group(1):
         return match.start(), match.end()
     close = text.find(f"</{p}c>", match.end(), end)
     return match.start(), close + len(f"</{p}c>")
+
+
+def addressed(text: str, ref: str) -> bool:
+    """Whether the row of `ref` (or, where it has none, every row) carries its r="…" address,
+    and every cell of that row its own."""
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    if span is None:
+        return text.count(f"<{p}row") - text.count(f"<{p}rowBreaks") == text.count(f'<{p}row r="')
+    segment = text[span[0] : span[1]]
+    opened = sum(segment.count(f"<{p}c{end}") for end in " />")
+    return opened == segment.count(f'<{p}c r="')
 
 
 def old_cell(text: str, ref: str) -> OldCell:

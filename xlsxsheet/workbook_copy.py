@@ -15,6 +15,7 @@ from xlsxsheet.notes_patch import add_notes
 from xlsxsheet.package_patch import REL_TYPE, Package, read_package, rels_of, resolve
 from xlsxsheet.safe_write import write_bytes
 from xlsxsheet.sheet_patch import (
+    addressed,
     cell_xml,
     old_cell,
     prefix_of,
@@ -120,7 +121,7 @@ def patched_copy(
     for sheet, sheet_edits in by_sheet.items():
         part = parts[sheet]
         text = _decode(pkg, part)
-        _require_addresses(pkg, part, text)
+        _require_addresses(pkg, part, text, [e.ref for e in sheet_edits])
         before = text
         for result in cached.get(sheet, ()):
             text = set_cached(text, result.ref, result.value)
@@ -144,7 +145,7 @@ def patched_copy(
             pkg.write(part, text.encode("utf-8"))
     sheet_name = None
     if table is not None:
-        sheet_name = free_sheet_name(pkg, table.name)
+        sheet_name = free_sheet_name(pkg, table.name, parts)
         xml = table_sheet_xml(table.rows, table.widths, styles.bold(), table.autofilter)
         add_sheet(pkg, sheet_name, xml)
     if styles.text != pkg.read(styles_part).decode("utf-8"):
@@ -169,16 +170,17 @@ def _styles_part(pkg: Package) -> str:
     raise WorkbookError(pkg.name, "file-corrupt", f"{pkg.name} に書式(styles.xml)がありません。")
 
 
-def _require_addresses(pkg: Package, part: str, text: str) -> None:
-    """Cells are found by their r="A1": a sheet written without them cannot be patched."""
-    p = re.escape(prefix_of(text))
-    if re.search(r"<" + p + r"(?:c|row)(?=[\s/>])(?![^>]*\br=)", text):
-        raise WorkbookError(
-            pkg.name,
-            "file-unreadable",
-            f"{pkg.name} のシート {part} はセル番地のない形式で保存されているため、写しを作れません。"
-            "Excelで開いて保存し直してください。",
-        )
+def _require_addresses(pkg: Package, part: str, text: str, refs: list[str]) -> None:
+    """Cells are found by their r="A1": a row around an edited cell written without them, or
+    (where that row is missing) any row without its r, cannot be patched."""
+    if all(addressed(text, ref) for ref in refs):
+        return
+    raise WorkbookError(
+        pkg.name,
+        "file-unreadable",
+        f"{pkg.name} のシート {part} はセル番地のない形式で保存されているため、写しを作れません。"
+        "Excelで開いて保存し直してください。",
+    )
 
 
 def _decode(pkg: Package, part: str) -> str:

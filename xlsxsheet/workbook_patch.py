@@ -54,9 +54,9 @@ def sheet_parts(pkg: Package) -> dict[str, str]:
     return found
 
 
-def free_sheet_name(pkg: Package, wanted: str) -> str:
+def free_sheet_name(pkg: Package, wanted: str, parts: dict[str, str] | None = None) -> str:
     """`wanted`, or `wanted(2)`, `wanted(3)`… when the workbook has a sheet of that name."""
-    taken = {name.lower() for name in sheet_parts(pkg)}
+    taken = {name.lower() for name in (sheet_parts(pkg) if parts is None else parts)}
     name, n = wanted, 2
     while name.lower() in taken:
         name, n = f"{wanted}({n})", n + 1
