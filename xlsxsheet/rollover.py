@@ -25,7 +25,13 @@ from xlsxsheet import fiscal_year
 from xlsxsheet.batch import fewer_collections, in_processes
 from xlsxsheet.discovery import iter_workbooks
 from xlsxsheet.document import HEADER_KEYS, get_path, set_path
-from xlsxsheet.errors import DocumentError, RosterError, UnknownLayoutError, WorkbookError
+from xlsxsheet.errors import (
+    DocumentError,
+    RosterError,
+    UnknownLayoutError,
+    UsageError,
+    WorkbookError,
+)
 from xlsxsheet.filenames import (
     DEFAULT_PATTERN,
     FALLBACK_PATTERN,
@@ -589,6 +595,9 @@ def _write(
             f"{target} を書き出せません({exc.strerror or exc})。Excelで開いていないか、"
             "書き込める場所か確認してください。",
         )
+        return
+    except UsageError as exc:  # from the safe writer: the same, said by it
+        item.add("output-unwritable", str(exc))
         return
     item.output = target
 

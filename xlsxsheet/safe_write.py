@@ -44,15 +44,21 @@ def atomic_path(out: Path, force: bool = False) -> Iterator[Path]:
     `out` is checked before anything is written (see check_target); its folder is created.
     """
     out = check_target(Path(out), force)
-    out.parent.mkdir(parents=True, exist_ok=True)
     temp = temp_name(out)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         yield temp
         if not temp.exists():
             raise OSError(f"{temp} was not written")
         _user_mode(temp)
         check_target(out, force)  # the file may have appeared meanwhile
         os.replace(temp, out)
+    except OSError as exc:  # a full disk, a file Excel holds open (Windows), no permission
+        temp.unlink(missing_ok=True)
+        raise UsageError(
+            f"{out} を書き出せません({exc.strerror or exc})。Excelなどで開いていないか、"
+            "書き込める場所か確認してください。"
+        ) from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
