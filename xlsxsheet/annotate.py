@@ -76,7 +76,9 @@ def annotated_copy(source: Path | bytes, problems: list[Problem], name: str = ""
         worst = "error" if any(p.severity == "error" for p in found) else "warning"
         text = "\n".join(f"[{SEVERITY_WORDS[p.severity]}] {p.message}" for p in found)
         edits.append(CellEdit(sheet, ref, FILLS[worst], text, (300, 40 + 30 * len(found))))
-    table = TableSheet(RESULT_SHEET, _result_rows(problems), RESULT_WIDTHS, autofilter=True)
+    table = TableSheet(
+        RESULT_SHEET, _result_rows(problems), RESULT_WIDTHS, autofilter=True, wrap=(5,)
+    )
     return patched_copy(source, edits, table, name=name)
 
 

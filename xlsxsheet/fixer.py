@@ -54,7 +54,7 @@ def fixed_copy(checked: CheckResult, source: Path | bytes | None = None) -> Copy
         )
     cached = _results(checked)
     edits = [_edit(change, cached) for change in checked.changes]
-    table = TableSheet(HISTORY_SHEET, _history_rows(checked.changes), HISTORY_WIDTHS)
+    table = TableSheet(HISTORY_SHEET, _history_rows(checked.changes), HISTORY_WIDTHS, wrap=(7,))
     results = [CachedResult(sheet, ref, value) for (sheet, ref), value in cached.items()]
     return patched_copy(
         checked.path if source is None else source,

@@ -16,6 +16,7 @@ class StylesPatch:
         self._made: dict[tuple[int, str, str], int] = {}
         self._fills: dict[str, int] = {}
         self._bold: int | None = None
+        self._wrapped: int | None = None
 
     def marked(self, style: int, rgb: str) -> int:
         """The index of a cellXf that is `style` with a solid fill of colour `rgb` (AARRGGBB)."""
@@ -52,6 +53,17 @@ class StylesPatch:
             index = self._append("fonts", font)
             self._bold = self._derived(0, {"fontId": str(index), "applyFont": "1"})
         return self._bold
+
+    def wrapped(self) -> int:
+        """A cellXf of the default style whose text wraps, aligned to the top (long messages)."""
+        if self._wrapped is None:
+            xfs = self._items("cellXfs", "xf")
+            base = xfs[0] if xfs else f"<{self.p}xf/>"
+            head = _with_attr(base[: base.find(">") + 1], "applyAlignment", "1")
+            head = head[:-2] + ">" if head.endswith("/>") else head
+            alignment = f'<{self.p}alignment vertical="top" wrapText="1"/>'
+            self._wrapped = self._append("cellXfs", head + alignment + f"</{self.p}xf>")
+        return self._wrapped
 
     def _section(self, name: str) -> tuple[int, int, str]:
         p = re.escape(self.p)

@@ -16,16 +16,21 @@ def table_sheet_xml(
     widths: Sequence[float],
     header_style: int,
     autofilter: bool = False,
+    wrapped: dict[int, int] | None = None,
 ) -> str:
-    """The worksheet XML of `rows` (the first is the header)."""
+    """The worksheet XML of `rows` (the first is the header); `wrapped`: column → the style of
+    its body cells (text wrapped)."""
+    wrapped = wrapped or {}
     last = a1(max(0, len(rows) - 1), max(0, len(widths) - 1))
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1)
     )
     body = []
     for r, row in enumerate(rows):
-        style = header_style if r == 0 else 0
-        cells = "".join(cell_xml("", a1(r, c), style, _shown(value)) for c, value in enumerate(row))
+        cells = "".join(
+            cell_xml("", a1(r, c), header_style if r == 0 else wrapped.get(c, 0), _shown(value))
+            for c, value in enumerate(row)
+        )
         body.append(f'<row r="{r + 1}">{cells}</row>')
     pane = (
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2"'
@@ -35,10 +40,12 @@ def table_sheet_xml(
     filtered = f'<autoFilter ref="A1:{last}"/>' if autofilter and len(rows) > 1 else ""
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{MAIN_NS}"><dimension ref="A1:{last}"/>{pane}'
+        f'<worksheet xmlns="{MAIN_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="A1:{last}"/>{pane}'
         f'<sheetFormatPr defaultRowHeight="13.5"/><cols>{cols}</cols>'
         f"<sheetData>{''.join(body)}</sheetData>{filtered}"
         '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
         "</worksheet>"
     )
 

@@ -69,6 +69,7 @@ class TableSheet:
     rows: Sequence[Sequence[object]]
     widths: Sequence[float]
     autofilter: bool = False
+    wrap: tuple[int, ...] = ()  # columns (0-based) whose long text wraps
 
 
 @dataclass
@@ -146,7 +147,8 @@ def patched_copy(
     sheet_name = None
     if table is not None:
         sheet_name = free_sheet_name(pkg, table.name, parts)
-        xml = table_sheet_xml(table.rows, table.widths, styles.bold(), table.autofilter)
+        wrapped = {c: styles.wrapped() for c in table.wrap}
+        xml = table_sheet_xml(table.rows, table.widths, styles.bold(), table.autofilter, wrapped)
         add_sheet(pkg, sheet_name, xml)
     if styles.text != pkg.read(styles_part).decode("utf-8"):
         pkg.write(styles_part, styles.text.encode("utf-8"))
