@@ -13,7 +13,8 @@ in one run, on the same files:
   xlsxwriter writer it replaces;
 - check: ms per workbook over the folder with ``batch.check_returns`` (one call, every core),
   and in one process;
-- fix: ms per workbook of ``check_file`` + ``write_fixed``, against an openpyxl load-and-save;
+- fix: ms per workbook of ``check_file`` + ``write_fixed`` (and ``write_fixed`` alone), against
+  the floor and an openpyxl load-and-save;
 - floor: a bare python-calamine read of every sheet's values; peer: openpyxl ``load_workbook``;
 - memory: peak RSS of each step, and with ``--flat``, the RSS of a folder check of N1 and N2
   returns (each in a fresh process: ``xlsxsheet check DIR --format html -o FILE``, the command
@@ -67,6 +68,7 @@ TARGETS = {
     "peer / check": ("≥ 30×", lambda r: r >= 30.0),
     "template ms": ("≤ 10 ms", lambda r: r <= 10.0),
     "fix / load+save": ("≤ 1.2×", lambda r: r <= 1.2),
+    "fix / floor": ("≤ 5×", lambda r: r <= 5.0),
 }
 
 
@@ -367,6 +369,7 @@ def memory_child(mode: str, target: Path, jobs: int, fmt: str = "html") -> None:
         n = sum(1 for p in target.iterdir() if p.suffix == ".xlsx")
         out = target.parent / f"report-{target.name}.{fmt}"
         args = ["check", str(target), "--format", fmt, "-o", str(out), "-q", "--jobs", str(jobs)]
+        args.append("--force")  # each round writes the report again
         try:
             cli.main(args, standalone_mode=False)
             code = 0
@@ -551,14 +554,27 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     fixed = work / "fixed"
     fixed.mkdir(exist_ok=True)
     # file by file, fix then load+save, so that a change in the machine's load hits both
-    fix_runs, save_runs = [], []
+    fix_runs, save_runs, write_runs = [], [], []
     for path in sample:
         fix_runs.append(
-            timed("", [path], lambda p: write_fixed(check_file(p, registry), fixed / p.name))
+            timed(
+                "",
+                [path],
+                lambda p: write_fixed(check_file(p, registry), fixed / p.name, force=True),
+            )
+        )
+        checked = check_file(path, registry)
+        write_runs.append(
+            timed(
+                "",
+                [checked],
+                lambda c: write_fixed(c, fixed / f"patch-{c.path.name}", force=True),
+            )
         )
         save_runs.append(timed("", [(path, fixed / f"saved-{path.name}")], openpyxl_load_save))
     for key, runs, label in (
         ("fix", fix_runs, "fix (check_file + write_fixed, sample)"),
+        ("fix_write", write_runs, "write_fixed alone (the patch, sample)"),
         ("load_save", save_runs, "openpyxl load + save (sample)"),
     ):
         results[key] = {
@@ -611,6 +627,8 @@ def ratios(results: dict[str, Any]) -> dict[str, float]:
         "template ms": results["template"]["ms"],
         "check CPU / floor CPU": results["check"]["cpu_ms"] / results["floor"]["cpu_ms"],
         "fix / load+save": results["fix"]["ms"] / results["load_save"]["ms"],
+        "fix / floor": results["fix"]["ms"] / results["floor"]["ms"],
+        "fix write alone / floor": results["fix_write"]["ms"] / results["floor"]["ms"],
     }
 
 
@@ -642,6 +660,7 @@ def markdown(results: dict[str, Any], command: str) -> str:
         ),
         ("`check_file` alone, one process (no summary)", "check_file"),
         ("fix (`check_file` + `write_fixed`)", "fix"),
+        ("`write_fixed` alone (the package patch of a checked return)", "fix_write"),
         ("floor: python-calamine, every sheet's values, one process", "floor"),
         ("floor, all cores", "floor_all_cores"),
         ("peer: openpyxl `load_workbook`", "peer"),
@@ -664,6 +683,7 @@ def markdown(results: dict[str, Any], command: str) -> str:
         "check CPU / floor CPU",
         "command / floor",
         "peer / check (1 process)",
+        "fix write alone / floor",
     ):
         lines.append(f"| {key} (for reference) | {r[key]:.2f}× | |")
     lines.append(f"\nPeak RSS of the benchmark process: {results['peak_rss_mb']:.0f} MB.")

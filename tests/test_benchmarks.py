@@ -48,6 +48,7 @@ def test_run_py_measures_every_row_and_ratio(tmp_path: Path) -> None:
         "check_one_process",
         "check_command",
         "fix",
+        "fix_write",
         "load_save",
     ):
         assert results[row]["ms"] > 0, row
@@ -58,6 +59,7 @@ def test_run_py_measures_every_row_and_ratio(tmp_path: Path) -> None:
     assert set(results["ratios"]) >= {
         "check / floor",
         "peer / check",
+        "fix / floor",
         "template ms",
         "command / floor",
     }

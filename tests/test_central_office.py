@@ -267,8 +267,8 @@ def test_per_file_copies_mark_problems_and_keep_values(
     copy = out_dir / m.path.relative_to(root).with_name(f"{m.path.stem}_点検結果.xlsx")
     marked = openpyxl.load_workbook(copy)
     original = openpyxl.load_workbook(m.path)
-    assert marked.sheetnames[0] == "点検結果"
-    assert marked.active.title == "点検結果"
+    assert marked.sheetnames == [*original.sheetnames, "点検結果"]  # no sheet index moves
+    assert marked.active.title == original.active.title
     sheet = original.sheetnames[0]
     for row_marked, row_original in zip(
         marked[sheet].iter_rows(), original[sheet].iter_rows(), strict=True

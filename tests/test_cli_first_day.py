@@ -110,7 +110,7 @@ def test_check_output_says_what_was_written(returns: Path, tmp_path: Path, fmt: 
         "エラーあり 2(うち読めない 1)、警告のみ 1\n"
     )
     assert out.stat().st_size > 0
-    assert run("check", str(returns), "--format", fmt, "-o", str(out), "--quiet")[2] == ""
+    assert run("check", str(returns), "--format", fmt, "-o", str(out), "--quiet", "--force")[2] == ""
 
 
 # --- counts that add up ---------------------------------------------------------------------

@@ -273,7 +273,7 @@ def test_cli_never_overwrites_unasked(tmp_path: Path) -> None:
         "import", str(source), "--layout", "shisaku-management", "--year", "R2", "-o", str(out)
     )
     assert code == 2  # a usage mistake (README: exit codes)
-    assert f"{out} は既にあります。上書きするときは --overwrite を付けてください。" in err
+    assert f"出力先 {out} はすでにあります。上書きするには --force を付けてください" in err
     assert out.read_bytes() == b"keep"
 
 

@@ -12,6 +12,7 @@ from itertools import product
 
 from xlsxsheet.checks.base import Finding
 from xlsxsheet.core.cells import a1
+from xlsxsheet.core.copy_sheets import is_copy_sheet
 from xlsxsheet.core.memo import derived
 from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.core.problems import Problem
@@ -169,7 +170,7 @@ def _sheets(result: ReadResult) -> Iterator[Finding]:
             sheet=moved,
         )
     for sheet in content.sheet_names:
-        if sheet != META_SHEET and sheet not in present:
+        if sheet != META_SHEET and sheet not in present and not is_copy_sheet(sheet):
             yield _problem(
                 result,
                 "sheet-added",

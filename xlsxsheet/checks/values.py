@@ -29,6 +29,7 @@ LOSSLESS = frozenset(
         "alias",
         "case-changed",
         "dash-variant",
+        "unit-removed",  # 44,000千円, 1200時間: the number without the unit it was typed with
     }
 )
 INVALID_CODES = {
@@ -77,6 +78,7 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
             and normalized.qualifier is None
             and normalized.codes <= LOSSLESS
             and normalized.value != raw
+            and _unit_fits(normalized, fdef.unit)
         ):
             change = change_at(
                 result,
@@ -108,6 +110,13 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
                     value=raw,
                 )
             )
+
+
+def _unit_fits(normalized: object, unit: str | None) -> bool:
+    """A unit typed with a number is dropped by fix only when it is the field's own (千円 in a
+    千円 field; any unit where the field names none)."""
+    typed = getattr(normalized, "unit", None)
+    return typed is None or unit is None or typed == unit
 
 
 def _required_keys(plan: WorkbookPlan) -> frozenset[Key]:

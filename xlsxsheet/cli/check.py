@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from xlsxsheet.cli.common import EXIT_PROBLEMS, FiscalYear, emit_pieces, friendly
+from xlsxsheet.cli.common import EXIT_PROBLEMS, FiscalYear, emit_pieces, force_option, friendly
 from xlsxsheet.core.errors import UsageError
 from xlsxsheet.layout.layout_names import layout_id_of
 from xlsxsheet.layout.registry import default_registry
@@ -68,6 +68,7 @@ def folder_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="問題のあるファイルごとに、問題のセルに色とコメントを付けた写しを書くフォルダ",
 )
 @folder_options
+@force_option
 @friendly
 def check_command(
     workbooks: tuple[Path, ...],
@@ -80,6 +81,7 @@ def check_command(
     roster: Path | None,
     jobs: int | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """点検して問題を報告 (終了コード 0: エラーなし / 1: エラーあり・読めない・未提出あり /
     2: 指定の誤り) / check workbooks.
@@ -87,7 +89,17 @@ def check_command(
     ブックまたはフォルダ: ファイルかフォルダ(中の .xlsx/.xlsm/.xls をすべて点検)。
     """
     valid = run_check(
-        workbooks, fmt, show_info, layout_id, year, output, per_file_dir, roster, jobs, quiet
+        workbooks,
+        fmt,
+        show_info,
+        layout_id,
+        year,
+        output,
+        per_file_dir,
+        roster,
+        jobs,
+        quiet,
+        force,
     )
     if not valid:
         sys.exit(EXIT_PROBLEMS)
@@ -104,28 +116,41 @@ def run_check(
     roster: Path | None = None,
     jobs: int | None = None,
     quiet: bool = False,
+    force: bool = False,
 ) -> bool:
     """What `check` does, up to its exit code: True when no file has errors and none is missing.
 
     The returns' problems and changes go to a spool file as the workers hand them back; only a
     slim record of each return stays in memory, and the report is written from the spool.
     """
+    from xlsxsheet.core.safe_write import check_target
+    from xlsxsheet.office.output_places import refuse_inside_inputs
     from xlsxsheet.office.report import Report
     from xlsxsheet.office.spool import Spool
 
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx には -o で出力ファイル名を指定してください。")
     layout_id = layout_id_of(default_registry(), layout_id)
+    if output is not None:
+        check_target(output, force)
+    if per_file_dir is not None:
+        refuse_inside_inputs(per_file_dir, workbooks, "--per-file-dir")
     entries = read_roster_option(roster)
     paths, names = find_workbooks(tuple(workbooks))
     with Spool() as spool:
         records = spool_paths(paths, spool, jobs, quiet, layout_id, year)
         report = Report(records, expected_returns(records, entries))
-        write_report(report, fmt, output, show_info, names)
+        write_report(report, fmt, output, show_info, names, force)
         if output is not None and not quiet:
             click.echo(written_message(report, output), err=True)
         if per_file_dir is not None:
-            written = write_per_file(records, names, per_file_dir, jobs)
+            failed: list[Path] = []
+            written = write_per_file(records, names, per_file_dir, jobs, force, failed)
+            for path in failed:  # never silently: the report still lists its problems
+                click.echo(
+                    f"{names.get(path, path.name)} の写しは作れませんでした(問題は報告に載っています)。",
+                    err=True,
+                )
             if not quiet:
                 click.echo(f"問題のあるファイルの写し {len(written)} 件: {per_file_dir}", err=True)
         return report.valid
@@ -146,15 +171,18 @@ def write_report(
     output: Path | None,
     show_info: bool = False,
     names: dict[Path, str] | None = None,
+    force: bool = False,
 ) -> None:
     """The report in `fmt`, to `output` (stdout without), written piece by piece."""
     from xlsxsheet.office.report import iter_json, iter_text
 
     if fmt == "xlsx":
+        from xlsxsheet.core.safe_write import atomic_path
         from xlsxsheet.office.report_xlsx import write_xlsx_report
 
         assert output is not None
-        write_xlsx_report(report, output, show_info, names)
+        with atomic_path(output, force) as temp:
+            write_xlsx_report(report, temp, show_info, names)
         return
     pieces: Iterable[str]
     if fmt == "html":
@@ -165,7 +193,7 @@ def write_report(
         pieces = iter_json(report)
     else:
         pieces = _joined_lines(iter_text(report, show_info))
-    emit_pieces(pieces, output)
+    emit_pieces(pieces, output, force)
 
 
 def _joined_lines(lines: Iterable[str]) -> Iterator[str]:
@@ -260,34 +288,55 @@ def _checked(
 
 
 def write_per_file(
-    results: Sequence[Returned], names: dict[Path, str], folder: Path, jobs: int | None = None
+    results: Sequence[Returned],
+    names: dict[Path, str],
+    folder: Path,
+    jobs: int | None = None,
+    force: bool = False,
+    failed: list[Path] | None = None,
 ) -> list[Path]:
     """A marked copy of each readable return with an error or warning, under `folder`.
 
-    The problems of each are read (from the spool) only as its copy is about to be written.
+    Every copy's name is decided (and an existing one refused, unless `force`) before any is
+    written; the problems of each are read (from the spool) only as its copy is written. The
+    returns whose copy could not be made are added to `failed`.
     """
     from xlsxsheet.copies.marked import annotated_name, can_annotate, try_write_annotated
     from xlsxsheet.office.batch import iter_in_processes
 
-    def calls() -> Iterator[tuple[Path, list[Problem], Path]]:
-        taken: set[Path] = set()
-        for r in results:
-            if not r.readable or not can_annotate(r.path) or not (r.errors or r.warnings):
-                continue
-            relative = Path(names.get(r.path, r.path.name))
-            out = folder / relative.parent / annotated_name(relative)
-            n = 2
-            while out in taken:
-                out = (
-                    folder
-                    / relative.parent
-                    / annotated_name(relative.with_stem(f"{relative.stem}({n})"))
-                )
-                n += 1
-            taken.add(out)
-            yield (r.path, r.problems, out)
+    planned: list[tuple[Returned, Path]] = []
+    taken: set[Path] = set()
+    for r in results:
+        if not r.readable or not can_annotate(r.path) or not (r.errors or r.warnings):
+            continue
+        relative = Path(names.get(r.path, r.path.name))
+        out = folder / relative.parent / annotated_name(relative)
+        n = 2
+        while out in taken:
+            out = (
+                folder
+                / relative.parent
+                / annotated_name(relative.with_stem(f"{relative.stem}({n})"))
+            )
+            n += 1
+        taken.add(out)
+        planned.append((r, out))
+    existing = [out for _, out in planned if out.exists()]
+    if existing and not force:
+        shown = "、".join(str(p) for p in existing[:3]) + (" ほか" if len(existing) > 3 else "")
+        raise UsageError(
+            f"--per-file-dir に写しがすでにあります({len(existing)} 件: {shown})。"
+            "上書きするには --force を付けるか、別のフォルダを指定してください。"
+        )
 
-    return [p for p in iter_in_processes(try_write_annotated, calls(), jobs) if p is not None]
+    def calls() -> Iterator[tuple[Path, list[Problem], Path, bool]]:
+        for r, out in planned:
+            yield (r.path, r.problems, out, force)
+
+    done = list(iter_in_processes(try_write_annotated, calls(), jobs))
+    if failed is not None:
+        failed.extend(r.path for (r, _), out in zip(planned, done, strict=True) if out is None)
+    return [p for p in done if p is not None]
 
 
 def _is_terminal(stream: object) -> bool:

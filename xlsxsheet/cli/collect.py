@@ -12,7 +12,7 @@ from xlsxsheet.cli.check import (
     folder_options,
     read_roster_option,
 )
-from xlsxsheet.cli.common import friendly
+from xlsxsheet.cli.common import force_option, friendly
 
 
 @click.command("collect")
@@ -37,6 +37,7 @@ from xlsxsheet.cli.common import friendly
     help="1行1値の機械判読用CSV(UTF-8 BOM付き)",
 )
 @folder_options
+@force_option
 @friendly
 def collect_command(
     folders: tuple[Path, ...],
@@ -45,6 +46,7 @@ def collect_command(
     roster: Path | None,
     jobs: int | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """提出された様式を集計 (評価総括表・コスト集計・要対応一覧) / sum up a folder of returns.
 
@@ -52,14 +54,20 @@ def collect_command(
     ファイルを集計に使い、「重複」シートに一覧にします。--roster の名簿にあって提出のないものは
     「要対応」と「名簿照合」シートに未提出として載せます。
     """
+    from xlsxsheet.core.safe_write import atomic_path, check_target
     from xlsxsheet.office.collect import collect_returns, write_summary_workbook, write_tidy_csv
 
+    check_target(output, force)
+    if csv_path is not None:
+        check_target(csv_path, force)
     entries = read_roster_option(roster)
     results, names = check_paths(folders, jobs, quiet)
     collection = collect_returns(results, names, expected_returns(results, entries))
-    write_summary_workbook(collection, output)
+    with atomic_path(output, force) as temp:
+        write_summary_workbook(collection, temp)
     if csv_path is not None:
-        write_tidy_csv(collection, csv_path)
+        with atomic_path(csv_path, force) as temp:
+            write_tidy_csv(collection, temp)
     if quiet:
         return
     unreadable = sum(not r.readable for r in results)

@@ -57,14 +57,23 @@ class FiscalYear(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def emit(text: str, output: Path | None) -> None:
+FORCE_HELP = "出力先のファイルがすでにあるとき上書きする"
+
+
+def force_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--force: an existing output file is replaced (else refused)."""
+    return click.option("--force", is_flag=True, help=FORCE_HELP)(command)
+
+
+def emit(text: str, output: Path | None, force: bool = False) -> None:
     """Print text, or write it (UTF-8) to `output`."""
-    emit_pieces((text,), output)
+    emit_pieces((text,), output, force)
 
 
-def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
+def emit_pieces(pieces: Iterable[str], output: Path | None, force: bool = False) -> None:
     """Print the joined pieces, or write them (UTF-8) to `output`, with a final newline;
-    without joining them (a report of many returns is written as it is made)."""
+    without joining them (a report of many returns is written as it is made). The file goes
+    through the safe writer (safe_write): an existing one only with `force`."""
     if output is None:
         buffer: list[str] = []
         size = 0
@@ -76,7 +85,9 @@ def emit_pieces(pieces: Iterable[str], output: Path | None) -> None:
                 buffer, size = [], 0
         click.echo("".join(buffer))
         return
-    with Path(output).open("w", encoding="utf-8") as out:
+    from xlsxsheet.core.safe_write import atomic_open
+
+    with atomic_open(Path(output), force) as out:
         for piece in pieces:
             out.write(piece)
         out.write("\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from xlsxsheet.cli.common import FiscalYear, friendly
+from xlsxsheet.cli.common import FiscalYear, force_option, friendly
 from xlsxsheet.core.errors import UsageError, XlsxsheetError
 from xlsxsheet.layout.registry import default_registry
 
@@ -26,12 +26,13 @@ from xlsxsheet.layout.registry import default_registry
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="報告の形式"
 )
-@click.option("--overwrite", is_flag=True, help="書き出し先が既にあれば上書きします")
+@force_option
 @friendly
 def import_command(
-    source: Path, layout_id: str, year: int, output: Path, fmt: str, overwrite: bool
+    source: Path, layout_id: str, year: int, output: Path, fmt: str, force: bool
 ) -> None:
     """市が作ったブックを見出しで読み取り、様式のブックにします / import a hand-made workbook."""
+    from xlsxsheet.core.safe_write import check_target
     from xlsxsheet.label_import.importer import import_workbook, output_name, write_import
     from xlsxsheet.office.discovery import iter_workbooks
 
@@ -50,17 +51,13 @@ def import_command(
         pairs = [(source, output / output_name(source, layout, year))]
     else:
         pairs = [(source, output)]
-    if not overwrite:  # before anything is written: no output may be there already
-        there = [out for _, out in pairs if out.exists()]
-        if there:
-            raise UsageError(
-                f"{there[0]} は既にあります。上書きするときは --overwrite を付けてください。"
-            )
+    for _, out in pairs:  # before anything is written: no output may be there unasked
+        check_target(out, force)
     results, failed = [], []
     for path, out in pairs:
         try:
             result = import_workbook(path, layout, year)
-            write_import(result, out, layout, overwrite=overwrite)
+            write_import(result, out, layout, force=force)
         except XlsxsheetError as exc:
             if not source.is_dir():
                 raise

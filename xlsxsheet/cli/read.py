@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from xlsxsheet.cli.common import FiscalYear, emit, friendly
+from xlsxsheet.cli.common import FiscalYear, emit, force_option, friendly
 from xlsxsheet.core.data_files import dump_yaml
 from xlsxsheet.layout.registry import default_registry
 
@@ -28,6 +28,7 @@ from xlsxsheet.layout.registry import default_registry
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="書き出すファイル(省略時は画面)"
 )
+@force_option
 @friendly
 def read_command(
     workbook: Path,
@@ -36,14 +37,19 @@ def read_command(
     layout_id: str | None,
     year: int | None,
     output: Path | None,
+    force: bool,
 ) -> None:
     """記入済みブックを読み、正規化したデータを出力 / print the normalised document."""
+    from xlsxsheet.core.safe_write import check_target
     from xlsxsheet.layout.layout_names import layout_id_of
     from xlsxsheet.reading.return_reader import read_file
+
+    if output is not None:
+        check_target(output, force)
 
     result = read_file(
         workbook, default_registry(), layout_id_of(default_registry(), layout_id), year
     )
     data = result.flat() if flat else result.document()
     text = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else dump_yaml(data)
-    emit(text.rstrip("\n"), output)
+    emit(text.rstrip("\n"), output, force)

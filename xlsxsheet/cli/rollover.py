@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from xlsxsheet.cli.common import EXIT_PROBLEMS, FiscalYear, emit, friendly
+from xlsxsheet.cli.common import EXIT_PROBLEMS, FiscalYear, emit, force_option, friendly
 from xlsxsheet.office.filenames import DEFAULT_PATTERN, PLACEHOLDERS
 
 
@@ -57,6 +57,7 @@ from xlsxsheet.office.filenames import DEFAULT_PATTERN, PLACEHOLDERS
 @click.option("--all", "show_all", is_flag=True, help="様式に載らない値と情報もすべて表示")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="結果の保存先")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同時に読むプロセス数(既定: CPU数)")
+@force_option
 @friendly
 def rollover_command(
     returns: tuple[Path, ...],
@@ -70,6 +71,7 @@ def rollover_command(
     jobs: int | None,
     plans: tuple[Path, ...],
     plan_overrides: bool,
+    force: bool,
 ) -> None:
     """今年度の提出から翌年度の様式を作ります (終了コード 1: 作れなかった提出あり) / make next
     year's templates from this year's returns.
@@ -77,8 +79,11 @@ def rollover_command(
     提出は、提出された .xlsx、またはそれを入れたフォルダです。計画に属する項目(名称・単位・
     目標値・過去の実績など)を引き継ぎ、その年度の記入(文章・判定・評価)は空にします。
     """
+    from xlsxsheet.core.safe_write import check_target
     from xlsxsheet.office.rollover import render_json, render_text, rollover
 
+    if report is not None:
+        check_target(report, force)
     result = rollover(
         returns,
         year,
@@ -90,6 +95,6 @@ def rollover_command(
         plan_overrides=plan_overrides,
     )
     text = render_json(result) if fmt == "json" else render_text(result, show_all)
-    emit(text, report)
+    emit(text, report, force)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)

@@ -22,7 +22,13 @@ from xlsxsheet.cli.common import FiscalYear, friendly
     help="名簿CSV(様式,施策番号,担当課[,ファイル名][,区分])。課ごとのアクセスコードを作ります",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="待ち受けるアドレス")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="待ち受けるポート番号",
+)
 @click.option(
     "--admin-password",
     envvar="XLSXSHEET_ADMIN_PASSWORD",
@@ -31,8 +37,20 @@ from xlsxsheet.cli.common import FiscalYear, friendly
 @click.option(
     "--year", type=FiscalYear(), help="受け付ける評価年度(既定: 前回の設定、初回は前年度)"
 )
-@click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(1, 64))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--max-upload-mb",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="1回に提出できるファイルの大きさの上限(MB)",
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="同時に処理する要求の数",
+)
 @click.option("--demo", is_flag=True, help="同梱の例を読み込んだ体験用の窓口を開き、ブラウザで表示")
 @click.option("--no-browser", is_flag=True, help="--demo でブラウザを開かない")
 @friendly

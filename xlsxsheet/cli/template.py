@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from xlsxsheet.cli.common import FiscalYear, friendly
+from xlsxsheet.cli.common import FiscalYear, force_option, friendly
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.errors import UsageError
 from xlsxsheet.core.fiscal_year import long_label
@@ -36,6 +36,7 @@ from xlsxsheet.layout.registry import default_registry
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), required=True, help="書き出す .xlsx"
 )
+@force_option
 @friendly
 def template_command(
     layout_id: str,
@@ -43,14 +44,17 @@ def template_command(
     data_path: Path | None,
     plan_path: Path | None,
     output: Path,
+    force: bool,
 ) -> None:
     """様式の .xlsx を作ります / write a template workbook.
 
     様式は ID (shisaku-management) か様式名 (施策マネジメントシート)。xlsxsheet layouts で一覧。
     """
+    from xlsxsheet.core.safe_write import atomic_path, check_target
     from xlsxsheet.layout.layout_names import find_layout
     from xlsxsheet.writing.make_template import make_template, plan_for_document
 
+    check_target(output, force)
     layout = find_layout(default_registry(), layout_id)
     doc = load_document(data_path) if data_path else None
     if year is None and not (doc or {}).get("year"):
@@ -65,7 +69,8 @@ def template_command(
         doc = merge(filled.document, doc or {})  # values of --data win
         skipped = filled.skipped
         click.echo(f"{plan_path} から {filled.filled} 項目を引き継ぎます。", err=True)
-    plan = make_template(layout, output, year, doc)
+    with atomic_path(output, force) as temp:
+        plan = make_template(layout, temp, year, doc)
     for note in skipped:
         click.echo(f"  引き継がなかった値: {note}", err=True)
     click.echo(f"{output} を作成しました({layout.title}、{long_label(plan.year)})。", err=True)

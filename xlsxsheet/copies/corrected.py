@@ -1,64 +1,107 @@
-"""Write the corrected copy: changed cells marked (fill + comment) and listed on 修正履歴."""
+"""Write the corrected copy: changed cells marked (fill + note) and listed on 修正履歴.
+
+The copy is a patch of the department's package (workbook_copy): only the changed cells, their
+notes, the appended styles and the new 修正履歴 sheet differ from the return; Excel recalculates
+it on open.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
-
 from xlsxsheet.checks.pipeline import CheckResult
-from xlsxsheet.copies.workbook_copy import load_for_copy, save_atomically
+from xlsxsheet.copies.workbook_copy import (
+    CachedResult,
+    CellEdit,
+    CopyResult,
+    TableSheet,
+    patched_copy,
+    refuse_source,
+    write_copy,
+)
 from xlsxsheet.core.changes import Change
+from xlsxsheet.core.copy_sheets import HISTORY_SHEET
 from xlsxsheet.core.errors import WorkbookError
+from xlsxsheet.core.safe_write import check_target
 from xlsxsheet.reading.safe_open import SAVE_AS_XLSX
 
-HISTORY_SHEET = "修正履歴"
-CHANGED_FILL = PatternFill(fill_type="solid", start_color="FFF4B183", end_color="FFF4B183")
+CHANGED_FILL = "FFF4B183"
 HISTORY_HEADER = ("No.", "シート", "セル", "項目", "旧値", "新値", "規則", "説明")
+HISTORY_WIDTHS = (5, 22, 8, 40, 24, 24, 20, 60)
 
 
-def write_fixed(checked: CheckResult, out: Path) -> Path:
-    """Apply every change of `checked` to a copy of its workbook at `out` (input untouched)."""
-    source = checked.path.resolve()
+def write_fixed(
+    checked: CheckResult, out: Path, force: bool = False, source: Path | bytes | None = None
+) -> Path:
+    """Apply every change of `checked` to a copy of its workbook at `out` (input untouched).
+
+    `source`: the workbook's bytes when they are not at `checked.path` (the web upload).
+    """
+    source = checked.path if source is None else source
     out = Path(out)
+    refuse_source(source, out)
+    check_target(out, force)
+    return write_copy(fixed_copy(checked, source), out, force)
+
+
+def fixed_copy(checked: CheckResult, source: Path | bytes | None = None) -> CopyResult:
+    """The corrected copy as bytes (see write_fixed)."""
     if checked.read is not None and checked.read.content.format == "xls":
         raise WorkbookError(
             str(checked.path),
             "legacy-xls",
             f"{checked.path.name} は古い形式(.xls)のため修正版を作れません。{SAVE_AS_XLSX}",
         )
-    book = load_for_copy(source, out)
-    for change in checked.changes:
-        _apply(book[change.sheet], change)
-    _history(book, checked.changes)
-    return save_atomically(book, out)
+    cached = _results(checked)
+    edits = [_edit(change, cached) for change in checked.changes]
+    table = TableSheet(HISTORY_SHEET, _history_rows(checked.changes), HISTORY_WIDTHS, wrap=(7,))
+    results = [CachedResult(sheet, ref, value) for (sheet, ref), value in cached.items()]
+    return patched_copy(
+        checked.path if source is None else source,
+        edits,
+        table,
+        recalc=True,
+        name=checked.path.name,
+        results=results,
+    )
 
 
-def _apply(sheet: Worksheet, change: Change) -> None:
-    cell = sheet[change.cell]
-    cell.value = change.new
-    cell.fill = CHANGED_FILL
-    comment = Comment(change.comment(), "xlsxsheet")
-    comment.width, comment.height = 320, 110
-    cell.comment = comment
+def _results(checked: CheckResult) -> dict[tuple[str, str], object]:
+    """The recomputed value of each computed cell, by (sheet, A1 cell): the cached results of
+    the copy's formulas, so that a reader that does not calculate sees the corrected totals."""
+    read = checked.read
+    if read is None:
+        return {}
+    found = {}
+    for key, value in read.computed.items():
+        cell = read.cells.get(key)
+        if cell is not None:
+            found[(cell.sheet, cell.address)] = value
+    return found
 
 
-def _history(book: openpyxl.Workbook, changes: list[Change]) -> None:
-    name = HISTORY_SHEET
-    n = 2
-    while name in book.sheetnames:
-        name = f"{HISTORY_SHEET}({n})"
-        n += 1
-    sheet = book.create_sheet(name)
-    sheet.append(HISTORY_HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+def _edit(change: Change, cached: dict[tuple[str, str], object]) -> CellEdit:
+    note = change.comment()
+    size = (240, 80)
+    if change.formula and isinstance(change.new, str) and change.new.startswith("="):
+        return CellEdit(
+            change.sheet,
+            change.cell,
+            CHANGED_FILL,
+            note,
+            size,
+            value=None,
+            formula=change.new[1:],
+            cached=cached.get((change.sheet, change.cell)),
+        )
+    return CellEdit(change.sheet, change.cell, CHANGED_FILL, note, size, value=change.new)
+
+
+def _history_rows(changes: list[Change]) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = [HISTORY_HEADER]
     for i, change in enumerate(changes, start=1):
-        sheet.append(
-            [
+        rows.append(
+            (
                 i,
                 change.sheet,
                 change.cell,
@@ -67,13 +110,11 @@ def _history(book: openpyxl.Workbook, changes: list[Change]) -> None:
                 _text(change.new),
                 change.rule,
                 change.reason,
-            ]
+            )
         )
     if not changes:
-        sheet.append(["", "", "", "", "", "", "", "修正はありませんでした"])
-    for letter, width in zip("ABCDEFGH", (5, 22, 8, 40, 24, 24, 20, 60), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
+        rows.append(("", "", "", "", "", "", "", "修正はありませんでした"))
+    return rows
 
 
 def _text(value: object) -> object:

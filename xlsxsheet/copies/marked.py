@@ -1,7 +1,8 @@
 """The copy sent back to a department: problem cells marked (fill + comment), values untouched.
 
 Beside fixer.py, in the same marking style; where fix corrects cells, this only points at them,
-and lists every problem (those with no cell too) on a sheet 点検結果 that opens first.
+and lists every problem (those with no cell too) on a sheet 点検結果 added after the return's
+own sheets (so no sheet index moves). Like the corrected copy, a patch of the return's package.
 """
 
 from __future__ import annotations
@@ -9,21 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import openpyxl
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from xlsxsheet.copies.department_words import for_department
-from xlsxsheet.copies.workbook_copy import load_for_copy, save_atomically
+from xlsxsheet.copies.workbook_copy import (
+    CellEdit,
+    CopyResult,
+    TableSheet,
+    patched_copy,
+    refuse_source,
+    write_copy,
+)
+from xlsxsheet.core.copy_sheets import RESULT_SHEET
+from xlsxsheet.core.errors import XlsxsheetError
 from xlsxsheet.core.problems import SEVERITY_WORDS, Problem
+from xlsxsheet.core.safe_write import check_target
 
-RESULT_SHEET = "点検結果"
 MARKED = ("error", "warning")
-FILLS = {
-    "error": PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE"),
-    "warning": PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C"),
-}
+FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C"}
 RESULT_HEADER = ("No.", "重要度", "シート", "セル", "項目", "内容", "入力値", "期待値")
+RESULT_WIDTHS = (5, 8, 22, 8, 36, 80, 20, 20)
 
 
 def needs_annotation(problems: Iterable[Problem]) -> bool:
@@ -36,11 +40,13 @@ def can_annotate(path: Path) -> bool:
     return Path(path).suffix.lower() in (".xlsx", ".xlsm")
 
 
-def try_write_annotated(source: Path, problems: list[Problem], out: Path) -> Path | None:
+def try_write_annotated(
+    source: Path, problems: list[Problem], out: Path, force: bool = False
+) -> Path | None:
     """write_annotated, or None when this one workbook cannot be copied (the batch goes on)."""
     try:
-        return write_annotated(source, problems, out)
-    except Exception:  # a workbook openpyxl cannot rewrite must not stop the other copies
+        return write_annotated(source, problems, out, force)
+    except (XlsxsheetError, OSError, ValueError, KeyError, IndexError, AssertionError):
         return None
 
 
@@ -49,41 +55,40 @@ def annotated_name(path: Path) -> str:
     return f"{path.stem}_{RESULT_SHEET}{path.suffix}"
 
 
-def write_annotated(source: Path, problems: list[Problem], out: Path) -> Path:
-    """Copy `source` to `out` with each error/warning cell filled and commented."""
-    book = load_for_copy(Path(source), Path(out))
+def write_annotated(
+    source: Path | bytes, problems: list[Problem], out: Path, force: bool = False
+) -> Path:
+    """Copy `source` to `out` with each error/warning cell filled and noted, values untouched."""
+    refuse_source(source, Path(out))
+    check_target(Path(out), force)
+    name = "" if isinstance(source, bytes | bytearray) else Path(source).name
+    return write_copy(annotated_copy(source, problems, name), Path(out), force)
+
+
+def annotated_copy(source: Path | bytes, problems: list[Problem], name: str = "") -> CopyResult:
+    """The marked copy as bytes: a patch of the return's package (see workbook_copy)."""
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
-        if problem.severity in MARKED and problem.sheet in book.sheetnames and problem.cell:
+        if problem.severity in MARKED and problem.sheet and problem.cell:
             by_cell.setdefault((problem.sheet, problem.cell), []).append(problem)
+    edits = []
     for (sheet, ref), found in by_cell.items():
-        cell = book[sheet][ref]
         worst = "error" if any(p.severity == "error" for p in found) else "warning"
-        cell.fill = FILLS[worst]
         text = "\n".join(
             f"[{SEVERITY_WORDS[p.severity]}] {for_department(p.message)}" for p in found
         )
-        if cell.comment is not None and cell.comment.text:
-            text += f"\n---\n{cell.comment.text}"
-        comment = Comment(text, "xlsxsheet")
-        comment.width, comment.height = 360, 40 + 30 * len(found)
-        cell.comment = comment
-    _result_sheet(book, problems)
-    return save_atomically(book, Path(out))
+        edits.append(CellEdit(sheet, ref, FILLS[worst], text, (300, 40 + 30 * len(found))))
+    table = TableSheet(
+        RESULT_SHEET, _result_rows(problems), RESULT_WIDTHS, autofilter=True, wrap=(5,)
+    )
+    return patched_copy(source, edits, table, name=name)
 
 
-def _result_sheet(book: openpyxl.Workbook, problems: list[Problem]) -> None:
-    name, n = RESULT_SHEET, 2
-    while name in book.sheetnames:
-        name, n = f"{RESULT_SHEET}({n})", n + 1
-    sheet = book.create_sheet(name, 0)
-    sheet.append(RESULT_HEADER)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    shown = [p for p in problems if p.severity in MARKED]
-    for i, p in enumerate(shown, start=1):
-        sheet.append(
-            [
+def _result_rows(problems: list[Problem]) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = [RESULT_HEADER]
+    for i, p in enumerate((p for p in problems if p.severity in MARKED), start=1):
+        rows.append(
+            (
                 i,
                 SEVERITY_WORDS[p.severity],
                 p.sheet or "",
@@ -92,21 +97,9 @@ def _result_sheet(book: openpyxl.Workbook, problems: list[Problem]) -> None:
                 for_department(p.message),
                 _as_text(p.value),
                 _as_text(p.expected),
-            ]
+            )
         )
-    for row in sheet.iter_rows(min_row=2):
-        row[5].alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # shown as typed, never computed
-    for letter, width in zip("ABCDEFGH", (5, 8, 22, 8, 36, 80, 20, 20), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:H{max(1, len(shown) + 1)}"
-    for ws in book.worksheets:
-        ws.sheet_view.tabSelected = False
-    sheet.sheet_view.tabSelected = True
-    book.active = 0
+    return rows
 
 
 def _as_text(value: object) -> str:

@@ -38,6 +38,10 @@ class UsageError(XlsxsheetError):
     """A command was called with arguments that cannot work (e.g. writing over the input)."""
 
 
+class OutputError(XlsxsheetError):
+    """A file xlsxsheet was asked to write could not be written (a full disk, a file open in Excel)."""
+
+
 class RosterError(XlsxsheetError):
     """A roster CSV (given to `rollover --roster`) cannot be used; names each bad line."""
 

@@ -7,9 +7,7 @@ workbook (templating.make_template), read it back and compare the city's totals 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -66,30 +64,22 @@ def import_workbook(
     return result
 
 
-def write_import(result: ImportResult, out: Path, layout: Layout, overwrite: bool = False) -> None:
-    """Write the imported document as an xlsxsheet workbook (atomically), read it back and
-    compare the totals the city typed with the layout's own."""
+def write_import(result: ImportResult, out: Path, layout: Layout, force: bool = False) -> None:
+    """Write the imported document as an xlsxsheet workbook (atomically, through the safe
+    writer: an existing file only with `force`), read it back and compare the totals the city
+    typed with the layout's own."""
+    from xlsxsheet.core.safe_write import atomic_path
     from xlsxsheet.layout.registry import LayoutRegistry
     from xlsxsheet.reading.return_reader import read_file
     from xlsxsheet.writing.make_template import make_template
 
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise UsageError(f"{out} は既にあります。上書きするときは --overwrite を付けてください。")
     if out.resolve() == result.source.resolve():
         raise UsageError(f"{out} は取り込むブックそのものです。別の名前を指定してください。")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(suffix=".xlsx", dir=out.parent, prefix=".import-")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out, force) as tmp:
         make_template(layout, tmp, result.year, result.document)
         registry = LayoutRegistry([layout.source.parent])
         read = read_file(tmp, registry)
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     result.output = out
     for slot, item in result.pending_totals:
         result.totals.append(

@@ -22,8 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from xlsxsheet.core import fiscal_year
-from xlsxsheet.core.errors import DocumentError, RosterError, UnknownLayoutError, WorkbookError
+from xlsxsheet.core.errors import (
+    DocumentError,
+    RosterError,
+    UnknownLayoutError,
+    UsageError,
+    WorkbookError,
+)
 from xlsxsheet.core.problems import SEVERITY_WORDS, Problem
+from xlsxsheet.core.safe_write import atomic_path
 from xlsxsheet.layout.labels import render_label
 from xlsxsheet.layout.model import FieldDef, Layout
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
@@ -38,6 +45,8 @@ from xlsxsheet.office.filenames import (
     safe_file_name,
     taken_in,
 )
+from xlsxsheet.office.left_behind import Note, Survey, left_behind_messages, survey
+from xlsxsheet.office.rollover_notes import carry_notes
 from xlsxsheet.office.roster import RosterEntry, normalize_key, read_roster
 from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
 from xlsxsheet.reading.return_reader import ReadResult, read_file
@@ -77,6 +86,10 @@ class RolloverItem:
     dropped: list[DroppedValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     document: dict[str, Any] | None = field(default=None, repr=False)  # next year's
+    notes: list[tuple[Any, Note]] = field(default_factory=list, repr=False)  # (key, note)
+    survey: Survey | None = field(default=None, repr=False)
+    notes_carried: int = 0
+    left_behind: list[str] = field(default_factory=list)  # what the template does not take over
 
     @property
     def ok(self) -> bool:
@@ -108,6 +121,8 @@ class RolloverItem:
             "carried": self.carried,
             "cleared": self.cleared,
             "dropped": [d.to_dict() for d in self.dropped],
+            "notes_carried": self.notes_carried,
+            "left_behind": self.left_behind,
             "problems": [p.to_dict() for p in self.problems],
         }
 
@@ -281,6 +296,9 @@ def prepare_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverI
         )
         return item
     item.document = next_year_document(read, year, item)
+    item.survey = survey(path, {sheet.name for sheet in plan.sheets})
+    by_cell = {(cell.sheet, cell.address): key for key, cell in read.cells.items()}
+    item.notes = [(by_cell.get((n.sheet, n.ref)), n) for n in item.survey.notes]
     if summary is not None and summary.key is not None and item.key is None:
         slot = plan.slots[(summary.key, None)]
         item.add(
@@ -563,8 +581,11 @@ def _write(
     )
     target = out_dir / allocator.allocate(name)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        make_template(layout, target, year, doc)
+        with atomic_path(target, force=True) as temp:  # a rerun replaces, never half-written
+            plan = make_template(layout, temp, year, doc)
+            item.notes_carried, left = carry_notes(temp, plan, doc, item.notes)
+        if item.survey is not None:
+            item.left_behind = left_behind_messages(item.survey, left)
     except DocumentError as exc:
         item.add("output-unwritable", f"{target.name} に値を書けません: {exc}")
         return
@@ -574,6 +595,9 @@ def _write(
             f"{target} を書き出せません({exc.strerror or exc})。Excelで開いていないか、"
             "書き込める場所か確認してください。",
         )
+        return
+    except UsageError as exc:  # from the safe writer: the same, said by it
+        item.add("output-unwritable", str(exc))
         return
     item.output = target
 
@@ -725,6 +749,9 @@ def render_text(result: RolloverResult, show_all: bool = False) -> str:
             )
             if show_all:
                 lines.extend(f"    {d.label} = {d.value}" for d in item.dropped)
+        if item.notes_carried:
+            lines.append(f"  [情報] セルのメモ {item.notes_carried} 件を引き継ぎました。")
+        lines.extend(f"  [情報] {line}" for line in item.left_behind)
         for p in item.problems:
             if p.severity != "info" or show_all or p.code in ("dept-changed", "plan-applied"):
                 lines.append(f"  [{SEVERITY_WORDS[p.severity]}] {p.message}")

@@ -1,0 +1,83 @@
+"""Rollover carries the notes of carried cells and lists, per return, what next year's template
+leaves behind: the department's own sheets, drawings, notes on cleared cells, hyperlinks,
+names, the sensitivity label — never silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from corpus.build import cell
+from fidelity_support import DRAWING, LABEL_INFO, SHEET_PART, Parts, R, filled
+from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
+
+from xlsxsheet.office.rollover import render_json, render_text, rollover
+
+SHEET = "施策マネジメントシート"
+NAME_CELL = cell("header.shisaku_name")
+REASONS = cell("evaluation.reasons")
+
+
+def department_return(folder: Path) -> Path:
+    """A filled return with what a department adds: notes, its own sheet, a link, a name (by
+    openpyxl, which writes them as Excel does), then a drawing and a label (as parts)."""
+    book = openpyxl.load_workbook(filled(folder))
+    sheet = book[SHEET]
+    sheet[NAME_CELL].comment = Comment("出典: 第2次総合計画 p.12", "総務 花子")
+    sheet[REASONS].comment = Comment("課長確認済み(5/12)", "総務 花子")
+    own = book.create_sheet("課内集計")
+    own["A1"] = "集計"
+    sheet["A3"].hyperlink = "https://www.city.example.lg.jp/keikaku.html"
+    book.defined_names["課内_合計"] = DefinedName("課内_合計", attr_text="'課内集計'!$A$1")
+    edited = folder / "edited.xlsx"
+    book.save(edited)
+    parts = Parts(edited)
+    parts.put("xl/drawings/drawing9.xml", DRAWING)
+    parts.rel(
+        "xl/worksheets/_rels/sheet1.xml.rels", "rId90", R + "/drawing", "../drawings/drawing9.xml"
+    )
+    text = parts.text(SHEET_PART)
+    at = text.index("<legacyDrawing")
+    parts.put(SHEET_PART, text[:at] + '<drawing r:id="rId90"/>' + text[at:])
+    parts.content_type(
+        '<Override PartName="/xl/drawings/drawing9.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>'
+    )
+    parts.put("docMetadata/LabelInfo.xml", LABEL_INFO)
+    parts.rel(
+        "_rels/.rels",
+        "rId90",
+        "http://schemas.microsoft.com/office/2020/02/relationships/classificationlabels",
+        "docMetadata/LabelInfo.xml",
+    )
+    returns = folder / "提出"
+    returns.mkdir()
+    return parts.save(returns / "施策12.xlsx")
+
+
+def test_notes_of_carried_cells_go_over_and_the_rest_is_listed(tmp_path: Path) -> None:
+    source = department_return(tmp_path)
+    result = rollover([source.parent], 2021, tmp_path / "R3", jobs=1)
+    (item,) = result.items
+    assert item.output is not None and item.notes_carried == 1
+    template = openpyxl.load_workbook(item.output)
+    note = template[SHEET][NAME_CELL].comment
+    assert note is not None and "出典: 第2次総合計画 p.12" in note.text
+    assert template[SHEET][REASONS].comment is None  # cleared cell: its note is listed instead
+    text = render_text(result)
+    assert "セルのメモ 1 件を引き継ぎました" in text
+    assert (
+        f"'{SHEET}'!{REASONS} のメモ「課長確認済み(5/12)」は、そのセルを翌年度に"
+        "引き継がないため引き継ぎません。" in text
+    )
+    for expected in (
+        "様式にないシート「課内集計」",
+        f"シート「{SHEET}」の図形・画像 2 個",
+        f"シート「{SHEET}」のハイパーリンク 1 件(A3)",
+        "独自の名前定義「課内_合計」",
+        "秘密度ラベル",
+    ):
+        assert expected in text, expected
+    assert item.to_dict()["left_behind"] == item.left_behind and len(item.left_behind) == 6
+    assert '"notes_carried": 1' in render_json(result)

@@ -1,0 +1,326 @@
+"""A workbook package edited in place: every zip member is copied as it was stored (its
+compressed bytes, not inflated and deflated again) except the parts a patch replaces or adds.
+
+Relationships and content types are small XML parts; new entries are spliced in as text, so
+every entry already there stays as the department's program wrote it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.sax.saxutils import escape, quoteattr
+
+from xlsxsheet.core.errors import WorkbookError
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_TYPE = REL_NS + "/"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+
+
+@dataclass
+class _Member:
+    info: zipfile.ZipInfo
+    raw: bytes  # as stored in the source (compressed)
+
+
+@dataclass
+class Package:
+    """The members of a source package, and the parts a patch changes, adds or removes."""
+
+    name: str
+    members: dict[str, _Member]
+    replaced: dict[str, bytes] = field(default_factory=dict)
+    added: dict[str, bytes] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(cls, data: bytes, name: str = "") -> Package:
+        """The package in `data` (the bytes of an .xlsx/.xlsm)."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                infos = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise WorkbookError(name, "file-corrupt", f"{name} はブックとして開けません。") from exc
+        members = {}
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise WorkbookError(name, "file-encrypted", f"{name} は暗号化されています。")
+            start = info.header_offset
+            head = data[start : start + 30]
+            if len(head) < 30 or head[:4] != b"PK\x03\x04":
+                raise WorkbookError(name, "file-corrupt", f"{name} のZIPが壊れています。")
+            name_len, extra_len = struct.unpack("<HH", head[26:30])
+            begin = start + 30 + name_len + extra_len
+            members[info.filename] = _Member(info, data[begin : begin + info.compress_size])
+        return cls(name, members)
+
+    def names(self) -> list[str]:
+        """Every part name the written package will hold, in order."""
+        kept = [n for n in self.members if n not in self.removed]
+        return kept + [n for n in self.added if n not in self.members]
+
+    def has(self, part: str) -> bool:
+        return part in self.added or (part in self.members and part not in self.removed)
+
+    def read(self, part: str) -> bytes:
+        """A part's current bytes (patched ones as patched)."""
+        if part in self.added:
+            return self.added[part]
+        if part in self.replaced:
+            return self.replaced[part]
+        member = self.members[part]
+        info = member.info
+        if info.compress_type == zipfile.ZIP_STORED:
+            return member.raw
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            raise WorkbookError(self.name, "file-corrupt", f"{self.name} の圧縮形式が未対応です。")
+        return zlib.decompress(member.raw, -15)
+
+    def write(self, part: str, data: bytes) -> None:
+        """Replace (or add) a part."""
+        if part in self.members:
+            self.replaced[part] = data
+        else:
+            self.added[part] = data
+        self.removed.discard(part)
+
+    def remove(self, part: str) -> None:
+        self.removed.add(part)
+        self.replaced.pop(part, None)
+        self.added.pop(part, None)
+
+    def free_name(self, pattern: str) -> str:
+        """The first `pattern % n` (n = 1, 2, …) no member has (case-insensitively)."""
+        taken = {n.lower() for n in self.names()}
+        n = 1
+        while (pattern % n).lower() in taken:
+            n += 1
+        return pattern % n
+
+    def to_bytes(self) -> bytes:
+        """The patched package as zip bytes: untouched members byte for byte as stored."""
+        out = bytearray()
+        central = bytearray()
+        count = 0
+        for part in self.names():
+            if part in self.members and part not in self.replaced:
+                member = self.members[part]
+                info = member.info
+                entry = (info.compress_type, info.CRC, len(member.raw), info.file_size, member.raw)
+                stamp = info.date_time
+            else:
+                data = self.read(part)
+                packed = _deflate(data)
+                entry = (zipfile.ZIP_DEFLATED, zlib.crc32(data), len(packed), len(data), packed)
+                stamp = self.members[part].info.date_time if part in self.members else _now()
+            method, crc, csize, usize, raw = entry
+            encoded = part.encode("utf-8")
+            flags = 0x800 if not part.isascii() else 0
+            dos_time, dos_date = _dos(stamp)
+            offset = len(out)
+            out += struct.pack(
+                "<4sHHHHHIIIHH",
+                b"PK\x03\x04",
+                20,
+                flags,
+                method,
+                dos_time,
+                dos_date,
+                crc,
+                csize,
+                usize,
+                len(encoded),
+                0,
+            )
+            out += encoded + raw
+            central += struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                method,
+                dos_time,
+                dos_date,
+                crc,
+                csize,
+                usize,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            central += encoded
+            count += 1
+        start = len(out)
+        out += central
+        out += struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(central), start, 0)
+        return bytes(out)
+
+    # --- relationships and content types ---------------------------------------------------
+    def add_relationship(self, rels_part: str, rel_type: str, target: str) -> str:
+        """Add a relationship to `rels_part` (created when missing); its new Id."""
+        if self.has(rels_part):
+            text = self.read(rels_part).decode("utf-8")
+        else:
+            text = (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<Relationships xmlns="{PKG_REL_NS}"></Relationships>'
+            )
+        taken = set(re.findall(r'\bId="([^"]*)"', text))
+        n = len(taken) + 1
+        while f"rId{n}" in taken:
+            n += 1
+        rid = f"rId{n}"
+        entry = f"<Relationship Id={quoteattr(rid)} Type={quoteattr(rel_type)} Target={quoteattr(target)}/>"
+        self.write(rels_part, splice_before_close(text, "Relationships", entry).encode("utf-8"))
+        return rid
+
+    def relationships(self, rels_part: str) -> list[tuple[str, str, str]]:
+        """(Id, Type, Target) of each relationship in `rels_part` (none when it is missing)."""
+        if not self.has(rels_part):
+            return []
+        text = self.read(rels_part).decode("utf-8")
+        found = []
+        for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", text):
+            attrs = dict(re.findall(r'(\w+)="([^"]*)"', tag))
+            found.append((attrs.get("Id", ""), attrs.get("Type", ""), attrs.get("Target", "")))
+        return found
+
+    def remove_relationship(self, rels_part: str, target_part: str) -> None:
+        """Drop the relationships of `rels_part` that point at `target_part`."""
+        if not self.has(rels_part):
+            return
+        text = self.read(rels_part).decode("utf-8")
+        base = source_of(rels_part)
+
+        def keep(match: re.Match[str]) -> str:
+            target = re.search(r'\bTarget="([^"]*)"', match.group(0))
+            if target and resolve(base, target.group(1)) == target_part:
+                return ""
+            return match.group(0)
+
+        text = re.sub(
+            r"<(?:\w+:)?Relationship\b[^>]*?(?:/>|>.*?</(?:\w+:)?Relationship>)",
+            keep,
+            text,
+            flags=re.S,
+        )
+        self.write(rels_part, text.encode("utf-8"))
+
+    def add_override(self, part: str, content_type: str) -> None:
+        text = self.read("[Content_Types].xml").decode("utf-8")
+        entry = (
+            f"<Override PartName={quoteattr('/' + part)} ContentType={quoteattr(content_type)}/>"
+        )
+        self.write("[Content_Types].xml", splice_before_close(text, "Types", entry).encode("utf-8"))
+
+    def remove_override(self, part: str) -> None:
+        text = self.read("[Content_Types].xml").decode("utf-8")
+        pattern = r'<Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>'
+        self.write("[Content_Types].xml", re.sub(pattern, "", text).encode("utf-8"))
+
+    def ensure_default(self, extension: str, content_type: str) -> None:
+        text = self.read("[Content_Types].xml").decode("utf-8")
+        if re.search(r'<Default\b[^>]*Extension="' + re.escape(extension) + '"', text, re.I):
+            return
+        entry = f"<Default Extension={quoteattr(extension)} ContentType={quoteattr(content_type)}/>"
+        self.write("[Content_Types].xml", splice_before_close(text, "Types", entry).encode("utf-8"))
+
+
+def splice_before_close(text: str, tag: str, entry: str) -> str:
+    """`text` with `entry` inserted before the closing tag of its root `tag` (prefix allowed);
+    a self-closing root is opened."""
+    close = re.search(r"</(?:\w+:)?" + tag + r"\s*>\s*$", text)
+    if close:
+        return text[: close.start()] + entry + text[close.start() :]
+    empty = re.search(r"<((?:\w+:)?" + tag + r")\b([^>]*?)/>", text)
+    if empty is None:
+        raise ValueError(f"no <{tag}> element")
+    return (
+        text[: empty.start()]
+        + f"<{empty.group(1)}{empty.group(2)}>{entry}</{empty.group(1)}>"
+        + text[empty.end() :]
+    )
+
+
+def rels_of(part: str) -> str:
+    """The relationships part of `part`: xl/worksheets/sheet1.xml → xl/worksheets/_rels/sheet1.xml.rels."""
+    path = PurePosixPath(part)
+    return str(path.parent / "_rels" / (path.name + ".rels"))
+
+
+def source_of(rels_part: str) -> str:
+    """The part whose relationships `rels_part` holds (the folder for the package's own)."""
+    path = PurePosixPath(rels_part)
+    return str(path.parent.parent / path.name[: -len(".rels")])
+
+
+def resolve(source: str, target: str) -> str:
+    """The part name a relationship Target of `source` names."""
+    if target.startswith("/"):
+        return target[1:]
+    parts = list(PurePosixPath(source).parent.parts)
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def relative(source: str, part: str) -> str:
+    """A Target for `part` from `source` (../drawings/vmlDrawing1.vml)."""
+    base = PurePosixPath(source).parent.parts
+    parts = PurePosixPath(part).parts
+    common = 0
+    while common < min(len(base), len(parts)) and base[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + list(parts[common:]))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """Text for an element, with the characters XML 1.0 cannot hold left out."""
+    return escape(_NOT_XML.sub("", value))
+
+
+def read_package(source: Path | bytes, name: str = "") -> Package:
+    """A package from a path or from the bytes of a workbook."""
+    if isinstance(source, bytes | bytearray):
+        return Package.open(bytes(source), name or "ブック")
+    path = Path(source)
+    return Package.open(path.read_bytes(), name or path.name)
+
+
+def _deflate(data: bytes) -> bytes:
+    """Raw deflate at level 1: a patched part is written once, and speed matters more than
+    the few percent level 6 would save."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def _now() -> tuple[int, int, int, int, int, int]:
+    return time.localtime()[:6]
+
+
+def _dos(stamp: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = stamp
+    year = min(max(year, 1980), 2107)
+    return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day

@@ -1,0 +1,324 @@
+"""Splice cells into a worksheet part's XML text: only the `<c>` elements of the changed cells
+are replaced (or inserted where a row held no such cell); every other byte stays as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from html import unescape
+
+from xlsxsheet.copies.package_patch import REL_NS, xml_text
+from xlsxsheet.core.cells import parse_a1
+
+# Elements of CT_Worksheet that come after <legacyDrawing>, in schema order.
+AFTER_LEGACY_DRAWING = (
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+
+
+@dataclass(frozen=True)
+class OldCell:
+    """What a cell was: its style index and whether it held a (shared master) formula."""
+
+    style: int
+    formula: bool
+    shared_master: bool
+    exists: bool
+
+
+def prefix_of(text: str) -> str:
+    """The prefix of the worksheet's own namespace ("" or "x:")."""
+    match = re.search(r"<(\w+:)?worksheet\b", text)
+    return (match.group(1) or "") if match else ""
+
+
+def _row_span(text: str, p: str, row: int) -> tuple[int, int, bool] | None:
+    """(start, end, self-closing) of the <row r="row"> element."""
+    head = f'<{p}row r="{row}"'
+    at = text.find(head)  # as Excel, LibreOffice and xlsxwriter write it: r first
+    if at >= 0 and text[at + len(head)] in " />":
+        pattern = re.compile(r"<" + re.escape(p) + r"row\b[^>]*?(/?)>")
+        match = pattern.match(text, at)
+    else:
+        pattern = re.compile(r"<" + re.escape(p) + r'row\b[^>]*?\br="' + str(row) + r'"[^>]*?(/?)>')
+        match = pattern.search(text)
+    if match is None:
+        return None
+    if match.group(1):
+        return match.start(), match.end(), True
+    close = text.find(f"</{p}row>", match.end())
+    return match.start(), close + len(f"</{p}row>"), False
+
+
+def _cell_span(text: str, p: str, ref: str, start: int, end: int) -> tuple[int, int] | None:
+    head = f'<{p}c r="{ref}"'
+    at = text.find(head, start, end)
+    if at >= 0 and text[at + len(head)] in " />":
+        match = re.compile(r"<" + re.escape(p) + r"c\b[^>]*?(/?)>").match(text, at)
+    else:
+        pattern = re.compile(r"<" + re.escape(p) + r'c\b[^>]*?\br="' + ref + r'"[^>]*?(/?)>')
+        match = pattern.search(text, start, end)
+    if match is None:
+        return None
+    if match.group(1):
+        return match.start(), match.end()
+    close = text.find(f"</{p}c>", match.end(), end)
+    return match.start(), close + len(f"</{p}c>")
+
+
+def addressed(text: str, ref: str) -> bool:
+    """Whether the row of `ref` (or, where it has none, every row) carries its r="…" address,
+    and every cell of that row its own."""
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    if span is None:
+        return text.count(f"<{p}row") - text.count(f"<{p}rowBreaks") == text.count(f'<{p}row r="')
+    segment = text[span[0] : span[1]]
+    opened = sum(segment.count(f"<{p}c{end}") for end in " />")
+    return opened == segment.count(f'<{p}c r="')
+
+
+def old_cell(text: str, ref: str) -> OldCell:
+    """What `ref` holds in the sheet text."""
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    cell = _cell_span(text, p, ref, span[0], span[1]) if span else None
+    if cell is None:
+        style = 0
+        if span is not None:
+            row_tag = text[span[0] : text.find(">", span[0]) + 1]
+            if re.search(r'\bcustomFormat="(1|true)"', row_tag):
+                found = re.search(r'\bs="(\d+)"', row_tag)
+                style = int(found.group(1)) if found else 0
+        return OldCell(style, False, False, False)
+    element = text[cell[0] : cell[1]]
+    tag = element[: element.find(">") + 1]
+    style = re.search(r'\bs="(\d+)"', tag)
+    formula = re.search(r"<" + re.escape(p) + r"f\b([^>]*)", element)
+    shared = bool(formula and 't="shared"' in formula.group(1) and "ref=" in formula.group(1))
+    return OldCell(int(style.group(1)) if style else 0, formula is not None, shared, True)
+
+
+def cell_xml(
+    p: str, ref: str, style: int, value: object, formula: str | None = None, cached: object = None
+) -> str:
+    """One `<c>` element as Excel writes it: a number as a number, text inline, a formula with
+    its cached result."""
+    attrs = f'r="{ref}"' + (f' s="{style}"' if style else "")
+    if formula is not None:
+        body = f"<{p}f>{xml_text(formula)}</{p}f>"
+        kind, shown = _typed(cached)
+        if shown is None:
+            return f"<{p}c {attrs}>{body}</{p}c>"
+        kind = ' t="str"' if kind == ' t="inlineStr"' else kind
+        return f"<{p}c {attrs}{kind}>{body}<{p}v>{xml_text(shown)}</{p}v></{p}c>"
+    kind, shown = _typed(value)
+    if shown is None:
+        return f"<{p}c {attrs}/>"
+    if kind == ' t="inlineStr"':
+        return f'<{p}c {attrs}{kind}><{p}is><{p}t xml:space="preserve">{xml_text(shown)}</{p}t></{p}is></{p}c>'
+    return f"<{p}c {attrs}{kind}><{p}v>{shown}</{p}v></{p}c>"
+
+
+def _typed(value: object) -> tuple[str, str | None]:
+    if value is None or value == "":
+        return "", None
+    if isinstance(value, bool):
+        return ' t="b"', "1" if value else "0"
+    if isinstance(value, int):
+        return "", str(value)
+    if isinstance(value, float):
+        if value != value or abs(value) == float("inf"):
+            return "", None
+        return "", str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        from openpyxl.utils.datetime import to_excel
+
+        return "", repr(float(to_excel(value)))
+    return ' t="inlineStr"', str(value)
+
+
+def put_cell(text: str, ref: str, element: str) -> str:
+    """`text` with the `<c>` of `ref` replaced by `element` (inserted in its row, in column
+    order, where there is none; the row inserted in row order where there is none)."""
+    p = prefix_of(text)
+    row, col = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    if span is None:
+        return _insert_row(text, p, row + 1, element)
+    start, end, empty = span
+    if empty:
+        tag = text[start:end]
+        return text[:start] + tag[:-2] + ">" + element + f"</{p}row>" + text[end:]
+    cell = _cell_span(text, p, ref, start, end)
+    if cell is not None:
+        return text[: cell[0]] + element + text[cell[1] :]
+    pattern = re.compile(r"<" + re.escape(p) + r'c\b[^>]*?\br="([A-Z]+)\d+"')
+    for match in pattern.finditer(text, start, end):
+        if parse_a1(match.group(1) + str(row + 1))[1] > col:
+            return text[: match.start()] + element + text[match.start() :]
+    close = end - len(f"</{p}row>")
+    return text[:close] + element + text[close:]
+
+
+def _insert_row(text: str, p: str, row: int, element: str) -> str:
+    new_row = f'<{p}row r="{row}">{element}</{p}row>'
+    pattern = re.compile(r"<" + re.escape(p) + r'row\b[^>]*?\br="(\d+)"')
+    for match in pattern.finditer(text):
+        if int(match.group(1)) > row:
+            return text[: match.start()] + new_row + text[match.start() :]
+    close = text.find(f"</{p}sheetData>")
+    if close >= 0:
+        return text[:close] + new_row + text[close:]
+    empty = re.search(r"<" + re.escape(p) + r"sheetData\s*/>", text)
+    if empty is None:
+        raise ValueError("no sheetData")
+    return text[: empty.start()] + f"<{p}sheetData>{new_row}</{p}sheetData>" + text[empty.end() :]
+
+
+def legacy_drawing_id(text: str) -> str | None:
+    """The r:id of the sheet's <legacyDrawing> (the VML of its notes), if any."""
+    p = prefix_of(text)
+    match = re.search(r"<" + re.escape(p) + r'legacyDrawing\b[^>]*?\b\w+:id="([^"]*)"', text)
+    return match.group(1) if match else None
+
+
+def add_legacy_drawing(text: str, rid: str) -> str:
+    """`text` with a <legacyDrawing r:id> at its place in the schema order."""
+    p = prefix_of(text)
+    text, r = _rel_prefix(text)
+    element = f'<{p}legacyDrawing {r}:id="{rid}"/>'
+    for name in AFTER_LEGACY_DRAWING:
+        match = re.search(r"<" + re.escape(p) + name + r"\b", text)
+        if match:
+            return text[: match.start()] + element + text[match.start() :]
+    close = text.rfind(f"</{p}worksheet>")
+    return text[:close] + element + text[close:]
+
+
+def _rel_prefix(text: str) -> tuple[str, str]:
+    """The prefix bound to the relationships namespace in the root (declared when missing)."""
+    root = re.search(r"<(?:\w+:)?worksheet\b[^>]*>", text)
+    assert root is not None
+    found = re.search(r'xmlns:(\w+)="' + re.escape(REL_NS) + '"', root.group(0))
+    if found:
+        return text, found.group(1)
+    prefix = "r"
+    while f"xmlns:{prefix}=" in root.group(0):
+        prefix += "x"
+    end = root.end() - (2 if root.group(0).endswith("/>") else 1)
+    return text[:end] + f' xmlns:{prefix}="{REL_NS}"' + text[end:], prefix
+
+
+def _same(cached: str, shown: str, kind: str) -> bool:
+    """Whether a cached `<v>` text already says `shown` (numbers compared as numbers)."""
+    if kind == "":
+        try:
+            return float(cached) == float(shown)
+        except ValueError:
+            return False
+    return cached == xml_text(shown)
+
+
+def restyle(text: str, ref: str, style: int) -> str:
+    """`text` with the `<c>` of `ref` given style `style`, its content as it was."""
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    if cell is None:
+        return put_cell(text, ref, cell_xml(p, ref, style, None))
+    tag_end = text.find(">", cell[0]) + 1
+    tag = text[cell[0] : tag_end]
+    if re.search(r'\bs="\d+"', tag):
+        new_tag = re.sub(r'\bs="\d+"', f's="{style}"', tag, count=1)
+    else:
+        new_tag = re.sub(r'(\br="' + ref + '")', r'\1 s="' + str(style) + '"', tag, count=1)
+    return text[: cell[0]] + new_tag + text[tag_end:]
+
+
+def set_cached(text: str, ref: str, value: object) -> str:
+    """`text` with the cached result of the formula cell `ref` set to `value` (the formula, the
+    style and every other attribute kept); unchanged when `ref` holds no formula or already
+    caches `value`."""
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    if cell is None:
+        return text
+    element = text[cell[0] : cell[1]]
+    formula = re.search(
+        r"<" + re.escape(p) + r"f\b.*?(?:/>|</" + re.escape(p) + "f>)", element, re.S
+    )
+    if formula is None:
+        return text
+    kind, shown = _typed(value)
+    if shown is None:
+        return text
+    kind = ' t="str"' if kind == ' t="inlineStr"' else kind
+    tag = element[: element.find(">") + 1]
+    new_tag = re.sub(r'\st="[^"]*"', "", tag)
+    new_tag = new_tag[:-1] + kind + ">"
+    old_v = re.search(r"<" + re.escape(p) + r"v>(.*?)</" + re.escape(p) + "v>", element, re.S)
+    if old_v is not None and new_tag == tag and _same(old_v.group(1), shown, kind):
+        return text
+    new_v = f"<{p}v>{xml_text(shown)}</{p}v>"
+    body = element[len(tag) : formula.end()]
+    rest = element[formula.end() :]
+    if old_v is not None:
+        rest = rest.replace(old_v.group(0), "", 1)
+    new_element = new_tag + body + new_v + rest
+    return text[: cell[0]] + new_element + text[cell[1] :]
+
+
+def unshare(text: str, ref: str) -> str:
+    """`text` with the shared formula whose master is `ref` written out in each cell that
+    shares it (so that replacing the master leaves their formulas as they were)."""
+    from openpyxl.formula.translate import Translator
+
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    if cell is None:
+        return text
+    element = text[cell[0] : cell[1]]
+    master = re.search(
+        r"<" + re.escape(p) + r'f\b([^>]*\bt="shared"[^>]*)>(.*?)</' + re.escape(p) + "f>",
+        element,
+        re.S,
+    )
+    if master is None or "ref=" not in master.group(1):
+        return text
+    index = re.search(r'\bsi="(\d+)"', master.group(1))
+    if index is None:
+        return text
+    formula = "=" + unescape(master.group(2))
+    translator = Translator(formula, ref)
+    q = re.escape(p)
+    cells = re.compile(r"<" + q + r'c\b[^>]*?\br="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</' + q + "c>)", re.S)
+    shared = re.compile(r"<" + q + r"f\b([^>]*?)(?:/>|>\s*</" + q + "f>)")
+
+    def written_out(match: re.Match[str]) -> str:
+        element, at = match.group(0), match.group(1)
+        found = shared.search(element)
+        if at == ref or found is None:
+            return element
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', found.group(1)))
+        if attrs.get("t") != "shared" or attrs.get("si") != index.group(1) or "ref" in attrs:
+            return element
+        own = translator.translate_formula(at)[1:]
+        return element[: found.start()] + f"<{p}f>{xml_text(own)}</{p}f>" + element[found.end() :]
+
+    return cells.sub(written_out, text)

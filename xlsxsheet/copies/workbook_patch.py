@@ -1,0 +1,133 @@
+"""The workbook part of a package: its sheets and their parts, a sheet added at the end (so no
+sheet index moves), recalculation on open, and the calculation chain dropped when needed."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from xml.sax.saxutils import quoteattr
+
+from xlsxsheet.copies.package_patch import (
+    CT_WORKSHEET,
+    REL_NS,
+    REL_TYPE,
+    Package,
+    relative,
+    rels_of,
+    resolve,
+    splice_before_close,
+)
+
+OFFICE_DOCUMENT = REL_TYPE + "officeDocument"
+AFTER_CALC_PR = (
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
+)
+
+
+def workbook_part(pkg: Package) -> str:
+    """The part the package's officeDocument relationship names (xl/workbook.xml)."""
+    for _, rel_type, target in pkg.relationships("_rels/.rels"):
+        if rel_type == OFFICE_DOCUMENT or rel_type.endswith("/officeDocument"):
+            return resolve("", target)
+    return "xl/workbook.xml"
+
+
+def sheet_parts(pkg: Package) -> dict[str, str]:
+    """Each sheet's name → its part, in the workbook's order."""
+    book = workbook_part(pkg)
+    text = pkg.read(book).decode("utf-8")
+    targets = {rid: resolve(book, target) for rid, _, target in pkg.relationships(rels_of(book))}
+    found = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", text):
+        name = re.search(r'\bname="([^"]*)"', tag)
+        rid = re.search(r'\b\w+:id="([^"]*)"', tag)
+        if name and rid and rid.group(1) in targets:
+            found[unescape(name.group(1))] = targets[rid.group(1)]
+    return found
+
+
+def free_sheet_name(pkg: Package, wanted: str, parts: dict[str, str] | None = None) -> str:
+    """`wanted`, or `wanted(2)`, `wanted(3)`… when the workbook has a sheet of that name."""
+    taken = {name.lower() for name in (sheet_parts(pkg) if parts is None else parts)}
+    name, n = wanted, 2
+    while name.lower() in taken:
+        name, n = f"{wanted}({n})", n + 1
+    return name
+
+
+def add_sheet(pkg: Package, name: str, sheet_xml: str) -> str:
+    """Add a worksheet part named `name` after every other sheet; its part name."""
+    book = workbook_part(pkg)
+    part = pkg.free_name("xl/worksheets/sheet%d.xml")
+    pkg.write(part, sheet_xml.encode("utf-8"))
+    pkg.add_override(part, CT_WORKSHEET)
+    rid = pkg.add_relationship(rels_of(book), REL_TYPE + "worksheet", relative(book, part))
+    text = pkg.read(book).decode("utf-8")
+    ids = [int(n) for n in re.findall(r"<(?:\w+:)?sheet\b[^>]*?\bsheetId=\"(\d+)\"", text)]
+    p = _prefix(text)
+    text, r = _rel_prefix(text)
+    entry = f'<{p}sheet name={quoteattr(name)} sheetId="{max(ids, default=0) + 1}" {r}:id="{rid}"/>'
+    close = text.find(f"</{p}sheets>")
+    text = text[:close] + entry + text[close:]
+    pkg.write(book, text.encode("utf-8"))
+    return part
+
+
+def full_calc_on_load(pkg: Package) -> None:
+    """Ask Excel to recalculate every formula when it opens the copy."""
+    book = workbook_part(pkg)
+    text = pkg.read(book).decode("utf-8")
+    p = _prefix(text)
+    calc = re.search(r"<" + re.escape(p) + r"calcPr\b[^>]*?/?>", text)
+    if calc:
+        tag = calc.group(0)
+        if re.search(r'\bfullCalcOnLoad="', tag):
+            tag = re.sub(r'\bfullCalcOnLoad="[^"]*"', 'fullCalcOnLoad="1"', tag)
+        else:
+            end = len(tag) - (2 if tag.endswith("/>") else 1)
+            tag = tag[:end] + ' fullCalcOnLoad="1"' + tag[end:]
+        text = text[: calc.start()] + tag + text[calc.end() :]
+    else:
+        element = f'<{p}calcPr fullCalcOnLoad="1"/>'
+        for name in AFTER_CALC_PR:
+            match = re.search(r"<" + re.escape(p) + name + r"\b", text)
+            if match:
+                text = text[: match.start()] + element + text[match.start() :]
+                break
+        else:
+            text = splice_before_close(text, "workbook", element)
+    pkg.write(book, text.encode("utf-8"))
+
+
+def drop_calc_chain(pkg: Package) -> None:
+    """Remove the calculation chain (Excel rebuilds it; a stale one makes Excel repair the file)."""
+    book = workbook_part(pkg)
+    for _, rel_type, target in pkg.relationships(rels_of(book)):
+        if rel_type.endswith("/calcChain"):
+            part = resolve(book, target)
+            pkg.remove(part)
+            pkg.remove_override(part)
+            pkg.remove_relationship(rels_of(book), part)
+
+
+def _prefix(text: str) -> str:
+    match = re.search(r"<(\w+:)?workbook\b", text)
+    return (match.group(1) or "") if match else ""
+
+
+def _rel_prefix(text: str) -> tuple[str, str]:
+    root = re.search(r"<(?:\w+:)?workbook\b[^>]*>", text)
+    assert root is not None
+    found = re.search(r'xmlns:(\w+)="' + re.escape(REL_NS) + '"', root.group(0))
+    if found:
+        return text, found.group(1)
+    end = root.end() - 1
+    return text[:end] + f' xmlns:r="{REL_NS}"' + text[end:], "r"

@@ -1,0 +1,114 @@
+"""What a return holds beyond its layout's cells, for rollover: the notes on its cells (carried
+to next year's template where the cell is carried) and what next year's template, made from
+the layout, leaves behind — the department's own sheets, drawings and images, notes on cleared
+cells, hyperlinks, its own names, the sensitivity label. Read from the package, never by a
+workbook model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+from xlsxsheet.copies.package_patch import REL_TYPE, Package, read_package, rels_of, resolve
+from xlsxsheet.copies.workbook_patch import sheet_parts, workbook_part
+from xlsxsheet.core.copy_sheets import is_copy_sheet
+from xlsxsheet.core.errors import WorkbookError
+from xlsxsheet.core.names import META_SHEET
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note (legacy comment) on one cell of a return."""
+
+    sheet: str
+    ref: str
+    text: str
+
+
+@dataclass
+class Survey:
+    """What a return's package holds besides its cells."""
+
+    notes: list[Note] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # sheets the layout has none of
+    drawings: dict[str, int] = field(default_factory=dict)  # sheet → shapes and images
+    hyperlinks: dict[str, list[str]] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)  # defined names not xlsxsheet's
+    label: bool = False
+
+
+def survey(path: Path, layout_sheets: set[str]) -> Survey:
+    """The survey of the return at `path` (an empty one for a file that is not a package)."""
+    found = Survey()
+    try:
+        pkg = read_package(Path(path))
+        parts = sheet_parts(pkg)
+    except (WorkbookError, KeyError, ValueError, UnicodeDecodeError):
+        return found
+    for sheet, part in parts.items():
+        if sheet not in layout_sheets and sheet != META_SHEET and not is_copy_sheet(sheet):
+            found.sheets.append(sheet)
+        if not pkg.has(part):
+            continue
+        text = pkg.read(part).decode("utf-8", "replace")
+        links = re.findall(r"<(?:\w+:)?hyperlink\b[^>]*?\bref=\"([^\"]+)\"", text)
+        if links:
+            found.hyperlinks[sheet] = links
+        for _, rel_type, target in pkg.relationships(rels_of(part)):
+            target_part = resolve(part, target)
+            if rel_type == REL_TYPE + "comments" and pkg.has(target_part):
+                found.notes += _notes(pkg, target_part, sheet)
+            elif rel_type == REL_TYPE + "drawing" and pkg.has(target_part):
+                drawing = pkg.read(target_part)
+                count = len(
+                    re.findall(
+                        rb"<(?:\w+:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b", drawing
+                    )
+                )
+                if count:
+                    found.drawings[sheet] = count
+    book = pkg.read(workbook_part(pkg)).decode("utf-8", "replace")
+    for name in re.findall(r"<(?:\w+:)?definedName\b[^>]*?\bname=\"([^\"]+)\"", book):
+        name = unescape(name)
+        if not name.startswith(("xs_", "_xlnm.")):
+            found.names.append(name)
+    found.label = pkg.has("docMetadata/LabelInfo.xml")
+    return found
+
+
+def _notes(pkg: Package, part: str, sheet: str) -> list[Note]:
+    text = pkg.read(part).decode("utf-8", "replace")
+    notes = []
+    for ref, body in re.findall(
+        r"<(?:\w+:)?comment\b[^>]*?\bref=\"([A-Z]+\d+)\"[^>]*>(.*?)</(?:\w+:)?comment>", text, re.S
+    ):
+        runs = re.findall(r"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", body, re.S)
+        notes.append(Note(sheet, ref, unescape("".join(runs)).strip()))
+    return notes
+
+
+def left_behind_messages(found: Survey, cleared_notes: list[Note]) -> list[str]:
+    """One Japanese line per kind of thing next year's template does not take over."""
+    lines = []
+    if found.sheets:
+        lines.append(
+            "様式にないシート「" + "」「".join(found.sheets) + "」は翌年度の様式に引き継ぎません。"
+        )
+    for sheet, count in found.drawings.items():
+        lines.append(f"シート「{sheet}」の図形・画像 {count} 個は引き継ぎません。")
+    for note in cleared_notes:
+        shown = note.text if len(note.text) <= 40 else note.text[:40] + "…"
+        lines.append(
+            f"'{note.sheet}'!{note.ref} のメモ「{shown}」は、そのセルを翌年度に引き継がないため引き継ぎません。"
+        )
+    for sheet, refs in found.hyperlinks.items():
+        lines.append(
+            f"シート「{sheet}」のハイパーリンク {len(refs)} 件({'、'.join(refs[:5])})は引き継ぎません。"
+        )
+    if found.names:
+        lines.append("独自の名前定義「" + "」「".join(found.names) + "」は引き継ぎません。")
+    if found.label:
+        lines.append("秘密度ラベルは引き継ぎません。翌年度の様式に改めて付けてください。")
+    return lines
