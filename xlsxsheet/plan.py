@@ -13,6 +13,7 @@ from typing import Any
 from xlsxsheet import fiscal_year
 from xlsxsheet.errors import LayoutError
 from xlsxsheet.formula import parse_formula
+from xlsxsheet.formula_links import link_year_table
 from xlsxsheet.labels import render_label
 from xlsxsheet.layout import model as m
 from xlsxsheet.names import field_name
@@ -352,6 +353,7 @@ class _SheetPlanner:
         self.row += 1
         for section in block.sections:
             self._year_section(block, section, years, year_col, side_col)
+        link_year_table(self.plan.slots, block)
 
     def _year_section(
         self,

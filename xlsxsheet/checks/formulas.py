@@ -135,7 +135,7 @@ def _formula_text(slot: Slot) -> str:
         return f"{slot.label}の集計"
     formula = parse_formula(slot.field.formula or "")
     # a series cell's label ends with its row's name (施策コスト 事業費 財源内訳 国庫支出金)
-    return formula.to_excel(lambda ref: slot.siblings[ref].field.label.split()[-1])[1:]
+    return formula.describe(lambda ref: slot.siblings[ref].field.label.split()[-1])
 
 
 def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | None:

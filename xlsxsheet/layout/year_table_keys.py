@@ -1,0 +1,50 @@
+"""Keys of year-table series beyond the first ones, and the check of references between sections.
+
+A series may be a choice (`list`, e.g. the indicator's 望ましい方向 written once across the
+years), take words instead of a number (`words: [未定]`) or keep its text (`keep_text`). A
+formula may read a series of another section of the same table in the same year by its path
+below the table (``activity.a1.actual``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from xlsxsheet.formula import parse_formula
+from xlsxsheet.layout import model as m
+
+if TYPE_CHECKING:
+    from xlsxsheet.layout.loader import _LayoutBuilder, _Node
+
+SERIES_KEYS = ("list", "words", "keep_text")
+
+
+def check_cross_references(
+    builder: _LayoutBuilder, node: _Node, base: tuple[str, ...], sections: tuple[Any, ...]
+) -> None:
+    """Every dotted reference of a formula of the table names a series of the table."""
+    from xlsxsheet.layout.loader import _near
+
+    prefix = ".".join(base) + "."
+    below = {fid.removeprefix(prefix) for fid in builder.fields if fid.startswith(prefix)}
+    for i, section in enumerate(sections):
+        assert isinstance(section, m.YearSection)
+        for j, series in enumerate(section.series):
+            if series.formula is None:
+                continue
+            for ref in sorted(parse_formula(series.formula).references()):
+                if "." not in ref:
+                    continue
+                target = builder.fields.get(prefix + ref)
+                place = node.child("sections", i).child("series", j)
+                if target is None:
+                    place.fail(
+                        f"series「{series.id}」の formula の「{ref}」はこの年度表にありません",
+                        "別の区分の行は 区分id.行id か 区分id.levelのkey.行id で書いてください"
+                        f"(例: activity.a1.actual)。{_near(ref, below)}",
+                    )
+                if target is not None and target.path[len(base)] == section.id:
+                    place.fail(
+                        f"「{ref}」は同じ区分の行です",
+                        f"同じ区分の行は id だけで書いてください(例: {target.path[-1]})",
+                    )
