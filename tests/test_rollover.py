@@ -62,6 +62,11 @@ SPLIT: dict[str, list[tuple[str, str]]] = {
     "kihon-keikaku": [
         (r"^(header|outline|directions|indicators)\.", "carry"),  # a plan: all of it is the plan
     ],
+    "jimu-jigyo": [
+        (r"^(header|purpose)\.", "carry"),  # 事業番号・名, 担当課, 事業期間, 対象・意図・手段
+        (r"^perf\.", "carry"),  # indicator names, units, directions, targets, past 決算 by year
+        (r"^evaluation\.", "clear"),  # the year's grades, 総合評価 and 今後の方向性
+    ],
 }
 # Labels of the new year that must be there, and of the old year that must be gone.
 NEW_LABELS: dict[str, tuple[list[str], list[str]]] = {
@@ -73,6 +78,7 @@ NEW_LABELS: dict[str, tuple[list[str], list[str]]] = {
     "shinchoku-shihyo": (["R7の取組状況"], ["R6の取組状況"]),
     "shinchoku-pdca": ([], []),  # no field label names the year
     "kihon-keikaku": ([], []),
+    "jimu-jigyo": ([], []),  # the year is in headings only
 }
 FILE_NAMES = {
     "shisaku-management-R2": "福祉総務課_12_R3.xlsx",
@@ -80,6 +86,7 @@ FILE_NAMES = {
     "shinchoku-shihyo-R6": "地域福祉計画 進捗管理表_R7.xlsx",  # no 施策 key: one per plan
     "shinchoku-pdca-R5": "進捗管理シート_R6.xlsx",
     "kihon-keikaku-H28": "福祉総務課_12_H29.xlsx",  # one plan workbook per 基本施策 (its key)
+    "jimu-jigyo-R6": "児童青少年課_03-02-015_R7.xlsx",  # one workbook per 事務事業 (its key)
 }
 
 
