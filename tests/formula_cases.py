@@ -83,7 +83,7 @@ CASES: list[tuple[str, str, list[tuple[dict[str, Any], Any]]]] = [
         ],
     ),
     (
-        "round(if(s.x.d = \"下げる\", b / a, a / b) * 100, 1)",
+        'round(if(s.x.d = "下げる", b / a, a / b) * 100, 1)',
         '=IF(IF(AND(D2<>"",D2="下げる"),IF(OR(B2="",A2="",A2=0),"",(B2/A2)),'
         'IF(OR(A2="",B2="",B2=0),"",(A2/B2)))="","",'
         'ROUND((IF(AND(D2<>"",D2="下げる"),IF(OR(B2="",A2="",A2=0),"",(B2/A2)),'

@@ -35,7 +35,9 @@ def test_libreoffice_agrees_on_every_form(soffice: str, tmp_path: Path) -> None:
                 elif value is not None:
                     sheet.write_string(row - 1, column, value)
             sheet.write_formula(row - 1, 4, '=""', None, "")
-            sheet.write_formula(row - 1, 5, parse_formula(text).to_excel(cells.__getitem__), None, 0)
+            sheet.write_formula(
+                row - 1, 5, parse_formula(text).to_excel(cells.__getitem__), None, 0
+            )
     recalculated = openpyxl.load_workbook(recalculate(path, tmp_path / "out"), data_only=True)["式"]
     compared = 0
     for row, (text, inputs, value) in enumerate(ROWS, start=2):

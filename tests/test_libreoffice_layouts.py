@@ -58,7 +58,9 @@ def test_libreoffice_agrees_on_template_and_example(
     layout = default_registry().get(str(doc["layout"]))
     empty = tmp_path / "empty.xlsx"
     params = doc.get("params") or {}
-    make_template(layout, empty, None, {"layout": layout.id, "year": doc.get("year"), "params": params})
+    make_template(
+        layout, empty, None, {"layout": layout.id, "year": doc.get("year"), "params": params}
+    )
     filled = tmp_path / "filled.xlsx"
     make_template(layout, filled, None, doc)
     in_empty, _ = _compare(empty, tmp_path / "out-empty")

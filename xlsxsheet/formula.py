@@ -153,8 +153,10 @@ def _excel_value(node: Node, resolve: Resolve) -> str:
 
 
 def _excel_test(kind: str, node: Node, resolve: Resolve) -> str:
-    text = _excel_plain(node, resolve) if kind == "zero" or node.kind == "ref" else (
-        _excel_value(node, resolve)
+    text = (
+        _excel_plain(node, resolve)
+        if kind == "zero" or node.kind == "ref"
+        else (_excel_value(node, resolve))
     )
     return f"{text}=0" if kind == "zero" else f'{text}=""'
 
@@ -229,11 +231,15 @@ def _value(node: Node, values: Mapping[str, Any]) -> Any:
         return _value(node.args[2], values) if len(node.args) > 2 else ""
     for kind, tested, _easy in _conditions(node):
         if kind == "blank":
-            found = values.get(str(tested.value)) if tested.kind == "ref" else _value(tested, values)
+            found = (
+                values.get(str(tested.value)) if tested.kind == "ref" else _value(tested, values)
+            )
             if _is_blank(found):
                 return ""
         else:
-            divisor = _plain(tested, values) if tested.kind != "ref" else values.get(str(tested.value))
+            divisor = (
+                _plain(tested, values) if tested.kind != "ref" else values.get(str(tested.value))
+            )
             if isinstance(divisor, int | float) and not isinstance(divisor, bool) and divisor == 0:
                 return ""
     return _plain(node, values)

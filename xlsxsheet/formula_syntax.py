@@ -21,12 +21,21 @@ from dataclasses import dataclass, field
 VALUE_FUNCTIONS = {"sum": "SUM", "min": "MIN", "max": "MAX", "round": "ROUND", "if": "IF"}
 CONDITION_FUNCTIONS = {"and": "AND", "or": "OR", "not": "NOT", "isblank": None}
 FUNCTIONS = {**VALUE_FUNCTIONS, **CONDITION_FUNCTIONS}
-COMPARISONS = {"=": "=", "==": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+COMPARISONS = {
+    "=": "=",
+    "==": "=",
+    "<>": "<>",
+    "!=": "<>",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+}
 ARITHMETIC = ("+", "-", "*", "/")
 EXAMPLE = "例: round(actual / target * 100, 1)"
 ALLOWED = (
     "使えるもの: 数値、series の id、+ - * /、比較 = <> < <= > >=、"
-    "関数 " + ", ".join(FUNCTIONS) + "、blank(空欄)、\"文字\""
+    "関数 " + ", ".join(FUNCTIONS) + '、blank(空欄)、"文字"'
 )
 
 _TOKEN = re.compile(
@@ -90,15 +99,25 @@ def _unexpected_character(text: str, start: int) -> FormulaSyntaxError:
     char = text[start]
     place = start + 1
     if char == "%":
-        return _fail("% は使えません", place, "百分率は 100 を掛けて書いてください。例: actual / target * 100")
+        return _fail(
+            "% は使えません",
+            place,
+            "百分率は 100 を掛けて書いてください。例: actual / target * 100",
+        )
     if char == "^":
         return _fail("^ (累乗)は使えません", place, "掛け算を重ねて書いてください。例: a * a")
     if char == "&":
         return _fail("& (文字の連結)は使えません", place, ALLOWED)
     if char == "$":
-        return _fail("セル番地は書けません", place, "series の id で書いてください。例: sum(national, general)")
+        return _fail(
+            "セル番地は書けません",
+            place,
+            "series の id で書いてください。例: sum(national, general)",
+        )
     if char in "\"'":
-        return _fail("引用符が閉じていません", place, "文字は \"下げる\" のように引用符で囲んでください")
+        return _fail(
+            "引用符が閉じていません", place, '文字は "下げる" のように引用符で囲んでください'
+        )
     if ord(char) > 127:
         return _fail(
             f"「{char}」は使えません(全角の文字・記号)",
@@ -115,14 +134,20 @@ def parse_tree(text: str) -> Node:
         raise _fail("式が空です")
     if stripped.startswith("="):
         raise _fail(
-            "先頭の = は不要です", 1, "Excel の式ではなく series の id で書いてください。例: sum(a, b)"
+            "先頭の = は不要です",
+            1,
+            "Excel の式ではなく series の id で書いてください。例: sum(a, b)",
         )
     parser = _Parser(_tokens(stripped), len(stripped))
     tree = parser.expr()
     if parser.peek() is not None:
         token = parser.peek()
         assert token is not None
-        raise _fail(f"「{token.text}」の前で式が終わっています", token.place, "演算子や , が抜けていないか確認してください")
+        raise _fail(
+            f"「{token.text}」の前で式が終わっています",
+            token.place,
+            "演算子や , が抜けていないか確認してください",
+        )
     _check_kinds(tree, want_condition=False, place=None)
     return tree
 
@@ -137,7 +162,9 @@ class _Parser:
     def take(self) -> _Token:
         token = self.peek()
         if token is None:
-            raise _fail("式が途中で終わっています", self.length, "値か閉じ括弧が足りません。" + EXAMPLE)
+            raise _fail(
+                "式が途中で終わっています", self.length, "値か閉じ括弧が足りません。" + EXAMPLE
+            )
         self.pos += 1
         return token
 
@@ -145,7 +172,9 @@ class _Parser:
         token = self.peek()
         if token is None or token.text != text:
             place = token.place if token else self.length
-            raise _fail(f"{opened.place}文字目の括弧が閉じていません", place, f"「{text}」を補ってください")
+            raise _fail(
+                f"{opened.place}文字目の括弧が閉じていません", place, f"「{text}」を補ってください"
+            )
         self.pos += 1
 
     def expr(self) -> Node:
@@ -156,7 +185,11 @@ class _Parser:
             right = self.additive()
             after = self.peek()
             if after is not None and after.text in COMPARISONS:
-                raise _fail("比較は1つの式に1つまでです", after.place, "and(a > 0, a < 10) のように書いてください")
+                raise _fail(
+                    "比較は1つの式に1つまでです",
+                    after.place,
+                    "and(a > 0, a < 10) のように書いてください",
+                )
             return Node("cmp", COMPARISONS[token.text], (left, right))
         return left
 
@@ -171,7 +204,9 @@ class _Parser:
         node = self.unary()
         while (token := self.peek()) is not None and token.text in ("*", "/", "**"):
             if token.text == "**":
-                raise _fail("** (累乗)は使えません", token.place, "掛け算を重ねて書いてください。例: a * a")
+                raise _fail(
+                    "** (累乗)は使えません", token.place, "掛け算を重ねて書いてください。例: a * a"
+                )
             self.pos += 1
             node = Node("op", token.text, (node, self.unary()))
         return node
@@ -199,7 +234,11 @@ class _Parser:
             return inner
         if token.kind == "name":
             return self.name(token)
-        raise _fail(f"「{token.text}」の位置に値がありません", token.place, "値か series の id を書いてください。" + EXAMPLE)
+        raise _fail(
+            f"「{token.text}」の位置に値がありません",
+            token.place,
+            "値か series の id を書いてください。" + EXAMPLE,
+        )
 
     def name(self, token: _Token) -> Node:
         after = self.peek()
@@ -213,7 +252,9 @@ class _Parser:
                     "使える関数: " + ", ".join(FUNCTIONS),
                 )
             if lowered != name:
-                raise _fail(f"関数名「{name}」は小文字で書いてください", token.place, f"例: {lowered}(…)")
+                raise _fail(
+                    f"関数名「{name}」は小文字で書いてください", token.place, f"例: {lowered}(…)"
+                )
             self.pos += 1
             args: list[Node] = []
             if self.peek() is not None and self.peek().text == ")":  # type: ignore[union-attr]
@@ -282,8 +323,10 @@ def _check_kinds(node: Node, *, want_condition: bool, place: int | None) -> None
             here,
             "例: " + examples.get(name, f"{name}(a, b)"),
         )
-    if name == "round" and count == 2 and not (
-        node.args[1].kind == "num" and isinstance(node.args[1].value, int)
+    if (
+        name == "round"
+        and count == 2
+        and not (node.args[1].kind == "num" and isinstance(node.args[1].value, int))
     ):
         raise _fail("round の桁数は整数で書いてください", here, "例: round(rate, 1)")
     if name in ("and", "or", "not"):

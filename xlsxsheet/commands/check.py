@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from xlsxsheet.cli import EXIT_PROBLEMS, FiscalYear, emit_pieces, friendly
+from xlsxsheet.commands.templates_option import templates_option
 from xlsxsheet.errors import UsageError
 from xlsxsheet.layout.registry import default_registry
 
@@ -54,6 +55,7 @@ def folder_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="問題のあるファイルごとに、問題のセルに色とコメントを付けた写しを書くフォルダ",
 )
 @folder_options
+@templates_option
 @friendly
 def check_command(
     workbooks: tuple[Path, ...],

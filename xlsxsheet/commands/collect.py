@@ -13,6 +13,7 @@ from xlsxsheet.commands.check import (
     folder_options,
     read_roster_option,
 )
+from xlsxsheet.commands.templates_option import templates_option
 
 
 @click.command("collect")
@@ -31,6 +32,7 @@ from xlsxsheet.commands.check import (
     help="1行1値の機械判読用CSV(UTF-8 BOM付き)",
 )
 @folder_options
+@templates_option
 @friendly
 def collect_command(
     folders: tuple[Path, ...],

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli import FiscalYear, friendly
+from xlsxsheet.commands.templates_option import templates_option
 from xlsxsheet.layout.registry import default_registry
 
 
@@ -21,6 +22,7 @@ from xlsxsheet.layout.registry import default_registry
 )
 @click.option("--layout", "layout_id", help="様式情報がないときの様式")
 @click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
+@templates_option
 @friendly
 def fix_command(workbook: Path, output: Path, layout_id: str | None, year: int | None) -> None:
     """再計算・修正した写しを作成 / write a recomputed, corrected copy."""

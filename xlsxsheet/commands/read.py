@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli import FiscalYear, emit, friendly
+from xlsxsheet.commands.templates_option import templates_option
 from xlsxsheet.data_files import dump_yaml
 from xlsxsheet.layout.registry import default_registry
 
@@ -19,6 +20,7 @@ from xlsxsheet.layout.registry import default_registry
 @click.option("--layout", "layout_id", help="様式情報がないときの様式")
 @click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
 @click.option("-o", "--output", type=click.Path(path_type=Path))
+@templates_option
 @friendly
 def read_command(
     workbook: Path,

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli import EXIT_PROBLEMS, FiscalYear, emit, friendly
+from xlsxsheet.commands.templates_option import templates_option
 from xlsxsheet.filenames import DEFAULT_PATTERN, PLACEHOLDERS
 
 
@@ -48,6 +49,7 @@ from xlsxsheet.filenames import DEFAULT_PATTERN, PLACEHOLDERS
 @click.option("--all", "show_all", is_flag=True, help="様式に載らない値と情報もすべて表示")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="結果の保存先")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同時に読むプロセス数(既定: CPU数)")
+@templates_option
 @friendly
 def rollover_command(
     returns: tuple[Path, ...],

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from xlsxsheet.cli import FiscalYear, friendly
+from xlsxsheet.commands.templates_option import templates_option
 from xlsxsheet.data_files import load_document
 from xlsxsheet.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
@@ -31,6 +32,7 @@ from xlsxsheet.layout.registry import default_registry
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), required=True, help="書き出す .xlsx"
 )
+@templates_option
 @friendly
 def template_command(
     layout_id: str,
