@@ -10,13 +10,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlsxsheet import fiscal_year
 from xlsxsheet.errors import LayoutError
 from xlsxsheet.formula import parse_formula
 from xlsxsheet.formula_links import link_year_table
 from xlsxsheet.labels import render_label
 from xlsxsheet.layout import model as m
 from xlsxsheet.names import field_name
+from xlsxsheet.year_roles import column_heading
 
 LINE_HEIGHT = 13.5
 VERTICAL_LABEL_ROWS = 4
@@ -346,8 +346,9 @@ class _SheetPlanner:
             col += span
         if block.unit_span:
             self.put(self.row, label_width, block.unit_span, "header", "単位")
+        year_set = self.plan.layout.year_sets[block.years]
         for i, y in enumerate(years):
-            self.put(self.row, year_col + i, 1, "header", fiscal_year.column_label(y))
+            self.put(self.row, year_col + i, 1, "header", column_heading(year_set, y, self.plan.year))
         for i, judgement in enumerate(side_labels):
             self.put(self.row, side_col + i, 1, "header", judgement.label)
         self.row += 1
@@ -401,8 +402,10 @@ class _SheetPlanner:
                     self.put(self.row, year_col, len(years), "input_text", slot=slot)
                     siblings_by_year.setdefault(None, {})[series.id] = slot
                 else:
+                    year_set = self.plan.layout.year_sets[block.years]
                     for i, y in enumerate(years):
-                        label = f"{self.label(fdef.label)} {fiscal_year.column_label(y)}"
+                        column = column_heading(year_set, y, self.plan.year)
+                        label = f"{self.label(fdef.label)} {column}"
                         slot = self.slot(fdef, y, self.row, year_col + i, label)
                         slot.direction_path = direction
                         style = "computed" if fdef.computed else "input"

@@ -42,6 +42,7 @@ from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult, read_file
 from xlsxsheet.roster import RosterEntry, normalize_key, read_roster
 from xlsxsheet.templating import make_template
+from xlsxsheet.year_roles import moves_role
 
 
 @dataclass(frozen=True)
@@ -482,7 +483,9 @@ class _Carrier:
             value_year = int(year_text)
             column = fiscal_year.column_label(value_year)
             year_label = label if label.endswith(column) else f"{label} {column}"
-            if not fdef.carried:
+            if not fdef.carried or moves_role(
+                self.layout, fdef, value_year, self.plan.year, self.year
+            ):  # a 予算 whose column becomes 決算 next year is no actual: left empty
                 item.cleared.append(year_label)
             elif value_year not in window:
                 item.dropped.append(DroppedValue(fdef.id, year_label, value_year, year_value))

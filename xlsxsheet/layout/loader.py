@@ -15,7 +15,7 @@ from xlsxsheet.errors import LayoutError
 from xlsxsheet.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.formula import FormulaSyntaxError, parse_formula
 from xlsxsheet.layout import model as m
-from xlsxsheet.layout import records_loader, year_table_keys
+from xlsxsheet.layout import records_loader, year_roles_loader, year_table_keys
 from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -271,7 +271,7 @@ class _LayoutBuilder:
         raw = self.root.get("year_sets") or {}
         for set_id in raw:
             node = _Node(self.source, raw[set_id], f"year_sets.{set_id}")
-            node.check_keys({"from", "to", "extra"}, {"from", "to"})
+            node.check_keys({"from", "to", "extra", "roles"}, {"from", "to"})
             start, end = node.get("from"), node.get("to")
             for bound in (start, end):
                 if isinstance(bound, str) and (
@@ -293,7 +293,8 @@ class _LayoutBuilder:
                         f"extra の「{name}」は年度型の params にありません",
                         "params に type: fiscal-year の項目を定義してください",
                     )
-            result[str(set_id)] = m.YearSet(str(set_id), start, end, extra)
+            roles = year_roles_loader.load_roles(node)
+            result[str(set_id)] = m.YearSet(str(set_id), start, end, extra, roles)
         return result
 
     def _suggestions(self) -> tuple[m.GradeSuggestion, ...]:
@@ -740,7 +741,8 @@ class _LayoutBuilder:
                     formula=formula,
                     rollover=rollover,
                 )
-                records_loader.text_options(self, sn, made)
+                made = records_loader.text_options(self, sn, made)
+                year_roles_loader.series_roles(self, sn, made, self.year_sets.get(years))
         series_ids = {s.id for s in series_list}
         for s in series_list:
             if s.formula:

@@ -16,7 +16,7 @@ from xlsxsheet.layout import model as m
 if TYPE_CHECKING:
     from xlsxsheet.layout.loader import _LayoutBuilder, _Node
 
-SERIES_KEYS = ("list", "words", "keep_text")
+SERIES_KEYS = ("list", "words", "keep_text", "year_roles")
 
 
 def check_cross_references(
