@@ -38,7 +38,7 @@ def not_actual(
 ) -> str | None:
     """The role label of a value that follows its column's role where that column holds no
     actuals (予算, 見込み); None for an actual or a value whose role does not matter."""
-    if field.year_roles == "ignore":
+    if field.year_roles != "follow":  # a target, or an 実績 entered in 決算 columns only
         return None
     role = role_of(layout, field, column_year, year)
     return role.label if role is not None and not role.actual else None
