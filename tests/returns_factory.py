@@ -604,7 +604,7 @@ class JimuJigyo:
             overall=overall,
         )
         made = Made(
-            Path(), self.layout_id, "good", key, name, department, "3-2", self.year,
+            Path(), self.layout_id, "good", key, name, department, "3", self.year,
             grades | {"総合評価": overall},
         )
         totals: dict[str, dict[int, int]] = {}

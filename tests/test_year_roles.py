@@ -138,3 +138,41 @@ def test_next_year_document_is_what_rollover_writes() -> None:
     item = RolloverItem(EXAMPLE)
     doc = next_year_document(read_file(EXAMPLE), 2025, item)
     assert "2025" not in doc["perf"]["staff"]["personnel_b"]
+
+
+def test_collect_totals_at_every_level_the_summary_declares(tmp_path: Path) -> None:
+    """施策 and 政策 (the 事務事業評価シート's `summary.levels`): two 事務事業 of one 施策 and a
+    third of another 施策 of the same 政策."""
+    from xlsxsheet.data_files import load_document
+    from xlsxsheet.templating import make_template
+
+    layout = default_registry().get("jimu-jigyo")
+    paths = []
+    for number, shisaku in (("01", "3-1"), ("02", "3-1"), ("03", "3-2")):
+        doc = load_document(ROOT / "examples" / "jimu-jigyo-R6.yaml")
+        doc["header"].update(jigyo_no=number, shisaku_no=shisaku, shisaku_name=f"施策{shisaku}")
+        path = tmp_path / f"{number}.xlsx"
+        make_template(layout, path, None, doc)
+        paths.append(path)
+    (table,) = cost_tables(collect_returns([check_return(p) for p in paths]))
+    (shisaku, by_shisaku), (seisaku, by_seisaku) = table["levels"]
+    assert (shisaku, seisaku) == ("施策", "政策")
+    one = 270830  # the example's 事業費計(A) of R6
+    assert by_shisaku[("3-1", "施策3-1")]["事業費計(A)"][2024] == 2 * one
+    assert by_shisaku[("3-2", "施策3-2")]["事業費計(A)"][2024] == one
+    assert by_seisaku[("3", "子どもが健やかに育つまち")]["事業費計(A)"][2024] == 3 * one
+    assert list(by_seisaku) == [("3", "子どもが健やかに育つまち")]
+    from xlsxsheet.collect import write_summary_workbook
+
+    out = write_summary_workbook(
+        collect_returns([check_return(p) for p in paths]), tmp_path / "集計.xlsx"
+    )
+    sheet = openpyxl.load_workbook(out)["政策別コスト"]
+    titles = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+    assert "事務事業評価シート 令和6年度 施策別(千円)" in titles
+    assert "事務事業評価シート 令和6年度 政策別(千円)" in titles
+    per_unit = openpyxl.load_workbook(out)["コスト集計"]
+    assert any(
+        row[0] == "事務事業評価シート 令和6年度 事務事業別(千円)"
+        for row in per_unit.iter_rows(values_only=True)
+    )

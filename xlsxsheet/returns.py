@@ -100,6 +100,8 @@ class ReturnInfo:
     grades: list[GradeValue] = field(default_factory=list)
     costs: dict[str, dict[int, int | float]] = field(default_factory=dict)
     values: list[TidyValue] = field(default_factory=list)
+    # (level label, number, name) for each level costs are totalled at (施策, 政策)
+    levels: tuple[tuple[str, str | None, str | None], ...] = ()
 
     @property
     def department_shown(self) -> str | None:
@@ -144,6 +146,7 @@ def summarize(read: ReadResult, changes: Iterable[Change] = (), values: bool = T
     info.department = s.text(summary.department)
     info.policy = s.text(summary.policy)
     info.policy_name = s.text(summary.policy_name)
+    info.levels = tuple((lv.label, s.text(lv.key), s.text(lv.name)) for lv in summary.total_levels())
     s.grades(summary, info)
     s.costs(summary, info)
     if values:

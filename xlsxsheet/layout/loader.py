@@ -818,6 +818,7 @@ class _LayoutBuilder:
                 "grades",
                 "costs",
                 "values",
+                "levels",
             },
             set(),
         )
@@ -847,6 +848,17 @@ class _LayoutBuilder:
             grades=grades,
             costs=costs,
             values=values,
+            levels=tuple(
+                self._summary_level(node.child("levels", i))
+                for i in range(len(node.items("levels", required=False)))
+            ),
+        )
+
+    def _summary_level(self, node: _Node) -> m.SummaryLevel:
+        """A level of the summary's cost totals: {key, name, label} (施策, 政策)."""
+        node.check_keys({"key", "name", "label"}, {"key", "label"})
+        return m.SummaryLevel(
+            self._summary_field(node, "key"), self._summary_field(node, "name"), node.text("label")
         )
 
     def _summary_field(self, node: _Node, key: str) -> str | None:

@@ -525,6 +525,16 @@ class Migration:
 
 
 @dataclass(frozen=True)
+class SummaryLevel:
+    """A level cost totals are made at (`summary.levels`): the field holding its number, the
+    one holding its name, and what it is called (施策, 政策)."""
+
+    key: str | None
+    name: str | None
+    label: str
+
+
+@dataclass(frozen=True)
 class SummaryDef:
     """What a return reports on and what `check`/`collect` sum up (the `summary:` section).
 
@@ -542,6 +552,12 @@ class SummaryDef:
     grades: tuple[SummaryItem, ...] = ()
     costs: tuple[SummaryItem, ...] = ()
     values: tuple[SummaryValues, ...] = ()
+    # the levels cost totals are made at, lowest first; without `levels:` one, 政策, from
+    # `policy` and `policy_name`
+    levels: tuple[SummaryLevel, ...] = ()
+
+    def total_levels(self) -> tuple[SummaryLevel, ...]:
+        return self.levels or (SummaryLevel(self.policy, self.policy_name, "政策"),)
 
 
 @dataclass(frozen=True)
