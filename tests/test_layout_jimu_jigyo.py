@@ -91,3 +91,27 @@ def test_a_fresh_template_checks_without_compute_failures(year: str, tmp_path: P
     codes = {p.code for p in check_file(empty).problems}
     assert "compute-failed" not in codes and "formula-changed" not in codes
     assert "required-missing" in codes  # an empty return is not a correct one
+
+
+def test_a_rows_unit_comes_from_its_indicators_unit_row() -> None:
+    """`unit_from: unit`: the 単位 column of 目標 and 実績 shows the indicator's unit as typed."""
+    read = read_file(EXAMPLE)
+    assert read.computed[("perf.activity.a2.actual_unit", None)] == "回"
+    assert read.computed[("perf.outcome.o2.target_unit", None)] == "%"
+    slot = read.plan.slots[("perf.outcome.o1.actual_unit", None)]
+    assert slot.col == 4 and slot.field.formula == "unit"
+
+
+def test_a_unit_from_that_names_no_unit_row_is_explained(tmp_path: Path) -> None:
+    from xlsxsheet.errors import LayoutError
+    from xlsxsheet.layout.loader import load_layout
+
+    source = Path(__file__).resolve().parents[1] / "templates" / "jimu-jigyo.yaml"
+    text = source.read_text(encoding="utf-8")
+    bad = tmp_path / "jimu-jigyo.yaml"
+    bad.write_text(text.replace("unit_from: unit}", "unit_from: units}", 1), encoding="utf-8")
+    with pytest.raises(LayoutError) as caught:
+        load_layout(bad)
+    message = str(caught.value)
+    assert "unit_from「units」はこの区分の年度によらない行(across_years)にありません" in message
+    assert "「unit」の誤りではありませんか" in message and "行目" in message

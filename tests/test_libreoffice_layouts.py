@@ -76,8 +76,9 @@ def test_the_sixth_layout_blanks_its_empty_years(soffice: str, tmp_path: Path) -
     empty = tmp_path / "empty.xlsx"
     make_template(layout, empty, None, {"layout": "jimu-jigyo", "year": "R6"})
     compared, blank = _compare(empty, tmp_path / "out")
-    # 達成率 of 4 indicators and 単位当たりコスト, over 4 years, are blank; the sums are 0
-    assert blank == (4 + 1) * 4 and compared == blank + 2 * 4
+    # 達成率 of 4 indicators and 単位当たりコスト over 4 years, and the 単位 shown beside 目標 and
+    # 実績 of the 4 indicators (`unit_from`), are blank; the sums are 0
+    assert blank == (4 + 1) * 4 + 4 * 2 and compared == blank + 2 * 4
     filled = tmp_path / "filled.xlsx"
     make_template(layout, filled, None, load_document(Path("examples/jimu-jigyo-R6.yaml")))
     compared, blank = _compare(filled, tmp_path / "out-filled")

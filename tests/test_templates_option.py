@@ -108,7 +108,7 @@ def test_layouts_check_prints_fields_and_defined_names() -> None:
     )
     assert "  header.end_year\t事業終了年度\tfiscal-year\t数値のかわりに 未定" in out
     assert "  xs_header_jigyo_no\t'事務事業評価シート'!B2" in out
-    assert "定義名 123 件(令和6年度の様式):" in out
+    assert "定義名 131 件(令和6年度の様式):" in out  # 123 cells of values, 8 units shown
 
 
 def test_layouts_check_explains_a_mistake(tmp_path: Path) -> None:

@@ -112,13 +112,13 @@ def _broken(tmp_path: Path, old: str, new: str) -> LayoutError:
             ["未知のキー「rol」", "「role」の誤り"],
         ),
         (
-            'format: "#,##0", year_roles: [決算]}',
-            'format: "#,##0", year_roles: [実績]}',
+            'format: "#,##0", year_roles: [決算],',
+            'format: "#,##0", year_roles: [実績],',
             ["year_roles の「実績」は年度の列の role にありません", "いま: 予算, 決算"],
         ),
         (
-            'format: "#,##0", year_roles: ignore}',
-            'format: "#,##0", year_roles: always}',
+            'format: "#,##0", year_roles: ignore,',
+            'format: "#,##0", year_roles: always,',
             ["year_roles「always」は使えません", "follow", "ignore"],
         ),
     ],

@@ -229,6 +229,9 @@ def _value(node: Node, values: Mapping[str, Any]) -> Any:
         if _condition(node.args[0], values):
             return _value(node.args[1], values)
         return _value(node.args[2], values) if len(node.args) > 2 else ""
+    if node.kind == "ref":  # IF(A1="","",A1): the cell's value, a text too
+        found = values.get(str(node.value))
+        return "" if found is None else found
     for kind, tested, _easy in _conditions(node):
         if kind == "blank":
             found = (

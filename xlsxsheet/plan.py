@@ -15,6 +15,7 @@ from xlsxsheet.formula import parse_formula
 from xlsxsheet.formula_links import link_year_table
 from xlsxsheet.labels import render_label
 from xlsxsheet.layout import model as m
+from xlsxsheet.layout.year_table_keys import UNIT_SUFFIX
 from xlsxsheet.names import field_name
 from xlsxsheet.year_roles import column_heading
 
@@ -389,7 +390,13 @@ class _SheetPlanner:
                         *(self.label(p) for p in series.label),
                     )
                 )
-                if block.unit_span:
+                if block.unit_span and series.unit_from is not None:  # shown from its row
+                    unit = self.plan.layout.fields[fdef.id + UNIT_SUFFIX]
+                    col = year_col - block.unit_span
+                    slot = self.slot(unit, None, self.row, col, self.label(unit.label))
+                    self.put(self.row, col, block.unit_span, "computed", slot=slot)
+                    siblings_by_year.setdefault(None, {})[unit.path[-1]] = slot
+                elif block.unit_span:
                     self.put(
                         self.row,
                         year_col - block.unit_span,

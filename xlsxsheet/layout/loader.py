@@ -726,6 +726,7 @@ class _LayoutBuilder:
                 formula,
                 bool(sn.get("across_years", False)),
                 bool(sn.get("required", False)),
+                None if sn.get("unit_from") is None else sn.text("unit_from"),
             )
             series_list.append(series)
             for combo in _combinations(levels):
@@ -743,6 +744,9 @@ class _LayoutBuilder:
                 )
                 made = records_loader.text_options(self, sn, made)
                 year_roles_loader.series_roles(self, sn, made, self.year_sets.get(years))
+                if series.unit_from is not None:
+                    year_table_keys.unit_field(self, sn, path, label_text)
+        year_table_keys.check_units(node, tuple(series_list))
         series_ids = {s.id for s in series_list}
         for s in series_list:
             if s.formula:

@@ -201,6 +201,7 @@ class Series:
     formula: str | None = None
     across_years: bool = False
     required: bool = False
+    unit_from: str | None = None  # the across-years series of the item whose text is the unit
 
 
 @dataclass(frozen=True)

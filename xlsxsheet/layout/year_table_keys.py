@@ -16,7 +16,41 @@ from xlsxsheet.layout import model as m
 if TYPE_CHECKING:
     from xlsxsheet.layout.loader import _LayoutBuilder, _Node
 
-SERIES_KEYS = ("list", "words", "keep_text", "year_roles")
+SERIES_KEYS = ("list", "words", "keep_text", "year_roles", "unit_from")
+UNIT_SUFFIX = "_unit"  # the id of a row's 単位 cell shown from `unit_from`: actual_unit
+
+
+def unit_field(
+    builder: _LayoutBuilder, node: _Node, series_path: tuple[str, ...], label: str
+) -> None:
+    """The computed 単位 cell of a row whose unit is typed in another row of its item
+    (`unit_from: unit`): its formula shows that cell (blank while it is blank)."""
+    ref = node.text("unit_from")
+    path = (*series_path[:-1], series_path[-1] + UNIT_SUFFIX)
+    builder.fields[".".join(path)] = m.FieldDef(
+        path=path,
+        label=f"{label} 単位",
+        type="text",
+        formula=ref,
+        place=node.place,
+        rollover="recompute",
+    )
+
+
+def check_units(node: _Node, series: tuple[m.Series, ...]) -> None:
+    """`unit_from` names a series of the same section written across the years."""
+    from xlsxsheet.layout.loader import _near
+
+    across = {s.id for s in series if s.across_years}
+    for i, s in enumerate(series):
+        if s.unit_from is None:
+            continue
+        if s.across_years or s.unit_from not in across:
+            node.child("series", i).fail(
+                f"unit_from「{s.unit_from}」はこの区分の年度によらない行(across_years)にありません",
+                "単位を入力する行を {id: unit, label: 単位, type: text, across_years: true} と書き、"
+                f"unit_from: unit としてください。{_near(s.unit_from, across)}",
+            )
 
 
 def check_cross_references(
