@@ -42,7 +42,7 @@ from xlsxsheet.problems import Problem
 from xlsxsheet.reading import ReadResult, read_file
 from xlsxsheet.roster import RosterEntry, normalize_key, read_roster
 from xlsxsheet.templating import make_template
-from xlsxsheet.year_roles import moves_role
+from xlsxsheet.year_roles import column_heading, moves_role
 
 
 @dataclass(frozen=True)
@@ -481,14 +481,14 @@ class _Carrier:
             if _blank(year_value):
                 continue
             value_year = int(year_text)
-            column = fiscal_year.column_label(value_year)
+            column = column_heading(self.layout.year_sets[fdef.years], value_year, self.plan.year)
             year_label = label if label.endswith(column) else f"{label} {column}"
-            if not fdef.carried or moves_role(
-                self.layout, fdef, value_year, self.plan.year, self.year
-            ):  # a 予算 whose column becomes 決算 next year is no actual: left empty
+            if not fdef.carried:
                 item.cleared.append(year_label)
             elif value_year not in window:
                 item.dropped.append(DroppedValue(fdef.id, year_label, value_year, year_value))
+            elif moves_role(self.layout, fdef, value_year, self.plan.year, self.year):
+                item.cleared.append(year_label)  # a 予算 whose column becomes 決算: no actual
             else:
                 series[str(value_year)] = year_value
                 item.carried += 1
