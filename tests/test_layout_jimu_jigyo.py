@@ -115,3 +115,24 @@ def test_a_unit_from_that_names_no_unit_row_is_explained(tmp_path: Path) -> None
     message = str(caught.value)
     assert "unit_from「units」はこの区分の年度によらない行(across_years)にありません" in message
     assert "「unit」の誤りではありませんか" in message and "行目" in message
+
+
+def test_a_template_of_an_earlier_version_keeps_its_unguarded_formula(tmp_path: Path) -> None:
+    """A template written before ratios were guarded holds =ROUND(((H16/H15)*100),1): it
+    computes the same for filled cells, so it is no changed formula; another formula is."""
+    from xlsxsheet.cells import a1
+    from xlsxsheet.formula import parse_formula
+
+    book = openpyxl.load_workbook(EXAMPLE)
+    read = read_file(EXAMPLE)
+    slot = read.plan.slots[("perf.activity.a1.rate", 2024)]
+    older = parse_formula(slot.field.formula or "").to_excel_before_guards(
+        lambda ref: a1(slot.siblings[ref].row, slot.siblings[ref].col)
+    )
+    assert older == "=ROUND(((H16/H15)*100),1)"
+    _cell(book, "perf.activity.a1.rate", 2024).value = older
+    _cell(book, "perf.activity.a1.rate", 2023).value = "=ROUND(((G16/G15)*10),1)"
+    path = tmp_path / "older.xlsx"
+    book.save(path)
+    changed = [p.cell for p in check_file(path).problems if p.code == "formula-changed"]
+    assert changed == [_cell(book, "perf.activity.a1.rate", 2023).coordinate]

@@ -59,6 +59,11 @@ class Formula:
         """Excel formula text (with the leading '='), refs turned into cell addresses."""
         return "=" + _excel_value(self.tree, resolve)
 
+    def to_excel_before_guards(self, resolve: Resolve) -> str:
+        """The text xlsxsheet wrote before blanks were guarded (``=(F10+F11)``): a template made
+        then computes the same for filled cells, so its formula is no changed formula."""
+        return "=" + _excel_plain(self.tree, resolve)
+
     def evaluate(self, values: Mapping[str, Any]) -> int | float | str | None:
         """The value Excel shows: a number, a text, or None for a blank cell.
 
