@@ -109,7 +109,8 @@ def _vary(doc: dict[str, Any], rng: random.Random, number: int) -> dict[str, Any
 
 
 def _mistakes(plan: Any, values: dict[Any, Any], rng: random.Random) -> dict[Any, Any]:
-    """What departments type: full-width text numbers, a figure in yen, a swapped judgement."""
+    """What departments type: full-width text numbers, a figure in yen, a swapped judgement,
+    a word where a number goes."""
     values = dict(values)
     money = [k for k, v in values.items() if isinstance(v, int) and v > 999]
     if money:
@@ -124,6 +125,19 @@ def _mistakes(plan: Any, values: dict[Any, Any], rng: random.Random) -> dict[Any
         slot = rng.choice(judged)
         choices = plan.layout.lists[slot.field.list or ""].values
         values[slot.key] = next(c for c in choices if c != values[slot.key])
+    # and a word typed where a number goes (an error on every layout, judged or not)
+    numeric = ("number", "integer", "money")
+    numbers = [
+        k
+        for k in values
+        if k in plan.slots
+        and plan.slots[k].field.type in numeric
+        and not plan.slots[k].field.computed
+        and not plan.slots[k].field.words
+        and not plan.slots[k].field.keep_text
+    ]
+    if numbers:
+        values[rng.choice(numbers)] = "不明"
     return values
 
 

@@ -571,6 +571,98 @@ class KihonKeikaku:
         make_template(self.layout, path, None, doc)
 
 
+class JimuJigyo:
+    """事務事業評価シート: one 事務事業 per workbook (R6); costs by 財源 with R4–R6 決算 and the
+    R7 予算 (totalled apart, 区分 予算 in the tidy CSV), indicators, four grades."""
+
+    layout_id = "jimu-jigyo"
+    year = 2024
+    years = (2022, 2023, 2024, 2025)
+    budget_year = 2025
+    sources = ("national", "prefectural", "bonds", "other", "general")
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.layout = default_registry().get(self.layout_id)
+        self.example = load_document(EXAMPLES / "jimu-jigyo-R6.yaml")
+
+    def kind(self, year: int) -> str:
+        return "予算" if year == self.budget_year else "実績"
+
+    def document(self, number: int, department: str) -> tuple[dict[str, Any], Made]:
+        rng = self.rng
+        doc = copy.deepcopy(self.example)
+        key = f"03-{number:03d}"
+        name = f"事務事業{number}"
+        doc["header"].update(jigyo_no=key, jigyo_name=name, dept=department, shisaku_no="3-2")
+        grades = {label: rng.choice("ABC") for label in ("必要性", "有効性", "効率性")}
+        overall = rng.choice(["拡充", "継続", "改善", "縮小", "休止・廃止"])
+        doc["evaluation"].update(
+            necessity=grades["必要性"],
+            effectiveness=grades["有効性"],
+            efficiency=grades["効率性"],
+            overall=overall,
+        )
+        made = Made(
+            Path(),
+            self.layout_id,
+            "good",
+            key,
+            name,
+            department,
+            "3",
+            self.year,
+            grades | {"総合評価": overall},
+        )
+        totals: dict[str, dict[int, int]] = {}
+
+        def add(label: str, year: int, value: int) -> None:
+            label = label if year != self.budget_year else f"{label}(予算)"
+            totals.setdefault(label, {})[year] = totals.get(label, {}).get(year, 0) + value
+
+        for year in self.years:
+            total_a = 0
+            for source in self.sources:
+                value = rng.randint(0, 90_000)
+                doc["perf"]["cost"][source][f"R{year - 2018}"] = value
+                made.tidy.append((f"perf.cost.{source}", year, self.kind(year), value))
+                total_a += value
+            personnel = rng.randint(1_000, 40_000)
+            doc["perf"]["staff"]["personnel_b"][f"R{year - 2018}"] = personnel
+            made.tidy += [
+                ("perf.cost.total_a", year, self.kind(year), total_a),
+                ("perf.staff.personnel_b", year, self.kind(year), personnel),
+            ]
+            add("事業費計(A)", year, total_a)
+            add("人件費(B)", year, personnel)
+            add("トータルコスト(A)+(B)", year, total_a + personnel)
+        made.cost_totals = totals
+        for section in ("activity", "outcome"):
+            for item, series in doc["perf"][section].items():
+                for column, kind in (("target", "目標"), ("actual", "実績")):
+                    for era, value in series[column].items():
+                        year = 2018 + int(era[1:])
+                        made.tidy.append((f"perf.{section}.{item}.{column}", year, kind, value))
+        return doc, made
+
+    def write(self, doc: dict[str, Any], path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make_template(self.layout, path, None, doc)
+
+    # --- mistakes ---------------------------------------------------------------------------
+    def blank_overall(self, book: openpyxl.Workbook, made: Made) -> None:
+        _cell(book, "xs_evaluation_overall").value = None
+        made.grades["総合評価"] = None  # type: ignore[assignment]
+        made.mistakes.append("総合評価が空欄")
+        made.errors = True  # required-missing
+
+    def actual_in_budget(self, book: openpyxl.Workbook, made: Made) -> None:
+        _cell(book, f"xs_perf_activity_a1_actual_y{self.budget_year}").value = 1030
+        made.tidy.append(("perf.activity.a1.actual", self.budget_year, "実績", 1030))
+        made.mistakes.append("予算の列に実績")
+        made.warnings = True  # year-role
+
+
 def write_broken(folder: Path, rng: random.Random) -> list[Made]:
     """Files that are not readable returns, each a different way."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -687,7 +779,7 @@ def _finish(made: Made, mistake: Mistake | None, when: int) -> Made:
 def build_other_layouts(root: Path, rng: random.Random) -> list[Made]:
     """Returns of every other layout: 調布's 施策評価シート per 施策, 新潟's 進捗管理表 and
     狛江's 進捗管理シート (one a year for the whole plan: one sent twice, one of another year),
-    国立's 基本計画 per 基本施策."""
+    国立's 基本計画 per 基本施策, 事務事業評価シート per 事務事業."""
     made: list[Made] = []
     sh = ShisakuHyoka(rng)
     hyoka_mistakes: list[Mistake | None] = [
@@ -735,4 +827,13 @@ def build_other_layouts(root: Path, rng: random.Random) -> list[Made]:
         m.path = root / "基本計画" / f"基本施策{m.key}.xlsx"
         kk.write(doc, m.path)
         made.append(_finish(m, None, 400 + i))
+
+    jj = JimuJigyo(rng)
+    jimu_mistakes: list[Mistake | None] = [None, jj.blank_overall, None, jj.actual_in_budget]
+    for i in range(4):
+        department = DEPARTMENTS[(i + 1) % len(DEPARTMENTS)]
+        doc, m = jj.document(i + 1, department)
+        m.path = root / department / f"事務事業評価シート_{m.key}.xlsx"
+        jj.write(doc, m.path)
+        made.append(_finish(m, jimu_mistakes[i], 500 + i))
     return made

@@ -404,6 +404,10 @@ SCALES = {
     ("shinchoku-shihyo", "評価"): ("A", "B", "C", "-"),
     ("shinchoku-pdca", "地域福祉計画 施策の進捗状況"): ("A", "B", "C", "D"),
     ("shinchoku-pdca", "重層的支援体制整備事業実施計画 施策の進捗状況"): ("A", "B", "C", "D"),
+    ("jimu-jigyo", "必要性"): ("A", "B", "C"),
+    ("jimu-jigyo", "有効性"): ("A", "B", "C"),
+    ("jimu-jigyo", "効率性"): ("A", "B", "C"),
+    ("jimu-jigyo", "総合評価"): ("拡充", "継続", "改善", "縮小", "休止・廃止"),
 }
 
 
@@ -507,7 +511,11 @@ def test_tidy_csv_is_machine_readable(folder: tuple[Path, list[Made]], collected
     with_values = [m for m in kept_of(made) if m.layout == SM or m.tidy]
     assert {r["ファイル"] for r in rows} == {str(m.path.relative_to(root)) for m in with_values}
     for series in COST_INPUTS:
-        total = sum(float(r["値"]) for r in rows if r["項目ID"] == f"perf.cost.{series}")
+        total = sum(
+            float(r["値"])
+            for r in rows
+            if r["項目ID"] == f"perf.cost.{series}" and r["様式ID"] == SM  # jimu-jigyo has one too
+        )
         typed = sum(
             v
             for m in kept
@@ -520,7 +528,7 @@ def test_tidy_csv_is_machine_readable(folder: tuple[Path, list[Made]], collected
     assert sample["区分"] == "実績"
     assert sample["単位"] == "千円"
     assert sample["値"].isdigit()  # a number as a number: no separators, no unit
-    assert {r["区分"] for r in rows} <= {"目標", "実績", "見込み"}
+    assert {r["区分"] for r in rows} <= {"目標", "実績", "見込み", "予算"}  # 予算: jimu-jigyo's R7
     hyperlink = next(m for m in kept if m.name and m.name.startswith("="))
     names = {r["名称"] for r in rows if r["番号"] == hyperlink.key}
     assert names == {"'" + hyperlink.name}
@@ -541,7 +549,7 @@ def test_tidy_csv_has_the_values_of_every_layout(
     rows = list(csv.DictReader(io.StringIO(tidy.read_text(encoding="utf-8-sig"), newline="")))
     for row in rows:
         assert (row["値"] == "") != (row["値(文字)"] == ""), row  # one or the other
-    for layout in ("shisaku-hyoka", "shinchoku-shihyo", "kihon-keikaku"):
+    for layout in ("shisaku-hyoka", "shinchoku-shihyo", "kihon-keikaku", "jimu-jigyo"):
         got = Counter(
             (
                 r["ファイル"],
@@ -565,7 +573,8 @@ def test_tidy_csv_has_the_values_of_every_layout(
             for field, year, kind, value in m.tidy
         )
         assert got == want, layout
-        if layout != "shisaku-hyoka":  # its text values: tests/test_layout_shisaku_hyoka.py
+        if layout not in ("shisaku-hyoka", "jimu-jigyo"):  # shisaku-hyoka's text values:
+            # tests/test_layout_shisaku_hyoka.py; jimu-jigyo's values are all numbers
             assert any(isinstance(v, str) for *_, v in want), layout + ": no text value"
     sample = next(r for r in rows if r["様式ID"] == "shisaku-hyoka" and r["項目ID"] == "jigyo.cost")
     assert sample["単位"] == "千円" and sample["明細番号"] == "1"

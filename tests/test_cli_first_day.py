@@ -72,8 +72,9 @@ def test_a_misspelt_layout_is_a_usage_mistake(tmp_path: Path, example_000_workbo
     assert err.startswith(
         "エラー: 様式「shisaku-managment」はありません。"
         "「shisaku-management」(施策マネジメントシート)ではありませんか。使える様式: "
-        "kihon-keikaku (基本計画 基本施策)、"
+        "jimu-jigyo (事務事業評価シート)、kihon-keikaku (基本計画 基本施策)、"
     )
+    assert "--templates フォルダ か環境変数 XLSXSHEET_TEMPLATES で指定してください" in err
     for command in ("check", "read"):
         code, _, err = run(command, str(example_000_workbook), "--layout", "shisaku-managment")
         assert code == 2, command
@@ -110,7 +111,9 @@ def test_check_output_says_what_was_written(returns: Path, tmp_path: Path, fmt: 
         "エラーあり 2(うち読めない 1)、警告のみ 1\n"
     )
     assert out.stat().st_size > 0
-    assert run("check", str(returns), "--format", fmt, "-o", str(out), "--quiet", "--force")[2] == ""
+    assert (
+        run("check", str(returns), "--format", fmt, "-o", str(out), "--quiet", "--force")[2] == ""
+    )
 
 
 # --- counts that add up ---------------------------------------------------------------------
@@ -233,6 +236,7 @@ def test_layouts_say_the_city_and_what_each_is_for() -> None:
         "東京都調布市",
         "東京都狛江市",
         "新潟県新潟市",
+        "汎用(多くの市に共通する形)",  # the 事務事業評価シート is no one city's
     }
     assert all(row["purpose"] for row in rows.values())
 

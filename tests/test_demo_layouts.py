@@ -9,7 +9,7 @@ from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.office.demo import run_demo
 
 
-def test_demo_covers_the_five_layouts(tmp_path: Path) -> None:
+def test_demo_covers_the_six_layouts(tmp_path: Path) -> None:
     lines = list(run_demo(tmp_path))
     titles = [line for line in lines if line.startswith("== ")]
     for title in (
@@ -18,6 +18,7 @@ def test_demo_covers_the_five_layouts(tmp_path: Path) -> None:
         "基本計画 基本施策",
         "進捗管理シート",
         "地域福祉計画 進捗管理表",
+        "事務事業評価シート",
     ):
         assert any(title in line for line in titles), titles
     assert any("計画から作った「施策マネジメントシート」の様式" in line for line in lines)
@@ -29,7 +30,7 @@ def test_demo_covers_the_five_layouts(tmp_path: Path) -> None:
 
 def test_every_damaged_copy_carries_mistakes_the_check_reports(tmp_path: Path) -> None:
     lines = [line for line in run_demo(tmp_path) if "誤りを入れた写し" in line]
-    assert len(lines) == 5
+    assert len(lines) == 6
     for line in lines:
         assert not line.endswith("()"), line  # every layout gets at least one mistake
     for damaged in tmp_path.rglob("*_誤りあり.xlsx"):

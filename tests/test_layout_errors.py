@@ -44,7 +44,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
         (
             'formula: "sum(total_a, personnel_b)"',
             'formula: "sum(total_a,, personnel_b)"',
-            ["formula", "sum(a, b, c)"],
+            ["formula", "13文字目", "「,」の位置に値がありません", "値か series の id"],
         ),
         ("{id: hours,", "{id: Hours,", ["Hours", "半角英小文字"]),
         ("    years: history\n", "    years: histroy\n", ["histroy", "history"]),

@@ -98,7 +98,7 @@ def test_the_sample_loads(tmp_path: Path) -> None:
         (
             "{id: target, label: 目標, type: number, words: [増加]}",
             "{id: target, label: 目標, words: [増加]}",
-            ["words", "数値の列"],
+            ["words", "数値か年度の項目", "fiscal-year"],
         ),
         (
             "{from: rows.s1.name, to: x.name}",

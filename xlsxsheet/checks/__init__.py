@@ -17,6 +17,7 @@ from xlsxsheet.checks.records import check_records
 from xlsxsheet.checks.structure import check_structure
 from xlsxsheet.checks.unit_slip import check_unit_slips
 from xlsxsheet.checks.values import check_values
+from xlsxsheet.checks.year_roles import check_year_roles
 from xlsxsheet.reading.return_reader import ReadResult
 
 Check = Callable[[ReadResult], Iterator[Finding]]
@@ -29,6 +30,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_formulas,
     check_judgements,
     check_unit_slips,
+    check_year_roles,
     check_grade_suggestions,
     check_records,
 )

@@ -51,7 +51,11 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
             continue  # .xls: values only (reported once by check_file_kind)
         if raw.formula is None:
             yield _typed_over_formula(result, slot, raw.value, expected_value, expected_formula)
-        elif expected_formula and not _same_formula(raw.formula, expected_formula):
+        elif (
+            expected_formula
+            and not _same_formula(raw.formula, expected_formula)
+            and not _older_template(result, slot, raw.formula)
+        ):
             yield Finding(
                 problem_at(
                     result,
@@ -108,6 +112,18 @@ def _typed_over_formula(
     )
 
 
+def _older_template(result: ReadResult, slot: Slot, found: str) -> bool:
+    """The formula as a template of an earlier xlsxsheet wrote it, before blanks were guarded
+    (`a + b` was =(F10+F11)): not a changed formula."""
+    if slot.field.formula is None or not bound_as_planned(result.content, result.plan):
+        return False
+    siblings = slot.siblings
+    older = parse_formula(slot.field.formula).to_excel_before_guards(
+        lambda ref: a1(siblings[ref].row, siblings[ref].col)
+    )
+    return _same_formula(found, older)
+
+
 def _computed_keys(result: ReadResult) -> list[tuple[str, int | None]]:
     """The plan's computed cells, in the plan's order (the order cells are bound in)."""
     kept = derived(result.plan)
@@ -127,7 +143,7 @@ def _formula_text(slot: Slot) -> str:
         return f"{slot.label}の集計"
     formula = parse_formula(slot.field.formula or "")
     # a series cell's label ends with its row's name (施策コスト 事業費 財源内訳 国庫支出金)
-    return formula.to_excel(lambda ref: slot.siblings[ref].field.label.split()[-1])[1:]
+    return formula.describe(lambda ref: slot.siblings[ref].field.label.split()[-1])
 
 
 def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from xlsxsheet.cli.common import EXIT_PROBLEMS, FiscalYear, emit_pieces, force_option, friendly
+from xlsxsheet.cli.templates_option import templates_option
 from xlsxsheet.core.errors import UsageError
 from xlsxsheet.layout.layout_names import layout_id_of
 from xlsxsheet.layout.registry import default_registry
@@ -69,6 +70,7 @@ def folder_options(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @folder_options
 @force_option
+@templates_option
 @friendly
 def check_command(
     workbooks: tuple[Path, ...],

@@ -13,6 +13,7 @@ from xlsxsheet.cli.check import (
     read_roster_option,
 )
 from xlsxsheet.cli.common import force_option, friendly
+from xlsxsheet.cli.templates_option import templates_option
 
 
 @click.command("collect")
@@ -38,6 +39,7 @@ from xlsxsheet.cli.common import force_option, friendly
 )
 @folder_options
 @force_option
+@templates_option
 @friendly
 def collect_command(
     folders: tuple[Path, ...],

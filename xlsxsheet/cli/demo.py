@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli.common import force_option, friendly
+from xlsxsheet.cli.templates_option import templates_option
 
 
 @click.command("demo")
@@ -19,6 +20,7 @@ from xlsxsheet.cli.common import force_option, friendly
     help="デモの様式・提出・点検結果・修正版を書き出すフォルダ",
 )
 @force_option
+@templates_option
 @friendly
 def demo_command(output: Path, force: bool) -> None:
     """同梱の例で一連の流れを実行 / run the round trip on the bundled examples."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli.common import FiscalYear, force_option, friendly
+from xlsxsheet.cli.templates_option import templates_option
 from xlsxsheet.layout.registry import default_registry
 
 
@@ -22,6 +23,7 @@ from xlsxsheet.layout.registry import default_registry
 @click.option("--layout", "layout_id", help="様式情報がないときの様式 (ID か様式名)")
 @click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
 @force_option
+@templates_option
 @friendly
 def fix_command(
     workbook: Path, output: Path, layout_id: str | None, year: int | None, force: bool

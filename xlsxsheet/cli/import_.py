@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli.common import FiscalYear, force_option, friendly
+from xlsxsheet.cli.templates_option import templates_option
 from xlsxsheet.core.errors import UsageError, XlsxsheetError
 from xlsxsheet.layout.registry import default_registry
 
@@ -27,6 +28,7 @@ from xlsxsheet.layout.registry import default_registry
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="報告の形式"
 )
 @force_option
+@templates_option
 @friendly
 def import_command(
     source: Path, layout_id: str, year: int, output: Path, fmt: str, force: bool

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli.common import FiscalYear, emit, force_option, friendly
+from xlsxsheet.cli.templates_option import templates_option
 from xlsxsheet.core.data_files import dump_yaml
 from xlsxsheet.layout.registry import default_registry
 
@@ -29,6 +30,7 @@ from xlsxsheet.layout.registry import default_registry
     "-o", "--output", type=click.Path(path_type=Path), help="書き出すファイル(省略時は画面)"
 )
 @force_option
+@templates_option
 @friendly
 def read_command(
     workbook: Path,

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli.common import EXIT_PROBLEMS, FiscalYear, emit, force_option, friendly
+from xlsxsheet.cli.templates_option import templates_option
 from xlsxsheet.office.filenames import DEFAULT_PATTERN, PLACEHOLDERS
 
 
@@ -58,6 +59,7 @@ from xlsxsheet.office.filenames import DEFAULT_PATTERN, PLACEHOLDERS
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="結果の保存先")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同時に読むプロセス数(既定: CPU数)")
 @force_option
+@templates_option
 @friendly
 def rollover_command(
     returns: tuple[Path, ...],

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from xlsxsheet.cli.common import FiscalYear, friendly
+from xlsxsheet.cli.templates_option import templates_option
 
 
 @click.command("serve")
@@ -53,6 +54,7 @@ from xlsxsheet.cli.common import FiscalYear, friendly
 )
 @click.option("--demo", is_flag=True, help="同梱の例を読み込んだ体験用の窓口を開き、ブラウザで表示")
 @click.option("--no-browser", is_flag=True, help="--demo でブラウザを開かない")
+@templates_option
 @friendly
 def serve_command(
     data: Path | None,

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from xlsxsheet.cli.common import FiscalYear, force_option, friendly
+from xlsxsheet.cli.templates_option import templates_option
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.errors import UsageError
 from xlsxsheet.core.fiscal_year import long_label
@@ -37,6 +38,7 @@ from xlsxsheet.layout.registry import default_registry
     "-o", "--output", type=click.Path(path_type=Path), required=True, help="書き出す .xlsx"
 )
 @force_option
+@templates_option
 @friendly
 def template_command(
     layout_id: str,

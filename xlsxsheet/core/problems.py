@@ -56,6 +56,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "judgement-missing": ("warning", "判定が未入力です"),
     "direction-inferred": ("info", "指標の方向を推定しました"),
     "unit-slip": ("warning", "単位の誤りの可能性があります"),
+    "year-role": ("warning", "この年度の列には入力しない項目です"),
     "grade-differs": ("warning", "評価が目安と異なります"),
     # records tables (repeating rows) and their rules
     "records-name-missing": ("warning", "表の名前定義がありません"),

@@ -7,6 +7,7 @@ import difflib
 import unicodedata
 
 from xlsxsheet.core.errors import UnknownLayoutError
+from xlsxsheet.layout.folders import not_found_message
 from xlsxsheet.layout.model import Layout
 from xlsxsheet.layout.registry import LayoutRegistry
 
@@ -31,10 +32,10 @@ def find_layout(registry: LayoutRegistry, name: str) -> Layout:
     partial = [lay for lay in layouts if wanted and wanted in _folded(lay.title)]
     guess = choices[close[0]] if close else partial[0] if partial else None
     hint = f"「{guess.id}」({guess.title})ではありませんか。" if guess else ""
-    listed = "、".join(f"{lay.id} ({lay.title})" for lay in layouts) or "(なし)"
+    listed = "、".join(f"{lay.id} ({lay.title})" for lay in layouts)
     raise UnknownLayoutError(
-        f"様式「{name}」はありません。{hint}使える様式: {listed}"
-        "(xlsxsheet layouts で一覧を表示できます)"
+        not_found_message(name, hint, registry.files(), registry.dirs, listed)
+        + "。一覧は xlsxsheet layouts で表示できます。"
     )
 
 

@@ -14,7 +14,7 @@ import yaml
 from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.layout import model as m
-from xlsxsheet.layout import records_loader
+from xlsxsheet.layout import records_loader, year_roles_loader, year_table_keys
 from xlsxsheet.layout.formula import FormulaSyntaxError, parse_formula
 from xlsxsheet.layout.import_loader import load_import
 from xlsxsheet.layout.suggest import near as _near
@@ -85,7 +85,8 @@ class _Node:
 
     def child(self, key: str, index: int | None = None) -> _Node:
         value = self.data[key] if index is None else self.data[key][index]
-        place = f"{self.place}.{key}" if index is None else f"{self.place}.{key}[{index}]"
+        # places are counted from 1, as an author counts the items of a list
+        place = f"{self.place}.{key}" if index is None else f"{self.place}.{key}[{index + 1}]"
         return _Node(self.source, value, place)
 
     def items(self, key: str, required: bool = True) -> list[Any]:
@@ -278,7 +279,7 @@ class _LayoutBuilder:
         raw = self.root.get("year_sets") or {}
         for set_id in raw:
             node = _Node(self.source, raw[set_id], f"year_sets.{set_id}")
-            node.check_keys({"from", "to", "extra"}, {"from", "to"})
+            node.check_keys({"from", "to", "extra", "roles"}, {"from", "to"})
             start, end = node.get("from"), node.get("to")
             for bound in (start, end):
                 if isinstance(bound, str) and (
@@ -300,13 +301,14 @@ class _LayoutBuilder:
                         f"extra の「{name}」は年度型の params にありません",
                         "params に type: fiscal-year の項目を定義してください",
                     )
-            result[str(set_id)] = m.YearSet(str(set_id), start, end, extra)
+            roles = year_roles_loader.load_roles(node)
+            result[str(set_id)] = m.YearSet(str(set_id), start, end, extra, roles)
         return result
 
     def _suggestions(self) -> tuple[m.GradeSuggestion, ...]:
         result = []
         for i, raw in enumerate(self.root.items("grade_suggestions", required=False)):
-            node = _Node(self.source, raw, f"grade_suggestions[{i}]")
+            node = _Node(self.source, raw, f"grade_suggestions[{i + 1}]")
             method = node.text("method")
             if method not in SUGGESTION_METHODS:
                 node.fail(
@@ -445,15 +447,17 @@ class _LayoutBuilder:
         rows = []
         for r, raw_row in enumerate(node.items("rows")):
             if not isinstance(raw_row, list):
-                node.fail(f"rows[{r}] はセルのリストにしてください", "- - {text: 名称, span: 2}")
+                node.fail(
+                    f"rows[{r + 1}] はセルのリストにしてください", "- - {text: 名称, span: 2}"
+                )
             cells = []
             for c, raw_cell in enumerate(raw_row):
-                cell = _Node(self.source, raw_cell, f"{node.place}.rows[{r}][{c}]")
+                cell = _Node(self.source, raw_cell, f"{node.place}.rows[{r + 1}][{c + 1}]")
                 cells.append(self._form_cell(cell, base, rollover))
             width = sum(c.span for c in cells)
             if width > self.width:
                 node.fail(
-                    f"rows[{r}] の span の合計 {width} がシートの列数 {self.width} を超えています",
+                    f"rows[{r + 1}] の span の合計 {width} がシートの列数 {self.width} を超えています",
                     "span を小さくするか columns を増やしてください",
                 )
             rows.append(tuple(cells))
@@ -475,6 +479,7 @@ class _LayoutBuilder:
                 "style",
                 "list_labels",
                 "rollover",
+                "words",
             }
         )
         span = node.integer("span", 1, minimum=1)
@@ -484,6 +489,7 @@ class _LayoutBuilder:
         if "field" in node.data:
             fid = node.ident("field")
             field = self._field(node, (*base, fid), node.text("label"), rollover=rollover)
+            field = records_loader.text_options(self, node, field)
             return m.FormCell(span, field=field, style=style)
         if "list_labels" in node.data:
             list_id = node.text("list_labels")
@@ -571,12 +577,14 @@ class _LayoutBuilder:
         for i, raw_level in enumerate(node.items(key, required=False)):
             level = []
             for j, raw in enumerate(raw_level):
-                item = _Node(self.source, raw, f"{node.place}.{key}[{i}][{j}]")
+                item = _Node(self.source, raw, f"{node.place}.{key}[{i + 1}][{j + 1}]")
                 item.check_keys({"key", "label"}, {"key", "label"})
                 level.append(m.Level(item.ident("key"), str(item.get("label"))))
             keys = [lv.key for lv in level]
             if len(set(keys)) != len(keys):
-                node.fail(f"{key}[{i}] の key が重複しています", "key をそれぞれ別にしてください")
+                node.fail(
+                    f"{key}[{i + 1}] の key が重複しています", "key をそれぞれ別にしてください"
+                )
             result.append(tuple(level))
         return tuple(result)
 
@@ -659,6 +667,7 @@ class _LayoutBuilder:
             )
             for i in range(len(node.items("sections")))
         )
+        year_table_keys.check_cross_references(self, node, base, sections)
         header = tuple(str(h) for h in node.get("header") or [""] * len(label_spans))
         return m.YearTableBlock(
             ".".join(base), years, label_spans, node.integer("unit_span", 1, 0), header, sections
@@ -703,6 +712,7 @@ class _LayoutBuilder:
                     "across_years",
                     "required",
                     "rollover",
+                    *year_table_keys.SERIES_KEYS,
                 },
                 {"id", "label"},
             )
@@ -719,10 +729,7 @@ class _LayoutBuilder:
                 try:
                     parse_formula(str(formula))
                 except FormulaSyntaxError as exc:
-                    sn.fail(
-                        f"formula「{formula}」が読めません: {exc}",
-                        "例: sum(a, b, c) や a + b のように書いてください",
-                    )
+                    sn.fail(f"formula「{formula}」が読めません: {exc.problem}", exc.fix)
             series = m.Series(
                 sn.ident(),
                 label_parts,
@@ -732,6 +739,7 @@ class _LayoutBuilder:
                 formula,
                 bool(sn.get("across_years", False)),
                 bool(sn.get("required", False)),
+                None if sn.get("unit_from") is None else sn.text("unit_from"),
             )
             series_list.append(series)
             for combo in _combinations(levels):
@@ -739,7 +747,7 @@ class _LayoutBuilder:
                 label_text = " ".join(
                     [node.text("label"), *(lv.label for lv in combo), *label_parts]
                 )
-                self._field(
+                made = self._field(
                     sn,
                     path,
                     label_text,
@@ -747,11 +755,16 @@ class _LayoutBuilder:
                     formula=formula,
                     rollover=rollover,
                 )
+                made = records_loader.text_options(self, sn, made)
+                year_roles_loader.series_roles(self, sn, made, self.year_sets.get(years))
+                if series.unit_from is not None:
+                    year_table_keys.unit_field(self, sn, path, label_text)
+        year_table_keys.check_units(node, tuple(series_list))
         series_ids = {s.id for s in series_list}
         for s in series_list:
             if s.formula:
                 for ref in parse_formula(s.formula).references():
-                    if ref not in series_ids:
+                    if "." not in ref and ref not in series_ids:
                         node.fail(
                             f"series「{s.id}」の formula が未知の「{ref}」を参照しています",
                             _near(ref, series_ids),
@@ -822,6 +835,7 @@ class _LayoutBuilder:
                 "grades",
                 "costs",
                 "values",
+                "levels",
             },
             set(),
         )
@@ -851,6 +865,17 @@ class _LayoutBuilder:
             grades=grades,
             costs=costs,
             values=values,
+            levels=tuple(
+                self._summary_level(node.child("levels", i))
+                for i in range(len(node.items("levels", required=False)))
+            ),
+        )
+
+    def _summary_level(self, node: _Node) -> m.SummaryLevel:
+        """A level of the summary's cost totals: {key, name, label} (施策, 政策)."""
+        node.check_keys({"key", "name", "label"}, {"key", "label"})
+        return m.SummaryLevel(
+            self._summary_field(node, "key"), self._summary_field(node, "name"), node.text("label")
         )
 
     def _summary_field(self, node: _Node, key: str) -> str | None:

@@ -40,6 +40,18 @@ class Param:
 
 
 @dataclass(frozen=True)
+class YearRole:
+    """What the year columns from `first` to `last` (offsets from the evaluation year) hold:
+    決算 (actual), 予算, 見込み …; `label` is shown under the year in headings and labels."""
+
+    first: int
+    last: int
+    role: str
+    label: str
+    actual: bool
+
+
+@dataclass(frozen=True)
 class YearSet:
     """Year columns relative to the evaluation year, plus fixed years taken from params."""
 
@@ -47,6 +59,12 @@ class YearSet:
     start: int | str  # offset from the evaluation year, or a fiscal-year param (plan_start)
     end: int | str
     extra: tuple[str, ...] = ()
+    roles: tuple[YearRole, ...] = ()
+
+    def role_of(self, column_year: int, year: int) -> YearRole | None:
+        """The role of a column in the template of evaluation year `year` (None: no role)."""
+        offset = column_year - year
+        return next((r for r in self.roles if r.first <= offset <= r.last), None)
 
     def years(self, year: int, params: dict[str, Any]) -> tuple[int, ...]:
         if isinstance(self.start, str) or isinstance(self.end, str):  # fixed: a plan's period
@@ -92,6 +110,10 @@ class FieldDef:
     keep_text: str | None = None
     codes: str | None = None  # text of codes from this list (担当課 codes), in the list's order
     aggregate: AggregateSpec | None = None
+    # a year series and the roles of its year columns (YearSet.roles): "follow" (its value is of
+    # the column's role: a 予算 in a 予算 column), "ignore" (a target: the same whatever the
+    # role), or the roles it is entered in only (("決算",): an 実績)
+    year_roles: str | tuple[str, ...] = "follow"
 
     @cached_property
     def computed(self) -> bool:
@@ -179,6 +201,7 @@ class Series:
     formula: str | None = None
     across_years: bool = False
     required: bool = False
+    unit_from: str | None = None  # the across-years series of the item whose text is the unit
 
 
 @dataclass(frozen=True)
@@ -510,6 +533,16 @@ class Migration:
 
 
 @dataclass(frozen=True)
+class SummaryLevel:
+    """A level cost totals are made at (`summary.levels`): the field holding its number, the
+    one holding its name, and what it is called (施策, 政策)."""
+
+    key: str | None
+    name: str | None
+    label: str
+
+
+@dataclass(frozen=True)
 class SummaryDef:
     """What a return reports on and what `check`/`collect` sum up (the `summary:` section).
 
@@ -527,6 +560,12 @@ class SummaryDef:
     grades: tuple[SummaryItem, ...] = ()
     costs: tuple[SummaryItem, ...] = ()
     values: tuple[SummaryValues, ...] = ()
+    # the levels cost totals are made at, lowest first; without `levels:` one, 政策, from
+    # `policy` and `policy_name`
+    levels: tuple[SummaryLevel, ...] = ()
+
+    def total_levels(self) -> tuple[SummaryLevel, ...]:
+        return self.levels or (SummaryLevel(self.policy, self.policy_name, "政策"),)
 
 
 @dataclass(frozen=True)

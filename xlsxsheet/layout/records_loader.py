@@ -158,10 +158,15 @@ def text_options(b: _LayoutBuilder, node: _Node, field: m.FieldDef) -> m.FieldDe
     words = tuple(str(w) for w in node.get("words") or ())
     keep_text = node.get("keep_text")
     codes = node.get("codes")
-    if (words or keep_text) and field.type not in NUMERIC:
+    if keep_text and field.type not in NUMERIC:
         node.fail(
-            "words と keep_text は数値の列(number, integer, money, percent)にだけ書けます",
-            "type: number を指定するか、words / keep_text を削除してください",
+            "keep_text は数値の列(number, integer, money, percent)にだけ書けます",
+            "type: number を指定するか、keep_text を削除してください",
+        )
+    if words and field.type not in (*NUMERIC, "fiscal-year"):
+        node.fail(
+            "words は数値か年度の項目(number, integer, money, percent, fiscal-year)にだけ書けます",
+            "例: {field: end_year, label: 終了年度, type: fiscal-year, words: [未定]}",
         )
     if keep_text is not None and keep_text not in KEEP_TEXT:
         node.fail(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xlsxsheet.core.data_folders import data_folder
 from xlsxsheet.core.errors import UnknownLayoutError
+from xlsxsheet.layout.folders import layout_files, not_found_message
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.model import Layout
 
@@ -29,11 +30,17 @@ class LayoutRegistry:
         self._cache: dict[str, Layout] = {}
 
     def files(self) -> dict[str, Path]:
-        found: dict[str, Path] = {}
-        for folder in self.dirs:
-            for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
-                found[path.stem] = path
-        return found
+        """Layout files by id; a YAML file that is no layout (no `layout:` line) is skipped
+        and listed in `skipped()`."""
+        return layout_files(tuple(self.dirs))[0]
+
+    def skipped(self) -> list[Path]:
+        """YAML files of the folders that are not layout files (a data file, a roster)."""
+        return layout_files(tuple(self.dirs))[1]
+
+    def missing(self) -> list[Path]:
+        """Folders named that do not exist (a misspelt --templates or XLSXSHEET_TEMPLATES)."""
+        return [folder for folder in self.dirs if not folder.is_dir()]
 
     def ids(self) -> list[str]:
         return sorted(self.files())
@@ -44,10 +51,7 @@ class LayoutRegistry:
             if layout_id not in files:
                 close = difflib.get_close_matches(layout_id, list(files), n=1)
                 hint = f"「{close[0]}」ではありませんか。" if close else ""
-                raise UnknownLayoutError(
-                    f"レイアウト「{layout_id}」はありません。{hint}"
-                    f"使えるレイアウト: {', '.join(sorted(files)) or '(なし)'}"
-                )
+                raise UnknownLayoutError(not_found_message(layout_id, hint, files, self.dirs))
             layout = load_layout(files[layout_id])
             if layout.id != layout_id:
                 from xlsxsheet.core.errors import LayoutError
@@ -67,6 +71,7 @@ class LayoutRegistry:
 
 @cache
 def default_registry() -> LayoutRegistry:
-    """Bundled layouts, then folders named in $XLSXSHEET_TEMPLATES (os.pathsep separated)."""
+    """Bundled layouts, then folders named in $XLSXSHEET_TEMPLATES (os.pathsep separated; the
+    commands' --templates DIR puts its folders there, so worker processes see them too)."""
     extra = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
     return LayoutRegistry([bundled_templates_dir(), *extra])

@@ -233,14 +233,34 @@ def cost_tables(collection: Collection) -> list[dict[str, Any]]:
                 "layout": layout,
                 "title": title,
                 "year": year,
+                "unit": infos[0].unit,
                 "labels": labels,
                 "years": columns,
                 "units": units,
                 "policies": dict(sorted(policies.items(), key=lambda kv: _natural(kv[0][0]))),
+                "levels": level_totals(units, labels, infos),
                 "whole": whole,
             }
         )
     return tables
+
+
+def level_totals(
+    units: list[tuple[Any, str, dict[int, int | float]]], labels: list[str], infos: list[Any]
+) -> list[tuple[str, dict[tuple[str, str], dict[str, dict[int, int | float]]]]]:
+    """Cost totals at every level the layout's summary declares (施策, 政策), lowest first:
+    (level label, {(number, name): {cost label: {year: total}}})."""
+    names = [label for label, _number, _name in (infos[0].levels if infos else ())]
+    result = []
+    for index, level in enumerate(names):
+        groups: dict[tuple[str, str], dict[str, dict[int, int | float]]] = {}
+        for info, label, series in units:
+            _label, number, name = info.levels[index]
+            target = groups.setdefault((number or "", name or ""), {lb: {} for lb in labels})[label]
+            for y, value in series.items():
+                target[y] = target.get(y, 0) + value
+        result.append((level, dict(sorted(groups.items(), key=lambda kv: _natural(kv[0][0])))))
+    return result
 
 
 def attention(collection: Collection) -> list[CheckedReturn]:
@@ -362,7 +382,7 @@ def _cost_sheet(book: TableBook, c: Collection) -> None:
         years = t["years"]
         year_header = [fiscal_year.column_label(y) for y in years]
         row = book.write_title(
-            sheet, row, f"{t['title']} {fiscal_year.long_label(t['year'])} 施策別(千円)"
+            sheet, row, f"{t['title']} {fiscal_year.long_label(t['year'])} {t['unit']}別(千円)"
         )
         unit_rows = [
             (
@@ -390,25 +410,27 @@ def _cost_sheet(book: TableBook, c: Collection) -> None:
     for t in cost_tables(c):
         years = t["years"]
         year_header = [fiscal_year.column_label(y) for y in years]
-        row = book.write_title(
-            sheet, row, f"{t['title']} {fiscal_year.long_label(t['year'])} 政策別(千円)"
-        )
-        policy_rows = [
-            (number, name, label, *(series[label].get(y) for y in years))
-            for (number, name), series in t["policies"].items()
-            for label in t["labels"]
-        ]
-        policy_rows += [
-            ("全体", "", label, *(t["whole"][label].get(y) for y in years)) for label in t["labels"]
-        ]
-        row = book.write_table(
-            sheet,
-            row,
-            ("政策番号", "政策名", "区分", *year_header),
-            policy_rows,
-            bold_rows=range(len(policy_rows) - len(t["labels"]), len(policy_rows)),
-        )
-        row += 1
+        for level, groups in t["levels"]:  # every level the summary declares: 施策, 政策
+            row = book.write_title(
+                sheet, row, f"{t['title']} {fiscal_year.long_label(t['year'])} {level}別(千円)"
+            )
+            policy_rows = [
+                (number, name, label, *(series[label].get(y) for y in years))
+                for (number, name), series in groups.items()
+                for label in t["labels"]
+            ]
+            policy_rows += [
+                ("全体", "", label, *(t["whole"][label].get(y) for y in years))
+                for label in t["labels"]
+            ]
+            row = book.write_table(
+                sheet,
+                row,
+                (f"{level}番号", f"{level}名", "区分", *year_header),
+                policy_rows,
+                bold_rows=range(len(policy_rows) - len(t["labels"]), len(policy_rows)),
+            )
+            row += 1
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 2, 22)
     sheet.set_column(3, 30, 12)

@@ -49,6 +49,7 @@ from xlsxsheet.office.left_behind import Note, Survey, left_behind_messages, sur
 from xlsxsheet.office.rollover_notes import carry_notes
 from xlsxsheet.office.roster import RosterEntry, normalize_key, read_roster
 from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
+from xlsxsheet.plan.year_roles import column_heading, moves_role
 from xlsxsheet.reading.return_reader import ReadResult, read_file
 from xlsxsheet.writing.make_template import make_template
 
@@ -498,12 +499,14 @@ class _Carrier:
             if _blank(year_value):
                 continue
             value_year = int(year_text)
-            column = fiscal_year.column_label(value_year)
+            column = column_heading(self.layout.year_sets[fdef.years], value_year, self.plan.year)
             year_label = label if label.endswith(column) else f"{label} {column}"
             if not fdef.carried:
                 item.cleared.append(year_label)
             elif value_year not in window:
                 item.dropped.append(DroppedValue(fdef.id, year_label, value_year, year_value))
+            elif moves_role(self.layout, fdef, value_year, self.plan.year, self.year):
+                item.cleared.append(year_label)  # a 予算 whose column becomes 決算: no actual
             else:
                 series[str(value_year)] = year_value
                 item.carried += 1

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from xlsxsheet.core import fiscal_year
 from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.core.names import field_name
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout.labels import render_label
+from xlsxsheet.layout.year_table_keys import UNIT_SUFFIX
 from xlsxsheet.plan import records_plan as plan_records
+from xlsxsheet.plan.formula_links import link_year_table
 from xlsxsheet.plan.model import (
     LINE_HEIGHT,
     VERTICAL_LABEL_ROWS,
@@ -23,6 +24,7 @@ from xlsxsheet.plan.model import (
     Slot,
     WorkbookPlan,
 )
+from xlsxsheet.plan.year_roles import column_heading
 
 __all__ = [
     "LINE_HEIGHT",
@@ -276,13 +278,17 @@ class _SheetPlanner:
             col += span
         if block.unit_span:
             self.put(self.row, label_width, block.unit_span, "header", "単位")
+        year_set = self.plan.layout.year_sets[block.years]
         for i, y in enumerate(years):
-            self.put(self.row, year_col + i, 1, "header", fiscal_year.column_label(y))
+            self.put(
+                self.row, year_col + i, 1, "header", column_heading(year_set, y, self.plan.year)
+            )
         for i, judgement in enumerate(side_labels):
             self.put(self.row, side_col + i, 1, "header", judgement.label)
         self.row += 1
         for section in block.sections:
             self._year_section(block, section, years, year_col, side_col)
+        link_year_table(self.plan.slots, block)
 
     def _year_section(
         self,
@@ -317,7 +323,13 @@ class _SheetPlanner:
                         *(self.label(p) for p in series.label),
                     )
                 )
-                if block.unit_span:
+                if block.unit_span and series.unit_from is not None:  # shown from its row
+                    unit = self.plan.layout.fields[fdef.id + UNIT_SUFFIX]
+                    col = year_col - block.unit_span
+                    slot = self.slot(unit, None, self.row, col, self.label(unit.label))
+                    self.put(self.row, col, block.unit_span, "computed", slot=slot)
+                    siblings_by_year.setdefault(None, {})[unit.path[-1]] = slot
+                elif block.unit_span:
                     self.put(
                         self.row,
                         year_col - block.unit_span,
@@ -330,8 +342,10 @@ class _SheetPlanner:
                     self.put(self.row, year_col, len(years), "input_text", slot=slot)
                     siblings_by_year.setdefault(None, {})[series.id] = slot
                 else:
+                    year_set = self.plan.layout.year_sets[block.years]
                     for i, y in enumerate(years):
-                        label = f"{self.label(fdef.label)} {fiscal_year.column_label(y)}"
+                        column = column_heading(year_set, y, self.plan.year)
+                        label = f"{self.label(fdef.label)} {column}"
                         slot = self.slot(fdef, y, self.row, year_col + i, label)
                         slot.direction_path = direction
                         style = "computed" if fdef.computed else "input"

@@ -36,6 +36,7 @@ from xlsxsheet.plan.record_rows import (
 from xlsxsheet.plan.records_plan import RecordsTable
 from xlsxsheet.plan.slot_queries import slots_where
 from xlsxsheet.plan.workbook_plan import Slot
+from xlsxsheet.plan.year_roles import not_actual
 from xlsxsheet.reading.return_reader import ReadResult
 
 _CODE_SPLIT = re.compile(r"[\s、,，・/]+")
@@ -99,6 +100,8 @@ class ReturnInfo:
     grades: list[GradeValue] = field(default_factory=list)
     costs: dict[str, dict[int, int | float]] = field(default_factory=dict)
     values: list[TidyValue] = field(default_factory=list)
+    # (level label, number, name) for each level costs are totalled at (施策, 政策)
+    levels: tuple[tuple[str, str | None, str | None], ...] = ()
 
     @property
     def department_shown(self) -> str | None:
@@ -143,6 +146,9 @@ def summarize(read: ReadResult, changes: Iterable[Change] = (), values: bool = T
     info.department = s.text(summary.department)
     info.policy = s.text(summary.policy)
     info.policy_name = s.text(summary.policy_name)
+    info.levels = tuple(
+        (lv.label, s.text(lv.key), s.text(lv.name)) for lv in summary.total_levels()
+    )
     s.grades(summary, info)
     s.costs(summary, info)
     if values:
@@ -439,11 +445,16 @@ class _Summarizer:
     # --- costs and values -----------------------------------------------------------------
     def costs(self, summary: SummaryDef, info: ReturnInfo) -> None:
         for item in summary.costs:
-            series = info.costs.setdefault(item.label, {})
+            info.costs.setdefault(item.label, {})
             for slot, _ in self.slots(item.field):
                 value = self.read.value(slot.key)
                 if is_number(value) and self._filled(slot):
                     year = self.plan.year if slot.year is None else slot.year
+                    # a 予算 column is totalled apart from the actuals: 事業費計(A)(予算)
+                    role = not_actual(self.plan.layout, slot.field, slot.year, self.plan.year)
+                    series = info.costs.setdefault(
+                        item.label if role is None else f"{item.label}({role})", {}
+                    )
                     series[year] = series.get(year, 0) + value
 
     def _filled(self, slot: Slot) -> bool:
@@ -469,15 +480,22 @@ class _Summarizer:
                 if year is None:
                     year, year_text = self._year_of(rule.year, captured, slot)
                 label = slot.label
+                kind = rule.kind
                 if slot.year is not None:
                     label = label.removesuffix(f" {fiscal_year.column_label(slot.year)}")
+                    role = not_actual(self.plan.layout, slot.field, slot.year, self.plan.year)
+                    if role is not None:  # a 予算 column: its figures are no 実績
+                        label = label.removesuffix(
+                            f" {fiscal_year.column_label(slot.year)}({role})"
+                        )
+                        kind = role if kind == "実績" else kind
                 info.values.append(
                     TidyValue(
                         slot.field.id,
                         label,
                         self._near(rule.name_from, captured, slot),
                         year,
-                        rule.kind,
+                        kind,
                         value,
                         self._near(rule.unit_from, captured, slot) or _unit(slot),
                         self._near(rule.key_from, captured, slot),

@@ -58,12 +58,17 @@ class _Recompute:
         if slot.key not in results:
             results[slot.key] = None  # guards against cycles
             formula = _parsed(slot.field.formula or "")
-            inputs = {ref: self.value_of(slot.siblings[ref]) for ref in formula.references()}
+            inputs = {ref: self._input(slot.siblings[ref]) for ref in formula.references()}
             try:
                 results[slot.key] = formula.evaluate(inputs)
             except FormulaValueError as exc:
                 self.failures.append(ComputeFailure(slot, str(exc)))
         return results[slot.key]
+
+    def _input(self, slot: Slot) -> Any:
+        """A formula's input: a blank computed cell holds "" in Excel (an empty cell None)."""
+        value = self.value_of(slot)
+        return "" if value is None and slot.field.computed else value
 
 
 def _computed_slots(plan: WorkbookPlan) -> tuple[Slot, ...]:

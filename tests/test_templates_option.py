@@ -1,0 +1,125 @@
+"""A city's own layout folder: --templates DIR on every command, beside XLSXSHEET_TEMPLATES."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from xlsxsheet.cli import main
+from xlsxsheet.cli.commands import ALL_COMMANDS
+from xlsxsheet.layout.folders import ENV_VAR
+from xlsxsheet.layout.registry import default_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _own_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """--templates sets the environment variable; each test starts and ends without it."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    default_registry.cache_clear()
+    yield
+    default_registry.cache_clear()
+
+
+def _city_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "様式"
+    folder.mkdir()
+    text = (ROOT / "templates" / "jimu-jigyo.yaml").read_text(encoding="utf-8")
+    city = text.replace("layout: jimu-jigyo", "layout: my-city").replace(
+        "title: 事務事業評価シート", "title: 市の事務事業シート"
+    )
+    (folder / "my-city.yaml").write_text(city, encoding="utf-8")
+    return folder
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", [c.name for c in ALL_COMMANDS])
+def test_every_command_has_the_option_and_names_the_variable(command: str) -> None:
+    code, out, _ = _run(command, "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "--templates" in flat and ENV_VAR in flat
+
+
+def test_a_citys_layout_is_used_through_the_option(tmp_path: Path) -> None:
+    folder = _city_folder(tmp_path)
+    code, out, err = _run("layouts", "--templates", str(folder))
+    assert code == 0, err
+    assert "my-city\tv1\t市の事務事業シート" in out
+    target = tmp_path / "out.xlsx"
+    code, _, err = _run(
+        "template", "my-city", "--year", "R6", "-o", str(target), "--templates", str(folder)
+    )
+    assert code == 0, err
+    assert target.is_file()
+
+
+def test_a_missing_folder_is_warned_about(tmp_path: Path) -> None:
+    code, out, err = _run("layouts", "--templates", str(tmp_path / "様式なし"))
+    assert code == 0
+    assert f"警告: レイアウトのフォルダ {tmp_path / '様式なし'} がありません" in err
+    assert "jimu-jigyo" in out
+
+
+def test_a_data_file_in_the_folder_is_reported_and_skipped(tmp_path: Path) -> None:
+    folder = _city_folder(tmp_path)
+    (folder / "roster.yaml").write_text("layout: my-city\nyear: R6\n", encoding="utf-8")
+    code, out, err = _run("layouts", "--templates", str(folder))
+    assert code == 0, err
+    assert f"警告: {folder / 'roster.yaml'} はレイアウトファイルではないため読み込みません" in err
+    assert "my-city" in out and "shisaku-management" in out
+
+
+def test_the_environment_variable_still_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(_city_folder(tmp_path)))
+    default_registry.cache_clear()
+    code, out, _ = _run("layouts")
+    assert code == 0 and "my-city" in out
+
+
+def test_not_found_says_where_it_looked_and_how_to_add_a_folder(tmp_path: Path) -> None:
+    folder = _city_folder(tmp_path)
+    code, _, err = _run(
+        "template", "my-cty", "-o", str(tmp_path / "x.xlsx"), "--templates", str(folder)
+    )
+    assert code == 2  # a misspelt layout is a usage mistake
+    assert "様式「my-cty」はありません。「my-city」(市の事務事業シート)ではありませんか。" in err
+    assert f"探した場所: {ROOT / 'templates'}、{folder}。" in err
+    assert "--templates フォルダ か環境変数 XLSXSHEET_TEMPLATES で指定してください" in err
+
+
+def test_layouts_check_prints_fields_and_defined_names() -> None:
+    code, out, err = _run("layouts", "--check", str(ROOT / "templates" / "jimu-jigyo.yaml"))
+    assert code == 0, err
+    assert out.startswith("jimu-jigyo.yaml: レイアウト定義として正しく読めました")
+    assert (
+        "  perf.outcome.o1.rate\t成果指標 指標1 達成率\tpercent\t年度別 history\t計算式 round(if("
+        in out
+    )
+    assert "  header.end_year\t事業終了年度\tfiscal-year\t数値のかわりに 未定" in out
+    assert "  xs_header_jigyo_no\t'事務事業評価シート'!B2" in out
+    assert "定義名 131 件(令和6年度の様式):" in out  # 123 cells of values, 8 units shown
+
+
+def test_layouts_check_explains_a_mistake(tmp_path: Path) -> None:
+    text = (ROOT / "templates" / "jimu-jigyo.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "jimu-jigyo.yaml"
+    bad.write_text(
+        text.replace("actual / target * 100, 1)", "actual / target * 100%, 1)"), encoding="utf-8"
+    )
+    code, _, err = _run("layouts", "--check", str(bad))
+    assert code == 1
+    assert "レイアウト定義 jimu-jigyo.yaml (" in err and "行目" in err
+    assert "% は使えません" in err and "100 を掛けて" in err
+    code, _, err = _run("layouts", "--check", str(ROOT / "examples" / "jimu-jigyo-R6.yaml"))
+    assert code == 1 and "レイアウトファイルではありません" in err

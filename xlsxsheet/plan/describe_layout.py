@@ -1,0 +1,52 @@
+"""What `xlsxsheet layouts --check FILE` prints: a layout file validated, its fields (id, label,
+type, years, formula) and the defined names a template of its default year has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from xlsxsheet.core.errors import LayoutError
+from xlsxsheet.layout.folders import is_layout_file
+from xlsxsheet.layout.loader import load_layout
+
+
+def describe_layout_file(path: Path) -> Iterator[str]:
+    """Lines about one layout file; a LayoutError (file, line, place, fix) when it is wrong."""
+    from xlsxsheet.core.cells import a1
+    from xlsxsheet.core.fiscal_year import long_label
+    from xlsxsheet.plan.workbook_plan import build_plan
+
+    if path.is_file() and not is_layout_file(path):
+        raise LayoutError(
+            path.name,
+            "ファイル",
+            "レイアウトファイルではありません(最上位に layout: と sheets: がありません)",
+            "データ文書なら xlsxsheet template 様式id --data ファイル -o 出力.xlsx で使います",
+        )
+    layout = load_layout(path)
+    yield (
+        f"{path.name}: レイアウト定義として正しく読めました"
+        f"(layout: {layout.id}、version: {layout.version}、{layout.title})"
+    )
+    yield f"項目 {len(layout.fields)} 件:"
+    for field in layout.fields.values():
+        parts = [field.id, field.label, field.type]
+        if field.years:
+            parts.append(f"年度別 {field.years}")
+        if field.formula:
+            parts.append(f"計算式 {field.formula}")
+        if field.aggregate is not None:
+            parts.append(f"集計 {field.aggregate.kind}")
+        if field.words:
+            parts.append("数値のかわりに " + "・".join(field.words))
+        yield "  " + "\t".join(parts)
+    plan = build_plan(layout, layout.default_year, layout.default_params())
+    names: dict[str, str] = {}
+    for slot in plan.slots.values():
+        if slot.name and slot.name not in names:
+            address = a1(slot.row, slot.col) if slot.table is None else "(表の本体)"
+            names[slot.name] = f"'{slot.sheet}'!{address}"
+    yield f"定義名 {len(names)} 件({long_label(layout.default_year)}の様式):"
+    for name, where in names.items():
+        yield f"  {name}\t{where}"
