@@ -8,12 +8,12 @@ size without holding it.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from xlsxsheet import strict_json
 from xlsxsheet.pipeline import CheckResult
 from xlsxsheet.problems import Problem
 from xlsxsheet.returns import ReturnInfo
@@ -260,7 +260,7 @@ def file_dict(r: Checked) -> dict[str, Any]:
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return strict_json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def render_json(report: Report) -> str:

@@ -15,13 +15,12 @@ result and no template is made for it.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxsheet import fiscal_year
+from xlsxsheet import fiscal_year, strict_json
 from xlsxsheet.batch import fewer_collections, in_processes
 from xlsxsheet.discovery import iter_workbooks
 from xlsxsheet.document import HEADER_KEYS, get_path, set_path
@@ -695,7 +694,7 @@ SEVERITY_WORDS = {"error": "エラー", "warning": "警告", "info": "情報"}
 
 
 def render_json(result: RolloverResult) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
+    return strict_json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
 
 
 def render_text(result: RolloverResult, show_all: bool = False) -> str:

@@ -39,7 +39,16 @@ class Spool:
             return NOTHING
         self._file.seek(0, 2)
         offset = self._file.tell()
-        pickle.dump((problems, changes), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            pickle.dump((problems, changes), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        except (MemoryError, pickle.PicklingError, RecursionError, TypeError):
+            # one return's findings that cannot be kept cost that return, not the report
+            self._file.seek(offset)
+            self._file.truncate()
+            kept = [p for p in problems if p.severity == "error"][:1] or [
+                Problem("file-unreadable", "点検結果が大きすぎて保存できませんでした。")
+            ]
+            pickle.dump((kept, []), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         return offset
 
     def load(self, offset: int) -> tuple[list[Problem], list[Change]]:

@@ -13,11 +13,11 @@ from typing import Any
 import openpyxl
 import python_calamine
 from openpyxl.cell.cell import Cell
-from openpyxl.utils.escape import unescape
 from openpyxl.worksheet.formula import DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xlsxsheet.cells import RawCell, parse_a1
+from xlsxsheet.cells import MAX_COLS, MAX_ROWS, RawCell, parse_a1
+from xlsxsheet.cells import unescape_text as unescape
 from xlsxsheet.errors import WorkbookError
 from xlsxsheet.names import META_SHEET, PREFIX
 from xlsxsheet.safe_open import LIMITS, FileFacts, Limits, inspect_file
@@ -78,6 +78,8 @@ def parse_name_target(name: str, text: str) -> NameTarget:
         return NameTarget(name, text, None, None, None)
     sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
     row, col = parse_a1(match.group(3) + match.group(4))
+    if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
+        return NameTarget(name, text, None, None, None)  # past the grid: points nowhere
     return NameTarget(name, text, sheet, row, col)
 
 
@@ -94,6 +96,9 @@ def read_workbook(path: Path, limits: Limits = LIMITS, engine: str = "fast") -> 
     facts = inspect_file(Path(path), limits)
     if facts.format == "xls":
         return _read_xls(facts)
+    from xlsxsheet.package_verdict import verify_package
+
+    verify_package(facts)  # what openpyxl refuses, every reader refuses (one verdict)
     if engine == "fast":
         from xlsxsheet.fast_reader import read_ooxml
 
@@ -107,14 +112,9 @@ def _corrupt(path: Path, exc: BaseException) -> WorkbookError:
     return WorkbookError(
         str(path),
         "file-corrupt",
-        f"{path.name} をExcelブックとして読めません({type(exc).__name__}: {_short(exc)})。"
+        f"{path.name} をExcelブックとして読めません(中の部品の書式が壊れています)。"
         "Excelで開けるか確認し、.xlsx 形式で保存し直してください。",
     )
-
-
-def _short(exc: BaseException, limit: int = 120) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _load(path: Path, data_only: bool) -> openpyxl.Workbook:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from xlsxsheet import strict_json
 from xlsxsheet.cli import FiscalYear, emit, friendly
 from xlsxsheet.data_files import dump_yaml
 from xlsxsheet.layout.registry import default_registry
@@ -33,5 +33,5 @@ def read_command(
 
     result = read_file(workbook, default_registry(), layout_id, year)
     data = result.flat() if flat else result.document()
-    text = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else dump_yaml(data)
+    text = strict_json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else dump_yaml(data)
     emit(text.rstrip("\n"), output)

@@ -1,0 +1,241 @@
+"""One verdict for a vetted package: readable by every command, or by none.
+
+The fast reader scans the parts it needs with patterns and never parses them; openpyxl (which
+`fix` and the openpyxl engine use) parses every XML part and refuses a malformed one. So that
+`check`, `read`, `collect`, `rollover` and `fix` agree, :func:`verify_package` refuses, before
+either reader runs, what openpyxl would refuse and the scan would not see:
+
+- an XML part (``*.xml``, ``*.rels``, ``[Content_Types].xml``) that is not well-formed
+  (garbage after the root element, mismatched tags, a character reference past Unicode...),
+  checked with expat; parts that returns of one template share byte for byte (styles, theme,
+  properties, a sheet's parts around its cells) are checked once for those bytes;
+- a sheet relationship to a comments, table, drawing or pivot table part that is missing;
+- a ``cellXfs`` without any ``xf``, or a cell whose style index is past its end.
+
+Each is a :class:`~xlsxsheet.errors.WorkbookError` ``file-corrupt`` naming the part, in
+Japanese. CRC-32s are checked when safe_open inflates the parts (every part is read whole).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from xml.parsers import expat
+
+from xlsxsheet.errors import WorkbookError
+from xlsxsheet.safe_open import FileFacts
+from xlsxsheet.sheet_bounds import check_merges
+
+__all__ = ["verify_package"]
+
+ReadPart = Callable[[str], bytes]  # a part's bytes by name
+
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_FOLLOWED = ("/comments", "/table", "/drawing", "/pivotTable")
+_SHEET_RELS = re.compile(r"^(.*/)?_rels/([^/]+)\.rels$")
+_RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*)>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_XF = re.compile(rb"<xf\b")
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']""")
+
+
+def verify_package(facts: FileFacts, read: ReadPart | None = None) -> None:
+    """Raise WorkbookError (file-corrupt) for a part every reader must refuse; see the module."""
+    if facts.format == "xls":
+        return
+    read = read or _reader(facts)
+    names = facts.names
+    members = set(names)
+    for name in names:
+        if name.endswith("/") or not (
+            name.lower().endswith(_XML_SUFFIXES) or name == "[Content_Types].xml"
+        ):
+            continue
+        data = read(name)
+        error = _well_formed(data, sheet="worksheets/" in name)
+        if error is not None:
+            raise _corrupt(facts.path, name, f"XMLの書式が壊れています: {error}")
+        if name.endswith(".rels"):
+            _check_targets(facts.path, name, data, members)
+        elif name.startswith("xl/worksheets/"):
+            check_merges(facts.path, name, data)
+    _check_styles(facts, read)
+
+
+def _reader(facts: FileFacts) -> ReadPart:
+    """Parts safe_open kept, else read (and CRC-checked) from the zip."""
+    opened: list[zipfile.ZipFile] = []
+
+    def read(name: str) -> bytes:
+        data = facts.parts.get(name)
+        if data is not None:
+            return data
+        try:
+            if not opened:
+                opened.append(zipfile.ZipFile(facts.path))
+            return opened[0].read(name)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
+            raise _corrupt(facts.path, name, "部品を読めません") from exc
+
+    return read
+
+
+def _corrupt(path: Path, part: str, what: str) -> WorkbookError:
+    return WorkbookError(
+        str(path),
+        "file-corrupt",
+        f"{path.name} は壊れています(部品 {part}: {what})。"
+        "Excelで開いて保存し直すか、元のブックから作り直して提出し直してください。",
+    )
+
+
+# --- well-formedness -------------------------------------------------------------------------
+
+_VERIFIED: OrderedDict[bytes, None] = OrderedDict()
+_VERIFIED_KEPT = 64
+_VERIFIED_BYTES = 1024 * 1024  # parts up to this size are remembered when well-formed
+
+
+def _well_formed(data: bytes, sheet: bool = False) -> str | None:
+    """None when `data` is a well-formed XML document, else where and what is wrong (Japanese).
+
+    A worksheet is checked in two pieces: the part without the inside of <sheetData> (the same
+    bytes in every return of a template: checked once) and the inside of <sheetData> alone.
+    """
+    if sheet:
+        start = data.find(b"<sheetData")
+        open_end = data.find(b">", start) if start >= 0 else -1
+        end = data.rfind(b"</sheetData>")
+        if 0 <= start < open_end < end and data[open_end - 1 : open_end] != b"/":
+            encoding = _ENCODING.match(data, 0, 200)
+            if encoding is None or encoding.group(1).lower() in (b"utf-8", b"utf8"):
+                skeleton = data[: open_end + 1] + data[end:]
+                error = _remembered(skeleton)
+                if error is not None:
+                    return error
+                inside = memoryview(data)[open_end + 1 : end]
+                return _parse(b"<sheetData>", inside, b"</sheetData>", data, open_end + 1)
+    return _remembered(data)
+
+
+def _remembered(data: bytes) -> str | None:
+    if data in _VERIFIED:
+        return None
+    error = _parse(b"", data, b"", data, 0)
+    if error is None and len(data) <= _VERIFIED_BYTES:
+        _VERIFIED[data] = None
+        while len(_VERIFIED) > _VERIFIED_KEPT:
+            _VERIFIED.popitem(last=False)
+    return error
+
+
+def _parse(
+    before: bytes, data: bytes | memoryview, after: bytes, whole: bytes, offset: int
+) -> str | None:
+    """expat over before + data + after; an error is placed in `whole` (data at `offset`)."""
+    parser = expat.ParserCreate()
+    try:
+        if before:
+            parser.Parse(before, False)
+        parser.Parse(data, not after)
+        if after:
+            parser.Parse(after, True)
+    except expat.ExpatError as exc:
+        at = max(parser.CurrentByteIndex - len(before) + offset, 0)
+        line = whole.count(b"\n", 0, at) + 1
+        column = at - (whole.rfind(b"\n", 0, at) + 1) + 1
+        what = _MESSAGES.get(exc.code, "XMLとして読めない箇所があります")
+        return f"{line}行目 {column:,}バイト目 {what}"
+    return None
+
+
+_E = expat.errors.codes
+_MESSAGES = {
+    _E[expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]: "最後の要素のあとに余分なデータがあります",
+    _E[expat.errors.XML_ERROR_TAG_MISMATCH]: "開始タグと終了タグが対応していません",
+    _E[expat.errors.XML_ERROR_NO_ELEMENTS]: "要素がありません",
+    _E[expat.errors.XML_ERROR_UNCLOSED_TOKEN]: "タグが閉じられないまま終わっています",
+    _E[expat.errors.XML_ERROR_INVALID_TOKEN]: "使えない文字か、壊れたタグがあります",
+    _E[expat.errors.XML_ERROR_BAD_CHAR_REF]: "文字参照(&#…;)が使えない文字を指しています",
+    _E[expat.errors.XML_ERROR_UNDEFINED_ENTITY]: "定義されていない実体参照(&…;)があります",
+    _E[expat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE]: "同じ属性が二度あります",
+    _E[expat.errors.XML_ERROR_SYNTAX]: "書式の誤りがあります",
+    _E[expat.errors.XML_ERROR_PARTIAL_CHAR]: "文字が途中で切れています",
+    _E[expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION]: "CDATA が閉じられていません",
+    _E[expat.errors.XML_ERROR_MISPLACED_XML_PI]: "XML宣言の位置が正しくありません",
+    _E[expat.errors.XML_ERROR_INCORRECT_ENCODING]: "文字コードの宣言と中身が合いません",
+    _E[expat.errors.XML_ERROR_UNKNOWN_ENCODING]: "対応していない文字コードです",
+}
+
+
+# --- relationships and styles ----------------------------------------------------------------
+
+
+def _check_targets(path: Path, rels_name: str, data: bytes, members: set[str]) -> None:
+    """A part openpyxl follows from a sheet (comments, tables, drawings, pivot tables) must be
+    in the package."""
+    match = _SHEET_RELS.match(rels_name)
+    if match is None or "worksheets/" not in rels_name:
+        return
+    folder = posixpath.dirname(posixpath.dirname(rels_name))  # the part the rels belong to
+    for found in _RELATIONSHIP.finditer(data):
+        attrs = {
+            m.group(1): (m.group(2) or m.group(3) or "") for m in _ATTR.finditer(found.group(1))
+        }
+        kind = attrs.get(b"Type", b"").decode("utf-8", "replace")
+        if attrs.get(b"TargetMode") == b"External" or not kind.endswith(_FOLLOWED):
+            continue
+        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+        part = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join(folder, target))
+        )
+        if part not in members:
+            raise _corrupt(path, rels_name, f"関連付けられた部品 {part} がありません")
+
+
+_TOO_LARGE: dict[int, re.Pattern[bytes]] = {}
+
+
+def _check_styles(facts: FileFacts, read: ReadPart) -> None:
+    """cellXfs must hold an xf for every style index a cell uses (openpyxl indexes them)."""
+    if "xl/styles.xml" not in facts.names:
+        return
+    styles = read("xl/styles.xml")
+    start = styles.find(b"<cellXfs")
+    end = styles.find(b"</cellXfs>", start)
+    count = len(_XF.findall(styles, start, end)) if 0 <= start < end else 0
+    pattern = _TOO_LARGE.get(count)
+    if pattern is None:
+        pattern = _TOO_LARGE[count] = _style_at_least(count)
+    for name in facts.names:
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            data = read(name)
+            found = pattern.search(data)
+            if found is not None:
+                what = (
+                    f"セルの書式番号 {found.group(1).decode()} が書式の一覧({count} 件)にありません"
+                    if count
+                    else "セルの書式の一覧(cellXfs)が空です"
+                )
+                raise _corrupt(facts.path, name if count else "xl/styles.xml", what)
+
+
+def _style_at_least(count: int) -> re.Pattern[bytes]:
+    """A pattern finding a cell (<c ...>) whose s="N" has N >= count (count 0: any cell)."""
+    if count == 0:
+        return re.compile(rb"<c[\s/>]()")
+    digits = str(count)
+    alternatives = [rb"[1-9][0-9]{%d,}" % len(digits)]
+    for i, ch in enumerate(digits):  # same length, larger at position i
+        if ch != "9":
+            alternatives.append(
+                digits[:i].encode() + b"[%c-9]" % (ord(ch) + 1) + b"[0-9]" * (len(digits) - i - 1)
+            )
+    alternatives.append(digits.encode())
+    return re.compile(rb'<c\b[^>]*?\ss="0*(' + b"|".join(alternatives) + rb')"')
