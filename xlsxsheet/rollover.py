@@ -183,7 +183,7 @@ def rollover(
     _REGISTRIES.setdefault(dirs, registry)  # this process, and forked workers, reuse its layouts
     items = in_processes(_prepare, [(dirs, year, path) for path in sources], jobs)
     result.items = _plan_items(items, roster, registry)
-    allocator = NameAllocator(taken_in(out_dir, sources))
+    allocator = NameAllocator(taken_in(out_dir, sources), out_dir)
     params = _params_by_layout(items)
     with fewer_collections():  # a plan per template of a records layout (see batch)
         for item in result.items:

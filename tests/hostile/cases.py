@@ -23,6 +23,7 @@ STRINGS = "xl/sharedStrings.xml"
 CUSTOM = "docProps/custom.xml"
 BOOK = "xl/workbook.xml"
 
+ROLLOVER_YEAR = {MANAGEMENT: 2021, SHIHYO: 2025}  # the year after each example's
 Parts = dict[str, bytes]
 
 
@@ -296,6 +297,19 @@ CASES = [
             b'<c r="F72" s="11"><v>' + b"9" * 5000 + b"</v>",
         ),
     ),
+    # 5. file names: a 施策番号 of 90 characters, and one with a lone surrogate
+    Case(
+        "key-90-characters",
+        MANAGEMENT,
+        _sub(
+            STRINGS, b"<si><t>12</t></si>", ("<si><t>" + "施策番号" * 22 + "12</t></si>").encode()
+        ),
+    ),
+    Case(
+        "key-lone-surrogate",
+        MANAGEMENT,
+        _sub(STRINGS, b"<si><t>12</t></si>", b"<si><t>12_xD800_</t></si>"),
+    ),
     Case("untouched", MANAGEMENT, _noop),
 ]
 BY_NAME = {case.name: case for case in CASES}
@@ -325,7 +339,6 @@ def _break_crc(path: Path, part: str) -> None:
         info = archive.getinfo(part)
     wrong = struct.pack("<I", info.CRC ^ 0x5A5A5A5A)
     data[info.header_offset + 14 : info.header_offset + 18] = wrong
-    central = data.rfind(b"PK\x01\x02" + b"\0" * 0, 0)  # the last directory entry, then search back
     name = part.encode()
     at = data.find(b"PK\x01\x02")
     while at >= 0:
@@ -334,7 +347,6 @@ def _break_crc(path: Path, part: str) -> None:
             data[at + 16 : at + 20] = wrong
             break
         at = data.find(b"PK\x01\x02", at + 4)
-    del central
     path.write_bytes(bytes(data))
 
 

@@ -1,6 +1,6 @@
 """Run every command on hostile returns inside this process, under a memory and time limit.
 
-    python -m hostile.run OUT_DIR MEMORY_MB SECONDS CASE_FILE...
+    python -m hostile.run OUT_DIR MEMORY_MB SECONDS CASE_FILE=ROLLOVER_YEAR...
 
 Sets ``resource.setrlimit`` (address space, CPU time) on itself, then for each file runs
 check (text and JSON), read, fix, collect and rollover through click's CliRunner and prints
@@ -25,7 +25,7 @@ def limit(memory_mb: int, seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
 
 
-def commands(path: Path, out: Path) -> list[tuple[str, list[str]]]:
+def commands(path: Path, out: Path, year: str) -> list[tuple[str, list[str]]]:
     stem = out / path.stem
     return [
         ("check", ["check", "-q", "-j", "1", str(path)]),
@@ -53,7 +53,7 @@ def commands(path: Path, out: Path) -> list[tuple[str, list[str]]]:
                 "-j",
                 "1",
                 "--year",
-                "2030",
+                year,
                 "--format",
                 "json",
                 "-o",
@@ -71,10 +71,11 @@ def main(argv: list[str]) -> None:
 
     from xlsxsheet.cli import main as cli
 
-    for name in files:
+    for argument in files:
+        name, year = argument.rsplit("=", 1)
         path = Path(name)
         before = hashlib.sha256(path.read_bytes()).hexdigest()
-        for command, args in commands(path, Path(out)):
+        for command, args in commands(path, Path(out), year):
             print(json.dumps({"case": path.stem, "command": command, "started": True}), flush=True)
             result = CliRunner().invoke(cli, args)
             escaped = None
