@@ -41,14 +41,16 @@ class Spool:
         offset = self._file.tell()
         try:
             pickle.dump((problems, changes), self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        except (MemoryError, pickle.PicklingError, RecursionError, TypeError):
-            # one return's findings that cannot be kept cost that return, not the report
+        except Exception:  # MemoryError, a value pickle cannot write: that return only
             self._file.seek(offset)
             self._file.truncate()
-            kept = [p for p in problems if p.severity == "error"][:1] or [
-                Problem("file-unreadable", "点検結果が大きすぎて保存できませんでした。")
-            ]
-            pickle.dump((kept, []), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            kept = Problem(
+                "file-unreadable",
+                "このファイルの点検結果を保存できませんでした(大きすぎるか、想定していない値が"
+                "あります)。ファイルを単独で点検してください。",
+                file=problems[0].file if problems else "",
+            )
+            pickle.dump(([kept], []), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         return offset
 
     def load(self, offset: int) -> tuple[list[Problem], list[Change]]:
