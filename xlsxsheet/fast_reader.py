@@ -265,7 +265,9 @@ class _Book:
         for attrs in _elements(data, b"Relationship"):
             if attrs.get("TargetMode") == "External":
                 continue
-            target = attrs.get("Target", "")
+            if "Target" not in attrs or "Id" not in attrs:
+                raise _Fallback("relationship without a target or an id")  # openpyxl refuses
+            target = attrs["Target"]
             if target.startswith("/"):
                 target = target[1:]
             else:
