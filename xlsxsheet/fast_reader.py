@@ -28,6 +28,7 @@ import warnings
 import zipfile
 from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from defusedxml.ElementTree import fromstring as safe_fromstring
@@ -42,6 +43,7 @@ from xlsxsheet.cells import MAX_COLS, MAX_ROWS, RawCell, covered_cells
 from xlsxsheet.cells import unescape_text as unescape
 from xlsxsheet.names import META_SHEET
 from xlsxsheet.safe_open import FileFacts
+from xlsxsheet.sheet_bounds import check_merged_cells
 from xlsxsheet.workbook_reader import NameTarget, WorkbookContent, parse_name_target
 
 __all__ = ["read_ooxml"]
@@ -211,6 +213,7 @@ class _Book:
                 None if name == META_SHEET else cell_strings,
             )
             sheet.date_styles, sheet.timedelta_styles = date_styles, timedelta_styles
+            sheet.path = self.facts.path
             cells, merged, protected = sheet.read(cached)
             content.protected[name] = protected
             if name == META_SHEET:
@@ -372,6 +375,7 @@ class _Sheet:
 
     date_styles: frozenset[int] = frozenset()
     timedelta_styles: frozenset[int] = frozenset()
+    path: Path = Path()
 
     def __init__(
         self,
@@ -584,6 +588,7 @@ class _Sheet:
             ranges = sorted(self._ranges(section))
             if any(r1 > r2 or c1 > c2 for r1, c1, r2, c2 in ranges):
                 raise _Fallback("merged range written last cell first (J5:F3)")
+            check_merged_cells(self.path, self.name, ranges)  # before a cell set is made
             huge = [r for r in ranges if (r[2] - r[0] + 1) * (r[3] - r[1] + 1) > _HIDDEN_LIMIT]
             # the first cell of each keeps its value
             hidden = covered_cells(

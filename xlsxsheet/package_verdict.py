@@ -30,7 +30,7 @@ from xlsxsheet.errors import WorkbookError
 from xlsxsheet.safe_open import FileFacts
 from xlsxsheet.sheet_bounds import check_merges
 
-__all__ = ["verify_package"]
+__all__ = ["verify_merges", "verify_package"]
 
 ReadPart = Callable[[str], bytes]  # a part's bytes by name
 
@@ -56,14 +56,21 @@ def verify_package(facts: FileFacts, read: ReadPart | None = None) -> None:
         ):
             continue
         data = read(name)
-        error = _well_formed(data, sheet="worksheets/" in name)
+        error = _well_formed(data, name)
         if error is not None:
             raise _corrupt(facts.path, name, f"XMLの書式が壊れています: {error}")
         if name.endswith(".rels"):
             _check_targets(facts.path, name, data, members)
-        elif name.startswith("xl/worksheets/"):
-            check_merges(facts.path, name, data)
     _check_styles(facts, read)
+
+
+def verify_merges(facts: FileFacts) -> None:
+    """Refuse a sheet whose merged ranges cover too many cells (sheet_bounds), before openpyxl
+    makes an object for each. The fast reader checks the ranges it parses itself."""
+    read = _reader(facts)
+    for name in facts.names:
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            check_merges(facts.path, name, read(name))
 
 
 def _reader(facts: FileFacts) -> ReadPart:
@@ -100,26 +107,89 @@ _VERIFIED_KEPT = 64
 _VERIFIED_BYTES = 1024 * 1024  # parts up to this size are remembered when well-formed
 
 
-def _well_formed(data: bytes, sheet: bool = False) -> str | None:
+def _well_formed(data: bytes, name: str = "") -> str | None:
     """None when `data` is a well-formed XML document, else where and what is wrong (Japanese).
 
-    A worksheet is checked in two pieces: the part without the inside of <sheetData> (the same
-    bytes in every return of a template: checked once) and the inside of <sheetData> alone.
+    A large part is checked in pieces: the part without the insides of its long lists
+    (_CONTAINERS: a sheet's rows, merged ranges and input rules, the defined names, the shared
+    strings), the same bytes in every return of a template, then each inside a few items at a
+    time. Pieces are remembered once checked: returns of a template share most of their rows,
+    names and strings byte for byte, so only what differs is parsed. When a piece fails, the
+    whole inside is parsed again, for the exact place. A part with comments, CDATA, processing
+    instructions or another encoding is parsed whole.
     """
-    if sheet:
-        start = data.find(b"<sheetData")
-        open_end = data.find(b">", start) if start >= 0 else -1
-        end = data.rfind(b"</sheetData>")
-        if 0 <= start < open_end < end and data[open_end - 1 : open_end] != b"/":
-            encoding = _ENCODING.match(data, 0, 200)
-            if encoding is None or encoding.group(1).lower() in (b"utf-8", b"utf8"):
-                skeleton = data[: open_end + 1] + data[end:]
-                error = _remembered(skeleton)
-                if error is not None:
-                    return error
-                inside = memoryview(data)[open_end + 1 : end]
-                return _parse(b"<sheetData>", inside, b"</sheetData>", data, open_end + 1)
-    return _remembered(data)
+    if (
+        len(data) < _SPLIT_BYTES
+        or (b"!" in data and b"<!" in data)  # "!" and "?" are rare: a fast first look
+        or data.find(b"?>", data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0) >= 0
+    ):
+        return _remembered(data)
+    encoding = _ENCODING.match(data, 0, 200)
+    if encoding is not None and encoding.group(1).lower() not in (b"utf-8", b"utf8"):
+        return _remembered(data)
+    found = []
+    lists = _SHEET_LISTS if name.startswith("xl/worksheets/") else _CONTAINERS.get(name, ())
+    for container, item in lists:
+        start = data.find(b"<" + container)
+        if start < 0 or data[start + len(container) + 1 : start + len(container) + 2] not in (
+            b" ",
+            b">",
+        ):
+            continue
+        open_end = data.find(b">", start)
+        end = data.find(b"</" + container + b">", open_end)
+        if open_end > 0 and end > open_end and data[open_end - 1 : open_end] != b"/":
+            found.append((start, open_end + 1, end, item))
+    found.sort()
+    skeleton, pos, insides = [], 0, []
+    for start, inside_at, end, item in found:
+        if start < pos:
+            return _remembered(data)  # lists inside one another: parsed whole
+        skeleton.append(data[pos:inside_at])
+        insides.append((inside_at, end, item))
+        pos = end
+    skeleton.append(data[pos:])
+    error = _remembered(b"".join(skeleton))
+    if error is not None:
+        return error
+    for inside_at, end, item in insides:
+        if not _pieces_well_formed(data[inside_at:end], item):
+            inside = memoryview(data)[inside_at:end]
+            return _parse(b"<x>", inside, b"</x>", data, inside_at) or _remembered(data)
+    return None
+
+
+def _pieces_well_formed(inside: bytes, item: bytes) -> bool:
+    """True when each run of _ITEMS_A_PIECE items of `inside` is well-formed content."""
+    items = inside.split(item)
+    last = len(items) - 1
+    for first in range(0, len(items), _ITEMS_A_PIECE):
+        group = items[first : first + _ITEMS_A_PIECE]
+        piece = item.join(group) + (item if first + len(group) <= last else b"")
+        if piece in _PIECES:
+            continue
+        if _parse(b"<x>", piece, b"</x>", piece, 0) is not None:
+            return False
+        if len(_PIECES) >= _PIECES_KEPT:
+            _PIECES.clear()
+        _PIECES[piece] = None
+    return True
+
+
+_SHEET_LISTS = (
+    (b"sheetData", b"</row>"),
+    (b"mergeCells", b"/>"),
+    (b"dataValidations", b"</dataValidation>"),
+)
+_CONTAINERS = {  # elements holding a long list, and how each item of the list ends, by part
+    "xl/workbook.xml": ((b"definedNames", b"</definedName>"),),
+    "xl/sharedStrings.xml": ((b"sst", b"</si>"),),
+    "docProps/app.xml": ((b"TitlesOfParts", b"</vt:lpstr>"),),
+}
+_SPLIT_BYTES = 8 * 1024  # smaller parts are parsed whole
+_PIECES: dict[bytes, None] = {}  # well-formed runs of items, forgotten all at once
+_PIECES_KEPT = 50_000
+_ITEMS_A_PIECE = 4
 
 
 def _remembered(data: bytes) -> str | None:
@@ -231,11 +301,12 @@ def _style_at_least(count: int) -> re.Pattern[bytes]:
     if count == 0:
         return re.compile(rb"<c[\s/>]()")
     digits = str(count)
-    alternatives = [rb"[1-9][0-9]{%d,}" % len(digits)]
+    alternatives = [rb"[1-9][0-9]{%d,}" % len(digits)]  # longer
     for i, ch in enumerate(digits):  # same length, larger at position i
         if ch != "9":
             alternatives.append(
                 digits[:i].encode() + b"[%c-9]" % (ord(ch) + 1) + b"[0-9]" * (len(digits) - i - 1)
             )
     alternatives.append(digits.encode())
-    return re.compile(rb'<c\b[^>]*?\ss="0*(' + b"|".join(alternatives) + rb')"')
+    # ` s="` starts the search (a literal: fast); only cells and rows carry an s= attribute
+    return re.compile(rb' s="0*(' + b"|".join(alternatives) + rb')"')

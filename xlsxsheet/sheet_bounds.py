@@ -14,7 +14,13 @@ from pathlib import Path
 
 from xlsxsheet.errors import WorkbookError
 
-__all__ = ["MAX_BODY_ROWS", "MAX_MERGED_CELLS", "check_body_rows", "check_merges"]
+__all__ = [
+    "MAX_BODY_ROWS",
+    "MAX_MERGED_CELLS",
+    "check_body_rows",
+    "check_merged_cells",
+    "check_merges",
+]
 
 MAX_BODY_ROWS = 5_000  # sheet rows of one records body (the largest real one has a few hundred)
 MAX_MERGED_CELLS = 1_000_000  # cells under the merged ranges of one sheet, all ranges together
@@ -46,13 +52,24 @@ def check_merges(path: Path, part: str, data: bytes) -> None:
         cols = abs(_column(l2) - _column(l1)) + 1
         total += rows * cols
     if total > MAX_MERGED_CELLS:
-        raise WorkbookError(
-            str(path),
-            "file-too-large",
-            f"{path.name} のシート(部品 {part})の結合セルが合わせて {total:,} セルあり、"
-            f"上限の {MAX_MERGED_CELLS:,} セルを超えています。"
-            "シート全体や列全体の結合を解除して保存し直してください。",
-        )
+        raise _too_many(path, f"シート(部品 {part})", total)
+
+
+def check_merged_cells(path: Path, sheet: str, ranges: list[tuple[int, int, int, int]]) -> None:
+    """check_merges for ranges a reader has parsed (0-based, first cell first)."""
+    total = sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in ranges)
+    if total > MAX_MERGED_CELLS:
+        raise _too_many(path, f"シート「{sheet}」", total)
+
+
+def _too_many(path: Path, where: str, total: int) -> WorkbookError:
+    return WorkbookError(
+        str(path),
+        "file-too-large",
+        f"{path.name} の{where}の結合セルが合わせて {total:,} セルあり、"
+        f"上限の {MAX_MERGED_CELLS:,} セルを超えています。"
+        "シート全体や列全体の結合を解除して保存し直してください。",
+    )
 
 
 def _column(letters: bytes) -> int:

@@ -105,6 +105,9 @@ def read_workbook(path: Path, limits: Limits = LIMITS, engine: str = "fast") -> 
         content = read_ooxml(facts)
         if content is not None:
             return content
+    from xlsxsheet.package_verdict import verify_merges
+
+    verify_merges(facts)  # bounded before openpyxl makes a cell of every merged one
     return _read_ooxml(facts)
 
 
