@@ -30,6 +30,7 @@ HUNGRY = [
     "merge-whole-sheet",
     "merge-ten-million",
     "merges-2000-of-10000",
+    "merges-2000-of-400",
 ]
 GOOD = ["shisaku-management-R2.xlsx", "shinchoku-shihyo-R6.xlsx", "shinchoku-pdca-R5.xlsx"]
 LIMITED_CHECK = """

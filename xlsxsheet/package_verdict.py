@@ -113,8 +113,9 @@ def _well_formed(data: bytes, name: str = "") -> str | None:
     A large part is checked in pieces: the part without the insides of its long lists
     (_CONTAINERS: a sheet's rows, merged ranges and input rules, the defined names, the shared
     strings), the same bytes in every return of a template, then each inside a few items at a
-    time. Pieces are remembered once checked: returns of a template share most of their rows,
-    names and strings byte for byte, so only what differs is parsed. When a piece fails, the
+    time. Pieces are remembered once checked, by their shape (see _shape): returns of a
+    template share most of their rows, names and strings but for their figures and row
+    numbers, so only what differs is parsed. When a piece fails, the
     whole inside is parsed again, for the exact place. A part with comments, CDATA, processing
     instructions or another encoding is parsed whole.
     """
@@ -160,20 +161,33 @@ def _well_formed(data: bytes, name: str = "") -> str | None:
 
 
 def _pieces_well_formed(inside: bytes, item: bytes) -> bool:
-    """True when each run of _ITEMS_A_PIECE items of `inside` is well-formed content."""
-    items = inside.split(item)
-    last = len(items) - 1
-    for first in range(0, len(items), _ITEMS_A_PIECE):
-        group = items[first : first + _ITEMS_A_PIECE]
-        piece = item.join(group) + (item if first + len(group) <= last else b"")
-        if piece in _PIECES:
-            continue
-        if _parse(b"<x>", piece, b"</x>", piece, 0) is not None:
+    """True when each item of `inside` (and what follows the last) is well-formed content."""
+    items = _shape(inside).split(item)
+    known = _PIECES.setdefault(item, {})  # one set per kind of item: a piece means "+ item"
+    last = items.pop()
+    for piece in [piece for piece in items if piece not in known]:
+        if _parse(b"<x>", piece + item, b"</x>", piece, 0) is not None:
             return False
-        if len(_PIECES) >= _PIECES_KEPT:
-            _PIECES.clear()
-        _PIECES[piece] = None
+        known[piece] = None
+    if last and b"\x00" + last not in known:  # kept apart: it has no end of its own
+        if _parse(b"<x>", last, b"</x>", last, 0) is not None:
+            return False
+        known[b"\x00" + last] = None
+    if len(known) > _PIECES_KEPT:
+        known.clear()
     return True
+
+
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def _shape(piece: bytes) -> bytes:
+    """The key a piece is remembered under: its digits made 0. Digits in names, attribute
+    values and text never decide whether XML is well-formed, so pieces of one shape (rows,
+    names and ranges a few rows lower, other figures) are all well-formed or all not. Not so
+    inside a character reference (&#55296; is not a character, &#50000; is): a piece holding
+    one is its own key."""
+    return piece if b"&#" in piece else piece.translate(_DIGITS)
 
 
 _SHEET_LISTS = (
@@ -187,17 +201,20 @@ _CONTAINERS = {  # elements holding a long list, and how each item of the list e
     "docProps/app.xml": ((b"TitlesOfParts", b"</vt:lpstr>"),),
 }
 _SPLIT_BYTES = 8 * 1024  # smaller parts are parsed whole
-_PIECES: dict[bytes, None] = {}  # well-formed runs of items, forgotten all at once
+_PIECES: dict[bytes, dict[bytes, None]] = {}  # shapes of well-formed items, by how they end
 _PIECES_KEPT = 50_000
-_ITEMS_A_PIECE = 4
 
 
 def _remembered(data: bytes) -> str | None:
-    if data in _VERIFIED:
+    """_parse of a whole part, remembered by its shape (after the XML declaration, whose
+    version and encoding are not to be changed)."""
+    declared = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+    key = data[:declared] + _shape(data[declared:])
+    if key in _VERIFIED:
         return None
     error = _parse(b"", data, b"", data, 0)
     if error is None and len(data) <= _VERIFIED_BYTES:
-        _VERIFIED[data] = None
+        _VERIFIED[key] = None
         while len(_VERIFIED) > _VERIFIED_KEPT:
             _VERIFIED.popitem(last=False)
     return error

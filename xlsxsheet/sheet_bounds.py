@@ -23,7 +23,8 @@ __all__ = [
 ]
 
 MAX_BODY_ROWS = 5_000  # sheet rows of one records body (the largest real one has a few hundred)
-MAX_MERGED_CELLS = 1_000_000  # cells under the merged ranges of one sheet, all ranges together
+MAX_MERGED_CELLS = 100_000  # cells under the merged ranges of one sheet: openpyxl (fix) takes
+# about 4 s per 100,000 (an object each); a template merges a few thousand
 
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
 

@@ -245,6 +245,27 @@ CASES = [
         hungry=True,
     ),
     Case(
+        "records-body-moved-to-last-row",
+        SHIHYO,
+        _regex(
+            BOOK,
+            rb"(xs_torikumi_s5_rows\">[^<]*!\$A\$)133:\$O\$144",
+            rb"\g<1>1048565:$O$1048576",
+        ),
+    ),
+    Case(
+        "merges-2000-of-40",  # 80,000 cells: under the limit, read and fixed
+        MANAGEMENT,
+        _merges(SHEET, [f"Q{1 + 4 * i}:Z{4 + 4 * i}" for i in range(2000)]),
+        hungry=True,
+    ),
+    Case(
+        "merges-2000-of-400",
+        MANAGEMENT,
+        _merges(SHEET, [f"Q{1 + 20 * i}:AD{20 + 20 * i}" for i in range(2000)]),
+        hungry=True,
+    ),
+    Case(
         "merge-whole-sheet",
         SHIHYO,
         _sub(SHEET, b'<mergeCell ref="A1:K1"/>', b'<mergeCell ref="A1:XFD1048576"/>'),

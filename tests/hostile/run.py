@@ -15,6 +15,7 @@ import hashlib
 import json
 import resource
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -77,7 +78,9 @@ def main(argv: list[str]) -> None:
         before = hashlib.sha256(path.read_bytes()).hexdigest()
         for command, args in commands(path, Path(out), year):
             print(json.dumps({"case": path.stem, "command": command, "started": True}), flush=True)
+            started = time.perf_counter()
             result = CliRunner().invoke(cli, args)
+            seconds = time.perf_counter() - started
             escaped = None
             if result.exception is not None and not isinstance(result.exception, SystemExit):
                 escaped = "".join(traceback.format_exception(result.exception))[-3000:]
@@ -89,6 +92,7 @@ def main(argv: list[str]) -> None:
                 "stderr": result.stderr,
                 "escaped": escaped,
                 "unchanged": hashlib.sha256(path.read_bytes()).hexdigest() == before,
+                "seconds": round(seconds, 2),
                 "output": f"{out}/{path.stem}-fixed.xlsx" if command == "fix" else None,
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)
