@@ -61,6 +61,8 @@ def verify_package(facts: FileFacts, read: ReadPart | None = None) -> None:
             raise _corrupt(facts.path, name, f"XMLの書式が壊れています: {error}")
         if name.endswith(".rels"):
             _check_targets(facts.path, name, data, members)
+        if _described(name) and not _openpyxl_takes(name, data):
+            raise _corrupt(facts.path, name, "Excel の書式に合わない要素か値があります")
     _check_styles(facts, read)
 
 
@@ -257,6 +259,51 @@ _MESSAGES = {
     _E[expat.errors.XML_ERROR_INCORRECT_ENCODING]: "文字コードの宣言と中身が合いません",
     _E[expat.errors.XML_ERROR_UNKNOWN_ENCODING]: "対応していない文字コードです",
 }
+
+
+# --- the package parts as openpyxl reads them -------------------------------------------------
+
+_DESCRIBED = {
+    "[Content_Types].xml": ("openpyxl.packaging.manifest", "Manifest"),
+    "xl/styles.xml": ("openpyxl.styles.stylesheet", "Stylesheet"),
+    "docProps/core.xml": ("openpyxl.packaging.core", "DocumentProperties"),
+    "docProps/custom.xml": ("openpyxl.packaging.custom", "CustomPropertyList"),
+}
+_RELATIONSHIPS = ("openpyxl.packaging.relationship", "RelationshipList")
+
+
+def _described(name: str) -> tuple[str, str] | None:
+    return _RELATIONSHIPS if name.endswith(".rels") else _DESCRIBED.get(name)
+
+
+def _openpyxl_takes(name: str, data: bytes) -> bool:
+    """Whether openpyxl's own classes read the part (content types, relationships, styles,
+    properties: each element and attribute checked as openpyxl checks it). Returns of a
+    template share these parts byte for byte (but for the times in core.xml, a tenth of a
+    millisecond): the answer is remembered per part."""
+    key = (name, data)
+    found = _TAKEN.get(key)
+    if found is None:
+        import importlib
+        import warnings
+
+        from defusedxml.ElementTree import fromstring
+
+        module, cls = _described(name)  # type: ignore[misc]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                getattr(importlib.import_module(module), cls).from_tree(fromstring(data))
+            found = True
+        except Exception:  # openpyxl raises many kinds on a value it does not take
+            found = False
+        if len(_TAKEN) >= 256:
+            _TAKEN.clear()
+        _TAKEN[key] = found
+    return found
+
+
+_TAKEN: dict[tuple[str, bytes], bool] = {}
 
 
 # --- relationships and styles ----------------------------------------------------------------
