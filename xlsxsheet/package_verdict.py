@@ -132,17 +132,19 @@ def _well_formed(data: bytes, name: str = "") -> str | None:
         return _remembered(data)
     found = []
     lists = _SHEET_LISTS if name.startswith("xl/worksheets/") else _CONTAINERS.get(name, ())
+    after = 0  # the lists come in this order (the schema's): each is looked for after the last
     for container, item in lists:
-        start = data.find(b"<" + container)
+        start = data.find(b"<" + container, after)
         if start < 0 or data[start + len(container) + 1 : start + len(container) + 2] not in (
             b" ",
             b">",
         ):
-            continue
+            continue  # not there (or elsewhere): left in the skeleton, parsed with it
         open_end = data.find(b">", start)
         end = data.find(b"</" + container + b">", open_end)
         if open_end > 0 and end > open_end and data[open_end - 1 : open_end] != b"/":
             found.append((start, open_end + 1, end, item))
+            after = end
     found.sort()
     skeleton, pos, insides = [], 0, []
     for start, inside_at, end, item in found:
@@ -350,7 +352,9 @@ def _check_styles(facts: FileFacts, read: ReadPart) -> None:
     for name in facts.names:
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             data = read(name)
-            found = pattern.search(data)
+            # cells and rows (the only elements with an s=) are inside <sheetData>
+            cells_at = max(data.find(b"<sheetData"), 0)
+            found = pattern.search(data, cells_at, data.rfind(b"</sheetData>") + 1 or len(data))
             if found is not None:
                 what = (
                     f"セルの書式番号 {found.group(1).decode()} が書式の一覧({count} 件)にありません"
