@@ -54,9 +54,19 @@ def test_pattern_renders_safe_japanese_names(
     assert render_pattern(pattern, values) == expected
 
 
-def test_long_names_are_cut_before_the_suffix() -> None:
+def test_long_names_are_cut_before_the_suffix(tmp_path: Path) -> None:
     name = safe_file_name("福" * 300 + ".xlsx")
-    assert name == "福" * 120 + ".xlsx"
+    # 255 UTF-8 bytes a name (Linux, macOS) and 255 UTF-16 units (Windows), less room for _2
+    assert name == "福" * 81 + ".xlsx"
+    (tmp_path / name).write_bytes(b"")  # a name this file system takes
+    assert safe_file_name("a" * 300) == "a" * 120 + ".xlsx"
+
+
+def test_a_name_is_cut_so_that_its_path_fits_windows_260_characters(tmp_path: Path) -> None:
+    folder = tmp_path / ("d" * (200 - len(str(tmp_path.resolve()))))
+    name = NameAllocator([], folder).allocate(safe_file_name("施策" * 40))
+    assert len(str(folder.resolve() / name)) <= 259 - 5
+    assert name.endswith(".xlsx") and name.startswith("施策施策")
 
 
 @pytest.mark.parametrize(

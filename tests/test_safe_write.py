@@ -205,3 +205,17 @@ def test_a_return_whose_copy_cannot_be_made_is_named(damaged: Path, tmp_path: Pa
     assert code == 1
     assert "番地なし.xlsx の写しは作れませんでした" in err
     assert "写し 0 件" in err
+
+
+@pytest.mark.parametrize("stem", ["短い", "施策" * 60, "a" * 250])
+def test_the_temporary_name_fits_where_the_name_fits(tmp_path: Path, stem: str) -> None:
+    """A name at the file system's limit (255 bytes) still gets a temporary file beside it."""
+    from xlsxsheet.core.safe_write import temp_name
+
+    out = tmp_path / f"{stem}.xlsx"
+    temp = temp_name(out)
+    assert temp.parent == out.parent and temp.name.startswith("~$") and temp.suffix == ".xlsx"
+    assert len(temp.name.encode("utf-8")) <= 255
+    assert len(temp.name.encode("utf-16-le")) // 2 <= 255
+    assert temp.name[2:].startswith(stem[:1])
+    temp.write_bytes(b"fits")  # the file system takes it

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from xlsxsheet.cli.common import FiscalYear, emit, force_option, friendly
 from xlsxsheet.cli.templates_option import templates_option
+from xlsxsheet.core import strict_json
 from xlsxsheet.core.data_files import dump_yaml
 from xlsxsheet.layout.registry import default_registry
 
@@ -53,5 +53,7 @@ def read_command(
         workbook, default_registry(), layout_id_of(default_registry(), layout_id), year
     )
     data = result.flat() if flat else result.document()
-    text = json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else dump_yaml(data)
+    text = (
+        strict_json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else dump_yaml(data)
+    )
     emit(text.rstrip("\n"), output, force)

@@ -54,7 +54,11 @@ class Package:
         members = {}
         for info in infos:
             if info.flag_bits & 0x1:
-                raise WorkbookError(name, "file-encrypted", f"{name} は暗号化されています。")
+                raise WorkbookError(
+                    name,
+                    "workbook-encrypted",
+                    f"{name} はパスワードで暗号化されています(zip の暗号化)。",
+                )
             start = info.header_offset
             head = data[start : start + 30]
             if len(head) < 30 or head[:4] != b"PK\x03\x04":

@@ -65,6 +65,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "invalid-value",
             "value-normalized",
             "unit-slip",
+            "year-role",
         ),
     ),
     (

@@ -33,8 +33,20 @@ def check_target(out: Path, force: bool = False) -> Path:
 
 
 def temp_name(out: Path) -> Path:
-    """A temporary name beside `out`, `~$` first (so no `check DIR` reads it), suffix kept."""
-    return out.with_name(f"{TEMP_PREFIX}{out.stem}.{secrets.token_hex(4)}{out.suffix}")
+    """A temporary name beside `out`, `~$` first (so no `check DIR` reads it), suffix kept.
+
+    It fits where `out` fits: 255 bytes and UTF-16 units a name, and Windows' 260 a path, the
+    stem shortened where the added `~$` and token would pass them."""
+    token = secrets.token_hex(4)
+    extra = f"{TEMP_PREFIX}.{token}{out.suffix}"
+    path_room = 259 - len(str(out.parent)) - 1 - len(extra)  # Windows' MAX_PATH, less the NUL
+    room = max(1, min(255 - len(extra.encode()), path_room))
+    stem = out.stem
+    while len(stem) > 1 and (
+        len(stem.encode("utf-8")) > room or len(stem.encode("utf-16-le")) // 2 > room
+    ):
+        stem = stem[:-1]
+    return out.with_name(f"{TEMP_PREFIX}{stem}.{token}{out.suffix}")
 
 
 @contextmanager

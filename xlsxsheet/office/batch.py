@@ -92,11 +92,23 @@ def check_return(
         checked = check_file(path, registry or default_registry(), layout_id, year)
         return CheckedReturn.from_check(checked, values)
     except Exception as exc:  # one file's failure must not end the batch
-        message = (
-            f"{path.name} を読み取れませんでした({type(exc).__name__}: {exc})。"
-            "Excelで開けるか確認し、.xlsx 形式で保存し直してください。"
-        )
-        return CheckedReturn(path, [Problem("file-unreadable", message, file=str(path))])
+        return unreadable(path, exc)
+
+
+def unreadable(path: Path, exc: BaseException | None = None) -> CheckedReturn:
+    """A return that could not be checked at all (a reader bug, memory exhausted, its worker
+    process gone): one problem, in Japanese, never the Python exception's name."""
+    if isinstance(exc, MemoryError):
+        why = "点検中にメモリが足りなくなりました"
+    elif exc is None:
+        why = "点検していたプロセスが途中で終了しました"
+    else:
+        why = "想定していない書き方の部分があります"
+    message = (
+        f"{path.name} を読み取れませんでした({why})。"
+        "Excelで開けるか確認し、.xlsx 形式で保存し直してください。"
+    )
+    return CheckedReturn(path, [Problem("file-unreadable", message, file=str(path))])
 
 
 def default_jobs() -> int:
@@ -152,30 +164,49 @@ def _iter_check_returns(
     values: bool,
 ) -> Iterator[CheckedReturn]:
     jobs = max(1, jobs or default_jobs())
+    if jobs == 1 or len(paths) == 1:
+        for path in paths:
+            yield check_return(path, registry, layout_id, year, values)
+        return
+    registry = registry or default_registry()
+    dirs = tuple(str(d) for d in registry.dirs)
+    # Forked workers inherit this registry with the layouts (and plans) loaded so far,
+    # instead of each loading every layout again (about 50 ms a layout).
+    _REGISTRIES.setdefault(dirs, registry)
+    work = partial(_work, dirs, layout_id, year, values)
     done = 0
-    if jobs > 1 and len(paths) > 1:
-        registry = registry or default_registry()
-        dirs = tuple(str(d) for d in registry.dirs)
-        # Forked workers inherit this registry with the layouts (and plans) loaded so far,
-        # instead of each loading every layout again (about 50 ms a layout).
-        _REGISTRIES.setdefault(dirs, registry)
-        chunk = max(1, min(8, len(paths) // (jobs * 4)))
+    while done < len(paths):
+        rest = paths[done:]
+        chunk = max(1, min(8, len(rest) // (jobs * 4)))
         pool = ProcessPoolExecutor(
-            max_workers=min(jobs, len(paths)), initializer=_collect_less_often
+            max_workers=min(jobs, len(rest)), initializer=_collect_less_often
         )
         try:
-            for result in pool.map(
-                partial(_work, dirs, layout_id, year, values), paths, chunksize=chunk
-            ):
+            for result in pool.map(work, rest, chunksize=chunk):
                 result.path = paths[done]
                 done += 1
                 yield result
-        except BrokenProcessPool:
-            pass  # a worker died (e.g. out of memory): finish the rest in this process
+        except Exception:
+            # The first return not handed back may not be the one that broke the pool: it is
+            # checked again alone, in a process of its own, and the rest in a new pool. A
+            # return that kills its process costs that return only (never this process).
+            yield _alone(work, paths[done])
+            done += 1
         finally:  # a caller that stops early (an error, Ctrl-C) does not wait for the rest
             pool.shutdown(wait=True, cancel_futures=True)
-    for path in paths[done:]:
-        yield check_return(path, registry, layout_id, year, values)
+
+
+def _alone(work: Callable[[Path], CheckedReturn], path: Path) -> CheckedReturn:
+    """`work(path)` in a process of its own; an unreadable return when that process dies."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_collect_less_often) as pool:
+        try:
+            result = pool.submit(work, path).result()
+        except BrokenProcessPool:
+            result = unreadable(path)
+        except Exception as exc:
+            result = unreadable(path, exc)
+    result.path = path
+    return result
 
 
 def in_processes(

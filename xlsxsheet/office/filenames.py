@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from xlsxsheet.core.cells import whole_characters
 from xlsxsheet.core.errors import UsageError
 
 DEFAULT_PATTERN = "{担当課}_{施策番号}_{年度}.xlsx"
@@ -103,13 +104,16 @@ def _one_line(text: str) -> str:
 
 
 def safe_file_name(name: str) -> str:
-    """A .xlsx file name Windows accepts, keeping the Japanese text of `name`."""
-    name = unicodedata.normalize("NFC", name)
+    """A .xlsx file name Windows accepts, keeping the Japanese text of `name`: at most
+    MAX_STEM characters before the suffix, and short enough, with room for the _2 a taken name
+    gets, for Windows (255 UTF-16 units a name) and for Linux and macOS (255 UTF-8 bytes)."""
+    name = unicodedata.normalize("NFC", whole_characters(name))
     name = _FORBIDDEN.sub(REPLACEMENT, name).strip()
     stem = name[: -len(SUFFIX)] if name.lower().endswith(SUFFIX) else name
     stem = stem.strip().rstrip(". ")
     if len(stem) > MAX_STEM:
         stem = stem[:MAX_STEM].rstrip(". ")
+    stem = _fit(stem, MAX_NAME - _NUMBER_ROOM)
     if not stem.strip(REPLACEMENT + " ."):
         stem = "無題"
     if stem.split(".")[0].strip().upper() in _DEVICE_NAMES:
@@ -123,17 +127,43 @@ class NameAllocator:
     Names compare as Windows does: case-insensitively, after Unicode normalisation.
     """
 
-    def __init__(self, taken: Iterable[str] = ()) -> None:
+    def __init__(self, taken: Iterable[str] = (), folder: Path | None = None) -> None:
         self._taken = {_fold(n) for n in taken}
+        # names in `folder` are shortened so that the whole path fits Windows' 260 characters
+        self._room = MAX_PATH - _units(str(folder.resolve())) - 1 if folder is not None else None
 
     def allocate(self, name: str) -> str:
         stem, suffix = name[: -len(SUFFIX)], SUFFIX
-        candidate, number = name, 1
+        if self._room is not None and self._room > len(SUFFIX) + _NUMBER_ROOM + 8:
+            stem = _fit(stem, self._room - _NUMBER_ROOM, utf8=False)
+        candidate, number = stem + suffix, 1
         while _fold(candidate) in self._taken:
             number += 1
             candidate = f"{stem}_{number}{suffix}"
         self._taken.add(_fold(candidate))
         return candidate
+
+
+MAX_NAME = 255  # UTF-16 units of a file name on Windows; UTF-8 bytes on Linux and macOS
+MAX_PATH = 259  # UTF-16 units of a whole path on Windows by default (MAX_PATH, less its NUL)
+_NUMBER_ROOM = 5  # for the _2 … _9999 a taken name gets
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _fit(stem: str, limit: int, utf8: bool = True) -> str:
+    """`stem` shortened until stem + SUFFIX is at most `limit` UTF-16 units (and, with utf8,
+    UTF-8 bytes)."""
+
+    def size(text: str) -> int:
+        units = _units(text)
+        return max(units, len(text.encode("utf-8", "surrogatepass"))) if utf8 else units
+
+    while stem and size(stem + SUFFIX) > limit:
+        stem = stem[:-1].rstrip(". ")
+    return stem or "無題"
 
 
 def _fold(name: str) -> str:

@@ -8,13 +8,13 @@ size without holding it.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from xlsxsheet.checks.pipeline import CheckResult
+from xlsxsheet.core import strict_json
 from xlsxsheet.core.problems import SEVERITY_WORDS
 from xlsxsheet.office.status import Checked, status_of
 
@@ -227,7 +227,7 @@ def file_dict(r: Checked) -> dict[str, Any]:
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return strict_json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def render_json(report: Report) -> str:

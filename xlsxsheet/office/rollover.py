@@ -15,13 +15,12 @@ result and no template is made for it.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxsheet.core import fiscal_year
+from xlsxsheet.core import fiscal_year, strict_json
 from xlsxsheet.core.errors import (
     DocumentError,
     RosterError,
@@ -200,7 +199,7 @@ def rollover(
     _REGISTRIES.setdefault(dirs, registry)  # this process, and forked workers, reuse its layouts
     items = in_processes(_prepare, [(dirs, year, path) for path in sources], jobs)
     result.items = _plan_items(items, roster, registry)
-    allocator = NameAllocator(taken_in(out_dir, sources))
+    allocator = NameAllocator(taken_in(out_dir, sources), out_dir)
     params = _params_by_layout(items)
     with fewer_collections():  # a plan per template of a records layout (see batch)
         for item in result.items:
@@ -721,7 +720,7 @@ def _leaves(
 
 
 def render_json(result: RolloverResult) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
+    return strict_json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
 
 
 def render_text(result: RolloverResult, show_all: bool = False) -> str:

@@ -39,7 +39,18 @@ class Spool:
             return NOTHING
         self._file.seek(0, 2)
         offset = self._file.tell()
-        pickle.dump((problems, changes), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            pickle.dump((problems, changes), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # MemoryError, a value pickle cannot write: that return only
+            self._file.seek(offset)
+            self._file.truncate()
+            kept = Problem(
+                "file-unreadable",
+                "このファイルの点検結果を保存できませんでした(大きすぎるか、想定していない値が"
+                "あります)。ファイルを単独で点検してください。",
+                file=problems[0].file if problems else "",
+            )
+            pickle.dump(([kept], []), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         return offset
 
     def load(self, offset: int) -> tuple[list[Problem], list[Change]]:

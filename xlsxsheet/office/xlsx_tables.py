@@ -6,12 +6,15 @@ numbers as numbers; the font is Japanese. Used by the xlsx report and the collec
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
+
+from xlsxsheet.core.cells import whole_characters
 
 FONT = {"font_name": "ＭＳ Ｐゴシック", "font_size": 10}
 
@@ -119,6 +122,9 @@ class TableBook:
             sheet.write_blank(row, col, None, self.text)
         elif isinstance(value, bool):
             sheet.write_string(row, col, str(value), self.text)
+        elif isinstance(value, int | float) and not _finite(value):
+            # past what a cell holds (1e309, a sum past 1e308): written as the text it is
+            sheet.write_string(row, col, str(value), self.text)
         elif isinstance(value, int | float):
             if percent:
                 fmt = self.percent
@@ -128,7 +134,16 @@ class TableBook:
                 fmt = self.integer if float(value).is_integer() else self.decimal
             sheet.write_number(row, col, value, fmt)
         else:
-            sheet.write_string(row, col, str(value), self.wrap if wrap else self.text)
+            text = whole_characters(str(value))
+            sheet.write_string(row, col, text, self.wrap if wrap else self.text)
 
     def close(self) -> None:
         self.workbook.close()
+
+
+def _finite(value: int | float) -> bool:
+    """True when `value` is a finite number a cell can hold as a double."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int past the largest double
+        return False

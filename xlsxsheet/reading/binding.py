@@ -526,5 +526,21 @@ def plan_for(
 ) -> WorkbookPlan:
     layout, year, params = identify(content, registry, layout_id, year)
     from xlsxsheet.plan.records_plan import workbook_shapes
+    from xlsxsheet.reading.sheet_bounds import check_body_rows
 
-    return cached_plan(layout, year, params, workbook_shapes(content, layout))
+    shapes = workbook_shapes(content, layout)
+    for table, units in shapes.items():  # a plan lays out every unit: bounded first
+        check_body_rows(content.path, table, units * _unit_rows(layout, table))
+    return cached_plan(layout, year, params, shapes)
+
+
+def _unit_rows(layout: Layout, table: str) -> int:
+    """Sheet rows of one unit of a records table (1 when the table is not found)."""
+    from xlsxsheet.layout import model as m
+
+    path = tuple(table.split("."))
+    for sheet in layout.sheets:
+        for block in sheet.blocks:
+            if isinstance(block, m.RecordsBlock) and path in block.table_paths():
+                return block.unit_rows
+    return 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxsheet.core.cells import RawCell, parse_a1
+from xlsxsheet.core.cells import MAX_COLS, MAX_ROWS, RawCell, parse_a1
 
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::.*)?$")
 
@@ -75,4 +75,6 @@ def parse_name_target(name: str, text: str) -> NameTarget:
         return NameTarget(name, text, None, None, None)
     sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
     row, col = parse_a1(match.group(3) + match.group(4))
+    if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
+        return NameTarget(name, text, None, None, None)  # past the grid: points nowhere
     return NameTarget(name, text, sheet, row, col)

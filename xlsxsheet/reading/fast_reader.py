@@ -28,20 +28,23 @@ import warnings
 import zipfile
 from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from defusedxml.ElementTree import fromstring as safe_fromstring
+from openpyxl.formula.tokenizer import TokenizerError
 from openpyxl.formula.translate import Translator
 from openpyxl.packaging.custom import CustomPropertyList
 from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
-from openpyxl.utils.escape import unescape
 
-from xlsxsheet.core.cells import RawCell, covered_cells
+from xlsxsheet.core.cells import MAX_COLS, MAX_ROWS, RawCell, covered_cells
+from xlsxsheet.core.cells import unescape_text as unescape
 from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.reading.content import NameTarget, WorkbookContent, parse_name_target
 from xlsxsheet.reading.safe_open import FileFacts
+from xlsxsheet.reading.sheet_bounds import check_merged_cells
 
 __all__ = ["read_ooxml"]
 
@@ -96,7 +99,7 @@ _MARKUP_DECLARATION = re.compile(rb"<!")  # twice as fast as `in`, which stops a
 _MERGE = re.compile(rb"<mergeCell\b([^>]*?)/?>")
 _FAST_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"/>')
 _PROTECTION = re.compile(rb"<sheetProtection\b([^>]*?)/?>")
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_REF = re.compile(r"^([A-Za-z]{1,3})(\d+)$")  # openpyxl refuses $F$72 as a cell's r
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);|&")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -111,7 +114,16 @@ def read_ooxml(facts: FileFacts) -> WorkbookContent | None:
     try:
         with _Archive(facts) as archive:
             return _Book(facts, archive).read()
-    except (_Fallback, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
+    except (
+        _Fallback,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+        IndexError,
+        ArithmeticError,  # OverflowError: a number or character reference past any limit
+    ):
         # Anything unexpected, including a broken part: the openpyxl reader reads the file and,
         # if it cannot either, raises the error the user sees.
         return None
@@ -201,6 +213,7 @@ class _Book:
                 None if name == META_SHEET else cell_strings,
             )
             sheet.date_styles, sheet.timedelta_styles = date_styles, timedelta_styles
+            sheet.path = self.facts.path
             cells, merged, protected = sheet.read(cached)
             content.protected[name] = protected
             if name == META_SHEET:
@@ -255,7 +268,9 @@ class _Book:
         for attrs in _elements(data, b"Relationship"):
             if attrs.get("TargetMode") == "External":
                 continue
-            target = attrs.get("Target", "")
+            if "Target" not in attrs or "Id" not in attrs:
+                raise _Fallback("relationship without a target or an id")  # openpyxl refuses
+            target = attrs["Target"]
             if target.startswith("/"):
                 target = target[1:]
             else:
@@ -360,6 +375,7 @@ class _Sheet:
 
     date_styles: frozenset[int] = frozenset()
     timedelta_styles: frozenset[int] = frozenset()
+    path: Path = Path()
 
     def __init__(
         self,
@@ -547,7 +563,10 @@ class _Sheet:
             if index in self.shared:
                 return self.shared[index].translate_formula(ref)
             if text != "=":
-                self.shared[index] = Translator(text, ref)
+                try:
+                    self.shared[index] = Translator(text, ref)
+                except TokenizerError as exc:  # openpyxl's reader refuses the file too
+                    raise _Fallback("shared formula openpyxl cannot tokenize") from exc
             return text
         if kind == "dataTable":
             return "=TABLE(" + ",".join(attrs.get(k, "") for k in ("r1", "r2") if k in attrs) + ")"
@@ -567,6 +586,9 @@ class _Sheet:
         found = _MERGES.get(section)
         if found is None:
             ranges = sorted(self._ranges(section))
+            if any(r1 > r2 or c1 > c2 for r1, c1, r2, c2 in ranges):
+                raise _Fallback("merged range written last cell first (J5:F3)")
+            check_merged_cells(self.path, self.name, ranges)  # before a cell set is made
             huge = [r for r in ranges if (r[2] - r[0] + 1) * (r[3] - r[1] + 1) > _HIDDEN_LIMIT]
             # the first cell of each keeps its value
             hidden = covered_cells(
@@ -575,7 +597,7 @@ class _Sheet:
             found = _remember(_MERGES, section, (ranges, hidden, huge))
         ranges, hidden, huge = found
         if cells:
-            for key in cells.keys() & hidden:
+            for key in hidden & cells.keys():
                 del cells[key]
             for r1, c1, r2, c2 in huge:
                 for key in [
@@ -690,10 +712,13 @@ def _entity(match: re.Match[str]) -> str:
     ref = match.group(1)
     if ref is None:
         raise _Fallback("bare ampersand or unknown entity")
-    if ref.startswith("#x"):
-        return chr(int(ref[2:], 16))
-    if ref.startswith("#"):
-        return chr(int(ref[1:]))
+    try:
+        if ref.startswith("#x"):
+            return chr(int(ref[2:], 16))
+        if ref.startswith("#"):
+            return chr(int(ref[1:]))
+    except (ValueError, OverflowError) as exc:  # past U+10FFFF (expat refuses it too)
+        raise _Fallback("character reference past Unicode") from exc
     return _NAMED_ENTITIES[ref]
 
 
@@ -843,7 +868,10 @@ def _name_target(name: str, text: str) -> NameTarget:
     col = _NAME_COLUMNS.get(letters)
     if col is None:
         col = _NAME_COLUMNS[letters] = _column(letters.encode())
-    return NameTarget(name, text, quoted or plain, int(digits) - 1, col)
+    row = int(digits) - 1
+    if row >= MAX_ROWS or col >= MAX_COLS or row < 0:
+        return NameTarget(name, text, None, None, None)  # past the grid, as parse_name_target
+    return NameTarget(name, text, quoted or plain, row, col)
 
 
 def _sheet_metadata(cells: dict[tuple[int, int], RawCell]) -> dict[str, str]:

@@ -345,10 +345,9 @@ class _VettingZip(zipfile.ZipFile):
         """The first `size` bytes of a part: of the whole part, read and kept, when it is small
         and reads cleanly; else (or when inflating it whole fails) of a partial read."""
         if info.file_size <= _KEEP_BYTES:
-            try:
-                return self.read(info)[:size]
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-                pass  # a damaged part: read its head only, as if it were large
+            # a damaged part (bad CRC-32 or deflate stream) is refused whatever part it is:
+            # openpyxl reads most of them, so no reader may pass over it (one verdict)
+            return self.read(info)[:size]
         try:
             with self.open(info) as part:
                 return part.read(size)

@@ -11,11 +11,11 @@ from typing import Any
 import openpyxl
 import python_calamine
 from openpyxl.cell.cell import Cell
-from openpyxl.utils.escape import unescape
 from openpyxl.worksheet.formula import DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlsxsheet.core.cells import RawCell
+from xlsxsheet.core.cells import unescape_text as unescape
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.core.names import META_SHEET, PREFIX
 from xlsxsheet.reading.content import NameTarget, WorkbookContent, parse_name_target
@@ -37,12 +37,18 @@ def read_workbook(path: Path, limits: Limits = LIMITS, engine: str = "fast") -> 
     facts = inspect_file(Path(path), limits)
     if facts.format == "xls":
         return _read_xls(facts)
+    from xlsxsheet.reading.package_verdict import verify_package
+
+    verify_package(facts)  # what openpyxl refuses, every reader refuses (one verdict)
     if engine == "fast":
         from xlsxsheet.reading.fast_reader import read_ooxml  # the speed-up beside _read_ooxml
 
         content = read_ooxml(facts)
         if content is not None:
             return content
+    from xlsxsheet.reading.package_verdict import verify_merges
+
+    verify_merges(facts)  # bounded before openpyxl makes a cell of every merged one
     return _read_ooxml(facts)
 
 
@@ -50,14 +56,9 @@ def _corrupt(path: Path, exc: BaseException) -> WorkbookError:
     return WorkbookError(
         str(path),
         "file-corrupt",
-        f"{path.name} をExcelブックとして読めません({type(exc).__name__}: {_short(exc)})。"
+        f"{path.name} をExcelブックとして読めません(中の部品の書式が壊れています)。"
         "Excelで開けるか確認し、.xlsx 形式で保存し直してください。",
     )
-
-
-def _short(exc: BaseException, limit: int = 120) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _load(path: Path, data_only: bool) -> openpyxl.Workbook:
