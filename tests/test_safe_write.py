@@ -219,3 +219,41 @@ def test_the_temporary_name_fits_where_the_name_fits(tmp_path: Path, stem: str) 
     assert len(temp.name.encode("utf-16-le")) // 2 <= 255
     assert temp.name[2:].startswith(stem[:1])
     temp.write_bytes(b"fits")  # the file system takes it
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["fix", "template", "read", "check-text", "check-json", "check-html", "check-xlsx", "collect"],
+)
+def test_every_output_into_a_missing_folder_makes_the_folder(
+    damaged: Path, tmp_path: Path, command: str
+) -> None:
+    """One behaviour for every -o: a folder that does not exist yet is made (no traceback)."""
+    out = tmp_path / "まだない" / "下の階" / "出力.xlsx"
+    code, err = run(*commands(damaged, out)[command])
+    assert code in (0, 1) and "Traceback" not in err, err  # check exits 1 for its errors
+    assert out.is_file() and out.stat().st_size > 0
+    assert [p.name for p in out.parent.iterdir()] == ["出力.xlsx"]  # no temporary file left
+
+
+def test_the_folder_outputs_into_a_missing_folder_make_it(damaged: Path, tmp_path: Path) -> None:
+    """-o of rollover, demo and import, and --per-file-dir of check, name folders: made too."""
+    missing = tmp_path / "まだない"
+    code, err = run("rollover", str(damaged), "--year", "R3", "-o", str(missing / "様式R3"))
+    assert code == 0, err
+    assert [p.suffix for p in (missing / "様式R3").iterdir()] == [".xlsx"]
+    code, err = run("check", str(damaged), "--per-file-dir", str(missing / "返却用"))
+    assert code == 1 and "Traceback" not in err
+    assert [p.name for p in (missing / "返却用").iterdir()] == ["施策12_点検結果.xlsx"]
+    code, err = run(
+        "import",
+        str(damaged),
+        "--layout",
+        "shisaku-management",
+        "--year",
+        "R2",
+        "-o",
+        str(missing / "取込" / "施策12_取込.xlsx"),
+    )
+    assert code in (0, 1) and "Traceback" not in err, err
+    assert (missing / "取込" / "施策12_取込.xlsx").is_file()
