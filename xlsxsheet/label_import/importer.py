@@ -35,7 +35,9 @@ def import_workbook(
     plan = cached_plan(layout, year, params)
     sheets = index_workbook(content)
     matcher = Matcher(sheets, layout.imports or ImportSpec(), template_texts(plan))
-    outcomes = [matcher.find(w) for w in wanted_fields(plan)]
+    wanted = wanted_fields(plan)
+    matcher.expect(wanted)
+    outcomes = [matcher.find(w) for w in wanted]
     claimed: dict[tuple[str, int, int], list[str]] = {}
     for outcome in outcomes:
         if len(outcome.hits) == 1 and not outcome.hits[0].part:
@@ -121,7 +123,7 @@ def _item(
             sheet, cell = outcome.empty_at.rsplit("!", 1)
             reason = "ラベルはありますが、値が入力されていません"
             return FieldItem("missing", sheet=sheet, cell=cell, reason=reason, **base), None
-        reason = f"ラベル「{wanted.path}」が見つかりません"
+        reason = outcome.why or f"ラベル「{wanted.path}」が見つかりません"
         if outcome.near:
             reason += f"(似た見出し {outcome.near} はありますが、その行・列の見出しが違います)"
         return FieldItem("missing", reason=reason, **base), None
