@@ -91,7 +91,9 @@ class Matcher:
             else:
                 assert whole is not None
                 other = self._find_in_cell(wanted, whole.pattern, whole.remove_spaces)
-            return other if other.hits or other.empty_at else by_labels
+            if other.hits or other.empty_at or not (by_labels.near or by_labels.empty_at):
+                return other
+            return by_labels
         return self._find_by_labels(wanted)
 
     def _find_by_labels(self, wanted: Wanted) -> Outcome:
