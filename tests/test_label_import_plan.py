@@ -162,7 +162,10 @@ def test_the_layouts_own_template_still_imports_by_its_labels(tmp_path: Path, la
             "  tables:\n    indicators: {group: '(x)', columns: {nope: {pattern: '(x)'}}}\n",
             "columns の「nope」は表「indicators」の列ではありません",
         ),
-        ("  tables:\n    indicators: {columns: {}}\n", "group"),
+        (
+            "  tables:\n    indicators: {group: '(x)', columns: {base: {pattern: '[x'}}}\n",
+            "pattern は正規表現として読めません",
+        ),
     ],
 )
 def test_a_malformed_tables_entry_is_a_layout_error(

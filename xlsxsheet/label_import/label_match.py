@@ -81,6 +81,8 @@ class Matcher:
     def find(self, wanted: Wanted) -> Outcome:
         # where the labels the template prints are not found: the layout's other ways
         table = self.spec.tables.get(wanted.slot.field.id.split(".")[0])
+        if table is not None and table.group is None:
+            table = None  # a records table's columns: label_records reads them
         whole = self.spec.cells.get(wanted.slot.field.id)
         if table is not None or whole is not None:
             by_labels = self._find_by_labels(wanted)

@@ -65,8 +65,7 @@ class PositionalTables:
             return [], None, "位置で読む表の項目ではありません"
         group_label, item = normalise(wanted.row_labels[0]), wanted.row_labels[1]
         index = self._items.get((tid, wanted.row_labels[0]), []).index(item)
-        column = spec.columns.get(column_id(wanted))
-        heading = (column.heading if column and column.heading else None) or wanted.column_label
+        declared = spec.columns.get(column_id(wanted))
         hits, empty_at, why = [], None, f"見出し「{spec.group.pattern}」に当たる見出しがありません"
         for group in self.groups(tid, spec):
             if group.label != group_label:
@@ -74,9 +73,14 @@ class PositionalTables:
             if index >= len(group.rows):
                 why = f"「{group.title}」の下の表に{index + 1}行目がありません"
                 continue
-            place = self._column(group, heading)
+            # the template's heading (a pattern without a heading of its own applies to it),
+            # else the heading the layout declares, with its pattern: a part of that cell
+            place = self._column(group, wanted.column_label)
+            column = declared if declared is not None and not declared.heading else None
+            if place is None and declared is not None and declared.heading:
+                place, column = self._column(group, declared.heading), declared
             if place is None:
-                why = f"「{group.title}」の下の表に見出し「{heading}」がありません"
+                why = f"「{group.title}」の下の表に見出し「{wanted.column_label}」がありません"
                 continue
             col, typed_heading = place
             row = group.rows[index]

@@ -51,12 +51,13 @@ class ColumnImport:
 
 @dataclass(frozen=True)
 class TableImport:
-    """A table whose rows have no labels: each group starts at a heading matching `group`
-    (group 1 = the first level's label, `＜展開方向１：…＞` → 1); the rows under the table's
+    """How a city's sheet writes a table: its columns' headings and parts (`columns`) and,
+    for a table whose rows have no labels, `group`: each group starts at a heading matching it
+    (group 1 = the first level's label, `＜展開方向１：…＞` → 1) and the rows under the table's
     heading row are the next level's items in order (ア, イ)."""
 
     table_id: str
-    group: re.Pattern[str]
+    group: re.Pattern[str] | None
     columns: dict[str, ColumnImport] = field(default_factory=dict)
 
 
@@ -133,7 +134,7 @@ def _tables(node: Any, builder: Any) -> dict[str, TableImport]:
                 _near(str(table_id), ids),
             )
         en = tn.child(str(table_id))
-        en.check_keys({"group", "columns"}, {"group"})
+        en.check_keys({"group", "columns"}, set())
         columns: dict[str, ColumnImport] = {}
         known = {
             str(f).rsplit(".", 1)[-1] for f in builder.fields if str(f).startswith(f"{table_id}.")
@@ -153,5 +154,6 @@ def _tables(node: Any, builder: Any) -> dict[str, TableImport]:
                     _pattern(cc) if cc.get("pattern") is not None else None,
                     bool(cc.get("remove_spaces", False)),
                 )
-        out[str(table_id)] = TableImport(str(table_id), _pattern(en, "group"), columns)
+        group = _pattern(en, "group") if en.get("group") is not None else None
+        out[str(table_id)] = TableImport(str(table_id), group, columns)
     return out
