@@ -73,6 +73,14 @@ class ParamItem:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__}
         return {k: v for k, v in data.items() if v is not None and v != ""}
 
+    def line(self) -> str:
+        """One line of the text report."""
+        where = f" '{self.sheet}'!{self.cell} 「{self.typed}」" if self.cell else ""
+        how = {"sheet": "シートから", "given": "指定"}.get(self.source, "既定値")
+        return (
+            f"  ◇ 様式の設定 {self.label} = {column_label(self.value)}({how}{where}、{self.reason})"
+        )
+
 
 @dataclass
 class ImportResult:
@@ -132,10 +140,7 @@ class ImportResult:
         ]
         if self.output:
             lines.append(f"  書き出し: {self.output}")
-        if self.params:
-            from xlsxsheet.label_import.label_params import param_line
-
-            lines.extend(param_line(p) for p in self.params)
+        lines.extend(p.line() for p in self.params)
         for item in self.of("placed"):
             lines.append(
                 f"  ○ {item.label}: '{item.sheet}'!{item.cell} 「{item.source_path}」"

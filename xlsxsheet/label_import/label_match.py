@@ -68,7 +68,8 @@ class Matcher:
         of its items' order and its headings."""
         from xlsxsheet.label_import.label_positions import PositionalTables
 
-        self._positions = PositionalTables(self.sheets, self.variants, wanted)
+        stops = self.known | {w for words in self.aliases.values() for w in words}
+        self._positions = PositionalTables(self.sheets, self.variants, wanted, stops)
 
     def variants(self, label: str) -> dict[str, str]:
         """Normalised forms of a label -> the reason to give when that form matched."""

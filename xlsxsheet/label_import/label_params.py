@@ -17,7 +17,6 @@ from typing import Any
 
 from xlsxsheet.core.cells import a1
 from xlsxsheet.core.errors import XlsxsheetError
-from xlsxsheet.core.fiscal_year import column_label
 from xlsxsheet.label_import.import_result import ParamItem
 from xlsxsheet.label_import.label_index import SheetIndex
 from xlsxsheet.label_import.label_text import header_year, normalise
@@ -162,10 +161,3 @@ def _years_below(sheet: SheetIndex, row: int, col: int) -> list[tuple[int, Any, 
         if value is not None:
             out.append((c, raw, value))
     return out
-
-
-def param_line(item: ParamItem) -> str:
-    """One line of the text report."""
-    where = f" '{item.sheet}'!{item.cell} 「{item.typed}」" if item.cell else ""
-    how = "シートから" if item.source == "sheet" else "既定値"
-    return f"  ◇ 様式の設定 {item.label} = {column_label(item.value)}({how}{where}、{item.reason})"

@@ -43,17 +43,26 @@ def column_id(wanted: Wanted) -> str:
 class PositionalTables:
     """Finds the fields of the layout's positional tables (`import.tables`)."""
 
-    def __init__(self, sheets: list[SheetIndex], variants, wanted: list[Wanted]) -> None:
+    def __init__(
+        self,
+        sheets: list[SheetIndex],
+        variants,
+        wanted: list[Wanted],
+        stops: set[str] = frozenset(),
+    ) -> None:
         self.sheets, self.variants = sheets, variants
+        self.stops = set(stops)  # texts a block of text below its heading stops at
         self._groups: dict[str, list[Group]] = {}
         # per table: the column headings the template prints and its items in order
         self._headings: dict[str, set[str]] = {}
         self._items: dict[tuple[str, str], list[str]] = {}
         for w in wanted:
-            if len(w.row_labels) < 2 or not w.column_label:
+            if not w.row_labels or not w.column_label:
                 continue
             tid = table_id(w)
             self._headings.setdefault(tid, set()).add(normalise(w.column_label))
+            if len(w.row_labels) < 2:
+                continue
             items = self._items.setdefault((tid, w.row_labels[0]), [])
             if w.row_labels[1] not in items:
                 items.append(w.row_labels[1])
@@ -61,6 +70,8 @@ class PositionalTables:
     def find(self, wanted: Wanted, spec: TableImport) -> tuple[list[tuple], str | None, str]:
         """(hits as (sheet, row, col, value, path, reason, part), empty_at, why not)."""
         tid = table_id(wanted)
+        if len(wanted.row_labels) == 1 and wanted.column_label:
+            return self._find_in_group(wanted, spec)
         if len(wanted.row_labels) < 2 or not wanted.column_label:
             return [], None, "位置で読む表の項目ではありません"
         group_label, item = normalise(wanted.row_labels[0]), wanted.row_labels[1]
@@ -103,6 +114,100 @@ class PositionalTables:
             part = column is not None and column.pattern is not None
             hits.append((sheet.name, row, col, value, path, reason, part))
         return hits, (empty_at if not hits else None), why
+
+    def _find_in_group(
+        self, wanted: Wanted, spec: TableImport
+    ) -> tuple[list[tuple], str | None, str]:
+        """A table of one level (展開方向 1…4 with 名称, 【目的】, 【手段】): per group heading,
+        a part of the heading itself (`from_group`) or the text below the column's heading
+        inside the group, up to the next heading of the table or of the template."""
+        assert spec.group is not None
+        label = normalise(wanted.row_labels[0])
+        column = spec.columns.get(column_id(wanted))
+        heading = (column.heading if column and column.heading else None) or wanted.column_label
+        headings = {
+            f
+            for c, cs in spec.columns.items()
+            for h in (cs.heading,)
+            if h
+            for f in self.variants(h)
+        } | {f for h in self._own_headings(spec, wanted) for f in self.variants(h)}
+        hits, empty_at = [], None
+        why = f"見出し「{spec.group.pattern}」に当たる、{wanted.row_labels[0]} の見出しがありません"
+        for sheet, row, col, found, end in self._starts(spec):
+            if normalise(found.group(1)) != label:
+                continue
+            title = str(sheet.values[(row, col)]).strip()
+            if column is not None and column.from_group:
+                value = found.group(column.from_group).strip()
+                hits.append(
+                    (
+                        sheet.name,
+                        row,
+                        col,
+                        value,
+                        f"{title} の一部",
+                        "見出しの一部(様式の import.tables の group)",
+                        True,
+                    )
+                )
+                continue
+            forms = self.variants(heading or "")
+            at = next(
+                (
+                    (r, c)
+                    for (r, c), t in sorted(sheet.labels.items())
+                    if row < r < end and t in forms
+                ),
+                None,
+            )
+            if at is None:
+                why = f"「{title}」の下に見出し「{heading}」がありません"
+                continue
+            lines, first = [], None
+            for r in range(at[0] + 1, end):
+                cells = sorted((c, v) for (rr, c), v in sheet.values.items() if rr == r)
+                if not cells:
+                    continue
+                text = normalise(cells[0][1])
+                if text in headings or text in self.stops:
+                    break
+                first = first or (r, cells[0][0])
+                lines.append(" ".join(str(v).strip() for _, v in cells))
+            if first is None:
+                empty_at = empty_at or f"{sheet.name}!{a1(at[0] + 1, at[1])}"
+                continue
+            typed = str(sheet.values.get(at)).strip()
+            hits.append(
+                (
+                    sheet.name,
+                    first[0],
+                    first[1],
+                    "\n".join(lines),
+                    f"{title} > {typed} の下",
+                    "見出しの下(様式の import.tables の group の中)",
+                    False,
+                )
+            )
+        return hits, (empty_at if not hits else None), why
+
+    def _own_headings(self, spec: TableImport, wanted: Wanted) -> set[str]:
+        return self._headings.get(table_id(wanted), set())
+
+    def _starts(self, spec: TableImport):
+        """(sheet, row, col, match, end row) of every group heading, in sheet order."""
+        assert spec.group is not None
+        for sheet in self.sheets:
+            starts = []
+            for (row, col), value in sorted(sheet.values.items()):
+                if isinstance(value, str):
+                    found = spec.group.search(unicodedata.normalize("NFKC", value).strip())
+                    if found:
+                        starts.append((row, col, found))
+            last_row = max((r for r, _ in sheet.values), default=0)
+            for i, (row, col, found) in enumerate(starts):
+                end = starts[i + 1][0] if i + 1 < len(starts) else last_row + 1
+                yield sheet, row, col, found, end
 
     def groups(self, tid: str, spec: TableImport) -> list[Group]:
         if tid not in self._groups:

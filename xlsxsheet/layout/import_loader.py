@@ -47,6 +47,7 @@ class ColumnImport:
     heading: str | None = None
     pattern: re.Pattern[str] | None = None
     remove_spaces: bool = False
+    from_group: int | None = None  # the value is this group of the table's `group` match
 
 
 @dataclass(frozen=True)
@@ -148,12 +149,21 @@ def _tables(node: Any, builder: Any) -> dict[str, TableImport]:
                         _near(str(column_id), known),
                     )
                 cc = cn.child(str(column_id))
-                cc.check_keys({"heading", "pattern", "remove_spaces"}, set())
+                cc.check_keys({"heading", "pattern", "remove_spaces", "from_group"}, set())
                 columns[str(column_id)] = ColumnImport(
                     cc.text("heading") if cc.get("heading") is not None else None,
                     _pattern(cc) if cc.get("pattern") is not None else None,
                     bool(cc.get("remove_spaces", False)),
+                    cc.integer("from_group", minimum=1)
+                    if cc.get("from_group") is not None
+                    else None,
                 )
         group = _pattern(en, "group") if en.get("group") is not None else None
+        wanted_groups = [c.from_group for c in columns.values() if c.from_group is not None]
+        if wanted_groups and (group is None or max(wanted_groups) > group.groups):
+            en.fail(
+                f"from_group {max(wanted_groups)} に当たる括弧が group にありません",
+                "group に ( ) を足すか、from_group の番号を直してください",
+            )
         out[str(table_id)] = TableImport(str(table_id), group, columns)
     return out
