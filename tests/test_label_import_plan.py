@@ -166,6 +166,10 @@ def test_the_layouts_own_template_still_imports_by_its_labels(tmp_path: Path, la
             "  tables:\n    indicators: {group: '(x)', columns: {base: {pattern: '[x'}}}\n",
             "pattern は正規表現として読めません",
         ),
+        (
+            "  tables:\n    directions: {group: '(x)', columns: {name: {from_group: 2}}}\n",
+            "from_group 2 に当たる括弧が group にありません",
+        ),
     ],
 )
 def test_a_malformed_tables_entry_is_a_layout_error(
@@ -179,3 +183,35 @@ def test_a_malformed_tables_entry_is_a_layout_error(
         load_layout(path)
     assert message in str(raised.value)
     assert "kihon-keikaku.yaml" in str(raised.value)
+
+
+# the PDF's footnote markers after a word (`地域福祉１４団体`): the example leaves them out
+FOOTNOTE_MARKERS = ("１１", "１２", "１３", "１４")
+
+
+def _text(value: str | None) -> str:
+    """A text without the PDF's line wrapping, spacing and footnote markers."""
+    text = value or ""
+    for marker in FOOTNOTE_MARKERS:
+        text = text.replace(marker, "")
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_each_directions_name_aim_and_means_under_its_heading(imported, example) -> None:
+    """＜展開方向１：支え合いの地域づくり＞: the name in the heading, 【目的】 and 【手段】
+    below it, each up to the next heading (the indicator table's 【展開方向の…指標】)."""
+    read = read_file(imported.output)
+    for d in ("d1", "d2"):
+        for c in ("name", "aim", "means"):
+            key = (f"directions.{d}.{c}", None)
+            assert _text(read.value(key)) == _text(example.value(key)), key
+    means = read.value(("directions.d1.means", None))
+    assert means.startswith("◆地域における福祉ニーズの把握") and means.count("◆") == 4
+    assert "指標" not in means.splitlines()[-1]
+    by_field = {i.field: i for i in imported.items}
+    assert by_field["directions.d2.name"].value == "福祉の総合的な相談と自立支援の推進"
+    assert (
+        by_field["directions.d1.aim"].source_path
+        == "＜展開方向１：支え合いの地域づくり＞ > 【目的】 の下"
+    )
+    assert by_field["directions.d3.name"].status == "missing"
