@@ -434,6 +434,9 @@ class Matcher:
         text = normalise(value)
         if len(text) < 2:
             return False  # a level label (`4`, `ア`) may be a value too
+        folded = unicodedata.normalize("NFKC", str(value)).strip()
+        if any(t.group is not None and t.group.search(folded) for t in self.spec.tables.values()):
+            return True  # a group heading of a table (`＜展開方向１：…＞`)
         return text in self.known or (
             len(text) >= 6 and any(k.startswith(text) for k in self.known)
         )

@@ -32,6 +32,10 @@ class Group:
     rows: tuple[int, ...]  # the data rows, in order
 
 
+def _no_group(tid: str, label: str) -> str:
+    return f"「{label}」の見出し(様式の import.tables.{tid}.group に当たるセル)がありません"
+
+
 def table_id(wanted: Wanted) -> str:
     return wanted.slot.field.id.split(".")[0]
 
@@ -77,7 +81,7 @@ class PositionalTables:
         group_label, item = normalise(wanted.row_labels[0]), wanted.row_labels[1]
         index = self._items.get((tid, wanted.row_labels[0]), []).index(item)
         declared = spec.columns.get(column_id(wanted))
-        hits, empty_at, why = [], None, f"見出し「{spec.group.pattern}」に当たる見出しがありません"
+        hits, empty_at, why = [], None, _no_group(tid, wanted.row_labels[0])
         for group in self.groups(tid, spec):
             if group.label != group_label:
                 continue
@@ -133,7 +137,7 @@ class PositionalTables:
             for f in self.variants(h)
         } | {f for h in self._own_headings(spec, wanted) for f in self.variants(h)}
         hits, empty_at = [], None
-        why = f"見出し「{spec.group.pattern}」に当たる、{wanted.row_labels[0]} の見出しがありません"
+        why = _no_group(table_id(wanted), wanted.row_labels[0])
         for sheet, row, col, found, end in self._starts(spec):
             if normalise(found.group(1)) != label:
                 continue
