@@ -32,6 +32,11 @@ class Group:
     rows: tuple[int, ...]  # the data rows, in order
 
 
+def row_cells(sheet: SheetIndex, row: int) -> list[tuple[int, object]]:
+    """The (column, value) of a row, left to right."""
+    return sheet.row_values(row)
+
+
 def _no_group(tid: str, label: str) -> str:
     return f"「{label}」の見出し(様式の import.tables.{tid}.group に当たるセル)がありません"
 
@@ -170,7 +175,7 @@ class PositionalTables:
                 continue
             lines, first = [], None
             for r in range(at[0] + 1, end):
-                cells = sorted((c, v) for (rr, c), v in sheet.values.items() if rr == r)
+                cells = row_cells(sheet, r)
                 if not cells:
                     continue
                 text = normalise(cells[0][1])
@@ -250,7 +255,7 @@ class PositionalTables:
 
     @staticmethod
     def _is_year_row(sheet: SheetIndex, row: int) -> bool:
-        cells = [v for (r, _), v in sheet.values.items() if r == row]
+        cells = [v for _, v in row_cells(sheet, row)]
         return bool(cells) and all(header_year(v) is not None for v in cells)
 
     @staticmethod
@@ -258,7 +263,7 @@ class PositionalTables:
         """Rows of two cells or more, from `first` to a row of one cell (a note, a heading)."""
         rows = []
         for row in range(first, end):
-            cells = {sheet.anchor(r, c) for (r, c) in sheet.values if r == row}
+            cells = {sheet.anchor(row, c) for c, _ in row_cells(sheet, row)}
             if not cells:
                 continue
             if len(cells) < 2:
