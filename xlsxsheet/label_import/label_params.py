@@ -102,7 +102,7 @@ def _headings(layout: Layout, year: int) -> dict[str, list[tuple[str, int]]]:
     texts = {(c.text, c.col) for s in base.sheets for c in s.cells if c.slot is None and c.text}
     out: dict[str, list[tuple[str, int]]] = {}
     for param in layout.params.values():
-        if param.type != "fiscal-year":
+        if param.type != "fiscal-year" or not isinstance(param.default, int):
             continue
         try:
             moved = cached_plan(layout, year, {param.id: param.default + 1})
