@@ -56,6 +56,32 @@ class TotalCheck:
         return self.typed == self.computed
 
 
+@dataclass(frozen=True)
+class ParamItem:
+    """A layout parameter (計画最終年度): stated in the sheet, given, or the layout's default."""
+
+    param: str
+    label: str
+    value: Any
+    source: str  # sheet | given | default
+    sheet: str | None = None
+    cell: str | None = None
+    typed: str | None = None
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {k: v for k, v in data.items() if v is not None and v != ""}
+
+    def line(self) -> str:
+        """One line of the text report."""
+        where = f" '{self.sheet}'!{self.cell} 「{self.typed}」" if self.cell else ""
+        how = {"sheet": "シートから", "given": "指定"}.get(self.source, "既定値")
+        return (
+            f"  ◇ 様式の設定 {self.label} = {column_label(self.value)}({how}{where}、{self.reason})"
+        )
+
+
 @dataclass
 class ImportResult:
     """One workbook imported into a layout and year."""
@@ -67,6 +93,7 @@ class ImportResult:
     totals: list[TotalCheck] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)
     output: Path | None = None
+    params: list[ParamItem] = field(default_factory=list)
     # computed fields the city typed (slot, item), compared once the workbook is written
     pending_totals: list[Any] = field(default_factory=list, repr=False)
 
@@ -87,6 +114,7 @@ class ImportResult:
             "counts": {
                 s: len(self.of(s)) for s in ("placed", "missing", "conflict", "invalid", "skipped")
             },
+            "params": [p.as_dict() for p in self.params],
             "fields": [i.as_dict() for i in self.items],
             "totals": [
                 {
@@ -112,6 +140,7 @@ class ImportResult:
         ]
         if self.output:
             lines.append(f"  書き出し: {self.output}")
+        lines.extend(p.line() for p in self.params)
         for item in self.of("placed"):
             lines.append(
                 f"  ○ {item.label}: '{item.sheet}'!{item.cell} 「{item.source_path}」"

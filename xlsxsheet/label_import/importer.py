@@ -13,7 +13,7 @@ from typing import Any
 
 from xlsxsheet.core.errors import UsageError
 from xlsxsheet.core.fiscal_year import column_label
-from xlsxsheet.label_import.import_result import FieldItem, ImportResult, TotalCheck
+from xlsxsheet.label_import.import_result import FieldItem, ImportResult, ParamItem, TotalCheck
 from xlsxsheet.label_import.label_index import index_workbook
 from xlsxsheet.label_import.label_match import Matcher, Outcome
 from xlsxsheet.label_import.label_paths import template_texts, wanted_fields
@@ -28,18 +28,33 @@ from xlsxsheet.reading.workbook_reader import read_workbook
 def import_workbook(
     path: Path, layout: Layout, year: int, params: dict[str, Any] | None = None
 ) -> ImportResult:
-    """Find the layout's fields in the workbook at `path`; the file is only read."""
+    """Find the layout's fields in the workbook at `path`; the file is only read. The
+    layout's parameters are `params` where given, else as the sheet states them, else the
+    layout's defaults (each reported)."""
+    from xlsxsheet.label_import.label_params import stated_params
+
     content = read_workbook(Path(path))
-    plan = cached_plan(layout, year, params)
     sheets = index_workbook(content)
-    matcher = Matcher(sheets, layout.imports or ImportSpec(), template_texts(plan))
-    outcomes = [matcher.find(w) for w in wanted_fields(plan)]
+    spec = layout.imports or ImportSpec()
+    found = stated_params(layout, year, sheets, Matcher(sheets, spec, set()).variants)
+    chosen = {p.param: p.value for p in found if p.source == "sheet"} | dict(params or {})
+    stated = [
+        ParamItem(p.param, p.label, params[p.param], "given", reason="指定された値")
+        if params and p.param in params
+        else p
+        for p in found
+    ]
+    plan = cached_plan(layout, year, chosen or None)
+    matcher = Matcher(sheets, spec, template_texts(plan))
+    wanted = wanted_fields(plan)
+    matcher.expect(wanted)
+    outcomes = [matcher.find(w) for w in wanted]
     claimed: dict[tuple[str, int, int], list[str]] = {}
     for outcome in outcomes:
         if len(outcome.hits) == 1 and not outcome.hits[0].part:
             hit = outcome.hits[0]
             claimed.setdefault((hit.sheet, hit.row, hit.col), []).append(outcome.wanted.slot.label)
-    result = ImportResult(Path(path), layout.id, year)
+    result = ImportResult(Path(path), layout.id, year, params=stated)
     values: dict[tuple[str, int | None], Any] = {}
     typed_totals = []
     for outcome in outcomes:
@@ -111,7 +126,7 @@ def _item(
             sheet, cell = outcome.empty_at.rsplit("!", 1)
             reason = "ラベルはありますが、値が入力されていません"
             return FieldItem("missing", sheet=sheet, cell=cell, reason=reason, **base), None
-        reason = f"ラベル「{wanted.path}」が見つかりません"
+        reason = outcome.why or f"ラベル「{wanted.path}」が見つかりません"
         if outcome.near:
             reason += f"(似た見出し {outcome.near} はありますが、その行・列の見出しが違います)"
         return FieldItem("missing", reason=reason, **base), None

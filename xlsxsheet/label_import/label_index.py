@@ -25,6 +25,15 @@ class SheetIndex:
     # those labels (normalised) and the rest of the text
     inline: dict[tuple[int, int], tuple[tuple[str, ...], str]] = field(default_factory=dict)
     _context: dict[tuple[int, int], str | None] = field(default_factory=dict, repr=False)
+    _rows: dict[int, list[tuple[int, Any]]] | None = field(default=None, repr=False)
+
+    def row_values(self, row: int) -> list[tuple[int, Any]]:
+        """The (column, value) of a row's cells, left to right (indexed on first use)."""
+        if self._rows is None:
+            self._rows = {}
+            for (r, c), v in sorted(self.values.items()):
+                self._rows.setdefault(r, []).append((c, v))
+        return self._rows.get(row, [])
 
     def value(self, row: int, col: int) -> Any:
         return self.values.get(self.anchor(row, col))

@@ -49,6 +49,7 @@ class Outcome:
     hits: tuple[Hit, ...] = ()
     empty_at: str | None = None  # sheet!cell where the labels lead but nothing is typed
     near: str | None = None  # a label found whose surroundings did not fit
+    why: str | None = None  # why a positional field was not found (import.tables)
 
 
 class Matcher:
@@ -60,6 +61,15 @@ class Matcher:
             normalise(k): {normalise(w) for w in words} for k, words in spec.aliases.items()
         }
         self._years: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        self._positions = None
+
+    def expect(self, wanted: list[Wanted]) -> None:
+        """The fields to be found: what a positional table (`import.tables`) needs to know
+        of its items' order and its headings."""
+        from xlsxsheet.label_import.label_positions import PositionalTables
+
+        stops = self.known | {w for words in self.aliases.values() for w in words}
+        self._positions = PositionalTables(self.sheets, self.variants, wanted, stops)
 
     def variants(self, label: str) -> dict[str, str]:
         """Normalised forms of a label -> the reason to give when that form matched."""
@@ -70,6 +80,26 @@ class Matcher:
         return out
 
     def find(self, wanted: Wanted) -> Outcome:
+        # where the labels the template prints are not found: the layout's other ways
+        table = self.spec.tables.get(wanted.slot.field.id.split(".")[0])
+        if table is not None and table.group is None:
+            table = None  # a records table's columns: label_records reads them
+        whole = self.spec.cells.get(wanted.slot.field.id)
+        if table is not None or whole is not None:
+            by_labels = self._find_by_labels(wanted)
+            if by_labels.hits:
+                return by_labels
+            if table is not None:
+                other = self._find_by_position(wanted, table)
+            else:
+                assert whole is not None
+                other = self._find_in_cell(wanted, whole.pattern, whole.remove_spaces)
+            if other.hits or other.empty_at or not (by_labels.near or by_labels.empty_at):
+                return other
+            return by_labels
+        return self._find_by_labels(wanted)
+
+    def _find_by_labels(self, wanted: Wanted) -> Outcome:
         special = self.spec.fields.get(wanted.slot.field.id)
         if special is not None:
             return self._find_inside(wanted, special.label, special.pattern, special.remove_spaces)
@@ -258,6 +288,45 @@ class Matcher:
             ]
         return self._years[key]
 
+    # --- a positional table (import.tables) and a label with its value in one cell ----------
+    def _find_by_position(self, wanted: Wanted, table) -> Outcome:
+        if self._positions is None:
+            self.expect([wanted])
+        assert self._positions is not None
+        found, empty_at, why = self._positions.find(wanted, table)
+        hits = tuple(Hit(*h) for h in found)
+        return Outcome(wanted, _distinct(list(hits)), empty_at, why=None if hits else why)
+
+    def _find_in_cell(
+        self, wanted: Wanted, pattern: re.Pattern[str], remove_spaces: bool
+    ) -> Outcome:
+        """The first cell of each sheet (top to bottom) whose text matches: group 1."""
+        hits: list[Hit] = []
+        for sheet in self.sheets:
+            for (row, col), raw in sorted(sheet.values.items()):
+                if not isinstance(raw, str):
+                    continue
+                found = pattern.search(unicodedata.normalize("NFKC", raw).strip())
+                if found is None or not found.group(1).strip():
+                    continue
+                value = found.group(1).strip()
+                if remove_spaces:
+                    value = "".join(value.split())
+                reason = "ラベルと値が一つのセル、様式の import.fields の pattern で取り出し"
+                hits.append(
+                    Hit(
+                        sheet.name,
+                        row,
+                        col,
+                        value,
+                        f"「{raw.strip()[:40]}」の一部",
+                        reason,
+                        part=True,
+                    )
+                )
+                break
+        return Outcome(wanted, _distinct(hits))
+
     # --- a value inside the cell after its label (import.fields) -----------------------------
     def _find_inside(
         self, wanted: Wanted, label: str, pattern: re.Pattern[str], remove_spaces: bool
@@ -365,6 +434,9 @@ class Matcher:
         text = normalise(value)
         if len(text) < 2:
             return False  # a level label (`4`, `ア`) may be a value too
+        folded = unicodedata.normalize("NFKC", str(value)).strip()
+        if any(t.group is not None and t.group.search(folded) for t in self.spec.tables.values()):
+            return True  # a group heading of a table (`＜展開方向１：…＞`)
         return text in self.known or (
             len(text) >= 6 and any(k.startswith(text) for k in self.known)
         )

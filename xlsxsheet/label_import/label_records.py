@@ -5,6 +5,7 @@ page — a table whose title and headings repeat on the next page goes on where 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
@@ -31,6 +32,7 @@ class TableLabels:
     years: tuple[int, ...]
     grid_rows: dict[str, str]  # grid row label -> grid row id
     template_cols: dict[str, int]  # column id -> the template's column (for unheaded ones)
+    caption: str | None = None  # the block's title as printed above its headings
 
 
 def table_labels(plan: WorkbookPlan) -> list[TableLabels]:
@@ -57,6 +59,7 @@ def table_labels(plan: WorkbookPlan) -> list[TableLabels]:
                 tuple(sorted(table.year_col)),
                 {normalise(r.label): r.id for r in grid.rows} if grid else {},
                 dict(table.col_of),
+                heading(head - 1, 0) if table.block.title else None,
             )
         )
     return out
@@ -132,13 +135,44 @@ def _heading_score(
 ) -> tuple[int, float]:
     """How many of a table's headings a row and the three under it hold, and their share
     (the first column's heading must be in the row itself)."""
-    headings = list(table.columns.values())
+    if not table.columns:
+        return 0, 0.0
     first = {t for _, t in sheet.row_labels(row)}
-    if not headings or not first & set(matcher.variants(headings[0])):
+    first_id = next(iter(table.columns))
+    if not first & set(column_forms(table, first_id, matcher)) and not _has_caption(
+        sheet, row, table, matcher
+    ):
         return 0, 0.0
     texts = {t for r in range(row, row + 4) for _, t in sheet.row_labels(r)}
-    found = sum(1 for h in headings if texts & set(matcher.variants(h)))
-    return found, found / len(headings)
+    found = sum(1 for cid in table.columns if texts & set(column_forms(table, cid, matcher)))
+    return found, found / len(table.columns)
+
+
+def column_forms(table: TableLabels, cid: str, matcher: Matcher) -> dict[str, str]:
+    """The forms of a column's heading: the template's, and the one the layout's
+    `import.tables` declares (`基準値 (基準年度)`, one heading over two columns)."""
+    return {**matcher.variants(table.columns[cid]), **declared_forms(table, cid, matcher)}
+
+
+def declared_forms(table: TableLabels, cid: str, matcher: Matcher) -> dict[str, str]:
+    spec = matcher.spec.tables.get(table.path[-1])
+    column = spec.columns.get(cid) if spec else None
+    if column is None or not column.heading:
+        return {}
+    own = matcher.variants(table.columns[cid])
+    return {k: v for k, v in matcher.variants(column.heading).items() if k not in own}
+
+
+def _caption_col(sheet: SheetIndex, row: int, table: TableLabels, matcher: Matcher) -> int | None:
+    """The column where the table's title is typed in its heading row (調布's まちづくり指標)."""
+    if not table.caption:
+        return None
+    forms = matcher.variants(table.caption)
+    return next((c for c, t in sheet.row_labels(row) if t in forms), None)
+
+
+def _has_caption(sheet: SheetIndex, row: int, table: TableLabels, matcher: Matcher) -> bool:
+    return _caption_col(sheet, row, table, matcher) is not None
 
 
 def _read_segment(
@@ -152,7 +186,10 @@ def _read_segment(
     head_row = None
     for r in range(seg.title_row + 1, seg.end + 1):
         cells = dict(sheet.row_labels(r))
-        if any(t in matcher.variants(table.columns[first_id]) for t in cells.values()):
+        if any(t in column_forms(table, first_id, matcher) for t in cells.values()):
+            head_row = r
+            break
+        if _has_caption(sheet, r, table, matcher):
             head_row = r
             break
     if head_row is None:
@@ -160,6 +197,7 @@ def _read_segment(
     # the headings: the row of the first one and the rows under it that hold headings only
     # (a heading grouped under another: 取組実績 > 計画前倒し)
     cols: dict[str, int] = {}
+    declared: set[str] = set()  # columns found by the heading `import.tables` declares
     heading_rows: list[int] = []
     for r in range(head_row, min(head_row + 4, seg.end + 1)):
         if r > head_row and ("num" in cols and sheet.value(r, cols["num"]) is not None):
@@ -168,20 +206,27 @@ def _read_segment(
         if r > head_row and not row_labels:
             break
         found_here = False
-        for cid, heading in table.columns.items():
+        for cid in table.columns:
             if cid in cols:
                 continue
-            forms = matcher.variants(heading)
+            forms = column_forms(table, cid, matcher)
             for c, t in row_labels:
                 if t in forms or any(len(f) >= 6 and t.startswith(f) for f in forms):
                     cols[cid] = sheet.anchor(r, c)[1]
+                    if t in declared_forms(table, cid, matcher):
+                        declared.add(cid)
                     found_here = True
                     break
         if r > head_row and not found_here:
             break  # a row under the headings with none of them: the body
         heading_rows.append(r)
+    under_caption = _under_caption(table, cols, _caption_col(sheet, head_row, table, matcher))
+    cols.update(under_caption)
     by_position = _unheaded(table, cols)
     cols.update(by_position)
+    parts = {
+        cid: c for cid, c in _parts(table, matcher).items() if cid in declared or not c.heading
+    }
     year_cols = {
         header_year(v): c
         for (rr, c), v in sheet.values.items()
@@ -226,12 +271,22 @@ def _read_segment(
             current = {_GRIDS: set()}
             for cid, c in cols.items():
                 value = sheet.value(r, c)
+                if value is not None and cid in parts:
+                    value = _part(value, parts[cid])
                 if value is None:
                     continue
                 where = f"{table.title or base} {len(units) + 1}件目"
                 item, normalized = _value(plan, f"{base}.{cid}", value, where, sheet, r, c)
                 if cid in by_position and item.status == "placed":
                     item = replace(item, reason=by_position_reason(table, cid))
+                if cid in under_caption and item.status == "placed":
+                    reason = (
+                        f"見出しのない列: 表題「{table.caption}」の下、様式の列の順で読みました"
+                    )
+                    item = replace(item, reason=reason)
+                if cid in parts and item.status == "placed":
+                    reason = f"{item.reason}、様式の import.tables の pattern で取り出し"
+                    item = replace(item, reason=reason)
                 items.append(item)
                 if item.status == "placed":
                     current[(cid, None)] = normalized
@@ -303,6 +358,37 @@ def _unheaded(table: TableLabels, cols: dict[str, int]) -> dict[str, int]:
                 continue
         out[cid] = cols[near] + at[cid] - at[near]
     return out
+
+
+def _under_caption(table: TableLabels, cols: dict[str, int], at: int | None) -> dict[str, int]:
+    """The table's title typed in its heading row stands over the columns before the first
+    heading found (No. and 指標名 under `まちづくり指標 【…】`): those, in the template's
+    order, from the title's column on."""
+    if at is None or not cols:
+        return {}
+    first = min(table.template_cols[c] for c in cols)
+    before = sorted(
+        (c for c in table.columns if c not in cols and table.template_cols[c] < first),
+        key=lambda c: table.template_cols[c],
+    )
+    return {cid: at + i for i, cid in enumerate(before) if at + i < min(cols.values())}
+
+
+def _parts(table: TableLabels, matcher: Matcher) -> dict[str, Any]:
+    spec = matcher.spec.tables.get(table.path[-1])
+    if spec is None:
+        return {}
+    return {cid: c for cid, c in spec.columns.items() if c.pattern is not None}
+
+
+def _part(value: Any, column: Any) -> Any:
+    """The part of a cell a column's `pattern` takes (group 1), or None."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    found = column.pattern.search(text)
+    if found is None or not found.group(1).strip():
+        return None
+    part = found.group(1).strip()
+    return "".join(part.split()) if column.remove_spaces else part
 
 
 _CODE_AND_NAME = re.compile(r"^\s*(\S+)\s+(\S.*)$", re.DOTALL)

@@ -1,0 +1,120 @@
+"""`xlsxsheet import` of 新潟's 進捗管理表 (seed 004) rebuilt line by line from the seed's text
+(one text line a row, one tab a cell), the extraction's damage repaired by the explicit list
+`REPAIRS_004` (tests/seed_workbook_004.py): the R6 counts per 施策 and every 指標's years."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from seed_workbook_004 import DROPPED_004, REPAIRS_004, city_004, repair
+from seed_workbooks import SEEDS, non_empty, seed_rows
+
+from xlsxsheet.checks.pipeline import check_file
+from xlsxsheet.core.data_files import load_document
+from xlsxsheet.core.fiscal_year import parse_fiscal_year
+from xlsxsheet.label_import.importer import import_workbook, write_import
+from xlsxsheet.layout.registry import default_registry
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds (../shared/seeds) are absent")
+
+ROOT = Path(__file__).resolve().parents[1]
+R6 = 2024
+KEYS = ("s1", "s2", "s3", "s4", "s5", "total")
+# SHEETS.md's R6 counts (A B C - 計), and what the seed's text itself holds where it lost cells:
+# - 施策① No.1's second 指標 lost its 実績 and 評価 rows: its R6 A is not there (3 → 2 A);
+# - 施策③ No.3's two 実施なし 指標 have no R6 評価 in the text (the seed's 集計 counts them `-`);
+# - 施策④ No.6 (少年を除く刑法犯再犯者率) has no R6 実績 nor 評価 (the 集計 counts it `-`).
+SHEETS_R6 = {
+    "s1": (3, 2, 3, 0, 8),
+    "s2": (3, 1, 0, 0, 4),
+    "s3": (0, 2, 0, 2, 4),
+    "s4": (0, 2, 2, 1, 5),
+    "s5": (1, 0, 1, 0, 2),
+    "total": (7, 7, 6, 3, 23),
+}
+TEXT_R6 = {
+    "s1": (2, 2, 3, 0, 7),
+    "s2": (3, 1, 0, 0, 4),
+    "s3": (0, 2, 0, 0, 2),
+    "s4": (0, 2, 2, 0, 4),
+    "s5": (1, 0, 1, 0, 2),
+    "total": (6, 7, 6, 0, 19),
+}
+# the example's grid values the text does not hold (the rows and R6 評価 above): (施策, index)
+LOST = {("s1", 1): "grade", ("s3", 2): "grade", ("s3", 3): "grade", ("s4", 13): "grade"}
+# 施策⑤ No.3's 指標 cell is empty in the text (the example writes `-`)
+EMPTY_INDICATOR = {("s5", 2)}
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    layout = default_registry().get("shinchoku-shihyo")
+    folder = tmp_path_factory.mktemp("import004")
+    result = import_workbook(city_004(folder / "進捗管理表_R6.xlsx"), layout, R6)
+    write_import(result, folder / "out.xlsx", layout)
+    return result
+
+
+def test_the_repairs_only_move_cells() -> None:
+    """A repair keeps every text of its line (but the listed drops and the merged `-` the
+    extraction repeated on the rows it covers)."""
+    rows = seed_rows("004")
+    for index, ops in REPAIRS_004.items():
+        fixed, merged = repair(rows[index], ops)
+        kept = [c for i, c in enumerate(fixed) if i not in merged]
+        dropped = [c for i, c in enumerate(fixed) if i in merged]
+        assert all(c == "-" for c in dropped), index
+        want = non_empty(rows[index])
+        for text in [*DROPPED_004.get(index, []), *dropped]:
+            want.remove(text)
+        assert non_empty(kept) == want, index
+
+
+def test_r6_counts_per_shisaku(imported) -> None:
+    read = check_file(imported.output).read
+    got = {
+        k: tuple(read.value((f"summary.{k}.{c}", None)) for c in ("a", "b", "c", "v4", "total"))
+        for k in KEYS
+    }
+    assert got == TEXT_R6
+    differs = {k for k in KEYS if TEXT_R6[k] != SHEETS_R6[k]}
+    assert differs == {"s1", "s3", "s4", "total"}  # only where the text lost cells
+
+
+def _years(values: dict | None) -> dict[int, str]:
+    out = {}
+    for year, value in (values or {}).items():
+        if value in (None, ""):
+            continue
+        text = str(value).replace(",", "")
+        out[year if isinstance(year, int) else parse_fiscal_year(str(year))] = (
+            str(float(text)) if re.fullmatch(r"-?\d+(\.\d+)?", text) else text
+        )
+    return out
+
+
+def _fold(text: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
+
+
+def test_every_indicators_years_equal_the_example(imported) -> None:
+    """目標 / 実績 / 評価 of every 指標, year by year, as examples/shinchoku-shihyo-R6.yaml has
+    them (which adds what the text lost, `LOST`); the records per 施策 and their 指標 names."""
+    example = load_document(ROOT / "examples" / "shinchoku-shihyo-R6.yaml")["torikumi"]
+    for key in ("s1", "s2", "s3", "s4", "s5"):
+        got, want = imported.document["torikumi"][key], example[key]
+        assert len(got) == len(want), key
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            for grid in ("target", "actual", "grade"):
+                if LOST.get((key, i)) == grid:
+                    assert _years(g.get(grid)) != _years(w.get(grid))
+                    continue
+                assert _years(g.get(grid)) == _years(w.get(grid)), (key, i, grid)
+            if (key, i) in EMPTY_INDICATOR:
+                assert g.get("indicator") is None and w.get("indicator") == "-"
+            elif not str(w.get("indicator")).endswith("欠落)"):
+                assert _fold(g.get("indicator")) == _fold(w.get("indicator")), (key, i)
