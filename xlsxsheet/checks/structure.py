@@ -31,6 +31,8 @@ def _problem(result: ReadResult, code: str, message: str, **place: object) -> Fi
 def check_structure(result: ReadResult) -> Iterator[Finding]:
     yield from _metadata(result)
     yield from _sheets(result)
+    if result.migration is not None:
+        return  # made from an older version of the layout: its cells sit where that one put them
     if _in_place(result) and _template_merges_clean(result):
         return  # nothing moved and the template's merges: nothing for _moved or _merges to say
     yield from _moved(result)
@@ -160,7 +162,7 @@ def _sheets(result: ReadResult) -> Iterator[Finding]:
             )
     present = [found for found in mapping.values() if found is not None]
     in_book = [s for s in content.sheet_names if s in present]
-    if in_book != present:
+    if in_book != present and result.migration is None:  # an older version had its own order
         moved = next(b for a, b in zip(present, in_book, strict=True) if a != b)
         yield _problem(
             result,
