@@ -208,3 +208,16 @@ def test_the_cases_are_made_as_described(built: dict[str, Path]) -> None:
         if name != "untouched":
             assert _sha(path) != untouched, name
     assert BY_NAME["merge-whole-sheet"].hungry
+
+
+def test_a_lone_surrogate_is_reported_at_its_cell(built: dict[str, Path]) -> None:
+    """The reader stands U+FFFD in for `_xD800_` (no file can hold it): never silently."""
+    from xlsxsheet.checks.pipeline import check_file
+    from xlsxsheet.layout.registry import default_registry
+
+    problems = check_file(built["key-lone-surrogate"], default_registry()).problems
+    found = [p for p in problems if "壊れていた文字" in p.message]
+    assert [(p.code, p.field, p.value) for p in found] == [
+        ("value-normalized", "header.shisaku_no", "12\ufffd")
+    ]
+    assert found[0].sheet and found[0].cell

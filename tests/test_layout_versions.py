@@ -81,7 +81,9 @@ def test_a_return_of_the_older_template_is_read_and_not_told_to_move(
     codes = [p.code for p in checked.problems]
     assert "layout-migrated" in codes
     assert not POSITION_CODES & set(codes), codes
-    assert not [p for p in checked.problems if p.severity == "error" and p.code != "required-missing"]
+    assert not [
+        p for p in checked.problems if p.severity == "error" and p.code != "required-missing"
+    ]
 
 
 def test_without_the_migration_an_older_return_is_refused(tmp_path: Path) -> None:

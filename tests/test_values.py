@@ -340,6 +340,8 @@ TEXT_CASES = [
         codes=["newlines-normalized", "spaces-trimmed"],
     ),
     case("dash-is-text", "－", "text", "－"),
+    # a lone surrogate (_xD800_) is read as U+FFFD (reading/cells.whole_characters): said so
+    case("broken-character", "施策\ufffd", "text", "施策\ufffd", codes=["broken-character"]),
     case("int", 12, "text", "12", codes=["number-as-text"]),
     case("integral-float", 12.0, "text", "12", codes=["number-as-text"]),
     case("fractional-float", 0.1, "text", "0.1", codes=["number-as-text"]),

@@ -88,6 +88,10 @@ NOTE_MESSAGES: Mapping[str, str] = {
     "case-changed": "大文字・小文字を選択肢「{target}」に合わせました",
     "dash-variant": "「{source}」を選択肢「-」として扱いました",
     "fiscal-year-parsed": "「{text}」を{year}年度として読み取りました",
+    "broken-character": (
+        "ブックの中で壊れていた文字(対になっていないサロゲート _xD800_ など)を「\ufffd」に"
+        "置き換えて読みました。正しい文字を入力し直してください"
+    ),
 }
 
 
@@ -453,6 +457,8 @@ def _normalize_text(
     stripped = text.strip()
     if stripped != text:
         notes.append(_note("spaces-trimmed"))
+    if "\ufffd" in stripped:  # the reader's stand-in for a character no file can hold
+        notes.append(_note("broken-character"))
     return Normalized(raw, stripped, "ok", tuple(notes))
 
 
