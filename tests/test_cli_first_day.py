@@ -226,7 +226,7 @@ def test_layouts_say_the_city_and_what_each_is_for() -> None:
     code, out, err = run("layouts")
     assert code == 0
     lines = out.splitlines()
-    at = lines.index("shisaku-hyoka\tv1\t施策評価シート\t東京都調布市")
+    at = lines.index("shisaku-hyoka\tv2\t施策評価シート\t東京都調布市")
     assert lines[at + 1].startswith("    施策ごとの年次の施策評価。")
     assert "xlsxsheet template <ID または様式名>" in err
     _, out, _ = run("layouts", "--format", "json")
