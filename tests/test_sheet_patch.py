@@ -105,3 +105,9 @@ def test_a_cached_result_is_set_without_touching_the_formula() -> None:
     assert set_cached(text, "A1", 10.0) == text  # the same number: nothing rewritten
     assert set_cached(text, "B1", 9) == text  # no formula: not a result
     assert 't="str"' in set_cached(text, "A1", "達成")
+    # LibreOffice writes t="n" on a number: the same result leaves that cell as it was too
+    saved = text.replace('<c r="A1" s="4">', '<c r="A1" s="4" t="n">')
+    assert set_cached(saved, "A1", 10) == saved
+    assert set_cached(saved, "A1", 7) == saved.replace("<v>10</v>", "<v>7</v>").replace(
+        ' t="n"', ""
+    )

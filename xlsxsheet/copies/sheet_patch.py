@@ -271,8 +271,8 @@ def set_cached(text: str, ref: str, value: object) -> str:
     new_tag = re.sub(r'\st="[^"]*"', "", tag)
     new_tag = new_tag[:-1] + kind + ">"
     old_v = re.search(r"<" + re.escape(p) + r"v>(.*?)</" + re.escape(p) + "v>", element, re.S)
-    if old_v is not None and new_tag == tag and _same(old_v.group(1), shown, kind):
-        return text
+    if old_v is not None and _type_of(tag) == _type_of(kind) and _same(old_v.group(1), shown, kind):
+        return text  # already cached: the cell stays as written (t="n" is the default type)
     new_v = f"<{p}v>{xml_text(shown)}</{p}v>"
     body = element[len(tag) : formula.end()]
     rest = element[formula.end() :]
@@ -280,6 +280,12 @@ def set_cached(text: str, ref: str, value: object) -> str:
         rest = rest.replace(old_v.group(0), "", 1)
     new_element = new_tag + body + new_v + rest
     return text[: cell[0]] + new_element + text[cell[1] :]
+
+
+def _type_of(text: str) -> str:
+    """The cell type a `t="…"` in `text` gives, "n" (a number) where there is none."""
+    found = re.search(r'\st="([^"]*)"', text)
+    return found.group(1) if found else "n"
 
 
 def unshare(text: str, ref: str) -> str:
