@@ -90,12 +90,17 @@ def chromium(profile: Path, downloads: Path | None = None) -> Iterator[Any]:
 def sign_in(driver: Any, base: str, who: str, secret: str) -> None:
     """Sign in through the form, as a person would: pick the 課 (or 管理者), type the code."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     driver.get(base + "/signin")
     Select(driver.find_element(By.ID, "who")).select_by_visible_text(who)
     driver.find_element(By.ID, "secret").send_keys(secret)
+    form = driver.find_element(By.TAG_NAME, "form")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    # the click returns before the browser has left the form: wait for the next page, so that
+    # the caller's next get() is not cut short by the sign-in's own redirect
+    WebDriverWait(driver, 10).until(staleness_of(form))
 
 
 def csrf_of(html: str) -> str:
