@@ -94,6 +94,8 @@ class _Comments:
         self.p = (match.group(1) or "") if match else ""
 
     def _find(self, ref: str) -> re.Match[str] | None:
+        if f'ref="{ref}"' not in self.text:  # most notes are new: no pattern to compile
+            return None
         p = re.escape(self.p)
         return re.search(
             r"<" + p + r'comment\b[^>]*?\bref="' + ref + r'".*?</' + p + "comment>", self.text, re.S

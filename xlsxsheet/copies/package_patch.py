@@ -8,13 +8,14 @@ every entry already there stays as the department's program wrote it.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from xlsxsheet.core.errors import WorkbookError
@@ -42,6 +43,10 @@ class Package:
     replaced: dict[str, bytes] = field(default_factory=dict)
     added: dict[str, bytes] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
+    # the inflated bytes of members read, and the parsed relationships parts (a patch reads the
+    # workbook part and its relationships several times)
+    _inflated: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _relationships: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, data: bytes, name: str = "") -> Package:
@@ -82,16 +87,21 @@ class Package:
             return self.added[part]
         if part in self.replaced:
             return self.replaced[part]
+        data = self._inflated.get(part)
+        if data is not None:
+            return data
         member = self.members[part]
         info = member.info
         if info.compress_type == zipfile.ZIP_STORED:
             return member.raw
         if info.compress_type != zipfile.ZIP_DEFLATED:
             raise WorkbookError(self.name, "file-corrupt", f"{self.name} の圧縮形式が未対応です。")
-        return zlib.decompress(member.raw, -15)
+        data = self._inflated[part] = zlib.decompress(member.raw, -15)
+        return data
 
     def write(self, part: str, data: bytes) -> None:
         """Replace (or add) a part."""
+        self._relationships.pop(part, None)
         if part in self.members:
             self.replaced[part] = data
         else:
@@ -99,6 +109,7 @@ class Package:
         self.removed.discard(part)
 
     def remove(self, part: str) -> None:
+        self._relationships.pop(part, None)
         self.removed.add(part)
         self.replaced.pop(part, None)
         self.added.pop(part, None)
@@ -197,12 +208,15 @@ class Package:
         """(Id, Type, Target) of each relationship in `rels_part` (none when it is missing)."""
         if not self.has(rels_part):
             return []
-        text = self.read(rels_part).decode("utf-8")
-        found = []
-        for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", text):
-            attrs = dict(re.findall(r'(\w+)="([^"]*)"', tag))
-            found.append((attrs.get("Id", ""), attrs.get("Type", ""), attrs.get("Target", "")))
-        return found
+        found = self._relationships.get(rels_part)
+        if found is None:
+            text = self.read(rels_part).decode("utf-8")
+            found = []
+            for tag in _RELATIONSHIP_TAG.findall(text):
+                attrs = dict(_ATTRIBUTE.findall(tag))
+                found.append((attrs.get("Id", ""), attrs.get("Type", ""), attrs.get("Target", "")))
+            self._relationships[rels_part] = found
+        return list(found)
 
     def remove_relationship(self, rels_part: str, target_part: str) -> None:
         """Drop the relationships of `rels_part` that point at `target_part`."""
@@ -261,23 +275,31 @@ def splice_before_close(text: str, tag: str, entry: str) -> str:
     )
 
 
+_RELATIONSHIP_TAG = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
 def rels_of(part: str) -> str:
     """The relationships part of `part`: xl/worksheets/sheet1.xml → xl/worksheets/_rels/sheet1.xml.rels."""
-    path = PurePosixPath(part)
-    return str(path.parent / "_rels" / (path.name + ".rels"))
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
 
 
 def source_of(rels_part: str) -> str:
     """The part whose relationships `rels_part` holds (the folder for the package's own)."""
-    path = PurePosixPath(rels_part)
-    return str(path.parent.parent / path.name[: -len(".rels")])
+    folder, name = posixpath.split(rels_part)
+    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
+
+
+def _pieces(part: str) -> list[str]:
+    return [piece for piece in part.split("/") if piece]
 
 
 def resolve(source: str, target: str) -> str:
     """The part name a relationship Target of `source` names."""
     if target.startswith("/"):
         return target[1:]
-    parts = list(PurePosixPath(source).parent.parts)
+    parts = _pieces(posixpath.dirname(source))
     for piece in target.split("/"):
         if piece == "..":
             if parts:
@@ -289,8 +311,8 @@ def resolve(source: str, target: str) -> str:
 
 def relative(source: str, part: str) -> str:
     """A Target for `part` from `source` (../drawings/vmlDrawing1.vml)."""
-    base = PurePosixPath(source).parent.parts
-    parts = PurePosixPath(part).parts
+    base = _pieces(posixpath.dirname(source))
+    parts = _pieces(part)
     common = 0
     while common < min(len(base), len(parts)) and base[common] == parts[common]:
         common += 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 
 from xlsxsheet.copies.package_patch import REL_NS, xml_text
@@ -34,10 +35,38 @@ class OldCell:
     exists: bool
 
 
+_WORKSHEET = re.compile(r"<(\w+:)?worksheet\b")
+
+
 def prefix_of(text: str) -> str:
     """The prefix of the worksheet's own namespace ("" or "x:")."""
-    match = re.search(r"<(\w+:)?worksheet\b", text)
+    match = _WORKSHEET.search(text)
     return (match.group(1) or "") if match else ""
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The patterns of one namespace prefix ("" or "x:"), compiled once."""
+
+    row_tag: re.Pattern[str]
+    cell_tag: re.Pattern[str]
+    formula: re.Pattern[str]
+    cached: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _patterns(p: str) -> _Patterns:
+    q = re.escape(p)
+    return _Patterns(
+        row_tag=re.compile(r"<" + q + r"row\b[^>]*?(/?)>"),
+        cell_tag=re.compile(r"<" + q + r"c\b[^>]*?(/?)>"),
+        formula=re.compile(r"<" + q + r"f\b.*?(?:/>|</" + q + "f>)", re.S),
+        cached=re.compile(r"<" + q + r"v>(.*?)</" + q + "v>", re.S),
+    )
+
+
+_TYPE = re.compile(r'\st="([^"]*)"')
+_STYLE = re.compile(r'\bs="(\d+)"')
 
 
 def _row_span(text: str, p: str, row: int) -> tuple[int, int, bool] | None:
@@ -45,8 +74,9 @@ def _row_span(text: str, p: str, row: int) -> tuple[int, int, bool] | None:
     head = f'<{p}row r="{row}"'
     at = text.find(head)  # as Excel, LibreOffice and xlsxwriter write it: r first
     if at >= 0 and text[at + len(head)] in " />":
-        pattern = re.compile(r"<" + re.escape(p) + r"row\b[^>]*?(/?)>")
-        match = pattern.match(text, at)
+        match = _patterns(p).row_tag.match(text, at)
+    elif f'r="{row}"' not in text:
+        return None  # no such row: no pattern to compile
     else:
         pattern = re.compile(r"<" + re.escape(p) + r'row\b[^>]*?\br="' + str(row) + r'"[^>]*?(/?)>')
         match = pattern.search(text)
@@ -62,7 +92,9 @@ def _cell_span(text: str, p: str, ref: str, start: int, end: int) -> tuple[int, 
     head = f'<{p}c r="{ref}"'
     at = text.find(head, start, end)
     if at >= 0 and text[at + len(head)] in " />":
-        match = re.compile(r"<" + re.escape(p) + r"c\b[^>]*?(/?)>").match(text, at)
+        match = _patterns(p).cell_tag.match(text, at)
+    elif text.find(f'r="{ref}"', start, end) < 0:
+        return None  # not in the row: no pattern to compile
     else:
         pattern = re.compile(r"<" + re.escape(p) + r'c\b[^>]*?\br="' + ref + r'"[^>]*?(/?)>')
         match = pattern.search(text, start, end)
@@ -103,7 +135,7 @@ def old_cell(text: str, ref: str) -> OldCell:
         return OldCell(style, False, False, False)
     element = text[cell[0] : cell[1]]
     tag = element[: element.find(">") + 1]
-    style = re.search(r'\bs="(\d+)"', tag)
+    style = _STYLE.search(tag)
     formula = re.search(r"<" + re.escape(p) + r"f\b([^>]*)", element)
     shared = bool(formula and 't="shared"' in formula.group(1) and "ref=" in formula.group(1))
     return OldCell(int(style.group(1)) if style else 0, formula is not None, shared, True)
@@ -258,9 +290,8 @@ def set_cached(text: str, ref: str, value: object) -> str:
     if cell is None:
         return text
     element = text[cell[0] : cell[1]]
-    formula = re.search(
-        r"<" + re.escape(p) + r"f\b.*?(?:/>|</" + re.escape(p) + "f>)", element, re.S
-    )
+    patterns = _patterns(p)
+    formula = patterns.formula.search(element)
     if formula is None:
         return text
     kind, shown = _typed(value)
@@ -268,11 +299,11 @@ def set_cached(text: str, ref: str, value: object) -> str:
         return text
     kind = ' t="str"' if kind == ' t="inlineStr"' else kind
     tag = element[: element.find(">") + 1]
-    new_tag = re.sub(r'\st="[^"]*"', "", tag)
-    new_tag = new_tag[:-1] + kind + ">"
-    old_v = re.search(r"<" + re.escape(p) + r"v>(.*?)</" + re.escape(p) + "v>", element, re.S)
+    old_v = patterns.cached.search(element)
     if old_v is not None and _type_of(tag) == _type_of(kind) and _same(old_v.group(1), shown, kind):
         return text  # already cached: the cell stays as written (t="n" is the default type)
+    new_tag = _TYPE.sub("", tag)
+    new_tag = new_tag[:-1] + kind + ">"
     new_v = f"<{p}v>{xml_text(shown)}</{p}v>"
     body = element[len(tag) : formula.end()]
     rest = element[formula.end() :]
@@ -284,7 +315,7 @@ def set_cached(text: str, ref: str, value: object) -> str:
 
 def _type_of(text: str) -> str:
     """The cell type a `t="…"` in `text` gives, "n" (a number) where there is none."""
-    found = re.search(r'\st="([^"]*)"', text)
+    found = _TYPE.search(text)
     return found.group(1) if found else "n"
 
 

@@ -5,6 +5,7 @@ table sheet are appended. The source is never written."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -85,10 +86,19 @@ def refuse_source(source: Path | bytes, out: Path | None) -> None:
     """An `out` that is the source itself is refused."""
     if out is None or isinstance(source, bytes | bytearray):
         return
-    if Path(out).resolve() == Path(source).resolve():
+    if _same_file(Path(out), Path(source)):
         raise UsageError(
             f"出力先 {out} が入力ファイルと同じです。別のファイル名か別のフォルダを指定してください。"
         )
+
+
+def _same_file(out: Path, source: Path) -> bool:
+    """Whether `out` names `source` (a link or another spelling of it included); a name that
+    does not exist yet names no file."""
+    try:
+        return os.path.samefile(out, source)
+    except OSError:  # out (or source) does not exist
+        return False
 
 
 def patched_copy(
