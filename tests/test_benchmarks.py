@@ -48,12 +48,13 @@ def test_run_py_measures_every_row_and_ratio(tmp_path: Path) -> None:
         "check_one_process",
         "check_command",
         "fix",
+        "fix_sample",
         "fix_write",
         "load_save",
     ):
         assert results[row]["ms"] > 0, row
     assert results["shapes"] == "varied"
-    for row in ("floor", "check", "check_one_process", "check_file"):
+    for row in ("floor", "check", "check_one_process", "check_file", "fix"):
         assert len(results[row]["runs_ms"]) == 2, row  # every round kept, the fastest used
     assert results["check"]["invalid"] > 0  # the built returns carry mistakes the check finds
     assert set(results["ratios"]) >= {

@@ -8,7 +8,7 @@ import math
 from xml.parsers import expat
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from xlsxsheet.core import strict_json
@@ -106,3 +106,62 @@ def test_a_sheet_checked_in_two_pieces_is_checked_as_one(inside, head, tail) -> 
     except expat.ExpatError:
         whole = False
     assert (_well_formed(data, "xl/worksheets/sheet1.xml") is None) == whole
+
+
+def _openpyxl_reads_core(data: bytes) -> bool:
+    """openpyxl's own verdict on a core.xml, nothing remembered."""
+    from defusedxml.ElementTree import fromstring
+    from openpyxl.packaging.core import DocumentProperties
+
+    try:
+        DocumentProperties.from_tree(fromstring(data))
+    except Exception:
+        return False
+    return True
+
+
+_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties'
+    ' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>{author}</dc:creator>'
+    "<cp:lastModifiedBy>{author}</cp:lastModifiedBy>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{modified}</dcterms:modified>'
+    "{extra}</cp:coreProperties>"
+)
+dates = st.one_of(
+    st.datetimes(min_value=__import__("datetime").datetime(1900, 1, 1)).map(
+        lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ),
+    st.sampled_from(
+        ["2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-12-07", "yesterday", " ", "0"]
+    ),
+    st.text(alphabet="0123456789-:TZ.+", max_size=25),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    author=st.text(alphabet=st.characters(codec="utf-8", exclude_characters="<&\r"), max_size=12),
+    created=dates,
+    modified=dates,
+    extra=st.sampled_from(
+        ["", "<cp:lastPrinted>{d}</cp:lastPrinted>", "<cp:revision>3</cp:revision>"]
+    ),
+)
+def test_core_properties_remembered_by_shape_get_openpyxls_own_verdict(
+    author: str, created: str, modified: str, extra: str
+) -> None:
+    """Returns differ in core.xml's times and authors only: the verdict remembered for one
+    shape, with each date checked on its own, is what openpyxl says of every such part (that
+    is well-formed: the verdict checks that first)."""
+    from xml.sax.saxutils import escape
+
+    from xlsxsheet.reading.package_verdict import _openpyxl_takes
+
+    data = _CORE.format(
+        author=escape(author), created=created, modified=modified, extra=extra.format(d=modified)
+    ).encode()
+    assume(_well_formed(data) is None)
+    assert _openpyxl_takes("docProps/core.xml", data) == _openpyxl_reads_core(data)

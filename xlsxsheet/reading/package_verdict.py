@@ -281,8 +281,19 @@ def _described(name: str) -> tuple[str, str] | None:
 def _openpyxl_takes(name: str, data: bytes) -> bool:
     """Whether openpyxl's own classes read the part (content types, relationships, styles,
     properties: each element and attribute checked as openpyxl checks it). Returns of a
-    template share these parts byte for byte (but for the times in core.xml, a tenth of a
-    millisecond): the answer is remembered per part."""
+    template share these parts byte for byte, but for what each department's Excel writes
+    in docProps/core.xml (its times, its author): the answer is remembered per part, and for
+    core.xml per shape (see _core_shape)."""
+    if name == "docProps/core.xml":
+        shaped = _core_shape(data)
+        if shaped is not None:
+            shape, dates = shaped
+            if all(_date_taken(local, text) for local, text in dates):
+                return _openpyxl_read(name, shape)
+    return _openpyxl_read(name, data)
+
+
+def _openpyxl_read(name: str, data: bytes) -> bool:
     key = (name, data)
     found = _TAKEN.get(key)
     if found is None:
@@ -306,6 +317,81 @@ def _openpyxl_takes(name: str, data: bytes) -> bool:
 
 
 _TAKEN: dict[tuple[str, bytes], bool] = {}
+
+_SIMPLE_ELEMENT = re.compile(rb"<((?:[\w.-]+:)?)([\w.-]+)(\s[^>]*)?>([^<]*)</\1\2\s*>")
+_PLACEHOLDER_DATE = b"2000-01-01T00:00:00Z"
+
+
+def _core_fields() -> tuple[frozenset[bytes], frozenset[bytes]]:
+    """The local names of DocumentProperties' text and date elements, from openpyxl itself
+    (it matches child elements by local name, whatever their namespace)."""
+    if not _CORE_FIELDS:
+        from openpyxl.descriptors.base import DateTime
+        from openpyxl.descriptors.nested import NestedText
+        from openpyxl.packaging.core import DocumentProperties
+
+        texts, dates = set(), set()
+        for local in DocumentProperties.__elements__:
+            descriptor = getattr(DocumentProperties, local)
+            if isinstance(descriptor, DateTime):
+                dates.add(local.encode())
+            elif isinstance(descriptor, NestedText):
+                texts.add(local.encode())
+        _CORE_FIELDS.extend([frozenset(texts), frozenset(dates)])
+    return _CORE_FIELDS[0], _CORE_FIELDS[1]
+
+
+_CORE_FIELDS: list[frozenset[bytes]] = []
+
+
+def _core_shape(data: bytes) -> tuple[bytes, list[tuple[str, str]]] | None:
+    """core.xml with the text of its plain text elements (any text is a string to openpyxl)
+    and of its dates (each set aside, to be checked on its own) replaced by placeholders:
+    parts of one shape are all taken or all refused once their dates are. None where a value
+    holds a reference (&…;) or the part is not plain enough to say."""
+    texts, dates = _core_fields()
+    found: list[tuple[str, str]] = []
+
+    def placeholder(match: re.Match[bytes]) -> bytes:
+        local, value = match.group(2), match.group(4)
+        if b"&" in value or not value:
+            return match.group(0)
+        if local in dates:
+            found.append((local.decode(), value.decode("utf-8", "replace")))
+            value = _PLACEHOLDER_DATE
+        elif local in texts:
+            value = b"x"
+        else:
+            return match.group(0)
+        return (
+            match.group(0)[: match.start(4) - match.start()]
+            + value
+            + b"</"
+            + match.group(1)
+            + local
+            + b">"
+        )
+
+    try:
+        shape = _SIMPLE_ELEMENT.sub(placeholder, data)
+    except UnicodeDecodeError:
+        return None
+    return shape, found
+
+
+def _date_taken(local: str, text: str) -> bool:
+    """Whether openpyxl's descriptor for the date element `local` takes `text`."""
+    from openpyxl.packaging.core import DocumentProperties
+
+    try:
+        getattr(DocumentProperties, local).__set__(_Holder(), text)
+    except Exception:  # openpyxl raises ValueError or TypeError on a value it does not take
+        return False
+    return True
+
+
+class _Holder:
+    """Somewhere for a descriptor to put the value it took."""
 
 
 # --- relationships and styles ----------------------------------------------------------------
