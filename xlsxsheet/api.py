@@ -21,21 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from xlsxsheet.checks.pipeline import CheckResult, check_file
-from xlsxsheet.copies.corrected import write_fixed
 from xlsxsheet.core.fiscal_year import parse_fiscal_year
 from xlsxsheet.layout.model import Layout
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.office.batch import check_returns
-from xlsxsheet.office.collect import (
-    Collection,
-    collect_returns,
-    write_summary_workbook,
-    write_tidy_csv,
-)
-from xlsxsheet.office.discovery import display_name, iter_workbooks
+from xlsxsheet.office.collect import Collection
+from xlsxsheet.office.collecting import collect_paths
+from xlsxsheet.office.fixing import fix_path
 from xlsxsheet.office.rollover import RolloverResult
 from xlsxsheet.office.rollover import rollover as _rollover
-from xlsxsheet.office.roster_match import match_roster, read_expected
 from xlsxsheet.reading.return_reader import ReadResult, read_file
 from xlsxsheet.writing.make_template import make_template as _make_template
 
@@ -82,12 +75,12 @@ def fix(
     out: str | Path,
     layout_id: str | None = None,
     year: Year | None = None,
+    force: bool = False,
 ) -> CheckResult:
-    """Write the corrected copy of `path` to `out` (the input is never written); returns the
-    check whose `.changes` the copy applies."""
-    checked = check(path, layout_id, year)
-    write_fixed(checked, Path(out))
-    return checked
+    """Write the corrected copy of `path` to `out` (the input is never written; an existing
+    `out` only with `force`); returns the check whose `.changes` the copy applies. An
+    unreadable return raises `WorkbookError` with its reason."""
+    return fix_path(Path(path), Path(out), layout_id, _year(year), force)
 
 
 def collect(
@@ -96,21 +89,20 @@ def collect(
     csv: str | Path | None = None,
     roster: str | Path | None = None,
     jobs: int | None = 1,
+    force: bool = False,
 ) -> Collection:
     """Sum up returns (files or folders): the summary workbook at `out` (評価総括表, costs,
-    returns to go back), the tidy CSV at `csv`, and with a roster the returns still missing."""
-    given = [Path(p) for p in paths]
-    registry = default_registry()
-    entries = read_expected(Path(roster), registry) if roster is not None else None
-    found = list(iter_workbooks(given))
-    results = check_returns(found, registry, jobs)
-    names = {p: str(display_name(p, given)) for p in found}
-    expected = match_roster(results, entries, registry) if entries is not None else None
-    collection = collect_returns(results, names, expected)
-    write_summary_workbook(collection, Path(out))
-    if csv is not None:
-        write_tidy_csv(collection, Path(csv))
-    return collection
+    returns to go back), the tidy CSV at `csv`, and with a roster the returns still missing.
+    Existing outputs are replaced only with `force`."""
+    done = collect_paths(
+        [Path(p) for p in paths],
+        Path(out),
+        Path(csv) if csv is not None else None,
+        Path(roster) if roster is not None else None,
+        jobs,
+        force,
+    )
+    return done.collection
 
 
 def rollover(

@@ -126,6 +126,7 @@ def run_check(
     slim record of each return stays in memory, and the report is written from the spool.
     """
     from xlsxsheet.core.safe_write import check_target
+    from xlsxsheet.office.collecting import find_workbooks
     from xlsxsheet.office.output_places import refuse_inside_inputs
     from xlsxsheet.office.report import Report
     from xlsxsheet.office.spool import Spool
@@ -224,35 +225,6 @@ def expected_returns(
     return match_roster(results, entries, default_registry())
 
 
-def find_workbooks(given: tuple[Path, ...]) -> tuple[list[Path], dict[Path, str]]:
-    """The workbooks under `given`, and the name each is shown by; UsageError when none."""
-    from xlsxsheet.office.discovery import display_name, iter_workbooks
-
-    paths = list(iter_workbooks(given))
-    if not paths:
-        raise UsageError(
-            "点検するブック(.xlsx/.xlsm/.xls)が見つかりません: " + ", ".join(map(str, given))
-        )
-    return paths, {p: str(display_name(p, given)) for p in paths}
-
-
-def check_paths(
-    given: tuple[Path, ...],
-    jobs: int | None,
-    quiet: bool,
-    layout_id: str | None = None,
-    year: int | None = None,
-    values: bool = True,
-) -> tuple[list[CheckedReturn], dict[Path, str]]:
-    """Find the workbooks under `given` and check them, with a progress bar on a terminal.
-
-    values=False: the returns' summaries without their tidy values, which only collect's CSV
-    uses. Every result is kept (collect needs them all); check spools them (`spool_paths`).
-    """
-    paths, names = find_workbooks(given)
-    return list(_checked(paths, jobs, quiet, layout_id, year, values)), names
-
-
 def spool_paths(
     paths: list[Path],
     spool: Spool,
@@ -262,10 +234,12 @@ def spool_paths(
     year: int | None = None,
 ) -> list[ReturnRecord]:
     """Check `paths`, each return's problems and changes to `spool`: its slim record each."""
-    return [spool.record(r) for r in _checked(paths, jobs, quiet, layout_id, year, False)]
+    return [
+        spool.record(r) for r in checked_with_progress(paths, jobs, quiet, layout_id, year, False)
+    ]
 
 
-def _checked(
+def checked_with_progress(
     paths: list[Path],
     jobs: int | None,
     quiet: bool,

@@ -6,12 +6,7 @@ from pathlib import Path
 
 import click
 
-from xlsxsheet.cli.check import (
-    check_paths,
-    expected_returns,
-    folder_options,
-    read_roster_option,
-)
+from xlsxsheet.cli.check import checked_with_progress, folder_options
 from xlsxsheet.cli.common import force_option, friendly
 from xlsxsheet.cli.templates_option import templates_option
 
@@ -56,20 +51,18 @@ def collect_command(
     ファイルを集計に使い、「重複」シートに一覧にします。--roster の名簿にあって提出のないものは
     「要対応」と「名簿照合」シートに未提出として載せます。
     """
-    from xlsxsheet.core.safe_write import atomic_path, check_target
-    from xlsxsheet.office.collect import collect_returns, write_summary_workbook, write_tidy_csv
+    from xlsxsheet.office.collecting import collect_paths
 
-    check_target(output, force)
-    if csv_path is not None:
-        check_target(csv_path, force)
-    entries = read_roster_option(roster)
-    results, names = check_paths(folders, jobs, quiet)
-    collection = collect_returns(results, names, expected_returns(results, entries))
-    with atomic_path(output, force) as temp:
-        write_summary_workbook(collection, temp)
-    if csv_path is not None:
-        with atomic_path(csv_path, force) as temp:
-            write_tidy_csv(collection, temp)
+    done = collect_paths(
+        folders,
+        output,
+        csv_path,
+        roster,
+        jobs,
+        force,
+        checking=lambda paths: checked_with_progress(paths, jobs, quiet, None, None, True),
+    )
+    collection, results = done.collection, done.results
     if quiet:
         return
     unreadable = sum(not r.readable for r in results)

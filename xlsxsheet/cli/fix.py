@@ -29,30 +29,13 @@ def fix_command(
     workbook: Path, output: Path, layout_id: str | None, year: int | None, force: bool
 ) -> None:
     """再計算・修正した写しを作成 / write a recomputed, corrected copy."""
-    from xlsxsheet.checks.pipeline import check_file
-    from xlsxsheet.copies.corrected import write_fixed
-    from xlsxsheet.copies.workbook_copy import refuse_source
-    from xlsxsheet.core.errors import WorkbookError
-    from xlsxsheet.core.safe_write import check_target
     from xlsxsheet.layout.layout_names import layout_id_of
+    from xlsxsheet.office.fixing import errors_left, fix_path
 
-    refuse_source(workbook, output)
-    check_target(output, force)
-    checked = check_file(
-        workbook, default_registry(), layout_id_of(default_registry(), layout_id), year
-    )
-    if checked.read is None:
-        raise WorkbookError(str(workbook), checked.problems[0].code, checked.problems[0].message)
-    write_fixed(checked, output, force)
-    remaining = [
-        p
-        for p in checked.problems
-        if p.severity == "error"
-        and p.code
-        not in {"formula-overwritten", "total-mismatch", "judgement-mismatch", "formula-changed"}
-    ]
+    registry = default_registry()
+    checked = fix_path(workbook, output, layout_id_of(registry, layout_id), year, force, registry)
     click.echo(
         f"{output} に修正版を書き出しました: 修正 {len(checked.changes)} 件"
-        f"(修正履歴シート参照)。手作業で直すべきエラー {len(remaining)} 件。",
+        f"(修正履歴シート参照)。手作業で直すべきエラー {errors_left(checked)} 件。",
         err=True,
     )
