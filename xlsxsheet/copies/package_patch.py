@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from xlsxsheet.core.errors import WorkbookError
+from xlsxsheet.reading import deflate
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -136,7 +137,7 @@ class Package:
             else:
                 data = self.read(part)
                 packed = _deflate(data)
-                entry = (zipfile.ZIP_DEFLATED, zlib.crc32(data), len(packed), len(data), packed)
+                entry = (zipfile.ZIP_DEFLATED, deflate.crc32(data), len(packed), len(data), packed)
                 stamp = self.members[part].info.date_time if part in self.members else _now()
             method, crc, csize, usize, raw = entry
             encoded = part.encode("utf-8")
@@ -338,8 +339,7 @@ def read_package(source: Path | bytes, name: str = "") -> Package:
 def _deflate(data: bytes) -> bytes:
     """Raw deflate at level 1: a patched part is written once, and speed matters more than
     the few percent level 6 would save."""
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return packer.compress(data) + packer.flush()
+    return deflate.deflate(data)
 
 
 def _now() -> tuple[int, int, int, int, int, int]:
