@@ -48,6 +48,7 @@ class ColumnImport:
     pattern: re.Pattern[str] | None = None
     remove_spaces: bool = False
     from_group: int | None = None  # the value is this group of the table's `group` match
+    rest_to: str | None = None  # the cell's text after `pattern`'s match goes to this column
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,18 @@ def _tables(node: Any, builder: Any) -> dict[str, TableImport]:
                         _near(str(column_id), known),
                     )
                 cc = cn.child(str(column_id))
-                cc.check_keys({"heading", "pattern", "remove_spaces", "from_group"}, set())
+                cc.check_keys(
+                    {"heading", "pattern", "remove_spaces", "from_group", "rest_to"}, set()
+                )
+                rest_to = cc.text("rest_to") if cc.get("rest_to") is not None else None
+                if rest_to is not None and (rest_to not in known or cc.get("pattern") is None):
+                    cc.fail(
+                        f"rest_to の「{rest_to}」には表「{table_id}」の列を、pattern と一緒に"
+                        "書いてください",
+                        _near(rest_to, known)
+                        if rest_to not in known
+                        else "例: {pattern: '^(\\(\\d+\\))', rest_to: plan}",
+                    )
                 columns[str(column_id)] = ColumnImport(
                     cc.text("heading") if cc.get("heading") is not None else None,
                     _pattern(cc) if cc.get("pattern") is not None else None,
@@ -157,6 +169,7 @@ def _tables(node: Any, builder: Any) -> dict[str, TableImport]:
                     cc.integer("from_group", minimum=1)
                     if cc.get("from_group") is not None
                     else None,
+                    rest_to,
                 )
         group = _pattern(en, "group") if en.get("group") is not None else None
         wanted_groups = [c.from_group for c in columns.values() if c.from_group is not None]
