@@ -1,8 +1,9 @@
-"""Shapes of a records table's headings in a city's sheet that the template does not print:
-an upper heading merged over the first columns, whose own headings stand in the row below
-(狛江's `重層的支援体制整備事業実施計画 Plan(主な事業内容)` over 大 | 中 | 小 | Plan), and a
-code typed with the next column's text in one cell (`(1) 重層的支援体制整備事業の広報を行います。`
-in the 中 column, declared by the layout's `import.tables.<id>.columns.<id>.rest_to`)."""
+"""Shapes of a records table in a city's sheet that the template does not print: an upper
+heading merged over the first columns, whose own headings stand in the row below (狛江's
+`重層的支援体制整備事業実施計画 Plan(主な事業内容)` over 大 | 中 | 小 | Plan); a code typed with
+the next column's text in one cell (`(1) 重層的支援体制整備事業の広報を行います。` in the 中
+column: the layout's `import.tables.<id>.columns.<id>.rest_to`); a cell marked empty on
+purpose (`/`: the layout's `import.blank_marks`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from xlsxsheet.core.cells import a1
+from xlsxsheet.label_import.import_result import FieldItem
 from xlsxsheet.label_import.label_index import SheetIndex
+from xlsxsheet.label_import.label_text import normalise
 
 
 def opens_headings(
@@ -29,15 +33,19 @@ def opens_headings(
 def spanned_columns(
     sheet: SheetIndex, found_at: dict[str, tuple[int, int]], cols: dict[str, int]
 ) -> dict[str, int]:
-    """A heading merged over several columns where other headings (in the rows below) take
-    some of them: its column is the first of its span none of them takes (the Plan heading
-    over 大 | 中 | 小 | Plan → Plan's column). Columns moved, by id."""
+    """A heading merged over several columns where headings in the rows below it take some
+    of them: its column is the first of its span none of them covers (the Plan heading over
+    大 | 中 | 小 | Plan → Plan's column). Columns moved, by id."""
     moved: dict[str, int] = {}
     for cid, (row, col) in found_at.items():
         _, first, _, last = sheet.extent(row, col)
         if first == last:
             continue
-        taken = {c for other, c in cols.items() if other != cid and first <= c <= last}
+        taken: set[int] = set()
+        for other, (r, c) in found_at.items():
+            if other != cid and r > row and first <= c <= last:
+                _, c1, _, c2 = sheet.extent(r, c)
+                taken.update(range(c1, c2 + 1))
         if cols[cid] not in taken:
             continue
         free = [c for c in range(first, last + 1) if c not in taken]
@@ -54,3 +62,26 @@ def rest_of(text: Any, pattern: Any) -> str | None:
         if found is not None:
             return form[found.end() :].strip() or None
     return None
+
+
+def is_blank_mark(value: Any, spec: Any) -> bool:
+    """Whether a cell holds only one of the layout's `import.blank_marks` (`/`)."""
+    marks = getattr(spec, "blank_marks", ())
+    return isinstance(value, str) and normalise(value) in {normalise(m) for m in marks}
+
+
+def blank_mark_item(
+    field_id: str, value: Any, where: str, sheet: SheetIndex, row: int, col: int
+) -> FieldItem:
+    """The report of a cell read as empty because it holds a blank mark."""
+    return FieldItem(
+        "skipped",
+        field_id,
+        None,
+        where,
+        where,
+        sheet=sheet.name,
+        cell=a1(row, col),
+        typed=value,
+        reason=f"「{value}」は空欄の印です(様式の import.blank_marks)。空欄として取り込みました",
+    )

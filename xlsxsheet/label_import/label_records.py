@@ -11,7 +11,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from xlsxsheet.core.cells import a1
-from xlsxsheet.label_import.heading_shapes import opens_headings, rest_of, spanned_columns
+from xlsxsheet.label_import.heading_shapes import (
+    blank_mark_item,
+    is_blank_mark,
+    opens_headings,
+    rest_of,
+    spanned_columns,
+)
 from xlsxsheet.label_import.import_result import FieldItem
 from xlsxsheet.label_import.label_index import SheetIndex, inline_labels
 from xlsxsheet.label_import.label_match import Matcher
@@ -119,15 +125,18 @@ def _segments(tables: list[TableLabels], sheets: list[SheetIndex], matcher: Matc
                 if text in matcher.variants(t.title or ""):
                     starts.append(_Segment(sheet, row, t))
         rows = sorted({r for r, _ in sheet.labels})
-        started = -2
+        started: tuple[int, int, Any] = (-2, 0, None)  # the last start: row, score, table
         for row in rows:
-            if row == started + 1:
-                continue  # the second row of the headings that start on the row above
             scored = [(_heading_score(sheet, row, t, matcher), t) for t in untitled]
             scored = [(found, t) for (found, share), t in scored if share >= 0.5]
-            if scored:  # the table whose headings the row (and the rows under it) has most of
-                starts.append(_Segment(sheet, row - 1, max(scored, key=lambda x: x[0])[1]))
-                started = row
+            if not scored:
+                continue
+            # the table whose headings the row (and the rows under it) has most of
+            found, best = max(scored, key=lambda x: x[0])
+            if row == started[0] + 1 and best is not started[2] and found < started[1]:
+                continue  # the lower row of the headings of the table starting above
+            starts.append(_Segment(sheet, row - 1, best))
+            started = (row, found, best)
         starts.sort(key=lambda s: s.title_row)
         last_row = max((r for r, _ in sheet.values), default=0)
         for i, seg in enumerate(starts):
@@ -281,12 +290,17 @@ def _read_segment(
             for cid, c in cols.items():
                 value = sheet.value(r, c)
                 if value is not None and cid in parts:
-                    value = _part(value, parts[cid])
+                    part = _part(value, parts[cid])
+                    # a `rest_to` column keeps a cell its pattern does not split (a name)
+                    value = value if part is None and parts[cid].rest_to else part
                 if cid in rests:
                     value = rests[cid][0]
                 if value is None:
                     continue
                 where = f"{table.title or base} {len(units) + 1}件目"
+                if is_blank_mark(value, matcher.spec):
+                    items.append(blank_mark_item(f"{base}.{cid}", value, where, sheet, r, c))
+                    continue
                 item, normalized = _value(plan, f"{base}.{cid}", value, where, sheet, r, c)
                 if cid in by_position and item.status == "placed":
                     item = replace(item, reason=by_position_reason(table, cid))

@@ -71,6 +71,9 @@ class ImportSpec:
     fields: dict[str, FieldImport] = field(default_factory=dict)
     cells: dict[str, CellImport] = field(default_factory=dict)
     tables: dict[str, TableImport] = field(default_factory=dict)
+    # texts a records table's cell holds to say "nothing here" (a `/` drawn in a 事業 row's
+    # Check cell): read as empty, and reported (normalised as labels are)
+    blank_marks: tuple[str, ...] = ()
 
 
 def load_import(builder: Any) -> ImportSpec:
@@ -79,7 +82,15 @@ def load_import(builder: Any) -> ImportSpec:
     if raw is None:
         return ImportSpec()
     node = type(builder.root)(builder.source, raw, "import")
-    node.check_keys({"aliases", "fields", "tables"})
+    node.check_keys({"aliases", "fields", "tables", "blank_marks"})
+    marks = node.get("blank_marks") or []
+    if isinstance(marks, str):
+        marks = [marks]
+    if not isinstance(marks, list) or not all(isinstance(w, str) and w.strip() for w in marks):
+        node.fail(
+            "blank_marks には空欄の印を文字列のリストで書いてください",
+            "例: blank_marks: [/, ／]",
+        )
     aliases: dict[str, tuple[str, ...]] = {}
     if node.get("aliases") is not None:
         an = node.child("aliases")
@@ -111,7 +122,7 @@ def load_import(builder: Any) -> ImportSpec:
                 continue
             fields[str(field_id)] = FieldImport(str(field_id), en.text("label"), pattern, spaces)
     tables = _tables(node, builder) if node.get("tables") is not None else {}
-    return ImportSpec(aliases, fields, cells, tables)
+    return ImportSpec(aliases, fields, cells, tables, tuple(marks))
 
 
 def _pattern(en: Any, key: str = "pattern") -> re.Pattern[str]:
