@@ -136,7 +136,11 @@ def city_003(out: Path, *, numbers_as_text: bool = False) -> Path:
                 value = as_cell(paragraphs(text), numbers_as_text)
                 if value is not None:
                     sheet.cell(r + 1, c + 1, value)
-            if name != "地域福祉計画" and cells and cells[0].startswith("重層的支援体制整備事業実施計画"):
+            if (
+                name != "地域福祉計画"
+                and cells
+                and cells[0].startswith("重層的支援体制整備事業実施計画")
+            ):
                 sheet.merge_cells(
                     start_row=r + 1, start_column=1, end_row=r + 1, end_column=JUSO_PLAN_HEADING
                 )

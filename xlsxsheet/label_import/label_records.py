@@ -160,7 +160,9 @@ def _heading_score(
 
 def _opens(sheet: SheetIndex, row: int, table: TableLabels, matcher: Matcher) -> bool:
     first_id = next(iter(table.columns))
-    others = (f for cid in table.columns if cid != first_id for f in column_forms(table, cid, matcher))
+    others = (
+        f for cid in table.columns if cid != first_id for f in column_forms(table, cid, matcher)
+    )
     return opens_headings(sheet, row, column_forms(table, first_id, matcher), others)
 
 
