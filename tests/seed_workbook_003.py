@@ -20,7 +20,7 @@ from pathlib import Path
 
 import openpyxl
 from seed_workbook_004 import Op, repair
-from seed_workbooks import as_cell, seed_rows
+from seed_workbooks import as_cell, full_width, seed_rows
 
 # the seed's lines of each sheet (0-based, inclusive)
 SHEETS_003 = {
@@ -125,24 +125,64 @@ def sheet_rows(name: str) -> list[list[str]]:
     return [repair(rows[i], REPAIRS_003.get(i, []))[0] for i in range(first, last + 1)]
 
 
-def city_003(out: Path, *, numbers_as_text: bool = False) -> Path:
-    """The two 進捗管理シート as the city's workbook."""
+def heading_rows(name: str) -> set[int]:
+    """The rows (0-based, of the sheet) of each page's two heading rows."""
+    rows = sheet_rows(name)
+    return {
+        r + k
+        for r, cells in enumerate(rows)
+        if cells and cells[0].startswith(("基本 目標", "重層的支援体制整備事業実施計画"))
+        for k in (0, 1)
+    }
+
+
+def _is_label(row: int, headings: set[int]) -> bool:
+    """A label the import matches by: a page's headings and the sheet's title. (The codes
+    `1`, `(1)`, `①`, `a`, `ア` are values, kept as typed, as reading keeps them.)"""
+    return row in headings or row == 0
+
+
+def city_003(
+    out: Path,
+    *,
+    title_rows: int = 0,
+    margin: bool = False,
+    cover: bool = False,
+    full_width_labels: bool = False,
+    numbers_as_text: bool = False,
+) -> Path:
+    """The two 進捗管理シート as the city's workbook, with the variations real sheets have:
+    title rows above, a narrow margin column (方眼紙), a cover sheet first, labels typed
+    full-width, numbers typed as text."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    if cover:
+        front = book.create_sheet("表紙")
+        front["B3"] = "あいとぴあレインボープラン 進捗管理"
+        front["B5"] = "令和5年度報告書"
+        front["B7"] = "狛江市 福祉保健部 福祉政策課"
+    top, left = title_rows, (1 if margin else 0)
     for name in SHEETS_003:
         sheet = book.create_sheet(name)
+        if title_rows:
+            sheet.cell(1, 1 + left, "狛江市 進捗管理シート(市作成の様式)")
+        headings = heading_rows(name)
         for r, cells in enumerate(sheet_rows(name)):
             for c, text in enumerate(cells):
                 value = as_cell(paragraphs(text), numbers_as_text)
-                if value is not None:
-                    sheet.cell(r + 1, c + 1, value)
-            if (
-                name != "地域福祉計画"
-                and cells
-                and cells[0].startswith("重層的支援体制整備事業実施計画")
-            ):
+                if value is None:
+                    continue
+                if full_width_labels and isinstance(value, str) and _is_label(r, headings):
+                    value = full_width(value)
+                sheet.cell(top + r + 1, left + c + 1, value)
+            if name != "地域福祉計画" and r in headings and cells[0].startswith("重層的"):
                 sheet.merge_cells(
-                    start_row=r + 1, start_column=1, end_row=r + 1, end_column=JUSO_PLAN_HEADING
+                    start_row=top + r + 1,
+                    start_column=left + 1,
+                    end_row=top + r + 1,
+                    end_column=left + JUSO_PLAN_HEADING,
                 )
+        if margin:
+            sheet.column_dimensions["A"].width = 1.5
     book.save(out)
     return out

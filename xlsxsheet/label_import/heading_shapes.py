@@ -71,17 +71,42 @@ def is_blank_mark(value: Any, spec: Any) -> bool:
 
 
 def blank_mark_item(
-    field_id: str, value: Any, where: str, sheet: SheetIndex, row: int, col: int
+    field_id: str, label: str, value: Any, where: str, sheet: SheetIndex, at: tuple[int, int]
 ) -> FieldItem:
     """The report of a cell read as empty because it holds a blank mark."""
     return FieldItem(
         "skipped",
         field_id,
         None,
-        where,
+        label,
         where,
         sheet=sheet.name,
-        cell=a1(row, col),
+        cell=a1(*at),
         typed=value,
         reason=f"「{value}」は空欄の印です(様式の import.blank_marks)。空欄として取り込みました",
     )
+
+
+def unseen_columns(
+    plan: Any, path: tuple[str, ...], columns: dict[str, str], seen: set[str]
+) -> list[FieldItem]:
+    """A column of a records table the city's sheet has on no page (狛江's 達成状況): missing,
+    left empty in every record, never filled from elsewhere."""
+    base = ".".join(path)
+    out = []
+    for cid, heading in columns.items():
+        if cid in seen:
+            continue
+        label = plan.layout.fields[f"{base}.{cid}"].label
+        out.append(
+            FieldItem(
+                "missing",
+                f"{base}.{cid}",
+                None,
+                f"{base} {label}",
+                f"{base} {heading or label}",
+                reason=f"列「{heading or label}」の見出しが市のシートにありません。"
+                "どの行も空欄のまま取り込みました",
+            )
+        )
+    return out

@@ -17,6 +17,7 @@ from xlsxsheet.label_import.heading_shapes import (
     opens_headings,
     rest_of,
     spanned_columns,
+    unseen_columns,
 )
 from xlsxsheet.label_import.import_result import FieldItem
 from xlsxsheet.label_import.label_index import SheetIndex, inline_labels
@@ -86,18 +87,22 @@ def import_records(
     """Each records table's records (by dotted path) and a report item per value found."""
     tables = table_labels(plan)
     units: dict[str, list[dict[Any, Any]]] = {".".join(t.path): [] for t in tables}
+    seen: dict[str, set[str]] = {".".join(t.path): set() for t in tables}
     items: list[FieldItem] = []
     for segment in _segments(tables, sheets, matcher):
         if segment.table is None:
             continue
-        items.extend(_read_segment(plan, segment, matcher, units[".".join(segment.table.path)]))
+        dotted = ".".join(segment.table.path)
+        items.extend(_read_segment(plan, segment, matcher, units[dotted], seen[dotted]))
     records: dict[str, list[dict[str, Any]]] = {}
     for t in tables:  # the units as the reader parses a table: fill-down, heading rows
         dotted = ".".join(t.path)
         found = [{k: v for k, v in u.items() if k != _GRIDS} for u in units[dotted]]
         records[dotted] = [record.values for record in parse(t.block, found)]
     for t in tables:
-        if not records[".".join(t.path)]:
+        if records[".".join(t.path)]:
+            items.extend(unseen_columns(plan, t.path, t.columns, seen[".".join(t.path)]))
+        else:
             items.append(
                 FieldItem(
                     "missing",
@@ -194,10 +199,15 @@ def _has_caption(sheet: SheetIndex, row: int, table: TableLabels, matcher: Match
 
 
 def _read_segment(
-    plan: WorkbookPlan, seg: _Segment, matcher: Matcher, units: list[dict[Any, Any]]
+    plan: WorkbookPlan,
+    seg: _Segment,
+    matcher: Matcher,
+    units: list[dict[Any, Any]],
+    seen: set[str],
 ) -> list[FieldItem]:
     """The units of one table's part on one page (a record, or a heading row of a
-    hierarchy), added to `units`, and a report item per value."""
+    hierarchy), added to `units`, the columns found added to `seen`, and a report item per
+    value."""
     table, sheet = seg.table, seg.sheet
     assert table is not None
     head_row = None
@@ -243,6 +253,7 @@ def _read_segment(
     cols.update(under_caption)
     by_position = _unheaded(table, cols)
     cols.update(by_position)
+    seen.update(cols)
     parts = {
         cid: c for cid, c in _parts(table, matcher).items() if cid in declared or not c.heading
     }
@@ -301,7 +312,9 @@ def _read_segment(
                     continue
                 where = f"{table.title or base} {len(units) + 1}件目"
                 if is_blank_mark(value, matcher.spec):
-                    items.append(blank_mark_item(f"{base}.{cid}", value, where, sheet, r, c))
+                    fid = f"{base}.{cid}"
+                    label = f"{where} {plan.layout.fields[fid].label}"
+                    items.append(blank_mark_item(fid, label, value, where, sheet, (r, c)))
                     continue
                 item, normalized = _value(plan, f"{base}.{cid}", value, where, sheet, r, c)
                 if cid in by_position and item.status == "placed":
