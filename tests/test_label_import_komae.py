@@ -246,3 +246,18 @@ def test_a_malformed_entry_is_a_layout_error(tmp_path: Path, entry: str, message
     with pytest.raises(LayoutError) as raised:
         load_layout(path)
     assert message in str(raised.value)
+
+
+def test_libreoffice_recalculates_the_summary(imported, soffice: str, tmp_path: Path) -> None:
+    """The written workbook's 評価総括表 formulas, recalculated by LibreOffice, give the
+    seed's 件数 too (the counts are formulas over the 施策 rows, not values written in)."""
+    from xlsxsheet.external.libreoffice import recalculate
+    from xlsxsheet.reading.return_reader import read_file
+
+    document = read_file(recalculate(imported.output, tmp_path, soffice=soffice)).document()
+    counts = {
+        tally: [document[tally][g]["count"] for g in ("a", "b", "c", "d", "total")]
+        for tally in ("summary1", "summary2")
+    }
+    assert counts == {"summary1": [4, 0, 1, 0, 5], "summary2": [7, 1, 0, 0, 8]}
+    assert document["summary2"]["b"]["shisaku"] == "7 アウトリーチ等事業の実施"
