@@ -27,7 +27,8 @@ SHEETS_003 = {
     "地域福祉計画": (111, 162),
     "重層的支援体制整備事業実施計画": (180, 251),
 }
-# the heading row of the 重層 pages: its first cell is merged over 大 | 中 | 小 | Plan
+# the first heading row of the 重層 pages: its Plan heading is merged over its first four
+# columns (大 | 中 | 小 | Plan), as the empty cells after it in the text say
 JUSO_PLAN_HEADING = 4
 
 # --- 地域福祉計画: every page heading lost one empty cell of `施策` (over 大, 小 and 事業) ------
@@ -35,7 +36,8 @@ _CHIIKI_HEADINGS = (113, 120, 127, 134, 141, 148, 157)
 # a 事業 row whose 事業 code (a, b) landed in the 大 column and its Plan beside it: the row
 # lost the 小 and 事業 cells before its Plan
 _JIGYO_LOST_TWO: list[Op] = [("insert", 1, 2)]
-# a 事業 row whose code landed in the 大 column, its Plan in place: the code moves two right
+# a 事業 row that lost the empty 小 cell (its Plan … one to the left) and whose code landed
+# in the 大 column: an empty cell before the Plan, the code two to the right
 _JIGYO_CODE_LEFT: list[Op] = [("insert", 2, 1), ("move", 1, 3)]
 
 REPAIRS_003: dict[int, list[Op]] = {
