@@ -11,6 +11,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from xlsxsheet.core.cells import a1
+from xlsxsheet.label_import.heading_shapes import (
+    blank_mark_item,
+    is_blank_mark,
+    opens_headings,
+    rest_of,
+    spanned_columns,
+    unseen_columns,
+)
 from xlsxsheet.label_import.import_result import FieldItem
 from xlsxsheet.label_import.label_index import SheetIndex, inline_labels
 from xlsxsheet.label_import.label_match import Matcher
@@ -79,18 +87,22 @@ def import_records(
     """Each records table's records (by dotted path) and a report item per value found."""
     tables = table_labels(plan)
     units: dict[str, list[dict[Any, Any]]] = {".".join(t.path): [] for t in tables}
+    seen: dict[str, set[str]] = {".".join(t.path): set() for t in tables}
     items: list[FieldItem] = []
     for segment in _segments(tables, sheets, matcher):
         if segment.table is None:
             continue
-        items.extend(_read_segment(plan, segment, matcher, units[".".join(segment.table.path)]))
+        dotted = ".".join(segment.table.path)
+        items.extend(_read_segment(plan, segment, matcher, units[dotted], seen[dotted]))
     records: dict[str, list[dict[str, Any]]] = {}
     for t in tables:  # the units as the reader parses a table: fill-down, heading rows
         dotted = ".".join(t.path)
         found = [{k: v for k, v in u.items() if k != _GRIDS} for u in units[dotted]]
         records[dotted] = [record.values for record in parse(t.block, found)]
     for t in tables:
-        if not records[".".join(t.path)]:
+        if records[".".join(t.path)]:
+            items.extend(unseen_columns(plan, t.path, t.columns, seen[".".join(t.path)]))
+        else:
             items.append(
                 FieldItem(
                     "missing",
@@ -118,11 +130,18 @@ def _segments(tables: list[TableLabels], sheets: list[SheetIndex], matcher: Matc
                 if text in matcher.variants(t.title or ""):
                     starts.append(_Segment(sheet, row, t))
         rows = sorted({r for r, _ in sheet.labels})
+        started: tuple[int, int, Any] = (-2, 0, None)  # the last start: row, score, table
         for row in rows:
             scored = [(_heading_score(sheet, row, t, matcher), t) for t in untitled]
             scored = [(found, t) for (found, share), t in scored if share >= 0.5]
-            if scored:  # the table whose headings the row (and the rows under it) has most of
-                starts.append(_Segment(sheet, row - 1, max(scored, key=lambda x: x[0])[1]))
+            if not scored:
+                continue
+            # the table whose headings the row (and the rows under it) has most of
+            found, best = max(scored, key=lambda x: x[0])
+            if row == started[0] + 1 and best is not started[2] and found < started[1]:
+                continue  # the lower row of the headings of the table starting above
+            starts.append(_Segment(sheet, row - 1, best))
+            started = (row, found, best)
         starts.sort(key=lambda s: s.title_row)
         last_row = max((r for r, _ in sheet.values), default=0)
         for i, seg in enumerate(starts):
@@ -137,15 +156,19 @@ def _heading_score(
     (the first column's heading must be in the row itself)."""
     if not table.columns:
         return 0, 0.0
-    first = {t for _, t in sheet.row_labels(row)}
-    first_id = next(iter(table.columns))
-    if not first & set(column_forms(table, first_id, matcher)) and not _has_caption(
-        sheet, row, table, matcher
-    ):
+    if not _opens(sheet, row, table, matcher) and not _has_caption(sheet, row, table, matcher):
         return 0, 0.0
     texts = {t for r in range(row, row + 4) for _, t in sheet.row_labels(r)}
     found = sum(1 for cid in table.columns if texts & set(column_forms(table, cid, matcher)))
     return found, found / len(table.columns)
+
+
+def _opens(sheet: SheetIndex, row: int, table: TableLabels, matcher: Matcher) -> bool:
+    first_id = next(iter(table.columns))
+    others = (
+        f for cid in table.columns if cid != first_id for f in column_forms(table, cid, matcher)
+    )
+    return opens_headings(sheet, row, column_forms(table, first_id, matcher), others)
 
 
 def column_forms(table: TableLabels, cid: str, matcher: Matcher) -> dict[str, str]:
@@ -176,17 +199,20 @@ def _has_caption(sheet: SheetIndex, row: int, table: TableLabels, matcher: Match
 
 
 def _read_segment(
-    plan: WorkbookPlan, seg: _Segment, matcher: Matcher, units: list[dict[Any, Any]]
+    plan: WorkbookPlan,
+    seg: _Segment,
+    matcher: Matcher,
+    units: list[dict[Any, Any]],
+    seen: set[str],
 ) -> list[FieldItem]:
     """The units of one table's part on one page (a record, or a heading row of a
-    hierarchy), added to `units`, and a report item per value."""
+    hierarchy), added to `units`, the columns found added to `seen`, and a report item per
+    value."""
     table, sheet = seg.table, seg.sheet
     assert table is not None
-    first_id = next(iter(table.columns))
     head_row = None
     for r in range(seg.title_row + 1, seg.end + 1):
-        cells = dict(sheet.row_labels(r))
-        if any(t in column_forms(table, first_id, matcher) for t in cells.values()):
+        if _opens(sheet, r, table, matcher):
             head_row = r
             break
         if _has_caption(sheet, r, table, matcher):
@@ -198,6 +224,7 @@ def _read_segment(
     # (a heading grouped under another: 取組実績 > 計画前倒し)
     cols: dict[str, int] = {}
     declared: set[str] = set()  # columns found by the heading `import.tables` declares
+    found_at: dict[str, tuple[int, int]] = {}
     heading_rows: list[int] = []
     for r in range(head_row, min(head_row + 4, seg.end + 1)):
         if r > head_row and ("num" in cols and sheet.value(r, cols["num"]) is not None):
@@ -213,6 +240,7 @@ def _read_segment(
             for c, t in row_labels:
                 if t in forms or any(len(f) >= 6 and t.startswith(f) for f in forms):
                     cols[cid] = sheet.anchor(r, c)[1]
+                    found_at[cid] = sheet.anchor(r, c)
                     if t in declared_forms(table, cid, matcher):
                         declared.add(cid)
                     found_here = True
@@ -220,10 +248,12 @@ def _read_segment(
         if r > head_row and not found_here:
             break  # a row under the headings with none of them: the body
         heading_rows.append(r)
+    cols.update(spanned_columns(sheet, found_at, cols))
     under_caption = _under_caption(table, cols, _caption_col(sheet, head_row, table, matcher))
     cols.update(under_caption)
     by_position = _unheaded(table, cols)
     cols.update(by_position)
+    seen.update(cols)
     parts = {
         cid: c for cid, c in _parts(table, matcher).items() if cid in declared or not c.heading
     }
@@ -269,13 +299,23 @@ def _read_segment(
                 items.extend(_lacking(table, current, len(units) + 1, sheet, r))
                 units.append(current)
             current = {_GRIDS: set()}
+            rests = _rests(table, sheet, r, cols, parts)
             for cid, c in cols.items():
                 value = sheet.value(r, c)
                 if value is not None and cid in parts:
-                    value = _part(value, parts[cid])
+                    part = _part(value, parts[cid])
+                    # a `rest_to` column keeps a cell its pattern does not split (a name)
+                    value = value if part is None and parts[cid].rest_to else part
+                if cid in rests:
+                    value = rests[cid][0]
                 if value is None:
                     continue
                 where = f"{table.title or base} {len(units) + 1}件目"
+                if is_blank_mark(value, matcher.spec):
+                    fid = f"{base}.{cid}"
+                    label = f"{where} {plan.layout.fields[fid].label}"
+                    items.append(blank_mark_item(fid, label, value, where, sheet, (r, c)))
+                    continue
                 item, normalized = _value(plan, f"{base}.{cid}", value, where, sheet, r, c)
                 if cid in by_position and item.status == "placed":
                     item = replace(item, reason=by_position_reason(table, cid))
@@ -287,6 +327,13 @@ def _read_segment(
                 if cid in parts and item.status == "placed":
                     reason = f"{item.reason}、様式の import.tables の pattern で取り出し"
                     item = replace(item, reason=reason)
+                if cid in rests and item.status == "placed":
+                    source = rests[cid][1]
+                    reason = (
+                        f"「{table.columns.get(source) or source}」の列のセル"
+                        f" {a1(r, cols[source])} の続き(様式の import.tables の rest_to)"
+                    )
+                    item = replace(item, cell=a1(r, cols[source]), reason=reason)
                 items.append(item)
                 if item.status == "placed":
                     current[(cid, None)] = normalized
@@ -379,6 +426,26 @@ def _parts(table: TableLabels, matcher: Matcher) -> dict[str, Any]:
     if spec is None:
         return {}
     return {cid: c for cid, c in spec.columns.items() if c.pattern is not None}
+
+
+def _rests(
+    table: TableLabels, sheet: SheetIndex, row: int, cols: dict[str, int], parts: dict[str, Any]
+) -> dict[str, tuple[str, str]]:
+    """Columns a cell of another column continues into (`rest_to`: the 中 column's
+    `(1) 重層的…` → the Plan column's text), where the sheet leaves them empty: column id ->
+    (the text, the column it was typed in)."""
+    out: dict[str, tuple[str, str]] = {}
+    for cid, column in parts.items():
+        target = column.rest_to
+        if target is None or cid not in cols or target not in cols:
+            continue
+        value = sheet.value(row, cols[cid])
+        if value is None or sheet.value(row, cols[target]) is not None:
+            continue
+        rest = rest_of(value, column.pattern)
+        if rest is not None:
+            out[target] = (rest, cid)
+    return out
 
 
 def _part(value: Any, column: Any) -> Any:

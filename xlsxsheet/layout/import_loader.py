@@ -48,6 +48,7 @@ class ColumnImport:
     pattern: re.Pattern[str] | None = None
     remove_spaces: bool = False
     from_group: int | None = None  # the value is this group of the table's `group` match
+    rest_to: str | None = None  # the cell's text after `pattern`'s match goes to this column
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class ImportSpec:
     fields: dict[str, FieldImport] = field(default_factory=dict)
     cells: dict[str, CellImport] = field(default_factory=dict)
     tables: dict[str, TableImport] = field(default_factory=dict)
+    # texts a records table's cell holds to say "nothing here" (a `/` drawn in a 事業 row's
+    # Check cell): read as empty, and reported (normalised as labels are)
+    blank_marks: tuple[str, ...] = ()
 
 
 def load_import(builder: Any) -> ImportSpec:
@@ -78,7 +82,15 @@ def load_import(builder: Any) -> ImportSpec:
     if raw is None:
         return ImportSpec()
     node = type(builder.root)(builder.source, raw, "import")
-    node.check_keys({"aliases", "fields", "tables"})
+    node.check_keys({"aliases", "fields", "tables", "blank_marks"})
+    marks = node.get("blank_marks") or []
+    if isinstance(marks, str):
+        marks = [marks]
+    if not isinstance(marks, list) or not all(isinstance(w, str) and w.strip() for w in marks):
+        node.fail(
+            "blank_marks には空欄の印を文字列のリストで書いてください",
+            "例: blank_marks: [/, ／]",
+        )
     aliases: dict[str, tuple[str, ...]] = {}
     if node.get("aliases") is not None:
         an = node.child("aliases")
@@ -110,7 +122,7 @@ def load_import(builder: Any) -> ImportSpec:
                 continue
             fields[str(field_id)] = FieldImport(str(field_id), en.text("label"), pattern, spaces)
     tables = _tables(node, builder) if node.get("tables") is not None else {}
-    return ImportSpec(aliases, fields, cells, tables)
+    return ImportSpec(aliases, fields, cells, tables, tuple(marks))
 
 
 def _pattern(en: Any, key: str = "pattern") -> re.Pattern[str]:
@@ -149,7 +161,18 @@ def _tables(node: Any, builder: Any) -> dict[str, TableImport]:
                         _near(str(column_id), known),
                     )
                 cc = cn.child(str(column_id))
-                cc.check_keys({"heading", "pattern", "remove_spaces", "from_group"}, set())
+                cc.check_keys(
+                    {"heading", "pattern", "remove_spaces", "from_group", "rest_to"}, set()
+                )
+                rest_to = cc.text("rest_to") if cc.get("rest_to") is not None else None
+                if rest_to is not None and (rest_to not in known or cc.get("pattern") is None):
+                    cc.fail(
+                        f"rest_to の「{rest_to}」には表「{table_id}」の列を、pattern と一緒に"
+                        "書いてください",
+                        _near(rest_to, known)
+                        if rest_to not in known
+                        else "例: {pattern: '^(\\(\\d+\\))', rest_to: plan}",
+                    )
                 columns[str(column_id)] = ColumnImport(
                     cc.text("heading") if cc.get("heading") is not None else None,
                     _pattern(cc) if cc.get("pattern") is not None else None,
@@ -157,6 +180,7 @@ def _tables(node: Any, builder: Any) -> dict[str, TableImport]:
                     cc.integer("from_group", minimum=1)
                     if cc.get("from_group") is not None
                     else None,
+                    rest_to,
                 )
         group = _pattern(en, "group") if en.get("group") is not None else None
         wanted_groups = [c.from_group for c in columns.values() if c.from_group is not None]
