@@ -37,7 +37,7 @@ def test_collect_refuses_before_reading_any_return(tmp_path: Path) -> None:
     (tmp_path / "集計.csv").write_text("x", encoding="utf-8")
     empty = tmp_path / "returns"
     empty.mkdir()
-    with pytest.raises(UsageError, match="集計.csv はすでにあります"):
+    with pytest.raises(UsageError, match=r"集計\.csv はすでにあります"):
         xlsxsheet.collect([empty], tmp_path / "集計.xlsx", csv=tmp_path / "集計.csv")
     with pytest.raises(UsageError, match="見つかりません"):
         xlsxsheet.collect([empty], tmp_path / "集計.xlsx")
