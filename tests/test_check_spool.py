@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from returns_factory import Made, build_folder
 
 from xlsxsheet.cli import main
-from xlsxsheet.cli.check import find_workbooks, write_report
+from xlsxsheet.cli.check import write_report
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import (
     CheckedReturn,
@@ -26,6 +26,7 @@ from xlsxsheet.office.batch import (
     iter_check_returns,
     iter_in_processes,
 )
+from xlsxsheet.office.collecting import find_workbooks
 from xlsxsheet.office.report import Report, iter_json, iter_text, render_json, render_text
 from xlsxsheet.office.report_html import iter_html, render_html
 from xlsxsheet.office.report_xlsx import write_xlsx_report
