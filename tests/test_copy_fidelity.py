@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -18,7 +19,6 @@ from fidelity_support import (
     NATIONAL,
     OWN_NOTE,
     SHEET_PART,
-    THREAD,
     TOTAL,
     Made,
     excel_return,
@@ -45,6 +45,8 @@ MAY_TOUCH = {
     "xl/worksheets/_rels/sheet1.xml.rels",
     "xl/comments1.xml",
     "xl/drawings/vmlDrawing1.vml",
+    "xl/threadedComments/threadedComment1.xml",  # xlsxsheet's reply in the thread
+    "xl/persons/person.xml",  # …by the person xlsxsheet
 }
 
 
@@ -172,11 +174,7 @@ def test_relationships_drawings_extensions_threads_and_notes_are_kept(
             old = set(re.findall(r"<Relationship [^>]*>", before[name].decode()))
             new = set(re.findall(r"<Relationship [^>]*>", after[name].decode()))
             assert old <= new, name
-        for name in (
-            n
-            for n in before
-            if "drawings/drawing" in n or "threadedComments" in n or "persons" in n
-        ):
+        for name in (n for n in before if "drawings/drawing" in n):
             assert after[name] == before[name]
         comments = after["xl/comments1.xml"].decode()
         if made.has_note:
@@ -185,14 +183,11 @@ def test_relationships_drawings_extensions_threads_and_notes_are_kept(
             assert OWN_NOTE in text
             assert text.index(OWN_NOTE) < text.index("xlsxsheet")  # the department's first
             assert after["xl/drawings/vmlDrawing1.vml"].count(b"<x:Visible/>") == 1  # still shown
-        if made.has_thread:  # the thread and Excel's placeholder note, untouched
-            old_note = re.search(
-                r'<comment ref="' + NATIONAL + r'".*?</comment>',
-                before["xl/comments1.xml"].decode(),
-                re.S,
-            )
-            assert old_note.group(0) in comments
-            assert THREAD[1].encode() in after["xl/threadedComments/threadedComment1.xml"]
+        if made.has_thread and (copy == fixed or NATIONAL in _marked_cells(checked)):
+            _the_thread_is_kept_with_xlsxsheets_reply(before, after, checked)
+        elif made.has_thread:  # the marked copy does not mark J72: its thread as it was
+            for name in ("xl/threadedComments/threadedComment1.xml", "xl/persons/person.xml"):
+                assert after[name] == before[name]
         if made.has_extensions:
             assert after[SHEET_PART].count(b"<x14:sparkline>") == 1
             assert b'type="dataBar"' in after[SHEET_PART] and b"iconSet" in after[SHEET_PART]
@@ -202,10 +197,43 @@ def test_relationships_drawings_extensions_threads_and_notes_are_kept(
     book = openpyxl.load_workbook(fixed)
     sheet = book["施策マネジメントシート"]
     for change in checked.changes:
-        note = sheet[change.cell].comment
-        if change.cell == NATIONAL and made.has_thread:
-            continue  # the thread's cell keeps the thread; the mark is its fill and 修正履歴
+        note = sheet[change.cell].comment  # on the thread's cell: Excel's placeholder
         assert note is not None and change.comment() in note.text
+
+
+def _the_thread_is_kept_with_xlsxsheets_reply(
+    before: dict[str, bytes], after: dict[str, bytes], checked: CheckResult
+) -> None:
+    """The thread on NATIONAL: every comment and person as the department's Excel wrote them,
+    xlsxsheet's reply after the last reply (as a person of its own), and Excel's placeholder
+    note with the same reply as its last line."""
+    thread = "xl/threadedComments/threadedComment1.xml"
+    old_elements = re.findall(
+        r"<threadedComment\b.*?</threadedComment>", before[thread].decode(), re.S
+    )
+    new_elements = re.findall(
+        r"<threadedComment\b.*?</threadedComment>", after[thread].decode(), re.S
+    )
+    assert new_elements[: len(old_elements)] == old_elements and len(new_elements) == 3
+    reply = new_elements[-1]
+    top = re.search(r' id="([^"]+)"', old_elements[0]).group(1)
+    assert f'parentId="{top}"' in reply and f'ref="{NATIONAL}"' in reply
+    change = next(c for c in checked.changes if c.cell == NATIONAL)
+    assert escape(change.comment()) in reply
+    persons = after["xl/persons/person.xml"].decode()
+    for person in re.findall(r"<person\b[^>]*/>", before["xl/persons/person.xml"].decode()):
+        assert person in persons
+    own = re.search(r'<person displayName="xlsxsheet" id="([^"]+)"', persons).group(1)
+    assert f'personId="{own}"' in reply
+    old_note = re.search(
+        r'<comment ref="' + NATIONAL + r'".*?</comment>', before["xl/comments1.xml"].decode(), re.S
+    ).group(0)
+    new_note = re.search(
+        r'<comment ref="' + NATIONAL + r'".*?</comment>', after["xl/comments1.xml"].decode(), re.S
+    ).group(0)
+    text = "".join(re.findall(r"<t[^>]*>(.*?)</t>", new_note, re.S))
+    assert new_note.startswith(old_note[: old_note.index("</text>")])  # Excel's text first
+    assert text.endswith(escape(f"返信:\n    xlsxsheet: {change.comment()}"))
 
 
 @pytest.mark.libreoffice

@@ -1,6 +1,7 @@
 """Notes added to a sheet's own comments and VML parts (created, with their relationships and
 content types, where the sheet has none). A note already on a cell is kept, xlsxsheet's text
-below it; a cell with a threaded comment (its thread and Excel's placeholder note) is left alone.
+below it; on a cell with a threaded comment, the text is a reply in the thread (thread_patch),
+and a "返信:" line of Excel's placeholder note for that thread.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from xlsxsheet.copies.package_patch import (
     xml_text,
 )
 from xlsxsheet.copies.sheet_patch import add_legacy_drawing, legacy_drawing_id
+from xlsxsheet.copies.thread_patch import THREADED_REL, placeholder_reply, reply_in_threads
 from xlsxsheet.core.cells import parse_a1
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-THREADED_REL = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
 AUTHOR = "xlsxsheet"
 SEPARATOR = "\n――― xlsxsheet ―――\n"
 VML_HEAD = (
@@ -56,14 +57,19 @@ def add_notes(
     """Add each note (cell → (text, width pt, height pt)) to the sheet; the sheet text back,
     with a <legacyDrawing> added when the sheet had none."""
     threads = threaded_cells(pkg, sheet_part)
+    replied = reply_in_threads(
+        pkg, sheet_part, {ref: note[0] for ref, note in notes.items() if ref in threads}
+    )
     notes = {ref: note for ref, note in notes.items() if ref not in threads}
-    if not notes:
+    if not notes and not replied:
         return sheet_text
     rels = rels_of(sheet_part)
     comments_part = None
     for _, rel_type, target in pkg.relationships(rels):
         if rel_type == REL_TYPE + "comments":
             comments_part = resolve(sheet_part, target)
+    if not notes and (comments_part is None or not pkg.has(comments_part)):
+        return sheet_text  # threads without Excel's placeholder notes: the replies are all
     if comments_part is None or not pkg.has(comments_part):
         comments_part = pkg.free_name("xl/comments%d.xml")
         pkg.write(
@@ -79,6 +85,8 @@ def add_notes(
     fresh = [ref for ref in notes if not comments.has(ref)]
     for ref, (text, _, _) in notes.items():
         comments.add(ref, text)
+    for ref, text in replied.items():
+        comments.append(ref, placeholder_reply(text))
     pkg.write(comments_part, comments.text.encode("utf-8"))
     if fresh:
         sheet_text = _add_shapes(pkg, sheet_part, sheet_text, {r: notes[r] for r in fresh})
@@ -147,12 +155,22 @@ class _Comments:
             else:
                 self.text = self.text[:close] + element + self.text[close:]
             return
+        self._append_runs(found, self._runs(SEPARATOR + note, False))
+
+    def append(self, ref: str, text: str) -> None:
+        """`text` added at the end of the note on `ref`, in the note's own plain style (a
+        thread's placeholder); nothing where the cell has no note."""
+        found = self._find(ref)
+        if found is not None:
+            self._append_runs(found, self._runs(text, False))
+
+    def _append_runs(self, found: re.Match[str], runs: str) -> None:
+        p = self.p
         element = found.group(0)
         at = element.find(f"</{p}text>")
         later = re.search(r"<" + re.escape(p) + r"(rPh|phoneticPr)\b", element)
         if later is not None and later.start() < at:
             at = later.start()
-        runs = self._runs(SEPARATOR + note, False)
         element = element[:at] + runs + element[at:]
         self.text = self.text[: found.start()] + element + self.text[found.end() :]
 

@@ -1,0 +1,142 @@
+"""xlsxsheet's text as a reply in a cell's threaded comment (Excel 365's comments): the thread
+is kept as the department wrote it, a reply by the person "xlsxsheet" is added after its last
+reply, and Excel's placeholder note for older readers (LibreOffice, Excel 2016) gets the same
+text as its own "返信:" line, as Excel writes a reply there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Mapping
+from html import unescape
+
+from xlsxsheet.copies.package_patch import Package, relative, rels_of, resolve, xml_text
+from xlsxsheet.copies.workbook_patch import workbook_part
+
+THREADED_REL = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
+PERSON_REL = "http://schemas.microsoft.com/office/2017/10/relationships/person"
+THREADED_NS = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+CT_PERSONS = "application/vnd.ms-excel.person+xml"
+PERSON = "xlsxsheet"
+REPLY_HEAD = "返信:"
+
+_TAG = re.compile(r"<(?:\w+:)?threadedComment\b([^>]*?)(/?)>")
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+
+
+def thread_parts(pkg: Package, sheet_part: str) -> list[str]:
+    """The threaded-comment parts of a sheet that the package holds."""
+    return [
+        part
+        for _, rel_type, target in pkg.relationships(rels_of(sheet_part))
+        if rel_type == THREADED_REL and pkg.has(part := resolve(sheet_part, target))
+    ]
+
+
+def threads_of(text: str) -> dict[str, tuple[str, int]]:
+    """Each cell's thread in a threadedComments part: its first comment's id, and where its
+    last element (the first comment or its last reply) ends."""
+    found: dict[str, tuple[str, int]] = {}
+    tops: dict[str, str] = {}  # id → ref
+    for match in _TAG.finditer(text):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        end = match.end() if match.group(2) else _element_end(text, match.end())
+        ref, parent = attrs.get("ref", ""), attrs.get("parentId")
+        if parent is None and ref and ref not in found:
+            tops[attrs.get("id", "")] = ref
+            found[ref] = (attrs.get("id", ""), end)
+        elif parent in tops and tops[parent] in found:
+            found[tops[parent]] = (parent, end)
+    return found
+
+
+def _element_end(text: str, after: int) -> int:
+    close = re.compile(r"</(?:\w+:)?threadedComment>").search(text, after)
+    return close.end() if close else after
+
+
+def reply_in_threads(
+    pkg: Package, sheet_part: str, notes: Mapping[str, str], now: dt.datetime | None = None
+) -> dict[str, str]:
+    """Add each note (cell → text) whose cell has a thread as xlsxsheet's reply to it; the
+    notes replied, by cell (the others are left to the sheet's ordinary notes)."""
+    replied: dict[str, str] = {}
+    for part in thread_parts(pkg, sheet_part):
+        text = pkg.read(part).decode("utf-8")
+        threads = threads_of(text)
+        todo = {ref: note for ref, note in notes.items() if ref in threads and ref not in replied}
+        if not todo:
+            continue
+        person = _person_id(pkg)
+        prefix = _prefix(text)
+        stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%S.00")
+        # from the last thread in the part to the first, so that earlier places stay put
+        for ref in sorted(todo, key=lambda r: threads[r][1], reverse=True):
+            top, end = threads[ref]
+            reply = (
+                f'<{prefix}threadedComment ref="{ref}" dT="{stamp}" personId="{person}"'
+                f' id="{_guid()}" parentId="{top}"><{prefix}text>{xml_text(todo[ref])}'
+                f"</{prefix}text></{prefix}threadedComment>"
+            )
+            text = text[:end] + reply + text[end:]
+            replied[ref] = todo[ref]
+        pkg.write(part, text.encode("utf-8"))
+    return replied
+
+
+def placeholder_reply(note: str) -> str:
+    """The text added to Excel's placeholder note of a thread: a reply, as Excel writes it."""
+    return f"\n{REPLY_HEAD}\n    {PERSON}: {note}"
+
+
+def _person_id(pkg: Package) -> str:
+    """The id of the person "xlsxsheet" in the workbook's persons part (added, with the part
+    where the workbook has none)."""
+    book = workbook_part(pkg)
+    part = next(
+        (
+            resolve(book, target)
+            for _, rel_type, target in pkg.relationships(rels_of(book))
+            if rel_type == PERSON_REL and pkg.has(resolve(book, target))
+        ),
+        None,
+    )
+    if part is None:
+        part = pkg.free_name("xl/persons/person%d.xml")
+        pkg.write(
+            part,
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<personList xmlns="{THREADED_NS}"></personList>'
+            ).encode(),
+        )
+        pkg.add_relationship(rels_of(book), PERSON_REL, relative(book, part))
+        pkg.add_override(part, CT_PERSONS)
+    text = pkg.read(part).decode("utf-8")
+    for match in re.finditer(r"<(?:\w+:)?person\b([^>]*)>", text):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        if unescape(attrs.get("displayName", "")) == PERSON and attrs.get("id"):
+            return attrs["id"]
+    person = _guid()
+    prefix = _prefix(text, "personList")
+    entry = (
+        f'<{prefix}person displayName="{PERSON}" id="{person}" userId="{PERSON}"'
+        ' providerId="None"/>'
+    )
+    close = re.search(r"</(?:\w+:)?personList\s*>", text)
+    if close is None:  # <personList/>: opened
+        text = re.sub(r"<((?:\w+:)?personList)\b([^>]*?)/>", rf"<\1\2>{entry}</\1>", text, count=1)
+    else:
+        text = text[: close.start()] + entry + text[close.start() :]
+    pkg.write(part, text.encode("utf-8"))
+    return person
+
+
+def _prefix(text: str, root: str = "ThreadedComments") -> str:
+    match = re.search(r"<(\w+:)?" + root + r"\b", text)
+    return (match.group(1) or "") if match else ""
+
+
+def _guid() -> str:
+    return "{" + str(uuid.uuid4()).upper() + "}"
