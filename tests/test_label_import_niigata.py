@@ -118,3 +118,40 @@ def test_every_indicators_years_equal_the_example(imported) -> None:
                 assert g.get("indicator") is None and w.get("indicator") == "-"
             elif not str(w.get("indicator")).endswith("欠落)"):
                 assert _fold(g.get("indicator")) == _fold(w.get("indicator")), (key, i)
+
+
+VARIATIONS = {
+    "title rows and a margin column": {"title_rows": 3, "margin": True},
+    "a cover sheet first": {"cover": True},
+    "full-width labels": {"full_width_labels": True},
+    "令和 year headings": {"era_headings": True},
+    "numbers typed as text": {"numbers_as_text": True},
+    "merged label cells": {"merge_labels": True},
+    "all at once": {
+        "title_rows": 2,
+        "margin": True,
+        "cover": True,
+        "full_width_labels": True,
+        "era_headings": True,
+        "numbers_as_text": True,
+        "merge_labels": True,
+    },
+}
+
+
+@pytest.mark.parametrize("variation", list(VARIATIONS), ids=list(VARIATIONS))
+def test_variations_import_to_the_same_document(tmp_path: Path, imported, variation: str) -> None:
+    """The seed's lines with a variation import to the same 取組 records, place as many
+    values, and count the same R6 grades per 施策 in the written workbook."""
+    layout = default_registry().get("shinchoku-shihyo")
+    source = city_004(tmp_path / "進捗管理表_R6.xlsx", **VARIATIONS[variation])
+    result = import_workbook(source, layout, R6)
+    assert result.document["torikumi"] == imported.document["torikumi"]
+    assert len(result.of("placed")) == len(imported.of("placed"))
+    write_import(result, tmp_path / "out.xlsx", layout)
+    read = check_file(result.output).read
+    got = {
+        k: tuple(read.value((f"summary.{k}.{c}", None)) for c in ("a", "b", "c", "v4", "total"))
+        for k in KEYS
+    }
+    assert got == TEXT_R6
