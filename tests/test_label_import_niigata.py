@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from seed_workbook_004 import DROPPED_004, REPAIRS_004, city_004, repair
 from seed_workbooks import SEEDS, non_empty, seed_rows
@@ -144,7 +145,9 @@ def test_variations_import_to_the_same_document(tmp_path: Path, imported, variat
     """The seed's lines with a variation import to the same 取組 records, place as many
     values, and count the same R6 grades per 施策 in the written workbook."""
     layout = default_registry().get("shinchoku-shihyo")
-    source = city_004(tmp_path / "進捗管理表_R6.xlsx", **VARIATIONS[variation])
+    options = VARIATIONS[variation]
+    source = city_004(tmp_path / "進捗管理表_R6.xlsx", **options)
+    assert shows(source, options) == {k for k, v in options.items() if v}
     result = import_workbook(source, layout, R6)
     assert result.document["torikumi"] == imported.document["torikumi"]
     assert len(result.of("placed")) == len(imported.of("placed"))
@@ -155,3 +158,38 @@ def test_variations_import_to_the_same_document(tmp_path: Path, imported, variat
         for k in KEYS
     }
     assert got == TEXT_R6
+
+
+def shows(source: Path, options: dict[str, Any]) -> set[str]:
+    """The variations the workbook shows, seen in its cells (the first heading row, the
+    first 取組's cells), so that a variation the builder ignored fails the test."""
+    book = openpyxl.load_workbook(source)
+    sheet = book["進捗管理表"]
+    top, left = options.get("title_rows", 0), int(options.get("margin", False))
+    heading = [c.value for c in sheet[top + 7]][left:]
+    first = sheet.cell(top + 8, left + 1)
+    checks = {
+        "title_rows": sheet.cell(1, left + 1).value
+        == "新潟市地域福祉計画 進捗管理表(市作成の様式)",
+        "margin": sheet.column_dimensions["A"].width == 1.5 and sheet["A7"].value is None,
+        "cover": book.sheetnames == ["表紙", "進捗管理表"],
+        "full_width_labels": heading[0] == "Ｎｏ．"
+        and sheet.cell(top + 8, left + 6).value == "目\u3000標",
+        "era_headings": "令和2年度" in heading
+        or "令和２年度" in heading,  # full-width too, with `full_width_labels`
+        "numbers_as_text": first.value == "1",
+        # No. 1 merged over its four rows, `指標` over the grid label's column
+        "merge_labels": first.coordinate in _merged(sheet, 4)
+        and heading[4] == "指標"
+        and sheet.cell(top + 7, left + 5).coordinate in _merged(sheet, 1, 2),
+    }
+    return {k for k, ok in checks.items() if ok}
+
+
+def _merged(sheet: Any, rows: int, cols: int = 1) -> set[str]:
+    """The top-left cells of the merged ranges `rows` high and `cols` wide."""
+    return {
+        g.start_cell.coordinate
+        for g in sheet.merged_cells.ranges
+        if (g.max_row - g.min_row + 1, g.max_col - g.min_col + 1) == (rows, cols)
+    }
