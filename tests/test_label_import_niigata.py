@@ -18,6 +18,7 @@ from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.fiscal_year import parse_fiscal_year
 from xlsxsheet.label_import.importer import import_workbook, write_import
+from xlsxsheet.label_import.label_text import year_forms
 from xlsxsheet.layout.registry import default_registry
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds (../shared/seeds) are absent")
@@ -125,7 +126,7 @@ VARIATIONS = {
     "title rows and a margin column": {"title_rows": 3, "margin": True},
     "a cover sheet first": {"cover": True},
     "full-width labels": {"full_width_labels": True},
-    "令和 year headings": {"era_headings": True},
+    "Reiwa year headings": {"era_headings": True},
     "numbers typed as text": {"numbers_as_text": True},
     "merged label cells": {"merge_labels": True},
     "all at once": {
@@ -151,6 +152,7 @@ def test_variations_import_to_the_same_document(tmp_path: Path, imported, variat
     result = import_workbook(source, layout, R6)
     assert result.document["torikumi"] == imported.document["torikumi"]
     assert len(result.of("placed")) == len(imported.of("placed"))
+    assert by_position(result) == by_position(imported)  # every heading found as in the plain
     write_import(result, tmp_path / "out.xlsx", layout)
     read = check_file(result.output).read
     got = {
@@ -158,6 +160,54 @@ def test_variations_import_to_the_same_document(tmp_path: Path, imported, variat
         for k in KEYS
     }
     assert got == TEXT_R6
+
+
+def by_position(result: Any) -> int:
+    """How many values were read by their column's place, not its heading."""
+    return sum(1 for i in result.of("placed") if i.reason.startswith("見出しのない列"))
+
+
+def test_a_heading_with_its_year_in_reiwa_is_found_by_it(tmp_path: Path) -> None:
+    """`令和6年度の取組状況` is the template's `R6の取組状況` with its year written in 令和:
+    the column is found by its heading (not by its place beside 指標)."""
+    layout = default_registry().get("shinchoku-shihyo")
+    result = import_workbook(city_004(tmp_path / "city.xlsx", era_headings=True), layout, R6)
+    status = [i for i in result.of("placed") if i.field == "torikumi.s1.status"]
+    assert status and all(i.cell.startswith("N") for i in status)
+    assert {i.reason for i in status} == {"表の見出し一致"}
+
+
+@pytest.mark.parametrize(
+    ("label", "forms"),
+    [
+        ("R6の取組状況", ["令和6年度の取組状況", "R6年度の取組状況"]),
+        ("令和６年度の取組状況", ["R6の取組状況", "R6年度の取組状況"]),
+        (
+            "R1年度の実績",
+            [
+                "R1の実績",
+                "令和元年度の実績",
+                "令和1年度の実績",
+                "平成31年度の実績",
+                "H31の実績",
+                "H31年度の実績",
+            ],
+        ),
+        ("R6", []),  # a year heading alone: read as a year (header_year), not a label
+        ("取組状況", []),
+        ("Rの取組状況", []),
+    ],
+    ids=[
+        "short",
+        "long, full-width",
+        "令和元年 and 平成31年",
+        "a year alone",
+        "no year",
+        "no number",
+    ],
+)
+def test_the_forms_of_a_label_beginning_with_a_year(label: str, forms: list[str]) -> None:
+    assert year_forms(label) == forms
 
 
 def shows(source: Path, options: dict[str, Any]) -> set[str]:
