@@ -8,10 +8,11 @@ R6の取組状況 | 取組内容への課題とその対応策など.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
-from seed_workbooks import as_cell, seed_rows
+from seed_workbooks import as_cell, full_width, seed_rows
 
 Op = tuple  # ("shift", n) | ("move", from, to) | ("insert", at, n) | ("merged", col) | ("drop", col, text)
 
@@ -99,29 +100,174 @@ def repair(cells: list[str], ops: list[Op]) -> tuple[list[str], list[int]]:
     return cells, merged
 
 
-def city_004(out: Path, sheet_name: str = "進捗管理表") -> Path:
-    """The repaired lines as the city's workbook; a merged `-` once, over its rows."""
+# the columns a 取組 shows once and the sheet merges over its rows (No., 取組内容, 事業概要,
+# 担当課, R6の取組状況, 課題), and the 指標 name's and the grid label's columns
+FILL_DOWN_COLS_004 = (0, 1, 2, 3, 13, 14)
+INDICATOR_COL, GRID_LABEL_COL, LAST_COL = 4, 5, 14
+_SHORT_YEAR = re.compile(r"^R(\d+)")
+
+
+def _is_heading(cells: list[str]) -> bool:
+    return bool(cells) and cells[0].strip() == "No."
+
+
+def _is_title(cells: list[str]) -> bool:
+    return bool(cells) and cells[0].startswith("施策") and not any(c.strip() for c in cells[1:])
+
+
+def _table_rows(rows: list[list[str]]) -> set[int]:
+    """The rows under a page's heading row, up to the blank row that ends the page."""
+    out: set[int] = set()
+    inside = False
+    for r, cells in enumerate(rows):
+        if _is_heading(cells):
+            inside = True
+        elif not any(c.strip() for c in cells):
+            inside = False
+        elif inside:
+            out.add(r)
+    return out
+
+
+def _cell(cells: list[str], c: int) -> str:
+    return cells[c].strip() if c < len(cells) else ""
+
+
+def _era(text: str) -> str:
+    """A heading's year in 令和 words, as a city writes them: R2 → 令和2年度, R6の取組状況 →
+    令和6年度の取組状況."""
+    return _SHORT_YEAR.sub(lambda m: f"令和{m.group(1)}年度", text.strip(), count=1)
+
+
+def _spaced(text: str) -> str:
+    """A two-character grid label spread with a full-width space (目　標), as sheets align them."""
+    return "\u3000".join(text) if len(text) == 2 else text
+
+
+def _label(text: str, cells: list[str], c: int, full_width_labels: bool, era: bool) -> str:
+    """A label cell (a title, a heading, a grid label 目標/実績/評価) as the variation types it."""
+    heading, grid_label = (
+        _is_heading(cells),
+        c == GRID_LABEL_COL and text in ("目標", "実績", "評価"),
+    )
+    if not (heading or grid_label or _is_title(cells)):
+        return text
+    if era and heading:
+        text = _era(text)
+    if full_width_labels:
+        text = _spaced(text) if grid_label else full_width(text)
+    return text
+
+
+def city_004(
+    out: Path,
+    sheet_name: str = "進捗管理表",
+    *,
+    title_rows: int = 0,
+    margin: bool = False,
+    cover: bool = False,
+    full_width_labels: bool = False,
+    era_headings: bool = False,
+    numbers_as_text: bool = False,
+    merge_labels: bool = False,
+) -> Path:
+    """The repaired lines as the city's workbook; a merged `-` once, over its rows. The
+    variations real sheets have: title rows above, a narrow margin column (方眼紙), a cover
+    sheet first, labels typed full-width (`Ｎｏ．`, `Ｒ２`, `目　標`), year headings in 令和
+    (`令和2年度`), numbers typed as text, and the label cells merged (`merge_labels`)."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = sheet_name
-    rows = seed_rows("004")
-    for index, cells in enumerate(rows):
-        fixed, merged = repair(cells, REPAIRS_004.get(index, []))
+    if cover:
+        sheet.title = "表紙"
+        sheet["B3"] = "新潟市地域福祉計画 進捗管理表"
+        sheet["B5"] = "令和6年度の取組"
+        sheet["B7"] = "新潟市 福祉部 福祉総務課"
+        sheet = book.create_sheet(sheet_name)
+    top, left = title_rows, (1 if margin else 0)
+    if title_rows:
+        sheet.cell(1, 1 + left, "新潟市地域福祉計画 進捗管理表(市作成の様式)")
+        if title_rows > 2:
+            sheet.cell(3, 1 + left, "作成日: 令和7年5月30日")
+    rows = [repair(cells, REPAIRS_004.get(i, [])) for i, cells in enumerate(seed_rows("004"))]
+    for index, (fixed, merged) in enumerate(rows):
         for c, text in enumerate(fixed):
             if c in merged:
                 continue  # the merged cell above covers it: the extraction repeated it
-            value = as_cell(text)
+            value = as_cell(text, numbers_as_text)
+            if isinstance(value, str):
+                value = _label(value, fixed, c, full_width_labels, era_headings)
             if value is not None:
-                sheet.cell(index + 1, c + 1, value)
+                sheet.cell(top + index + 1, left + c + 1, value)
         for c in merged:
-            top = index
-            while top > 0 and sheet.cell(top, c + 1).value is None:
-                top -= 1
+            row = top + index
+            while row > top and sheet.cell(row, left + c + 1).value is None:
+                row -= 1
             for rng in list(sheet.merged_cells.ranges):
-                if rng.min_col == c + 1 and rng.min_row == top:
+                if rng.min_col == left + c + 1 and rng.min_row == row:
                     sheet.unmerge_cells(str(rng))
             sheet.merge_cells(
-                start_row=top, start_column=c + 1, end_row=index + 1, end_column=c + 1
+                start_row=row,
+                start_column=left + c + 1,
+                end_row=top + index + 1,
+                end_column=left + c + 1,
             )
+    if merge_labels:
+        _merge_labels(sheet, [fixed for fixed, _ in rows], top, left)
+    if margin:
+        sheet.column_dimensions["A"].width = 1.5  # 方眼紙: a narrow margin column
     book.save(out)
     return out
+
+
+def _merge_labels(sheet, rows: list[list[str]], top: int, left: int) -> None:
+    """Merge the cells a hand-made 進捗管理表 merges: each 施策 title across the table, the
+    `指標` heading over the grid label's column, each 取組 cell (No., 取組内容, 事業概要, 担当課,
+    取組状況, 課題) down over its rows, each 指標 name down over its 目標 / 実績 / 評価 rows."""
+
+    def merge(r0: int, c0: int, r1: int, c1: int) -> None:
+        if (r1, c1) != (r0, c0):
+            sheet.merge_cells(
+                start_row=top + r0 + 1,
+                start_column=left + c0 + 1,
+                end_row=top + r1 + 1,
+                end_column=left + c1 + 1,
+            )
+
+    def filled(r: int, c: int) -> bool:
+        return sheet.cell(top + r + 1, left + c + 1).value is not None
+
+    def covered(r: int, c: int) -> bool:
+        row, col = top + r + 1, left + c + 1
+        return any(
+            g.min_row <= row <= g.max_row and g.min_col <= col <= g.max_col
+            for g in sheet.merged_cells.ranges
+        )
+
+    table = _table_rows(rows)
+    for r, cells in enumerate(rows):
+        if _is_title(cells):
+            merge(r, 0, r, LAST_COL)
+        elif _is_heading(cells):
+            merge(r, INDICATOR_COL, r, GRID_LABEL_COL)
+    for r in sorted(table):
+        for i, c in enumerate(FILL_DOWN_COLS_004):
+            if not filled(r, c):
+                continue
+            end = r
+            while (
+                end + 1 in table
+                and not filled(end + 1, c)
+                and not any(filled(end + 1, left_col) for left_col in FILL_DOWN_COLS_004[:i])
+            ):
+                end += 1
+            merge(r, c, end, c)
+        if filled(r, INDICATOR_COL) and not covered(r, INDICATOR_COL):
+            end = r
+            while (
+                end + 1 in table
+                and not filled(end + 1, INDICATOR_COL)
+                and _cell(rows[end + 1], GRID_LABEL_COL) in ("実績", "評価")
+            ):
+                end += 1
+            merge(r, INDICATOR_COL, end, INDICATOR_COL)

@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from seed_workbook_004 import DROPPED_004, REPAIRS_004, city_004, repair
 from seed_workbooks import SEEDS, non_empty, seed_rows
@@ -17,6 +18,7 @@ from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.fiscal_year import parse_fiscal_year
 from xlsxsheet.label_import.importer import import_workbook, write_import
+from xlsxsheet.label_import.label_text import year_forms
 from xlsxsheet.layout.registry import default_registry
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds (../shared/seeds) are absent")
@@ -118,3 +120,126 @@ def test_every_indicators_years_equal_the_example(imported) -> None:
                 assert g.get("indicator") is None and w.get("indicator") == "-"
             elif not str(w.get("indicator")).endswith("欠落)"):
                 assert _fold(g.get("indicator")) == _fold(w.get("indicator")), (key, i)
+
+
+VARIATIONS = {
+    "title rows and a margin column": {"title_rows": 3, "margin": True},
+    "a cover sheet first": {"cover": True},
+    "full-width labels": {"full_width_labels": True},
+    "Reiwa year headings": {"era_headings": True},
+    "numbers typed as text": {"numbers_as_text": True},
+    "merged label cells": {"merge_labels": True},
+    "all at once": {
+        "title_rows": 2,
+        "margin": True,
+        "cover": True,
+        "full_width_labels": True,
+        "era_headings": True,
+        "numbers_as_text": True,
+        "merge_labels": True,
+    },
+}
+
+
+@pytest.mark.parametrize("variation", list(VARIATIONS), ids=list(VARIATIONS))
+def test_variations_import_to_the_same_document(tmp_path: Path, imported, variation: str) -> None:
+    """The seed's lines with a variation import to the same 取組 records, place as many
+    values, and count the same R6 grades per 施策 in the written workbook."""
+    layout = default_registry().get("shinchoku-shihyo")
+    options = VARIATIONS[variation]
+    source = city_004(tmp_path / "進捗管理表_R6.xlsx", **options)
+    assert shows(source, options) == {k for k, v in options.items() if v}
+    result = import_workbook(source, layout, R6)
+    assert result.document["torikumi"] == imported.document["torikumi"]
+    assert len(result.of("placed")) == len(imported.of("placed"))
+    assert by_position(result) == by_position(imported)  # every heading found as in the plain
+    write_import(result, tmp_path / "out.xlsx", layout)
+    read = check_file(result.output).read
+    got = {
+        k: tuple(read.value((f"summary.{k}.{c}", None)) for c in ("a", "b", "c", "v4", "total"))
+        for k in KEYS
+    }
+    assert got == TEXT_R6
+
+
+def by_position(result: Any) -> int:
+    """How many values were read by their column's place, not its heading."""
+    return sum(1 for i in result.of("placed") if i.reason.startswith("見出しのない列"))
+
+
+def test_a_heading_with_its_year_in_reiwa_is_found_by_it(tmp_path: Path) -> None:
+    """`令和6年度の取組状況` is the template's `R6の取組状況` with its year written in 令和:
+    the column is found by its heading (not by its place beside 指標)."""
+    layout = default_registry().get("shinchoku-shihyo")
+    result = import_workbook(city_004(tmp_path / "city.xlsx", era_headings=True), layout, R6)
+    status = [i for i in result.of("placed") if i.field == "torikumi.s1.status"]
+    assert status and all(i.cell.startswith("N") for i in status)
+    assert {i.reason for i in status} == {"表の見出し一致"}
+
+
+@pytest.mark.parametrize(
+    ("label", "forms"),
+    [
+        ("R6の取組状況", ["令和6年度の取組状況", "R6年度の取組状況"]),
+        ("令和６年度の取組状況", ["R6の取組状況", "R6年度の取組状況"]),
+        (
+            "R1年度の実績",
+            [
+                "R1の実績",
+                "令和元年度の実績",
+                "令和1年度の実績",
+                "平成31年度の実績",
+                "H31の実績",
+                "H31年度の実績",
+            ],
+        ),
+        ("R6", []),  # a year heading alone: read as a year (header_year), not a label
+        ("取組状況", []),
+        ("Rの取組状況", []),
+    ],
+    ids=[
+        "short",
+        "long, full-width",
+        "令和元年 and 平成31年",
+        "a year alone",
+        "no year",
+        "no number",
+    ],
+)
+def test_the_forms_of_a_label_beginning_with_a_year(label: str, forms: list[str]) -> None:
+    assert year_forms(label) == forms
+
+
+def shows(source: Path, options: dict[str, Any]) -> set[str]:
+    """The variations the workbook shows, seen in its cells (the first heading row, the
+    first 取組's cells), so that a variation the builder ignored fails the test."""
+    book = openpyxl.load_workbook(source)
+    sheet = book["進捗管理表"]
+    top, left = options.get("title_rows", 0), int(options.get("margin", False))
+    heading = [c.value for c in sheet[top + 7]][left:]
+    first = sheet.cell(top + 8, left + 1)
+    checks = {
+        "title_rows": sheet.cell(1, left + 1).value
+        == "新潟市地域福祉計画 進捗管理表(市作成の様式)",
+        "margin": sheet.column_dimensions["A"].width == 1.5 and sheet["A7"].value is None,
+        "cover": book.sheetnames == ["表紙", "進捗管理表"],
+        "full_width_labels": heading[0] == "Ｎｏ．"
+        and sheet.cell(top + 8, left + 6).value == "目\u3000標",
+        "era_headings": "令和2年度" in heading
+        or "令和２年度" in heading,  # full-width too, with `full_width_labels`
+        "numbers_as_text": first.value == "1",
+        # No. 1 merged over its four rows, `指標` over the grid label's column
+        "merge_labels": first.coordinate in _merged(sheet, 4)
+        and heading[4] == "指標"
+        and sheet.cell(top + 7, left + 5).coordinate in _merged(sheet, 1, 2),
+    }
+    return {k for k, ok in checks.items() if ok}
+
+
+def _merged(sheet: Any, rows: int, cols: int = 1) -> set[str]:
+    """The top-left cells of the merged ranges `rows` high and `cols` wide."""
+    return {
+        g.start_cell.coordinate
+        for g in sheet.merged_cells.ranges
+        if (g.max_row - g.min_row + 1, g.max_col - g.min_col + 1) == (rows, cols)
+    }

@@ -114,24 +114,20 @@ def filled_down(records: list[dict]) -> list[dict]:
     return out
 
 
-VARIATIONS = {
-    "pages of 9 rows": {"page_rows": 9},
-    "title rows, a margin column and a cover sheet": {
-        "title_rows": 3,
-        "margin": True,
-        "cover": True,
-    },
-    "令和 year headings": {"era_headings": True},
-    "numbers typed as text": {"numbers_as_text": True},
-}
-
-
-@pytest.mark.parametrize("variation", list(VARIATIONS), ids=list(VARIATIONS))
-def test_variations_give_the_same_records(tmp_path: Path, layout, document, variation) -> None:
-    options = dict(VARIATIONS[variation])
-    page_rows = options.pop("page_rows", 18)
+@pytest.mark.parametrize("page_rows", [9, 6], ids=["pages of 9 rows", "pages of 6 rows"])
+def test_shorter_pages_give_the_same_records(
+    tmp_path: Path, layout, document, page_rows: int
+) -> None:
+    """Pages that break inside a 取組: the next page repeats the legend, the title and the
+    headings but not the 取組's cells, which go on from the page before. The seed's own pages
+    (tests/test_label_import_niigata.py, with the variations of a hand-made sheet) always
+    break between 取組 and type the No. again, so only this laid-out sheet tests it."""
     plain = import_workbook(write_rows(rows_004(document), tmp_path / "a.xlsx"), layout, R6)
-    varied = write_rows(rows_004(document, page_rows), tmp_path / "b.xlsx", **options)
+    rows = rows_004(document, page_rows)
+    assert any(  # a page whose first 指標 has no No.: it continues the 取組 above
+        row[:1] == ["No."] and rows[i + 1][0] == "" for i, row in enumerate(rows[:-1])
+    )
+    varied = write_rows(rows, tmp_path / "b.xlsx")
     result = import_workbook(varied, layout, R6)
     assert result.document["torikumi"] == plain.document["torikumi"]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from xlsxsheet.core.cells import a1
 from xlsxsheet.label_import.label_index import SheetIndex
 from xlsxsheet.label_import.label_paths import Wanted
-from xlsxsheet.label_import.label_text import header_year, is_label, normalise
+from xlsxsheet.label_import.label_text import header_year, is_label, normalise, year_forms
 from xlsxsheet.layout.import_loader import ImportSpec
 
 TEXT_BLOCK_ROWS = 80  # a text typed below its heading is read this far at most
@@ -77,6 +77,8 @@ class Matcher:
         out = {base: "ラベル一致"}
         for word in sorted(self.aliases.get(base, ())):
             out.setdefault(word, f"別名「{word}」")
+        for form in year_forms(label):
+            out.setdefault(form, f"年度の書き方違い「{form}」")
         return out
 
     def find(self, wanted: Wanted) -> Outcome:

@@ -265,6 +265,7 @@ def _read_segment(
     head_row = heading_rows[-1]
     aggregates = {normalise(a.label) for a in table.block.aggregates}
     label_col = _grid_label_col(sheet, table, head_row + 1, seg.end)
+    fill_down = {c.id for c in table.block.columns if c.fill_down}
     items: list[FieldItem] = []
     current: dict[Any, Any] | None = None
     base = ".".join(table.path)
@@ -301,6 +302,8 @@ def _read_segment(
             current = {_GRIDS: set()}
             rests = _rests(table, sheet, r, cols, parts)
             for cid, c in cols.items():
+                if cid in fill_down and sheet.anchor(r, c)[0] < r:
+                    continue  # merged down from the unit above: "as above", as a blank cell
                 value = sheet.value(r, c)
                 if value is not None and cid in parts:
                     part = _part(value, parts[cid])

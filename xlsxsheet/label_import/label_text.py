@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
+from xlsxsheet.core.fiscal_year import (
+    FiscalYearError,
+    column_label,
+    long_label,
+    parse_fiscal_year,
+    short_label,
+)
 
 _SPACES = re.compile(r"\s+")
 _TILDES = str.maketrans({"～": "~", "〜": "~", "—": "-", "―": "-"})
 _BRACKETS = str.maketrans({"【": "[", "】": "]", "〔": "(", "〕": ")"})
+_LEADING_YEAR = re.compile(r"^(?:(?:[HRS]|平成|令和|昭和)(?:\d{1,2}|元)(?:年度)?|\d{4}年度)")
 _YEAR_LIKE = re.compile(r"^(?:[HRSＨＲＳ]|平成|令和|昭和|FY|\d{4})", re.IGNORECASE)
 
 
@@ -38,3 +45,21 @@ def is_label(value: object) -> bool:
     """Whether a cell's value can be a label: any text (`1` typed as text labels 展開方向 1);
     a number never is."""
     return isinstance(value, str) and bool(normalise(value))
+
+
+def year_forms(label: str) -> list[str]:
+    """A label that begins with a fiscal year (`R6の取組状況`), normalised, with the year written
+    the other ways a city writes it (`令和6年度の取組状況`, `R6年度の取組状況`); [] for others."""
+    folded = normalise(label)
+    found = _LEADING_YEAR.match(folded)
+    rest = folded[found.end() :] if found else ""
+    if not found or not rest:
+        return []
+    try:
+        year = parse_fiscal_year(found.group(0))
+        years = [short_label(year), long_label(year), column_label(year)]
+    except FiscalYearError:
+        return []
+    if year == 2019:  # 令和元年度, written 平成31年度 too (the year began in 平成)
+        years += ["令和1年度", "平成31年度", "H31", "H31年度"]
+    return [form for y in years if (form := f"{y}{rest}") != folded]
