@@ -284,12 +284,16 @@ def _openpyxl_takes(name: str, data: bytes) -> bool:
     template share these parts byte for byte, but for what each department's Excel writes
     in docProps/core.xml (its times, its author): the answer is remembered per part, and for
     core.xml per shape (see _core_shape)."""
-    if name == "docProps/core.xml":
+    if name == "docProps/core.xml" and (name, data) not in _TAKEN:
         shaped = _core_shape(data)
         if shaped is not None:
             shape, dates = shaped
             if all(_date_taken(local, text) for local, text in dates):
-                return _openpyxl_read(name, shape)
+                found = _openpyxl_read(name, shape)
+                if len(_TAKEN) >= _TAKEN_KEPT:
+                    _TAKEN.clear()
+                _TAKEN[(name, data)] = found  # the same return again: one lookup
+                return found
     return _openpyxl_read(name, data)
 
 
@@ -310,13 +314,14 @@ def _openpyxl_read(name: str, data: bytes) -> bool:
             found = True
         except Exception:  # openpyxl raises many kinds on a value it does not take
             found = False
-        if len(_TAKEN) >= 256:
+        if len(_TAKEN) >= _TAKEN_KEPT:
             _TAKEN.clear()
         _TAKEN[key] = found
     return found
 
 
 _TAKEN: dict[tuple[str, bytes], bool] = {}
+_TAKEN_KEPT = 256  # parts remembered (then forgotten all at once: memory stays bounded)
 
 _SIMPLE_ELEMENT = re.compile(rb"<((?:[\w.-]+:)?)([\w.-]+)(\s[^>]*)?>([^<]*)</\1\2\s*>")
 _PLACEHOLDER_DATE = b"2000-01-01T00:00:00Z"
