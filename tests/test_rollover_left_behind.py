@@ -81,3 +81,26 @@ def test_notes_of_carried_cells_go_over_and_the_rest_is_listed(tmp_path: Path) -
         assert expected in text, expected
     assert item.to_dict()["left_behind"] == item.left_behind and len(item.left_behind) == 6
     assert '"notes_carried": 1' in render_json(result)
+
+
+def test_a_thread_goes_over_as_its_comments_not_excels_placeholder(tmp_path: Path) -> None:
+    """A cell with an Excel 365 thread (the fidelity corpus's J72: a question and its reply)
+    carries the thread itself, one line a comment with its person's name — not the
+    placeholder note Excel writes for older readers."""
+    from fidelity_support import THREAD, excel_return
+
+    from xlsxsheet.layout.registry import default_registry
+    from xlsxsheet.plan.workbook_plan import cached_plan
+
+    made = excel_return(tmp_path)
+    result = rollover([made.path], 2021, tmp_path / "next", jobs=1)
+    (item,) = result.items
+    layout = default_registry().get("shisaku-management")
+    slot = cached_plan(layout, 2021, dict(layout.default_params())).slots[
+        ("perf.cost.national", 2020)
+    ]
+    note = openpyxl.load_workbook(item.output)[SHEET].cell(slot.row + 1, slot.col + 1).comment
+    assert note is not None
+    assert f"財政課 一郎: {THREAD[0]}\n福祉総務課 花子: {THREAD[1]}" in note.text
+    assert "スレッド化されたコメント" not in note.text
+    assert not any("スレッド化" in line for line in item.left_behind)

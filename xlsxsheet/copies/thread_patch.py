@@ -140,3 +140,52 @@ def _prefix(text: str, root: str = "ThreadedComments") -> str:
 
 def _guid() -> str:
     return "{" + str(uuid.uuid4()).upper() + "}"
+
+
+def thread_texts(pkg: Package, sheet_part: str) -> dict[str, str]:
+    """Each cell's thread as plain text, one line a comment in the thread's order ("name:
+    text", the name from the workbook's persons): what a reader without threads should see
+    instead of Excel's placeholder note."""
+    names = _person_names(pkg)
+    found: dict[str, str] = {}
+    for part in thread_parts(pkg, sheet_part):
+        text = pkg.read(part).decode("utf-8", "replace")
+        threads: dict[str, list[str]] = {}  # the first comment's id → its lines
+        cells: dict[str, str] = {}  # the first comment's id → its cell
+        for match in _ELEMENT.finditer(text):
+            attrs = dict(_ATTR.findall(match.group(1)))
+            body = re.search(r"<(?:\w+:)?text\b[^>]*>(.*?)</(?:\w+:)?text>", match.group(2), re.S)
+            said = unescape(body.group(1)) if body else ""
+            who = names.get(attrs.get("personId", ""), "")
+            line = f"{who}: {said}" if who else said
+            parent = attrs.get("parentId")
+            if parent is None:
+                threads[attrs.get("id", "")] = [line]
+                cells[attrs.get("id", "")] = attrs.get("ref", "")
+            elif parent in threads:
+                threads[parent].append(line)
+        for top, lines in threads.items():
+            if cells[top] and cells[top] not in found:
+                found[cells[top]] = "\n".join(lines)
+    return found
+
+
+_ELEMENT = re.compile(
+    r"<(?:\w+:)?threadedComment\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?threadedComment>)", re.S
+)
+
+
+def _person_names(pkg: Package) -> dict[str, str]:
+    """The display name of each person id in the workbook's persons parts."""
+    book = workbook_part(pkg)
+    names: dict[str, str] = {}
+    for _, rel_type, target in pkg.relationships(rels_of(book)):
+        part = resolve(book, target)
+        if rel_type != PERSON_REL or not pkg.has(part):
+            continue
+        text = pkg.read(part).decode("utf-8", "replace")
+        for match in re.finditer(r"<(?:\w+:)?person\b([^>]*)>", text):
+            attrs = dict(_ATTR.findall(match.group(1)))
+            if attrs.get("id"):
+                names[attrs["id"]] = unescape(attrs.get("displayName", ""))
+    return names

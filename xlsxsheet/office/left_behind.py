@@ -12,6 +12,7 @@ from html import unescape
 from pathlib import Path
 
 from xlsxsheet.copies.package_patch import REL_TYPE, Package, read_package, rels_of, resolve
+from xlsxsheet.copies.thread_patch import thread_texts
 from xlsxsheet.copies.workbook_patch import sheet_parts, workbook_part
 from xlsxsheet.core.copy_sheets import is_copy_sheet
 from xlsxsheet.core.errors import WorkbookError
@@ -20,7 +21,8 @@ from xlsxsheet.core.names import META_SHEET
 
 @dataclass(frozen=True)
 class Note:
-    """A note (legacy comment) on one cell of a return."""
+    """A note on one cell of a return: a legacy comment's text, or a thread's comments (one
+    line each, "name: text")."""
 
     sheet: str
     ref: str
@@ -56,10 +58,11 @@ def survey(path: Path, layout_sheets: set[str]) -> Survey:
         links = re.findall(r"<(?:\w+:)?hyperlink\b[^>]*?\bref=\"([^\"]+)\"", text)
         if links:
             found.hyperlinks[sheet] = links
+        threads = thread_texts(pkg, part)  # Excel 365's threads: the thread, not its placeholder
         for _, rel_type, target in pkg.relationships(rels_of(part)):
             target_part = resolve(part, target)
             if rel_type == REL_TYPE + "comments" and pkg.has(target_part):
-                found.notes += _notes(pkg, target_part, sheet)
+                found.notes += [n for n in _notes(pkg, target_part, sheet) if n.ref not in threads]
             elif rel_type == REL_TYPE + "drawing" and pkg.has(target_part):
                 drawing = pkg.read(target_part)
                 count = len(
@@ -69,6 +72,7 @@ def survey(path: Path, layout_sheets: set[str]) -> Survey:
                 )
                 if count:
                     found.drawings[sheet] = count
+        found.notes += [Note(sheet, ref, text) for ref, text in threads.items()]
     book = pkg.read(workbook_part(pkg)).decode("utf-8", "replace")
     for name in re.findall(r"<(?:\w+:)?definedName\b[^>]*?\bname=\"([^\"]+)\"", book):
         name = unescape(name)
