@@ -104,3 +104,36 @@ def test_a_thread_goes_over_as_its_comments_not_excels_placeholder(tmp_path: Pat
     assert f"財政課 一郎: {THREAD[0]}\n福祉総務課 花子: {THREAD[1]}" in note.text
     assert "スレッド化されたコメント" not in note.text
     assert not any("スレッド化" in line for line in item.left_behind)
+
+
+def test_print_settings_the_department_changed_are_said(tmp_path: Path) -> None:
+    """A department that set its sheet to A4 portrait, 85%, wider left margin and not centred
+    (Excel's 印刷の設定, saved by openpyxl as Excel writes those attributes) gets next year's
+    template with the layout's settings again — and is told which of its own were not carried.
+    A return whose settings are the template's (the test above) gets no such line."""
+    source = filled(tmp_path)
+    book = openpyxl.load_workbook(source)
+    sheet = book[SHEET]
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    sheet.page_setup.scale = 85
+    sheet.page_margins.left = 0.7
+    sheet.print_options.horizontalCentered = False
+    changed = tmp_path / "印刷設定を変えた.xlsx"
+    book.save(changed)
+    result = rollover([changed], 2021, tmp_path / "R3", jobs=1)
+    (item,) = result.items
+    (line,) = [line for line in item.left_behind if "印刷の設定" in line]
+    assert line.startswith(f"シート「{SHEET}」の印刷の設定(")
+    for said in (
+        "用紙サイズ A4 → A3",
+        "印刷の向き 縦 → 横",
+        "ページに合わせて印刷 しない → する",
+        "左余白 1.8cm → 1.0cm",
+        "水平方向の中央揃え しない → する",
+    ):
+        assert said in line, said
+    assert "拡大縮小" not in line  # 85% applies only without fitting to pages: not compared
+    assert "フッター" not in line  # the template's own footer, its year aside
+    assert line in render_text(result)

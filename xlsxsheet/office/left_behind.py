@@ -17,6 +17,7 @@ from xlsxsheet.copies.workbook_patch import sheet_parts, workbook_part
 from xlsxsheet.core.copy_sheets import is_copy_sheet
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.core.names import META_SHEET
+from xlsxsheet.office.print_settings import changed_settings, print_settings
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Survey:
     hyperlinks: dict[str, list[str]] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)  # defined names not xlsxsheet's
     label: bool = False
+    printing: dict[str, dict[str, str]] = field(default_factory=dict)  # layout sheet → settings
 
 
 def survey(path: Path, layout_sheets: set[str]) -> Survey:
@@ -55,6 +57,8 @@ def survey(path: Path, layout_sheets: set[str]) -> Survey:
         if not pkg.has(part):
             continue
         text = pkg.read(part).decode("utf-8", "replace")
+        if sheet in layout_sheets:
+            found.printing[sheet] = print_settings(text)
         links = re.findall(r"<(?:\w+:)?hyperlink\b[^>]*?\bref=\"([^\"]+)\"", text)
         if links:
             found.hyperlinks[sheet] = links
@@ -115,4 +119,29 @@ def left_behind_messages(found: Survey, cleared_notes: list[Note]) -> list[str]:
         lines.append("独自の名前定義「" + "」「".join(found.names) + "」は引き継ぎません。")
     if found.label:
         lines.append("秘密度ラベルは引き継ぎません。翌年度の様式に改めて付けてください。")
+    return lines
+
+
+def print_left_behind(found: Survey, template: Path) -> list[str]:
+    """One line per sheet whose print settings next year's `template` (from the layout) sets
+    otherwise than the return: the department's own are not carried."""
+    if not found.printing:
+        return []
+    try:
+        pkg = read_package(Path(template))
+        parts = sheet_parts(pkg)
+    except (WorkbookError, KeyError, ValueError, UnicodeDecodeError):
+        return []
+    lines = []
+    for sheet, theirs in found.printing.items():
+        part = parts.get(sheet)
+        if part is None or not pkg.has(part):
+            continue
+        ours = print_settings(pkg.read(part).decode("utf-8", "replace"))
+        changed = changed_settings(theirs, ours)
+        if changed:
+            lines.append(
+                f"シート「{sheet}」の印刷の設定({'、'.join(changed)})は引き継がず、"
+                "翌年度の様式の設定にしました。"
+            )
     return lines

@@ -44,7 +44,13 @@ from xlsxsheet.office.filenames import (
     safe_file_name,
     taken_in,
 )
-from xlsxsheet.office.left_behind import Note, Survey, left_behind_messages, survey
+from xlsxsheet.office.left_behind import (
+    Note,
+    Survey,
+    left_behind_messages,
+    print_left_behind,
+    survey,
+)
 from xlsxsheet.office.rollover_notes import carry_notes
 from xlsxsheet.office.roster import RosterEntry, normalize_key, read_roster
 from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
@@ -586,8 +592,9 @@ def _write(
         with atomic_path(target, force=True) as temp:  # a rerun replaces, never half-written
             plan = make_template(layout, temp, year, doc)
             item.notes_carried, left = carry_notes(temp, plan, doc, item.notes)
-        if item.survey is not None:
-            item.left_behind = left_behind_messages(item.survey, left)
+            if item.survey is not None:
+                item.left_behind = left_behind_messages(item.survey, left)
+                item.left_behind += print_left_behind(item.survey, temp)
     except DocumentError as exc:
         item.add("output-unwritable", f"{target.name} に値を書けません: {exc}")
         return
