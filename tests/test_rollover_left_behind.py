@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 from corpus.build import cell
 from fidelity_support import DRAWING, LABEL_INFO, SHEET_PART, Parts, R, filled
 from openpyxl.comments import Comment
@@ -137,3 +138,16 @@ def test_print_settings_the_department_changed_are_said(tmp_path: Path) -> None:
     assert "拡大縮小" not in line  # 85% applies only without fitting to pages: not compared
     assert "フッター" not in line  # the template's own footer, its year aside
     assert line in render_text(result)
+
+
+@pytest.mark.libreoffice
+def test_a_return_libreoffice_saved_gets_no_print_line(tmp_path: Path) -> None:
+    """LibreOffice, saving a return, writes print settings of its own where nothing prints (a
+    header margin without a header): they are not the department's and are not said."""
+    from fidelity_support import libreoffice_return
+    from libreoffice_support import require_soffice
+
+    made = libreoffice_return(tmp_path, require_soffice())
+    (item,) = rollover([made.path], 2021, tmp_path / "R3", jobs=1).items
+    assert item.output is not None
+    assert not [line for line in item.left_behind if "印刷の設定" in line], item.left_behind

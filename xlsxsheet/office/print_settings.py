@@ -85,6 +85,9 @@ def print_settings(sheet_xml: str) -> dict[str, str]:
             r"<(?:\w+:)?" + key + r"\b[^>]*>(.*?)</(?:\w+:)?" + key + ">", sheet_xml, re.S
         )
         found[key] = _YEAR.sub("〇年度", unescape(text.group(1))) if text else DEFAULTS[key]
+    for margin, text in (("header", "oddHeader"), ("footer", "oddFooter")):
+        if not found[text]:  # no header (footer): its margin prints nothing (LibreOffice
+            found.pop(margin, None)  # writes one of its own there)
     return found
 
 
