@@ -151,3 +151,37 @@ def test_a_return_libreoffice_saved_gets_no_print_line(tmp_path: Path) -> None:
     (item,) = rollover([made.path], 2021, tmp_path / "R3", jobs=1).items
     assert item.output is not None
     assert not [line for line in item.left_behind if "印刷の設定" in line], item.left_behind
+
+
+def test_the_departments_own_rules_are_said(tmp_path: Path) -> None:
+    """Conditional formats, sparklines and input rules listing another sheet — which no
+    template of xlsxsheet holds — are listed, counted per sheet (the fidelity corpus's data
+    bar and icon set, its sparkline and its x14 input rule)."""
+    from fidelity_support import excel_return
+
+    made = excel_return(tmp_path)
+    (item,) = rollover([made.path], 2021, tmp_path / "R3", jobs=1).items
+    assert (
+        f"シート「{SHEET}」の条件付き書式 2 件、スパークライン 1 件、"
+        "他のシートを参照する入力規則 1 件は引き継ぎません。"
+    ) in item.left_behind
+
+
+def test_a_data_bar_excel_writes_twice_counts_once() -> None:
+    """Excel writes a data bar as a rule and again as its x14 extension, linked by id."""
+    from xlsxsheet.office.left_behind import own_rules
+
+    rule_id = "{6A4F4E7B-1D35-4C58-9D55-0D37C1D4A0A1}"
+    sheet = (
+        '<conditionalFormatting sqref="F72:J72"><cfRule type="dataBar" priority="1"><dataBar>'
+        '<cfvo type="min"/><cfvo type="max"/><color rgb="FF638EC6"/></dataBar><extLst>'
+        '<ext uri="{B025F937-C7B1-47D3-B67F-A62EFF666E3E}" xmlns:x14="http://schemas.microsoft.com/'
+        f'office/spreadsheetml/2009/9/main"><x14:id>{rule_id}</x14:id></ext></extLst></cfRule>'
+        '</conditionalFormatting><conditionalFormatting sqref="A1"><cfRule type="cellIs" '
+        'priority="2" operator="greaterThan"><formula>0</formula></cfRule></conditionalFormatting>'
+        "<extLst><ext><x14:conditionalFormattings><x14:conditionalFormatting><x14:cfRule "
+        f'type="dataBar" id="{rule_id}"><x14:dataBar/></x14:cfRule><xm:sqref>F72:J72</xm:sqref>'
+        "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>"
+    )
+    assert own_rules(sheet) == {"条件付き書式": 2}
+    assert own_rules("<sheetData/>") == {}

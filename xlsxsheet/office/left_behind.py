@@ -20,6 +20,24 @@ from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.office.print_settings import changed_settings, print_settings
 
 
+# what a department adds in Excel that xlsxsheet's templates never hold (so every one found on
+# a layout sheet is the department's): conditional formats (data bars, icon sets, colour
+# scales…), sparklines, input rules whose list is on another sheet (Excel's x14 extension)
+def own_rules(sheet_xml: str) -> dict[str, int]:
+    """The department's own rules on a sheet, by kind (kinds with none left out). A data bar
+    Excel writes twice (the rule, and its x14 extension pointing back at it) counts once."""
+    linked = set(re.findall(r"<x14:id>([^<]+)</x14:id>", sheet_xml))
+    extended = re.findall(r'<x14:cfRule\b[^>]*?\bid="([^"]+)"', sheet_xml)
+    counts = {
+        "条件付き書式": len(re.findall(r"<(?:\w+:)?cfRule\b", sheet_xml))
+        - len(extended)  # the x14 ones, counted next
+        + sum(rule not in linked for rule in extended),
+        "スパークライン": len(re.findall(r"<(?:\w+:)?sparkline>", sheet_xml)),
+        "他のシートを参照する入力規則": len(re.findall(r"<x14:dataValidation\b", sheet_xml)),
+    }
+    return {kind: n for kind, n in counts.items() if n > 0}
+
+
 @dataclass(frozen=True)
 class Note:
     """A note on one cell of a return: a legacy comment's text, or a thread's comments (one
@@ -41,6 +59,7 @@ class Survey:
     names: list[str] = field(default_factory=list)  # defined names not xlsxsheet's
     label: bool = False
     printing: dict[str, dict[str, str]] = field(default_factory=dict)  # layout sheet → settings
+    rules: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → own rules, by kind
 
 
 def survey(path: Path, layout_sheets: set[str]) -> Survey:
@@ -59,6 +78,9 @@ def survey(path: Path, layout_sheets: set[str]) -> Survey:
         text = pkg.read(part).decode("utf-8", "replace")
         if sheet in layout_sheets:
             found.printing[sheet] = print_settings(text)
+            own = own_rules(text)
+            if own:
+                found.rules[sheet] = own
         links = re.findall(r"<(?:\w+:)?hyperlink\b[^>]*?\bref=\"([^\"]+)\"", text)
         if links:
             found.hyperlinks[sheet] = links
@@ -115,6 +137,9 @@ def left_behind_messages(found: Survey, cleared_notes: list[Note]) -> list[str]:
         lines.append(
             f"シート「{sheet}」のハイパーリンク {len(refs)} 件({'、'.join(refs[:5])})は引き継ぎません。"
         )
+    for sheet, kinds in found.rules.items():
+        said = "、".join(f"{kind} {n} 件" for kind, n in kinds.items())
+        lines.append(f"シート「{sheet}」の{said}は引き継ぎません。")
     if found.names:
         lines.append("独自の名前定義「" + "」「".join(found.names) + "」は引き継ぎません。")
     if found.label:
