@@ -157,13 +157,18 @@ def test_the_departments_own_rules_are_said(tmp_path: Path) -> None:
     """Conditional formats, sparklines and input rules listing another sheet — which no
     template of xlsxsheet holds — are listed, counted per sheet (the fidelity corpus's data
     bar and icon set, its sparkline and its x14 input rule)."""
-    from fidelity_support import excel_return
+    from fidelity_support import TOTAL, excel_return
 
     made = excel_return(tmp_path)
     (item,) = rollover([made.path], 2021, tmp_path / "R3", jobs=1).items
     assert (
         f"シート「{SHEET}」の条件付き書式 2 件、スパークライン 1 件、"
         "他のシートを参照する入力規則 1 件は引き継ぎません。"
+    ) in item.left_behind
+    # the department's two-line note on the total (a cleared cell) is said on one line
+    assert (
+        f"'{SHEET}'!{TOTAL} のメモ「総務 花子: H28は決算書の額を手入力(財政課了承済)」は、"
+        "そのセルを翌年度に引き継がないため引き継ぎません。"
     ) in item.left_behind
 
 

@@ -129,7 +129,8 @@ def left_behind_messages(found: Survey, cleared_notes: list[Note]) -> list[str]:
     for sheet, count in found.drawings.items():
         lines.append(f"シート「{sheet}」の図形・画像 {count} 個は引き継ぎません。")
     for note in cleared_notes:
-        shown = note.text if len(note.text) <= 40 else note.text[:40] + "…"
+        flat = " ".join(note.text.split())  # one line in the report, however the note runs
+        shown = flat if len(flat) <= 40 else flat[:40] + "…"
         lines.append(
             f"'{note.sheet}'!{note.ref} のメモ「{shown}」は、そのセルを翌年度に引き継がないため引き継ぎません。"
         )
