@@ -190,3 +190,28 @@ def test_a_data_bar_excel_writes_twice_counts_once() -> None:
     )
     assert own_rules(sheet) == {"条件付き書式": 2}
     assert own_rules("<sheetData/>") == {}
+
+
+def test_a_print_area_and_titles_the_department_set_are_said(tmp_path: Path) -> None:
+    """The department printed only part of its sheet, with its own title rows (Excel's
+    印刷範囲 and 印刷タイトル, as defined names): next year's template prints the whole sheet
+    again, and says so. The LibreOffice-saved return above and the unchanged one get no line."""
+    source = filled(tmp_path)
+    book = openpyxl.load_workbook(source)
+    sheet = book[SHEET]
+    sheet.print_area = "A1:J60"
+    sheet.print_title_rows = "1:5"
+    changed = tmp_path / "印刷範囲を変えた.xlsx"
+    book.save(changed)
+    (item,) = rollover([changed], 2021, tmp_path / "R3", jobs=1).items
+    assert (
+        f"シート「{SHEET}」の印刷範囲(A1:J60)は引き継がず、翌年度の様式のシート全体を印刷範囲にしました。"
+        in item.left_behind
+    )
+    assert (
+        f"シート「{SHEET}」の印刷タイトル(1〜5行目)は引き継がず、翌年度の様式の設定にしました。"
+        in item.left_behind
+    )
+    (tmp_path / "plain").mkdir()
+    (plain,) = rollover([filled(tmp_path / "plain")], 2021, tmp_path / "R3b", jobs=1).items
+    assert not [line for line in plain.left_behind if "印刷" in line], plain.left_behind

@@ -60,6 +60,9 @@ class Survey:
     label: bool = False
     printing: dict[str, dict[str, str]] = field(default_factory=dict)  # layout sheet → settings
     rules: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet → own rules, by kind
+    # sheet → {"area": "A1:P120", "titles": "1:3"}: the return's, and the ones its template had
+    print_ranges: dict[str, dict[str, str]] = field(default_factory=dict)
+    template_ranges: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def survey(path: Path, layout_sheets: set[str]) -> Survey:
@@ -100,12 +103,63 @@ def survey(path: Path, layout_sheets: set[str]) -> Survey:
                     found.drawings[sheet] = count
         found.notes += [Note(sheet, ref, text) for ref, text in threads.items()]
     book = pkg.read(workbook_part(pkg)).decode("utf-8", "replace")
+    found.print_ranges = _print_ranges(book, list(parts), layout_sheets)
     for name in re.findall(r"<(?:\w+:)?definedName\b[^>]*?\bname=\"([^\"]+)\"", book):
         name = unescape(name)
         if not name.startswith(("xs_", "_xlnm.")):
             found.names.append(name)
     found.label = pkg.has("docMetadata/LabelInfo.xml")
     return found
+
+
+_PRINT_NAMES = {"_xlnm.Print_Area": "area", "_xlnm.Print_Titles": "titles"}
+
+
+def _print_ranges(
+    book_xml: str, sheets: list[str], layout_sheets: set[str]
+) -> dict[str, dict[str, str]]:
+    """The print area and titles of each layout sheet, from the workbook's defined names."""
+    found: dict[str, dict[str, str]] = {}
+    for attrs, text in re.findall(
+        r"<(?:\w+:)?definedName\b([^>]*)>(.*?)</(?:\w+:)?definedName>", book_xml, re.S
+    ):
+        name = re.search(r'\bname="([^"]+)"', attrs)
+        local = re.search(r'\blocalSheetId="(\d+)"', attrs)
+        kind = _PRINT_NAMES.get(name.group(1)) if name else None
+        if kind is None or local is None or int(local.group(1)) >= len(sheets):
+            continue
+        sheet = sheets[int(local.group(1))]
+        if sheet in layout_sheets:
+            found.setdefault(sheet, {})[kind] = plain_range(unescape(text))
+    return found
+
+
+def plain_range(formula: str) -> str:
+    """`'施策'!$A$1:$P$120,'施策'!$R$1:$S$2` → `A1:P120,R1:S2`: the ranges without their
+    sheet and their `$`, to compare."""
+    pieces = [piece.rsplit("!", 1)[-1] for piece in formula.split(",")]
+    return ",".join(piece.replace("$", "").upper().strip() for piece in pieces)
+
+
+def print_range_messages(found: Survey) -> list[str]:
+    """One line per print area or print titles the department set otherwise than its
+    template: next year's template sets them from the layout again."""
+    lines = []
+    for sheet, theirs in found.print_ranges.items():
+        ours = found.template_ranges.get(sheet, {})
+        area = theirs.get("area")
+        if area and ours.get("area") and area != ours["area"]:
+            lines.append(
+                f"シート「{sheet}」の印刷範囲({area})は引き継がず、翌年度の様式のシート全体を"
+                "印刷範囲にしました。"
+            )
+        titles, template_titles = theirs.get("titles"), ours.get("titles")
+        if titles and titles != template_titles:
+            rows = titles.replace(":", "〜") + "行目"
+            lines.append(
+                f"シート「{sheet}」の印刷タイトル({rows})は引き継がず、翌年度の様式の設定にしました。"
+            )
+    return lines
 
 
 def _notes(pkg: Package, part: str, sheet: str) -> list[Note]:

@@ -3,8 +3,8 @@
 next year's template sets otherwise. Next year's template takes its print settings from the
 layout, so a department's own are left behind: said, never silently.
 
-The print area and the page breaks follow the length of each return's tables, so they are not
-compared."""
+The print area and titles are compared with the return's own template (left_behind); the page
+breaks follow the length of each return's tables and are not compared."""
 
 from __future__ import annotations
 

@@ -48,7 +48,9 @@ from xlsxsheet.office.left_behind import (
     Note,
     Survey,
     left_behind_messages,
+    plain_range,
     print_left_behind,
+    print_range_messages,
     survey,
 )
 from xlsxsheet.office.rollover_notes import carry_notes
@@ -57,6 +59,7 @@ from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
 from xlsxsheet.plan.year_roles import column_heading, moves_role
 from xlsxsheet.reading.return_reader import ReadResult, read_file
 from xlsxsheet.writing.make_template import make_template
+from xlsxsheet.writing.print_ranges import print_area, print_titles
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,11 @@ def prepare_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverI
         return item
     item.document = next_year_document(read, year, item)
     item.survey = survey(path, {sheet.name for sheet in plan.sheets})
+    item.survey.template_ranges = {  # what the return's own template set, to compare
+        sheet.name: {"area": plain_range(print_area(sheet))}
+        | ({"titles": plain_range(titles)} if (titles := print_titles(sheet)) else {})
+        for sheet in plan.sheets
+    }
     by_cell = {(cell.sheet, cell.address): key for key, cell in read.cells.items()}
     item.notes = [(by_cell.get((n.sheet, n.ref)), n) for n in item.survey.notes]
     if summary is not None and summary.key is not None and item.key is None:
@@ -595,6 +603,7 @@ def _write(
             if item.survey is not None:
                 item.left_behind = left_behind_messages(item.survey, left)
                 item.left_behind += print_left_behind(item.survey, temp)
+                item.left_behind += print_range_messages(item.survey)
     except DocumentError as exc:
         item.add("output-unwritable", f"{target.name} に値を書けません: {exc}")
         return

@@ -37,6 +37,7 @@ from xlsxsheet.core.memo import derived
 from xlsxsheet.plan.workbook_plan import PlanCell, SheetPlan, WorkbookPlan
 from xlsxsheet.rules.formulas import formula_of
 from xlsxsheet.rules.recompute import recompute
+from xlsxsheet.writing.print_ranges import print_area, print_titles
 from xlsxsheet.writing.template_writer import (
     _number_format,
     _row_heights,
@@ -453,15 +454,12 @@ def _defined_names(plan: WorkbookPlan) -> tuple[list[str], str]:
             names.append((name, -1, formula.lstrip("=")))
     for index, sheet_plan in enumerate(plan.sheets):
         quoted = quote_sheetname(sheet_plan.name)
-        last_row, last_col = max(sheet_plan.rows - 1, 0), sheet_plan.definition.width - 1
-        if last_row >= 1048575:
+        if max(sheet_plan.rows - 1, 0) >= 1048575:
             raise Unsupported("a print area of whole columns")
-        first, last = "$A$1", f"${column_letter(last_col)}${last_row + 1}"
-        area = first if first == last else f"{first}:{last}"
-        names.append(("_xlnm.Print_Area", index, f"{quoted}!{area}"))
-        repeat = sheet_plan.definition.print.repeat_rows
-        if repeat:
-            names.append(("_xlnm.Print_Titles", index, f"{quoted}!$1:${repeat}"))
+        names.append(("_xlnm.Print_Area", index, f"{quoted}!{print_area(sheet_plan)}"))
+        titles = print_titles(sheet_plan)
+        if titles:
+            names.append(("_xlnm.Print_Titles", index, f"{quoted}!{titles}"))
     names.sort(key=lambda n: n[0].replace("_xlnm.", "").lower() + "::" + n[2].lstrip("'").lower())
     xml = ["<definedNames>"]
     for name, sheet, formula in names:
