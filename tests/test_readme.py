@@ -122,3 +122,20 @@ def test_the_library_example_runs(tmp_path: Path) -> None:
     assert "shisaku-management" in done.stdout
     # an empty template has problems (required inputs are blank), each printed with its cell
     assert re.search(r"^\S+ [A-Z]+\d+ (error|warning) ", done.stdout, re.M), done.stdout
+
+
+def test_the_two_commands_are_what_they_say(tmp_path: Path) -> None:
+    """The README's two commands: one line that installs and runs the demo on the bundled
+    examples (its xlsxsheet part run here), and the test command, which .ci/run runs."""
+    demo, tests = sh_blocks(section("## Two commands"))
+    (line,) = demo.strip().splitlines()
+    steps = [step.strip() for step in line.split("&&")]
+    assert steps[:2] == ["python3 -m venv .venv", ".venv/bin/pip install ."], steps
+    assert len(steps) == 3 and steps[2].startswith(".venv/bin/xlsxsheet demo ")
+    code, output = run_in(tmp_path, shlex.split(steps[2])[1:])
+    assert code == 0 and "Traceback" not in output, output
+    assert list(tmp_path.rglob("*.xlsx")), "the demo wrote no workbook"
+    assert tests.strip() == "bash .ci/run"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.rstrip().splitlines()[-1] == ".venv/bin/python -m pytest -q"
+    assert "`.venv/bin/python -m pytest -q`" in section("## Two commands")
