@@ -15,6 +15,7 @@ import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -278,6 +279,32 @@ def splice_before_close(text: str, tag: str, entry: str) -> str:
 
 _RELATIONSHIP_TAG = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+@lru_cache(maxsize=16)
+def _root_pattern(root: str) -> re.Pattern[str]:
+    return re.compile(r"<(\w+:)?" + root + r"\b")
+
+
+def root_prefix(text: str, root: str) -> str:
+    """The namespace prefix of the part's root element `root` ("" or "x:")."""
+    match = _root_pattern(root).search(text)
+    return (match.group(1) or "") if match else ""
+
+
+def rel_prefix(text: str, root: str) -> tuple[str, str]:
+    """The prefix bound to the relationships namespace on the root element `root` of `text`,
+    and `text` with it declared there when it was not (`r`, or a free name like `rx`)."""
+    tag = re.search(r"<(?:\w+:)?" + root + r"\b[^>]*>", text)
+    assert tag is not None
+    found = re.search(r'xmlns:(\w+)="' + re.escape(REL_NS) + '"', tag.group(0))
+    if found:
+        return text, found.group(1)
+    prefix = "r"
+    while f"xmlns:{prefix}=" in tag.group(0):
+        prefix += "x"
+    end = tag.end() - (2 if tag.group(0).endswith("/>") else 1)
+    return text[:end] + f' xmlns:{prefix}="{REL_NS}"' + text[end:], prefix
 
 
 def rels_of(part: str) -> str:

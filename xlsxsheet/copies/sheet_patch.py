@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
 
-from xlsxsheet.copies.package_patch import REL_NS, xml_text
+from xlsxsheet.copies.package_patch import rel_prefix, root_prefix, xml_text
 from xlsxsheet.core.cells import parse_a1
 
 # Elements of CT_Worksheet that come after <legacyDrawing>, in schema order.
@@ -35,13 +35,9 @@ class OldCell:
     exists: bool
 
 
-_WORKSHEET = re.compile(r"<(\w+:)?worksheet\b")
-
-
 def prefix_of(text: str) -> str:
     """The prefix of the worksheet's own namespace ("" or "x:")."""
-    match = _WORKSHEET.search(text)
-    return (match.group(1) or "") if match else ""
+    return root_prefix(text, "worksheet")
 
 
 @dataclass(frozen=True)
@@ -106,6 +102,18 @@ def _cell_span(text: str, p: str, ref: str, start: int, end: int) -> tuple[int, 
     return match.start(), close + len(f"</{p}c>")
 
 
+def _cell_at(
+    text: str, ref: str
+) -> tuple[str, tuple[int, int, bool] | None, tuple[int, int] | None]:
+    """The worksheet's prefix, the span of `ref`'s row and the span of its `<c>` (None where
+    the sheet has no such row, or the row no such cell)."""
+    p = prefix_of(text)
+    row, _ = parse_a1(ref)
+    span = _row_span(text, p, row + 1)
+    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    return p, span, cell
+
+
 def addressed(text: str, ref: str) -> bool:
     """Whether the row of `ref` (or, where it has none, every row) carries its r="…" address,
     and every cell of that row its own."""
@@ -121,10 +129,7 @@ def addressed(text: str, ref: str) -> bool:
 
 def old_cell(text: str, ref: str) -> OldCell:
     """What `ref` holds in the sheet text."""
-    p = prefix_of(text)
-    row, _ = parse_a1(ref)
-    span = _row_span(text, p, row + 1)
-    cell = _cell_span(text, p, ref, span[0], span[1]) if span else None
+    p, span, cell = _cell_at(text, ref)
     if cell is None:
         style = 0
         if span is not None:
@@ -228,7 +233,7 @@ def legacy_drawing_id(text: str) -> str | None:
 def add_legacy_drawing(text: str, rid: str) -> str:
     """`text` with a <legacyDrawing r:id> at its place in the schema order."""
     p = prefix_of(text)
-    text, r = _rel_prefix(text)
+    text, r = rel_prefix(text, "worksheet")
     element = f'<{p}legacyDrawing {r}:id="{rid}"/>'
     for name in AFTER_LEGACY_DRAWING:
         match = re.search(r"<" + re.escape(p) + name + r"\b", text)
@@ -236,20 +241,6 @@ def add_legacy_drawing(text: str, rid: str) -> str:
             return text[: match.start()] + element + text[match.start() :]
     close = text.rfind(f"</{p}worksheet>")
     return text[:close] + element + text[close:]
-
-
-def _rel_prefix(text: str) -> tuple[str, str]:
-    """The prefix bound to the relationships namespace in the root (declared when missing)."""
-    root = re.search(r"<(?:\w+:)?worksheet\b[^>]*>", text)
-    assert root is not None
-    found = re.search(r'xmlns:(\w+)="' + re.escape(REL_NS) + '"', root.group(0))
-    if found:
-        return text, found.group(1)
-    prefix = "r"
-    while f"xmlns:{prefix}=" in root.group(0):
-        prefix += "x"
-    end = root.end() - (2 if root.group(0).endswith("/>") else 1)
-    return text[:end] + f' xmlns:{prefix}="{REL_NS}"' + text[end:], prefix
 
 
 def _same(cached: str, shown: str, kind: str) -> bool:
@@ -264,10 +255,7 @@ def _same(cached: str, shown: str, kind: str) -> bool:
 
 def restyle(text: str, ref: str, style: int) -> str:
     """`text` with the `<c>` of `ref` given style `style`, its content as it was."""
-    p = prefix_of(text)
-    row, _ = parse_a1(ref)
-    span = _row_span(text, p, row + 1)
-    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    p, _span, cell = _cell_at(text, ref)
     if cell is None:
         return put_cell(text, ref, cell_xml(p, ref, style, None))
     tag_end = text.find(">", cell[0]) + 1
@@ -283,10 +271,7 @@ def set_cached(text: str, ref: str, value: object) -> str:
     """`text` with the cached result of the formula cell `ref` set to `value` (the formula, the
     style and every other attribute kept); unchanged when `ref` holds no formula or already
     caches `value`."""
-    p = prefix_of(text)
-    row, _ = parse_a1(ref)
-    span = _row_span(text, p, row + 1)
-    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    p, _span, cell = _cell_at(text, ref)
     if cell is None:
         return text
     element = text[cell[0] : cell[1]]
@@ -324,10 +309,7 @@ def unshare(text: str, ref: str) -> str:
     shares it (so that replacing the master leaves their formulas as they were)."""
     from openpyxl.formula.translate import Translator
 
-    p = prefix_of(text)
-    row, _ = parse_a1(ref)
-    span = _row_span(text, p, row + 1)
-    cell = _cell_span(text, p, ref, span[0], span[1]) if span and not span[2] else None
+    p, _span, cell = _cell_at(text, ref)
     if cell is None:
         return text
     element = text[cell[0] : cell[1]]

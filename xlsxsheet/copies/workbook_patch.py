@@ -9,12 +9,13 @@ from xml.sax.saxutils import quoteattr
 
 from xlsxsheet.copies.package_patch import (
     CT_WORKSHEET,
-    REL_NS,
     REL_TYPE,
     Package,
+    rel_prefix,
     relative,
     rels_of,
     resolve,
+    root_prefix,
     splice_before_close,
 )
 
@@ -72,8 +73,8 @@ def add_sheet(pkg: Package, name: str, sheet_xml: str) -> str:
     rid = pkg.add_relationship(rels_of(book), REL_TYPE + "worksheet", relative(book, part))
     text = pkg.read(book).decode("utf-8")
     ids = [int(n) for n in re.findall(r"<(?:\w+:)?sheet\b[^>]*?\bsheetId=\"(\d+)\"", text)]
-    p = _prefix(text)
-    text, r = _rel_prefix(text)
+    p = root_prefix(text, "workbook")
+    text, r = rel_prefix(text, "workbook")
     entry = f'<{p}sheet name={quoteattr(name)} sheetId="{max(ids, default=0) + 1}" {r}:id="{rid}"/>'
     close = text.find(f"</{p}sheets>")
     text = text[:close] + entry + text[close:]
@@ -85,7 +86,7 @@ def full_calc_on_load(pkg: Package) -> None:
     """Ask Excel to recalculate every formula when it opens the copy."""
     book = workbook_part(pkg)
     text = pkg.read(book).decode("utf-8")
-    p = _prefix(text)
+    p = root_prefix(text, "workbook")
     calc = re.search(r"<" + re.escape(p) + r"calcPr\b[^>]*?/?>", text)
     if calc:
         tag = calc.group(0)
@@ -116,18 +117,3 @@ def drop_calc_chain(pkg: Package) -> None:
             pkg.remove(part)
             pkg.remove_override(part)
             pkg.remove_relationship(rels_of(book), part)
-
-
-def _prefix(text: str) -> str:
-    match = re.search(r"<(\w+:)?workbook\b", text)
-    return (match.group(1) or "") if match else ""
-
-
-def _rel_prefix(text: str) -> tuple[str, str]:
-    root = re.search(r"<(?:\w+:)?workbook\b[^>]*>", text)
-    assert root is not None
-    found = re.search(r'xmlns:(\w+)="' + re.escape(REL_NS) + '"', root.group(0))
-    if found:
-        return text, found.group(1)
-    end = root.end() - 1
-    return text[:end] + f' xmlns:r="{REL_NS}"' + text[end:], "r"
