@@ -17,10 +17,11 @@ from xlsxsheet.copies.package_patch import (
     relative,
     rels_of,
     resolve,
+    root_prefix,
     xml_text,
 )
 from xlsxsheet.copies.sheet_patch import add_legacy_drawing, legacy_drawing_id
-from xlsxsheet.copies.thread_patch import THREADED_REL, placeholder_reply, reply_in_threads
+from xlsxsheet.copies.thread_patch import placeholder_reply, reply_in_threads, threaded_cells
 from xlsxsheet.core.cells import parse_a1
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -37,18 +38,6 @@ SHAPETYPE = (
     '  path="m,l,21600r21600,l21600,xe">\n  <v:stroke joinstyle="miter"/>\n'
     '  <v:path gradientshapeok="t" o:connecttype="rect"/>\n </v:shapetype>'
 )
-
-
-def threaded_cells(pkg: Package, sheet_part: str) -> set[str]:
-    """The cells of the sheet that hold a threaded comment."""
-    cells: set[str] = set()
-    for _, rel_type, target in pkg.relationships(rels_of(sheet_part)):
-        if rel_type == THREADED_REL:
-            part = resolve(sheet_part, target)
-            if pkg.has(part):
-                text = pkg.read(part).decode("utf-8", "replace")
-                cells.update(re.findall(r'\bref="([A-Z]+\d+)"', text))
-    return cells
 
 
 def add_notes(
@@ -98,8 +87,7 @@ class _Comments:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        match = re.search(r"<(\w+:)?comments\b", text)
-        self.p = (match.group(1) or "") if match else ""
+        self.p = root_prefix(text, "comments")
 
     def _find(self, ref: str) -> re.Match[str] | None:
         if f'ref="{ref}"' not in self.text:  # most notes are new: no pattern to compile

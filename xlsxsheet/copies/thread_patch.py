@@ -8,10 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from html import unescape
 
-from xlsxsheet.copies.package_patch import Package, relative, rels_of, resolve, xml_text
+from xlsxsheet.copies.package_patch import (
+    Package,
+    relative,
+    rels_of,
+    resolve,
+    root_prefix,
+    xml_text,
+)
 from xlsxsheet.copies.workbook_patch import workbook_part
 
 THREADED_REL = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
@@ -21,7 +28,6 @@ CT_PERSONS = "application/vnd.ms-excel.person+xml"
 PERSON = "xlsxsheet"
 REPLY_HEAD = "返信:"
 
-_TAG = re.compile(r"<(?:\w+:)?threadedComment\b([^>]*?)(/?)>")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 
 
@@ -34,14 +40,34 @@ def thread_parts(pkg: Package, sheet_part: str) -> list[str]:
     ]
 
 
+_ELEMENT = re.compile(
+    r"<(?:\w+:)?threadedComment\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?threadedComment>)", re.S
+)
+_A1 = re.compile(r"[A-Z]+\d+")
+
+
+def _elements(text: str) -> Iterator[tuple[dict[str, str], str, int]]:
+    """Each threadedComment of a part: its attributes, its inside, where it ends."""
+    for match in _ELEMENT.finditer(text):
+        yield dict(_ATTR.findall(match.group(1))), match.group(2) or "", match.end()
+
+
+def threaded_cells(pkg: Package, sheet_part: str) -> set[str]:
+    """The cells of the sheet that hold a threaded comment."""
+    return {
+        attrs["ref"]
+        for part in thread_parts(pkg, sheet_part)
+        for attrs, _, _ in _elements(pkg.read(part).decode("utf-8", "replace"))
+        if _A1.fullmatch(attrs.get("ref", ""))
+    }
+
+
 def threads_of(text: str) -> dict[str, tuple[str, int]]:
     """Each cell's thread in a threadedComments part: its first comment's id, and where its
     last element (the first comment or its last reply) ends."""
     found: dict[str, tuple[str, int]] = {}
     tops: dict[str, str] = {}  # id → ref
-    for match in _TAG.finditer(text):
-        attrs = dict(_ATTR.findall(match.group(1)))
-        end = match.end() if match.group(2) else _element_end(text, match.end())
+    for attrs, _, end in _elements(text):
         ref, parent = attrs.get("ref", ""), attrs.get("parentId")
         if parent is None and ref and ref not in found:
             tops[attrs.get("id", "")] = ref
@@ -49,11 +75,6 @@ def threads_of(text: str) -> dict[str, tuple[str, int]]:
         elif parent in tops and tops[parent] in found:
             found[tops[parent]] = (parent, end)
     return found
-
-
-def _element_end(text: str, after: int) -> int:
-    close = re.compile(r"</(?:\w+:)?threadedComment>").search(text, after)
-    return close.end() if close else after
 
 
 def reply_in_threads(
@@ -69,7 +90,7 @@ def reply_in_threads(
         if not todo:
             continue
         person = _person_id(pkg)
-        prefix = _prefix(text)
+        prefix = root_prefix(text, "ThreadedComments")
         stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%S.00")
         # from the last thread in the part to the first, so that earlier places stay put
         for ref in sorted(todo, key=lambda r: threads[r][1], reverse=True):
@@ -94,14 +115,7 @@ def _person_id(pkg: Package) -> str:
     """The id of the person "xlsxsheet" in the workbook's persons part (added, with the part
     where the workbook has none)."""
     book = workbook_part(pkg)
-    part = next(
-        (
-            resolve(book, target)
-            for _, rel_type, target in pkg.relationships(rels_of(book))
-            if rel_type == PERSON_REL and pkg.has(resolve(book, target))
-        ),
-        None,
-    )
+    part = _persons_part(pkg)
     if part is None:
         part = pkg.free_name("xl/persons/person%d.xml")
         pkg.write(
@@ -119,7 +133,7 @@ def _person_id(pkg: Package) -> str:
         if unescape(attrs.get("displayName", "")) == PERSON and attrs.get("id"):
             return attrs["id"]
     person = _guid()
-    prefix = _prefix(text, "personList")
+    prefix = root_prefix(text, "personList")
     entry = (
         f'<{prefix}person displayName="{PERSON}" id="{person}" userId="{PERSON}"'
         ' providerId="None"/>'
@@ -131,11 +145,6 @@ def _person_id(pkg: Package) -> str:
         text = text[: close.start()] + entry + text[close.start() :]
     pkg.write(part, text.encode("utf-8"))
     return person
-
-
-def _prefix(text: str, root: str = "ThreadedComments") -> str:
-    match = re.search(r"<(\w+:)?" + root + r"\b", text)
-    return (match.group(1) or "") if match else ""
 
 
 def _guid() -> str:
@@ -152,9 +161,8 @@ def thread_texts(pkg: Package, sheet_part: str) -> dict[str, str]:
         text = pkg.read(part).decode("utf-8", "replace")
         threads: dict[str, list[str]] = {}  # the first comment's id → its lines
         cells: dict[str, str] = {}  # the first comment's id → its cell
-        for match in _ELEMENT.finditer(text):
-            attrs = dict(_ATTR.findall(match.group(1)))
-            body = re.search(r"<(?:\w+:)?text\b[^>]*>(.*?)</(?:\w+:)?text>", match.group(2), re.S)
+        for attrs, inside, _ in _elements(text):
+            body = re.search(r"<(?:\w+:)?text\b[^>]*>(.*?)</(?:\w+:)?text>", inside, re.S)
             said = unescape(body.group(1)) if body else ""
             who = names.get(attrs.get("personId", ""), "")
             line = f"{who}: {said}" if who else said
@@ -170,22 +178,24 @@ def thread_texts(pkg: Package, sheet_part: str) -> dict[str, str]:
     return found
 
 
-_ELEMENT = re.compile(
-    r"<(?:\w+:)?threadedComment\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?threadedComment>)", re.S
-)
+def _persons_part(pkg: Package) -> str | None:
+    """The workbook's persons part (xl/persons/person.xml), if it has one."""
+    book = workbook_part(pkg)
+    for _, rel_type, target in pkg.relationships(rels_of(book)):
+        if rel_type == PERSON_REL and pkg.has(part := resolve(book, target)):
+            return part
+    return None
 
 
 def _person_names(pkg: Package) -> dict[str, str]:
-    """The display name of each person id in the workbook's persons parts."""
-    book = workbook_part(pkg)
+    """The display name of each person id in the workbook's persons part."""
+    part = _persons_part(pkg)
+    if part is None:
+        return {}
     names: dict[str, str] = {}
-    for _, rel_type, target in pkg.relationships(rels_of(book)):
-        part = resolve(book, target)
-        if rel_type != PERSON_REL or not pkg.has(part):
-            continue
-        text = pkg.read(part).decode("utf-8", "replace")
-        for match in re.finditer(r"<(?:\w+:)?person\b([^>]*)>", text):
-            attrs = dict(_ATTR.findall(match.group(1)))
-            if attrs.get("id"):
-                names[attrs["id"]] = unescape(attrs.get("displayName", ""))
+    text = pkg.read(part).decode("utf-8", "replace")
+    for match in re.finditer(r"<(?:\w+:)?person\b([^>]*)>", text):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        if attrs.get("id"):
+            names[attrs["id"]] = unescape(attrs.get("displayName", ""))
     return names
