@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from xml.parsers import expat
 
@@ -327,26 +328,22 @@ _SIMPLE_ELEMENT = re.compile(rb"<((?:[\w.-]+:)?)([\w.-]+)(\s[^>]*)?>([^<]*)</\1\
 _PLACEHOLDER_DATE = b"2000-01-01T00:00:00Z"
 
 
+@cache
 def _core_fields() -> tuple[frozenset[bytes], frozenset[bytes]]:
     """The local names of DocumentProperties' text and date elements, from openpyxl itself
     (it matches child elements by local name, whatever their namespace)."""
-    if not _CORE_FIELDS:
-        from openpyxl.descriptors.base import DateTime
-        from openpyxl.descriptors.nested import NestedText
-        from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.descriptors.base import DateTime
+    from openpyxl.descriptors.nested import NestedText
+    from openpyxl.packaging.core import DocumentProperties
 
-        texts, dates = set(), set()
-        for local in DocumentProperties.__elements__:
-            descriptor = getattr(DocumentProperties, local)
-            if isinstance(descriptor, DateTime):
-                dates.add(local.encode())
-            elif isinstance(descriptor, NestedText):
-                texts.add(local.encode())
-        _CORE_FIELDS.extend([frozenset(texts), frozenset(dates)])
-    return _CORE_FIELDS[0], _CORE_FIELDS[1]
-
-
-_CORE_FIELDS: list[frozenset[bytes]] = []
+    texts, dates = set(), set()
+    for local in DocumentProperties.__elements__:
+        descriptor = getattr(DocumentProperties, local)
+        if isinstance(descriptor, DateTime):
+            dates.add(local.encode())
+        elif isinstance(descriptor, NestedText):
+            texts.add(local.encode())
+    return frozenset(texts), frozenset(dates)
 
 
 def _core_shape(data: bytes) -> tuple[bytes, list[tuple[str, str]]] | None:
