@@ -31,8 +31,6 @@ class Collected:
 
     collection: Collection
     results: list[CheckedReturn]
-    output: Path
-    csv: Path | None
 
 
 def find_workbooks(given: Sequence[Path]) -> tuple[list[Path], dict[Path, str]]:
@@ -77,4 +75,4 @@ def collect_paths(
     if csv is not None:
         with atomic_path(csv, force) as temp:
             write_tidy_csv(collection, temp)
-    return Collected(collection, results, output, csv)
+    return Collected(collection, results)
