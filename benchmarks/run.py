@@ -13,7 +13,8 @@ in one run, on the same files:
   xlsxwriter writer it replaces;
 - check: ms per workbook over the folder with ``batch.check_returns`` (one call, every core),
   and in one process;
-- fix: ms per workbook of ``check_file`` + ``write_fixed`` (and ``write_fixed`` alone), against
+- fix: ms per workbook of ``fix_path`` (``check_file`` + ``write_fixed``, as ``xlsxsheet fix`` runs
+  them) (and ``write_fixed`` alone), against
   the floor and an openpyxl load-and-save;
 - floor: a bare python-calamine read of every sheet's values; peer: openpyxl ``load_workbook``;
 - memory: peak RSS of each step, and with ``--flat``, the RSS of a folder check of N1 and N2
@@ -61,6 +62,7 @@ from xlsxsheet.core.data_files import load_document  # noqa: E402
 from xlsxsheet.core.data_folders import example_documents  # noqa: E402
 from xlsxsheet.layout.registry import default_registry  # noqa: E402
 from xlsxsheet.office.batch import fewer_collections  # noqa: E402
+from xlsxsheet.office.fixing import fix_path  # noqa: E402
 from xlsxsheet.writing.fast_template import fill  # noqa: E402
 from xlsxsheet.writing.make_template import make_template, normalized_values, plan_for_document  # noqa: E402
 from xlsxsheet.writing.template_writer import write_template  # noqa: E402
@@ -577,12 +579,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "check_file, 1 process", paths, lambda p: check_file(p, registry)
         ),
         "check_one_process": lambda: check_folder(paths, 1),
-        # fix in turns with the floor too, over the same files: each return checked afresh,
-        # then its corrected copy written (over the last round's: force)
+        # fix in turns with the floor too, over the same files: the job `xlsxsheet fix` runs
+        # (office.fixing.fix_path: each return checked afresh, then its corrected copy
+        # written over the last round's, force)
         "fix": lambda: timed(
-            "fix (check_file + write_fixed)",
+            "fix (fix_path: check_file + write_fixed)",
             paths,
-            lambda p: write_fixed(check_file(p, registry), fixed / p.name, force=True),
+            lambda p: fix_path(p, fixed / p.name, force=True, registry=registry),
         ),
     }
     if jobs > 1:
@@ -602,7 +605,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             timed(
                 "",
                 [path],
-                lambda p: write_fixed(check_file(p, registry), fixed / p.name, force=True),
+                lambda p: fix_path(p, fixed / p.name, force=True, registry=registry),
             )
         )
         checked = check_file(path, registry)

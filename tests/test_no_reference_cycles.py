@@ -53,3 +53,23 @@ def test_a_records_plan_dropped_from_the_cache_is_freed_without_the_collector() 
     finally:
         if enabled:
             gc.enable()
+
+
+def test_fixing_a_return_leaves_no_reference_cycles(tmp_path) -> None:
+    """The fix job (check, then the corrected copy) runs with fewer collections too
+    (office.fixing.fix_path): the copy's objects go by reference counting as well."""
+    from xlsxsheet.office.fixing import fix_path
+
+    paths = sorted(examples_dir().glob("*.xlsx"))
+    for path in paths:  # plans, layouts, styles and caches made once
+        fix_path(path, tmp_path / path.name, force=True)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for path in paths * 2:
+            fix_path(path, tmp_path / path.name, force=True)
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()

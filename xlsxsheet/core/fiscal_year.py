@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 __all__ = [
     "MAX_YEAR",
@@ -155,6 +156,11 @@ def era_of(year: int) -> tuple[str, str, int]:
         raise FiscalYearError(
             f"{year}年度は和暦で表せません。{_LABEL_MIN_YEAR}年度から{MAX_YEAR}年度までを扱えます。"
         )
+    return _era_of(year)
+
+
+@cache  # a plan labels hundreds of year columns, of a few years
+def _era_of(year: int) -> tuple[str, str, int]:
     era = next(e for e in reversed(_ERAS) if e.start <= year)
     return era.letter, era.kanji, year - era.start + 1
 
@@ -178,4 +184,11 @@ def long_label(year: int) -> str:
 
 def column_label(year: int) -> str:
     """Header of a year column, such as "R2年度" or "H28年度"."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise TypeError(f"fiscal year must be int, not {type(year).__name__}")
+    return _column_label(year)
+
+
+@cache
+def _column_label(year: int) -> str:
     return f"{short_label(year)}年度"

@@ -12,6 +12,7 @@ from xlsxsheet.copies.workbook_copy import refuse_source
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.core.safe_write import check_target
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
+from xlsxsheet.office.batch import fewer_collections
 
 # errors the corrected copy itself corrects (the rest are for the department to fix by hand)
 CORRECTED_CODES = frozenset(
@@ -31,11 +32,12 @@ def fix_path(
     registry = registry or default_registry()
     refuse_source(workbook, output)
     check_target(output, force)
-    checked = check_file(workbook, registry, layout_id, year)
-    if checked.read is None:
-        first = checked.problems[0]
-        raise WorkbookError(str(workbook), first.code, first.message)
-    write_fixed(checked, output, force)
+    with fewer_collections():  # a check and a copy leave no cycles (see batch)
+        checked = check_file(workbook, registry, layout_id, year)
+        if checked.read is None:
+            first = checked.problems[0]
+            raise WorkbookError(str(workbook), first.code, first.message)
+        write_fixed(checked, output, force)
     return checked
 
 

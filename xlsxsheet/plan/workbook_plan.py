@@ -301,6 +301,8 @@ class _SheetPlanner:
         start = self.row
         labels: list[tuple[str, ...]] = []
         base = (*tuple(block.id.split(".")), section.id)
+        year_set = self.plan.layout.year_sets[block.years]
+        headings = [column_heading(year_set, y, self.plan.year) for y in years]
         for combo in _combinations(section.levels):
             item_path = base + tuple(lv.key for lv in combo)
             item_start = self.row
@@ -342,13 +344,12 @@ class _SheetPlanner:
                     self.put(self.row, year_col, len(years), "input_text", slot=slot)
                     siblings_by_year.setdefault(None, {})[series.id] = slot
                 else:
-                    year_set = self.plan.layout.year_sets[block.years]
-                    for i, y in enumerate(years):
-                        column = column_heading(year_set, y, self.plan.year)
-                        label = f"{self.label(fdef.label)} {column}"
+                    field_label = self.label(fdef.label)
+                    style = "computed" if fdef.computed else "input"
+                    for i, (y, column) in enumerate(zip(years, headings, strict=True)):
+                        label = f"{field_label} {column}"
                         slot = self.slot(fdef, y, self.row, year_col + i, label)
                         slot.direction_path = direction
-                        style = "computed" if fdef.computed else "input"
                         self.put(self.row, year_col + i, 1, style, slot=slot)
                         siblings_by_year.setdefault(y, {})[series.id] = slot
                 self.row += 1
