@@ -285,8 +285,17 @@ def excel_return(folder: Path, name: str = "施策12.xlsx") -> Made:
 def macro_return(folder: Path) -> Made:
     """The Excel return saved as .xlsm with a VBA project."""
     made = excel_return(folder, "施策12_マクロ.xlsx")
-    parts = Parts(made.path)
-    project = write_cfb(folder / "vbaProject.bin", {"dir": b"\x01\x02vba", "PROJECT": b'ID="{0}"'})
+    path = as_macro_workbook(made.path, folder / "施策12.xlsm")
+    made.path.unlink()
+    return Made(path, "xlsm", True, True, True)
+
+
+def as_macro_workbook(source: Path, out: Path) -> Path:
+    """`source` as Excel saves it as .xlsm: with a VBA project and the macro-enabled type."""
+    parts = Parts(source)
+    project = write_cfb(
+        out.with_name("vbaProject.bin"), {"dir": b"\x01\x02vba", "PROJECT": b'ID="{0}"'}
+    )
     parts.put("xl/vbaProject.bin", project.read_bytes())
     parts.rel(
         "xl/_rels/workbook.xml.rels",
@@ -302,9 +311,7 @@ def macro_return(folder: Path) -> Made:
     parts.content_type(
         '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
     )
-    path = parts.save(folder / "施策12.xlsm")
-    made.path.unlink()
-    return Made(path, "xlsm", True, True, True)
+    return parts.save(out)
 
 
 def libreoffice_return(folder: Path, soffice: str) -> Made:

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from xlsxsheet.core.errors import RosterError, UsageError
-from xlsxsheet.office.filenames import NameAllocator, render_pattern, safe_file_name
+from xlsxsheet.office.filenames import (
+    NameAllocator,
+    fixed_name,
+    render_pattern,
+    safe_file_name,
+    safe_workbook_name,
+)
 from xlsxsheet.office.roster import RosterEntry, read_roster
 
 PARTS = {"担当課": "福祉総務課", "施策番号": "12", "年度": "R3", "施策名": "支え合いの地域づくり"}
@@ -156,3 +162,20 @@ def test_roster_in_another_encoding_is_refused(tmp_path: Path) -> None:
     path.write_bytes("様式,番号,担当課\n".encode("utf-16"))
     with pytest.raises(RosterError, match="文字コード"):
         read_roster(path, LAYOUTS)
+
+
+@pytest.mark.parametrize(
+    ("sent", "safe", "fixed"),
+    [
+        ("施策12.xlsx", "施策12.xlsx", "施策12_修正版.xlsx"),
+        ("施策12.XLSM", "施策12.xlsm", "施策12_修正版.xlsm"),  # the macros' suffix kept
+        ("福祉:総務?.xlsm", "福祉_総務_.xlsm", "福祉_総務__修正版.xlsm"),
+        ("CON.xlsm", "_CON.xlsm", "_CON_修正版.xlsm"),  # a device name Windows refuses
+        ("古い様式.xls", "古い様式.xls.xlsx", "古い様式.xls_修正版.xlsx"),
+    ],
+)
+def test_copies_are_named_from_the_file_as_sent_keeping_xlsm(
+    sent: str, safe: str, fixed: str
+) -> None:
+    assert safe_workbook_name(sent) == safe
+    assert fixed_name(safe) == fixed

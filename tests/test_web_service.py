@@ -496,6 +496,39 @@ def _values(sheet: Any) -> list[tuple[Any, ...]]:
     return [row for row in sheet.iter_rows(values_only=True)]
 
 
+def test_office_downloads_every_corrected_copy_as_one_zip(
+    app: Any, returns: dict[str, Path], tmp_path: Path
+) -> None:
+    """The office's 修正版(すべて) holds the corrected copy of each latest upload that has
+    something to correct, as `xlsxsheet fix` writes it; a clean return gets none, and an
+    .xlsm keeps its suffix (Excel refuses a workbook with macros named .xlsx)."""
+    from fidelity_support import as_macro_workbook
+
+    macro = as_macro_workbook(returns["total"], tmp_path / "施策1_マクロ.xlsm")
+    upload_id(upload(signed_in(app, DEPT_A), app, DEPT_A, macro))
+    upload_id(upload(signed_in(app, DEPT_B), app, DEPT_B, returns["clean_b"]))
+    admin = signed_in(app, "admin")
+    page, data = _run_job(admin, "fixed")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.namelist() == [f"{DEPT_A}/第1版_施策1_マクロ_修正版.xlsm"]
+    assert "自動で直せるものがあった提出 1 件の修正版です。" in page
+    copy = tmp_path / "修正版.xlsm"
+    copy.write_bytes(archive.read(archive.namelist()[0]))
+    assert zipfile.ZipFile(copy).read("xl/vbaProject.bin") == zipfile.ZipFile(macro).read(
+        "xl/vbaProject.bin"
+    )
+    before = {p.code for p in check_file(macro).problems}
+    after = check_file(copy)
+    assert "total-mismatch" in before
+    assert not {"formula-overwritten", "total-mismatch"} & {p.code for p in after.problems}
+    assert "修正履歴" in after.read.content.sheet_names
+    # the department's own download of the same copy is named the same way
+    client = signed_in(app, DEPT_A)
+    found = app.extensions["xlsxsheet_store"].uploads(2020, dept_id(app, DEPT_A))[0]
+    response = client.get(f"/uploads/{found.id}/fixed")
+    assert "%E4%BF%AE%E6%AD%A3%E7%89%88.xlsm" in response.headers["Content-Disposition"]
+
+
 def test_office_downloads_marked_zip_csv_and_next_years_templates(
     app: Any, returns: dict[str, Path]
 ) -> None:

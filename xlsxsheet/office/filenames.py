@@ -174,3 +174,20 @@ def taken_in(folder: Path, paths: Iterable[Path]) -> list[str]:
     """Names of `paths` that lie in `folder` (inputs must never be overwritten)."""
     folder = folder.resolve()
     return [p.name for p in paths if p.resolve().parent == folder]
+
+
+def safe_workbook_name(name: str) -> str:
+    """safe_file_name, but a macro-enabled workbook keeps its .xlsm (its copies hold the VBA
+    project: Excel refuses to open such a workbook named .xlsx)."""
+    if name.lower().endswith(".xlsm"):
+        return safe_file_name(name[: -len(".xlsm")] + SUFFIX)[: -len(SUFFIX)] + ".xlsm"
+    return safe_file_name(name)
+
+
+def fixed_name(name: str) -> str:
+    """`施策12.xlsx` → `施策12_修正版.xlsx`: the corrected copy's name, the macro-enabled suffix
+    kept (Excel refuses a workbook with macros named .xlsx), any other name given .xlsx."""
+    path = Path(name)
+    suffix = path.suffix if path.suffix.lower() in (".xlsx", ".xlsm") else SUFFIX
+    stem = path.stem if path.suffix.lower() in (".xlsx", ".xlsm") else path.name
+    return f"{stem}_修正版{suffix}"

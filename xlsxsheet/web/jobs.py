@@ -1,7 +1,8 @@
 """Long work of the central office, in a background thread, its progress in the database.
 
 Each kind calls the library function its CLI command calls (`collect.write_summary_workbook`,
-`collect.write_tidy_csv`, `annotate.try_write_annotated`, `rollover.rollover`) and leaves one
+`collect.write_tidy_csv`, `marked.try_write_annotated`, `corrected.write_fixed`,
+`rollover.rollover`) and leaves one
 file under work/ to download. The status page refreshes itself until the job is done.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from xlsxsheet.core.errors import XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.office.filenames import safe_file_name
+from xlsxsheet.office.filenames import fixed_name, safe_file_name, safe_workbook_name
 from xlsxsheet.web.intake import as_sent
 from xlsxsheet.web.office import (
     SummaryCache,
@@ -36,6 +37,7 @@ KINDS = {
     "summary": "集計ブック(評価総括表・コスト集計)",
     "csv": "機械判読用CSV",
     "marked": "点検結果の写し(すべて、zip)",
+    "fixed": "修正版(すべて、zip)",
     "rollover": "翌年度の様式(zip)",
     "new-year": "新しい年度の開始",
 }
@@ -116,7 +118,7 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
                 problems = as_sent(result.problems, path, upload.original_name)
                 marked = try_write_annotated(path, problems, folder / f"{upload.id}.xlsx")
                 if marked is not None:
-                    name = annotated_name(Path(safe_file_name(upload.original_name)))
+                    name = annotated_name(Path(safe_workbook_name(upload.original_name)))
                     folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")
                     arcname = f"{folder_name}/第{upload.version}版_{name}"
                     archive.write(marked, arcname)
@@ -124,6 +126,42 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
                     written += 1
             progress(n)
     return out, f"点検結果_{long_label(year)}.zip", f"問題のある提出 {written} 件の写しです。"
+
+
+def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
+    """The corrected copy of each latest upload with something to correct (as its result page
+    offers it), checked again from the file as sent, as `xlsxsheet fix` corrects it."""
+    from xlsxsheet.checks.pipeline import check_file
+    from xlsxsheet.copies.corrected import write_fixed
+    from xlsxsheet.office.fixing import errors_left
+
+    uploads = latest_uploads(store, year)
+    out = folder / "修正版.zip"
+    written, left, failed = 0, 0, []
+    registry = default_registry()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, upload in enumerate(uploads, 1):
+            if upload.result.get("can_fix"):
+                checked = check_file(store.blob_path(upload), registry)
+                name = fixed_name(safe_workbook_name(upload.original_name))
+                scratch = folder / f"{upload.id}{Path(name).suffix}"
+                try:
+                    write_fixed(checked, scratch)
+                except XlsxsheetError:
+                    failed.append(f"{upload.dept} {upload.original_name}")
+                else:
+                    folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")
+                    archive.write(scratch, f"{folder_name}/第{upload.version}版_{name}")
+                    scratch.unlink()
+                    written += 1
+                    left += errors_left(checked) > 0
+            progress(n)
+    message = f"自動で直せるものがあった提出 {written} 件の修正版です。"
+    if left:
+        message += f"うち {left} 件には手で直すエラーが残っています(各課の点検結果を参照)。"
+    if failed:
+        message += f"修正版を作れなかった提出: {'、'.join(failed)}。"
+    return out, f"修正版_{long_label(year)}.zip", message
 
 
 def _rollover(
@@ -198,6 +236,7 @@ RUNNERS = {
     "summary": _summary,
     "csv": _csv,
     "marked": _marked,
+    "fixed": _fixed,
     "rollover": _rollover,
     "new-year": _new_year,
 }

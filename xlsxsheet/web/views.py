@@ -205,13 +205,14 @@ def download_marked(upload_id: int) -> Any:
 @signed_in
 def download_fixed(upload_id: int) -> Any:
     from xlsxsheet.copies.corrected import write_fixed
+    from xlsxsheet.office.filenames import fixed_name
 
     found = readable_upload(upload_id)
     if not found.result["can_fix"]:
         abort(404)
     checked = _checked_again(found)
     data = _made(lambda out: write_fixed(checked, out))
-    return _send(data, f"{Path(_stem_name(found)).stem}_修正版.xlsx")
+    return _send(data, fixed_name(_stem_name(found)))
 
 
 def _stem_name(upload: Upload) -> str:
