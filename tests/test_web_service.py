@@ -527,6 +527,11 @@ def test_office_downloads_every_corrected_copy_as_one_zip(
     found = app.extensions["xlsxsheet_store"].uploads(2020, dept_id(app, DEPT_A))[0]
     response = client.get(f"/uploads/{found.id}/fixed")
     assert "%E4%BF%AE%E6%AD%A3%E7%89%88.xlsm" in response.headers["Content-Disposition"]
+    # and the marked copies' zip names it .xlsm too
+    _page, data = _run_job(admin, "marked")
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [
+        f"{DEPT_A}/第1版_施策1_マクロ_点検結果.xlsm"
+    ]
 
 
 def test_office_downloads_marked_zip_csv_and_next_years_templates(
