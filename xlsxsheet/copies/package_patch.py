@@ -7,7 +7,6 @@ every entry already there stays as the department's program wrote it.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import struct
@@ -19,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from xlsxsheet.copies.zip_directory import Entry, entries
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.reading import deflate
 
@@ -32,7 +32,7 @@ CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 
 @dataclass
 class _Member:
-    info: zipfile.ZipInfo
+    info: Entry
     raw: bytes  # as stored in the source (compressed)
 
 
@@ -54,8 +54,7 @@ class Package:
     def open(cls, data: bytes, name: str = "") -> Package:
         """The package in `data` (the bytes of an .xlsx/.xlsm)."""
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                infos = archive.infolist()
+            infos = entries(data)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise WorkbookError(name, "file-corrupt", f"{name} はブックとして開けません。") from exc
         members = {}
