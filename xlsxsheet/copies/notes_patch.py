@@ -20,7 +20,7 @@ from xlsxsheet.copies.package_patch import (
     root_prefix,
     xml_text,
 )
-from xlsxsheet.copies.sheet_patch import add_legacy_drawing, legacy_drawing_id
+from xlsxsheet.copies.sheet_tail import add_legacy_drawing, legacy_drawing_id
 from xlsxsheet.copies.thread_patch import placeholder_reply, reply_in_threads, threaded_cells
 from xlsxsheet.core.cells import parse_a1
 

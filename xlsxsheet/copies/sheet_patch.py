@@ -9,20 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
 
-from xlsxsheet.copies.package_patch import rel_prefix, root_prefix, xml_text
+from xlsxsheet.copies.package_patch import root_prefix, xml_text
 from xlsxsheet.core.cells import parse_a1
-
-# Elements of CT_Worksheet that come after <legacyDrawing>, in schema order.
-AFTER_LEGACY_DRAWING = (
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
-)
 
 
 @dataclass(frozen=True)
@@ -221,42 +209,6 @@ def _insert_row(text: str, p: str, row: int, element: str) -> str:
     if empty is None:
         raise ValueError("no sheetData")
     return text[: empty.start()] + f"<{p}sheetData>{new_row}</{p}sheetData>" + text[empty.end() :]
-
-
-def _tail(text: str, p: str) -> int:
-    """Where the elements after <sheetData> begin (the end of a sheet's rows, found from the
-    end: the rows are most of a sheet's text)."""
-    close = text.rfind(f"</{p}sheetData>")
-    return 0 if close < 0 else close
-
-
-@lru_cache(maxsize=8)
-def _legacy_patterns(p: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The <legacyDrawing> of prefix `p`, and the first element that comes after it."""
-    q = re.escape(p)
-    return (
-        re.compile(r"<" + q + r'legacyDrawing\b[^>]*?\b\w+:id="([^"]*)"'),
-        re.compile(r"<" + q + "(?:" + "|".join(AFTER_LEGACY_DRAWING) + r")\b"),
-    )
-
-
-def legacy_drawing_id(text: str) -> str | None:
-    """The r:id of the sheet's <legacyDrawing> (the VML of its notes), if any."""
-    p = prefix_of(text)
-    match = _legacy_patterns(p)[0].search(text, _tail(text, p))
-    return match.group(1) if match else None
-
-
-def add_legacy_drawing(text: str, rid: str) -> str:
-    """`text` with a <legacyDrawing r:id> at its place in the schema order (after the rows)."""
-    p = prefix_of(text)
-    text, r = rel_prefix(text, "worksheet")
-    element = f'<{p}legacyDrawing {r}:id="{rid}"/>'
-    match = _legacy_patterns(p)[1].search(text, _tail(text, p))  # in schema order: the first
-    if match:
-        return text[: match.start()] + element + text[match.start() :]
-    close = text.rfind(f"</{p}worksheet>")
-    return text[:close] + element + text[close:]
 
 
 def _same(cached: str, shown: str, kind: str) -> bool:
