@@ -49,6 +49,11 @@ class Package:
     # workbook part and its relationships several times)
     _inflated: dict[str, bytes] = field(default_factory=dict, repr=False)
     _relationships: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict, repr=False)
+    # the UTF-8 text of parts read or written as text (a patch splices several times into the
+    # workbook part, the content types, a relationships part), and the parts written as text
+    # whose bytes are made only when asked for (once, when the package is written)
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _unencoded: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def open(cls, data: bytes, name: str = "") -> Package:
@@ -84,6 +89,11 @@ class Package:
 
     def read(self, part: str) -> bytes:
         """A part's current bytes (patched ones as patched)."""
+        if part in self._unencoded:
+            self._unencoded.discard(part)
+            data = self._texts[part].encode("utf-8")
+            (self.added if part in self.added else self.replaced)[part] = data
+            return data
         if part in self.added:
             return self.added[part]
         if part in self.replaced:
@@ -100,9 +110,24 @@ class Package:
         data = self._inflated[part] = zlib.decompress(member.raw, -15)
         return data
 
+    def text(self, part: str) -> str:
+        """A part's current text (UTF-8; decoded once)."""
+        found = self._texts.get(part)
+        if found is None:
+            found = self._texts[part] = self.read(part).decode("utf-8")
+        return found
+
+    def write_text(self, part: str, text: str) -> None:
+        """Replace (or add) a part by its text (encoded as UTF-8 when the bytes are asked for)."""
+        self.write(part, b"")
+        self._texts[part] = text
+        self._unencoded.add(part)
+
     def write(self, part: str, data: bytes) -> None:
         """Replace (or add) a part."""
         self._relationships.pop(part, None)
+        self._texts.pop(part, None)
+        self._unencoded.discard(part)
         if part in self.members:
             self.replaced[part] = data
         else:
@@ -111,6 +136,8 @@ class Package:
 
     def remove(self, part: str) -> None:
         self._relationships.pop(part, None)
+        self._texts.pop(part, None)
+        self._unencoded.discard(part)
         self.removed.add(part)
         self.replaced.pop(part, None)
         self.added.pop(part, None)
@@ -190,7 +217,7 @@ class Package:
     def add_relationship(self, rels_part: str, rel_type: str, target: str) -> str:
         """Add a relationship to `rels_part` (created when missing); its new Id."""
         if self.has(rels_part):
-            text = self.read(rels_part).decode("utf-8")
+            text = self.text(rels_part)
         else:
             text = (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -202,7 +229,7 @@ class Package:
             n += 1
         rid = f"rId{n}"
         entry = f"<Relationship Id={quoteattr(rid)} Type={quoteattr(rel_type)} Target={quoteattr(target)}/>"
-        self.write(rels_part, splice_before_close(text, "Relationships", entry).encode("utf-8"))
+        self.write_text(rels_part, splice_before_close(text, "Relationships", entry))
         return rid
 
     def relationships(self, rels_part: str) -> list[tuple[str, str, str]]:
@@ -211,7 +238,7 @@ class Package:
             return []
         found = self._relationships.get(rels_part)
         if found is None:
-            text = self.read(rels_part).decode("utf-8")
+            text = self.text(rels_part)
             found = []
             for tag in _RELATIONSHIP_TAG.findall(text):
                 attrs = dict(_ATTRIBUTE.findall(tag))
@@ -223,7 +250,7 @@ class Package:
         """Drop the relationships of `rels_part` that point at `target_part`."""
         if not self.has(rels_part):
             return
-        text = self.read(rels_part).decode("utf-8")
+        text = self.text(rels_part)
         base = source_of(rels_part)
 
         def keep(match: re.Match[str]) -> str:
@@ -238,26 +265,26 @@ class Package:
             text,
             flags=re.S,
         )
-        self.write(rels_part, text.encode("utf-8"))
+        self.write_text(rels_part, text)
 
     def add_override(self, part: str, content_type: str) -> None:
-        text = self.read("[Content_Types].xml").decode("utf-8")
+        text = self.text("[Content_Types].xml")
         entry = (
             f"<Override PartName={quoteattr('/' + part)} ContentType={quoteattr(content_type)}/>"
         )
-        self.write("[Content_Types].xml", splice_before_close(text, "Types", entry).encode("utf-8"))
+        self.write_text("[Content_Types].xml", splice_before_close(text, "Types", entry))
 
     def remove_override(self, part: str) -> None:
-        text = self.read("[Content_Types].xml").decode("utf-8")
+        text = self.text("[Content_Types].xml")
         pattern = r'<Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>'
-        self.write("[Content_Types].xml", re.sub(pattern, "", text).encode("utf-8"))
+        self.write_text("[Content_Types].xml", re.sub(pattern, "", text))
 
     def ensure_default(self, extension: str, content_type: str) -> None:
-        text = self.read("[Content_Types].xml").decode("utf-8")
+        text = self.text("[Content_Types].xml")
         if re.search(r'<Default\b[^>]*Extension="' + re.escape(extension) + '"', text, re.I):
             return
         entry = f"<Default Extension={quoteattr(extension)} ContentType={quoteattr(content_type)}/>"
-        self.write("[Content_Types].xml", splice_before_close(text, "Types", entry).encode("utf-8"))
+        self.write_text("[Content_Types].xml", splice_before_close(text, "Types", entry))
 
 
 def splice_before_close(text: str, tag: str, entry: str) -> str:
