@@ -33,7 +33,7 @@ CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 @dataclass
 class _Member:
     info: Entry
-    raw: bytes  # as stored in the source (compressed)
+    raw: memoryview  # as stored in the source (compressed): a view of the file's bytes
 
 
 @dataclass
@@ -63,6 +63,7 @@ class Package:
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise WorkbookError(name, "file-corrupt", f"{name} はブックとして開けません。") from exc
         members = {}
+        view = memoryview(data)
         for info in infos:
             if info.flag_bits & 0x1:
                 raise WorkbookError(
@@ -76,7 +77,7 @@ class Package:
                 raise WorkbookError(name, "file-corrupt", f"{name} のZIPが壊れています。")
             name_len, extra_len = struct.unpack("<HH", head[26:30])
             begin = start + 30 + name_len + extra_len
-            members[info.filename] = _Member(info, data[begin : begin + info.compress_size])
+            members[info.filename] = _Member(info, view[begin : begin + info.compress_size])
         return cls(name, members)
 
     def names(self) -> list[str]:
@@ -104,7 +105,8 @@ class Package:
         member = self.members[part]
         info = member.info
         if info.compress_type == zipfile.ZIP_STORED:
-            return member.raw
+            data = self._inflated[part] = bytes(member.raw)
+            return data
         if info.compress_type != zipfile.ZIP_DEFLATED:
             raise WorkbookError(self.name, "file-corrupt", f"{self.name} の圧縮形式が未対応です。")
         data = self._inflated[part] = zlib.decompress(member.raw, -15)
@@ -152,66 +154,35 @@ class Package:
 
     def to_bytes(self) -> bytes:
         """The patched package as zip bytes: untouched members byte for byte as stored."""
-        out = bytearray()
-        central = bytearray()
-        count = 0
+        chunks: list[bytes] = []
+        central: list[bytes] = []
+        offset = 0
         for part in self.names():
             if part in self.members and part not in self.replaced:
                 member = self.members[part]
                 info = member.info
-                entry = (info.compress_type, info.CRC, len(member.raw), info.file_size, member.raw)
+                method, crc, raw, usize = info.compress_type, info.CRC, member.raw, info.file_size
                 stamp = info.date_time
             else:
                 data = self.read(part)
-                packed = _deflate(data)
-                entry = (zipfile.ZIP_DEFLATED, deflate.crc32(data), len(packed), len(data), packed)
+                method, crc, raw, usize = (
+                    zipfile.ZIP_DEFLATED,
+                    deflate.crc32(data),
+                    _deflate(data),
+                    len(data),
+                )
                 stamp = self.members[part].info.date_time if part in self.members else _now()
-            method, crc, csize, usize, raw = entry
             encoded = part.encode("utf-8")
-            flags = 0x800 if not part.isascii() else 0
+            flags = 0 if part.isascii() else 0x800
             dos_time, dos_date = _dos(stamp)
-            offset = len(out)
-            out += struct.pack(
-                "<4sHHHHHIIIHH",
-                b"PK\x03\x04",
-                20,
-                flags,
-                method,
-                dos_time,
-                dos_date,
-                crc,
-                csize,
-                usize,
-                len(encoded),
-                0,
-            )
-            out += encoded + raw
-            central += struct.pack(
-                "<4sHHHHHHIIIHHHHHII",
-                b"PK\x01\x02",
-                20,
-                20,
-                flags,
-                method,
-                dos_time,
-                dos_date,
-                crc,
-                csize,
-                usize,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-            central += encoded
-            count += 1
-        start = len(out)
-        out += central
-        out += struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(central), start, 0)
-        return bytes(out)
+            fields = (20, flags, method, dos_time, dos_date, crc, len(raw), usize, len(encoded))
+            chunks += (_LOCAL.pack(b"PK\x03\x04", *fields, 0), encoded, raw)
+            central += (_CENTRAL.pack(b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, offset), encoded)
+            offset += _LOCAL.size + len(encoded) + len(raw)
+        size = sum(map(len, central))
+        count = len(central) // 2
+        end = _END.pack(b"PK\x05\x06", 0, 0, count, count, size, offset, 0)
+        return b"".join([*chunks, *central, end])
 
     # --- relationships and content types ---------------------------------------------------
     def add_relationship(self, rels_part: str, rel_type: str, target: str) -> str:
@@ -303,6 +274,9 @@ def splice_before_close(text: str, tag: str, entry: str) -> str:
     )
 
 
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")  # local file header, 30 bytes
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")  # central directory header, 46 bytes
+_END = struct.Struct("<4sHHHHIIH")  # end of central directory record
 _RELATIONSHIP_TAG = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 
