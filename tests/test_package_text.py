@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fidelity_support import filled
 
-from xlsxsheet.copies.package_patch import CT_COMMENTS, Package, read_package
+from xlsxsheet.copies.package_patch import CT_COMMENTS, Package, read_package, splice
 
 TYPES = "[Content_Types].xml"
 
@@ -48,3 +48,20 @@ def test_parts_written_as_text_and_bytes(tmp_path: Path) -> None:
     assert {n: b for n, b in before.items() if n not in touched} == {
         n: after[n] for n in before if n not in touched
     }
+
+
+def test_a_splice_is_the_text_with_that_piece_replaced() -> None:
+    text = '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>1</v></c></row><extLst/><x><extLst/></x>'
+    cases = []
+    for old in ('<c r="A1"><v>1</v></c>', "<v>1</v>", "<extLst/>"):
+        first = text.find(old)
+        second = text.find(old, first + 1)
+        cases += [(first, first + len(old)), (first, first)]
+        if second >= 0:
+            cases += [(second, second + len(old)), (second, second)]
+    cases += [(len(text), len(text)), (0, 0), (3, 7)]
+    for start, end in cases:
+        assert splice(text, start, end, "<新/>") == text[:start] + "<新/>" + text[end:], (
+            start,
+            end,
+        )

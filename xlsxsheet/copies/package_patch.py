@@ -377,3 +377,15 @@ def _dos(stamp: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     year, month, day, hour, minute, second = stamp
     year = min(max(year, 1980), 2107)
     return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day
+
+
+def splice(text: str, start: int, end: int, new: str) -> str:
+    """`text` with `text[start:end]` replaced by `new` (inserted at `start` when they are equal).
+
+    A sheet's text is large: where the replaced piece (for an insertion, the tag it goes
+    before) first occurs at `start`, str.replace makes the result as one new string, with no
+    copies of the two sides first."""
+    old = text[start:end] if end > start else text[start : text.find(">", start) + 1]
+    if old.startswith("<") and text.find(old) == start:
+        return text.replace(old, new if end > start else new + old, 1)
+    return "".join((text[:start], new, text[end:]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from xlsxsheet.copies.package_patch import rel_prefix, root_prefix
+from xlsxsheet.copies.package_patch import rel_prefix, root_prefix, splice
 
 # Elements of CT_Worksheet that come after <legacyDrawing>, in schema order.
 AFTER_LEGACY_DRAWING = frozenset(
@@ -46,7 +46,7 @@ def add_legacy_drawing(text: str, rid: str) -> str:
     text, r = rel_prefix(text, "worksheet")
     element = f'<{p}legacyDrawing {r}:id="{rid}"/>'
     at = _first_after(text, p)
-    return text[:at] + element + text[at:]
+    return splice(text, at, at, element)
 
 
 def _rows_end(text: str, p: str) -> int:
