@@ -65,3 +65,16 @@ def test_a_splice_is_the_text_with_that_piece_replaced() -> None:
             start,
             end,
         )
+
+
+def test_a_member_inflates_to_its_bytes_whatever_size_the_directory_says(tmp_path: Path) -> None:
+    data = filled(tmp_path).read_bytes()
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        expected = z.read(sheet)
+    directory = int.from_bytes(data[-6:-2], "little")  # the end record's directory offset
+    at = data.find(sheet.encode(), directory) - 46  # the sheet's directory entry
+    assert data[at : at + 4] == b"PK\x01\x02"
+    for size in (10, 0, 0xFFFFFFFE):  # too small, none, absurd (the buffer is capped)
+        told = data[: at + 24] + size.to_bytes(4, "little") + data[at + 28 :]
+        assert Package.open(told, "課.xlsx").read(sheet) == expected

@@ -109,7 +109,9 @@ class Package:
             return data
         if info.compress_type != zipfile.ZIP_DEFLATED:
             raise WorkbookError(self.name, "file-corrupt", f"{self.name} の圧縮形式が未対応です。")
-        data = self._inflated[part] = zlib.decompress(member.raw, -15)
+        # the output buffer sized at once (zlib grows a small one step by step), within reason
+        size = min(info.file_size, _FIRST_BUFFER) or zlib.DEF_BUF_SIZE
+        data = self._inflated[part] = zlib.decompress(member.raw, -15, size)
         return data
 
     def text(self, part: str) -> str:
@@ -274,6 +276,7 @@ def splice_before_close(text: str, tag: str, entry: str) -> str:
     )
 
 
+_FIRST_BUFFER = 64 << 20  # a member's recorded size is trusted this far for the first buffer
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")  # local file header, 30 bytes
 _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")  # central directory header, 46 bytes
 _END = struct.Struct("<4sHHHHIIH")  # end of central directory record
