@@ -156,7 +156,7 @@ class Package:
 
     def to_bytes(self) -> bytes:
         """The patched package as zip bytes: untouched members byte for byte as stored."""
-        chunks: list[bytes] = []
+        chunks: list[bytes | memoryview] = []
         central: list[bytes] = []
         offset = 0
         for part in self.names():
