@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlsxsheet.checks.pipeline import CheckResult
+from xlsxsheet.copies.stale_results import stale_results
 from xlsxsheet.copies.workbook_copy import (
     CachedResult,
     CellEdit,
@@ -55,7 +56,8 @@ def fixed_copy(checked: CheckResult, source: Path | bytes | None = None) -> Copy
     cached = _results(checked)
     edits = [_edit(change, cached) for change in checked.changes]
     table = TableSheet(HISTORY_SHEET, _history_rows(checked.changes), HISTORY_WIDTHS, wrap=(7,))
-    results = [CachedResult(sheet, ref, value) for (sheet, ref), value in cached.items()]
+    stale = stale_results(checked.read)
+    results = [CachedResult(sheet, ref, value) for (sheet, ref), value in stale.items()]
     return patched_copy(
         checked.path if source is None else source,
         edits,
@@ -67,15 +69,16 @@ def fixed_copy(checked: CheckResult, source: Path | bytes | None = None) -> Copy
 
 
 def _results(checked: CheckResult) -> dict[tuple[str, str], object]:
-    """The recomputed value of each computed cell, by (sheet, A1 cell): the cached results of
-    the copy's formulas, so that a reader that does not calculate sees the corrected totals."""
+    """The recomputed value of each computed cell whose formula a change restores, by (sheet,
+    A1 cell): its cached result in the copy, so that a reader that does not calculate sees it."""
     read = checked.read
-    if read is None:
+    wanted = {(c.sheet, c.cell) for c in checked.changes if c.formula}
+    if read is None or not wanted:
         return {}
     found = {}
     for key, value in read.computed.items():
         cell = read.cells.get(key)
-        if cell is not None:
+        if cell is not None and (cell.sheet, cell.address) in wanted:
             found[(cell.sheet, cell.address)] = value
     return found
 

@@ -20,7 +20,7 @@ from xlsxsheet.copies.package_patch import (
     root_prefix,
     xml_text,
 )
-from xlsxsheet.copies.sheet_patch import add_legacy_drawing, legacy_drawing_id
+from xlsxsheet.copies.sheet_tail import add_legacy_drawing, legacy_drawing_id
 from xlsxsheet.copies.thread_patch import placeholder_reply, reply_in_threads, threaded_cells
 from xlsxsheet.core.cells import parse_a1
 
@@ -61,22 +61,20 @@ def add_notes(
         return sheet_text  # threads without Excel's placeholder notes: the replies are all
     if comments_part is None or not pkg.has(comments_part):
         comments_part = pkg.free_name("xl/comments%d.xml")
-        pkg.write(
+        pkg.write_text(
             comments_part,
-            (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<comments xmlns="{MAIN_NS}"><authors></authors><commentList></commentList></comments>'
-            ).encode(),
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<comments xmlns="{MAIN_NS}"><authors></authors><commentList></commentList></comments>',
         )
         pkg.add_relationship(rels, REL_TYPE + "comments", relative(sheet_part, comments_part))
         pkg.add_override(comments_part, CT_COMMENTS)
-    comments = _Comments(pkg.read(comments_part).decode("utf-8"))
+    comments = _Comments(pkg.text(comments_part))
     fresh = [ref for ref in notes if not comments.has(ref)]
     for ref, (text, _, _) in notes.items():
         comments.add(ref, text)
     for ref, text in replied.items():
         comments.append(ref, placeholder_reply(text))
-    pkg.write(comments_part, comments.text.encode("utf-8"))
+    pkg.write_text(comments_part, comments.text)
     if fresh:
         sheet_text = _add_shapes(pkg, sheet_part, sheet_text, {r: notes[r] for r in fresh})
     return sheet_text

@@ -7,7 +7,6 @@ every entry already there stays as the department's program wrote it.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import struct
@@ -19,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from xlsxsheet.copies.zip_directory import Entry, entries
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.reading import deflate
 
@@ -32,8 +32,8 @@ CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 
 @dataclass
 class _Member:
-    info: zipfile.ZipInfo
-    raw: bytes  # as stored in the source (compressed)
+    info: Entry
+    raw: memoryview  # as stored in the source (compressed): a view of the file's bytes
 
 
 @dataclass
@@ -49,16 +49,21 @@ class Package:
     # workbook part and its relationships several times)
     _inflated: dict[str, bytes] = field(default_factory=dict, repr=False)
     _relationships: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict, repr=False)
+    # the UTF-8 text of parts read or written as text (a patch splices several times into the
+    # workbook part, the content types, a relationships part), and the parts written as text
+    # whose bytes are made only when asked for (once, when the package is written)
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _unencoded: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def open(cls, data: bytes, name: str = "") -> Package:
         """The package in `data` (the bytes of an .xlsx/.xlsm)."""
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                infos = archive.infolist()
+            infos = entries(data)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise WorkbookError(name, "file-corrupt", f"{name} はブックとして開けません。") from exc
         members = {}
+        view = memoryview(data)
         for info in infos:
             if info.flag_bits & 0x1:
                 raise WorkbookError(
@@ -72,7 +77,7 @@ class Package:
                 raise WorkbookError(name, "file-corrupt", f"{name} のZIPが壊れています。")
             name_len, extra_len = struct.unpack("<HH", head[26:30])
             begin = start + 30 + name_len + extra_len
-            members[info.filename] = _Member(info, data[begin : begin + info.compress_size])
+            members[info.filename] = _Member(info, view[begin : begin + info.compress_size])
         return cls(name, members)
 
     def names(self) -> list[str]:
@@ -85,6 +90,11 @@ class Package:
 
     def read(self, part: str) -> bytes:
         """A part's current bytes (patched ones as patched)."""
+        if part in self._unencoded:
+            self._unencoded.discard(part)
+            data = self._texts[part].encode("utf-8")
+            (self.added if part in self.added else self.replaced)[part] = data
+            return data
         if part in self.added:
             return self.added[part]
         if part in self.replaced:
@@ -95,15 +105,33 @@ class Package:
         member = self.members[part]
         info = member.info
         if info.compress_type == zipfile.ZIP_STORED:
-            return member.raw
+            data = self._inflated[part] = bytes(member.raw)
+            return data
         if info.compress_type != zipfile.ZIP_DEFLATED:
             raise WorkbookError(self.name, "file-corrupt", f"{self.name} の圧縮形式が未対応です。")
-        data = self._inflated[part] = zlib.decompress(member.raw, -15)
+        # the output buffer sized at once (zlib grows a small one step by step), within reason
+        size = min(info.file_size, _FIRST_BUFFER) or zlib.DEF_BUF_SIZE
+        data = self._inflated[part] = zlib.decompress(member.raw, -15, size)
         return data
+
+    def text(self, part: str) -> str:
+        """A part's current text (UTF-8; decoded once)."""
+        found = self._texts.get(part)
+        if found is None:
+            found = self._texts[part] = self.read(part).decode("utf-8")
+        return found
+
+    def write_text(self, part: str, text: str) -> None:
+        """Replace (or add) a part by its text (encoded as UTF-8 when the bytes are asked for)."""
+        self.write(part, b"")
+        self._texts[part] = text
+        self._unencoded.add(part)
 
     def write(self, part: str, data: bytes) -> None:
         """Replace (or add) a part."""
         self._relationships.pop(part, None)
+        self._texts.pop(part, None)
+        self._unencoded.discard(part)
         if part in self.members:
             self.replaced[part] = data
         else:
@@ -112,6 +140,8 @@ class Package:
 
     def remove(self, part: str) -> None:
         self._relationships.pop(part, None)
+        self._texts.pop(part, None)
+        self._unencoded.discard(part)
         self.removed.add(part)
         self.replaced.pop(part, None)
         self.added.pop(part, None)
@@ -126,72 +156,41 @@ class Package:
 
     def to_bytes(self) -> bytes:
         """The patched package as zip bytes: untouched members byte for byte as stored."""
-        out = bytearray()
-        central = bytearray()
-        count = 0
+        chunks: list[bytes | memoryview] = []
+        central: list[bytes] = []
+        offset = 0
         for part in self.names():
             if part in self.members and part not in self.replaced:
                 member = self.members[part]
                 info = member.info
-                entry = (info.compress_type, info.CRC, len(member.raw), info.file_size, member.raw)
+                method, crc, raw, usize = info.compress_type, info.CRC, member.raw, info.file_size
                 stamp = info.date_time
             else:
                 data = self.read(part)
-                packed = _deflate(data)
-                entry = (zipfile.ZIP_DEFLATED, deflate.crc32(data), len(packed), len(data), packed)
+                method, crc, raw, usize = (
+                    zipfile.ZIP_DEFLATED,
+                    deflate.crc32(data),
+                    _deflate(data),
+                    len(data),
+                )
                 stamp = self.members[part].info.date_time if part in self.members else _now()
-            method, crc, csize, usize, raw = entry
             encoded = part.encode("utf-8")
-            flags = 0x800 if not part.isascii() else 0
+            flags = 0 if part.isascii() else 0x800
             dos_time, dos_date = _dos(stamp)
-            offset = len(out)
-            out += struct.pack(
-                "<4sHHHHHIIIHH",
-                b"PK\x03\x04",
-                20,
-                flags,
-                method,
-                dos_time,
-                dos_date,
-                crc,
-                csize,
-                usize,
-                len(encoded),
-                0,
-            )
-            out += encoded + raw
-            central += struct.pack(
-                "<4sHHHHHHIIIHHHHHII",
-                b"PK\x01\x02",
-                20,
-                20,
-                flags,
-                method,
-                dos_time,
-                dos_date,
-                crc,
-                csize,
-                usize,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-            central += encoded
-            count += 1
-        start = len(out)
-        out += central
-        out += struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(central), start, 0)
-        return bytes(out)
+            fields = (20, flags, method, dos_time, dos_date, crc, len(raw), usize, len(encoded))
+            chunks += (_LOCAL.pack(b"PK\x03\x04", *fields, 0), encoded, raw)
+            central += (_CENTRAL.pack(b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0, offset), encoded)
+            offset += _LOCAL.size + len(encoded) + len(raw)
+        size = sum(map(len, central))
+        count = len(central) // 2
+        end = _END.pack(b"PK\x05\x06", 0, 0, count, count, size, offset, 0)
+        return b"".join([*chunks, *central, end])
 
     # --- relationships and content types ---------------------------------------------------
     def add_relationship(self, rels_part: str, rel_type: str, target: str) -> str:
         """Add a relationship to `rels_part` (created when missing); its new Id."""
         if self.has(rels_part):
-            text = self.read(rels_part).decode("utf-8")
+            text = self.text(rels_part)
         else:
             text = (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -203,7 +202,7 @@ class Package:
             n += 1
         rid = f"rId{n}"
         entry = f"<Relationship Id={quoteattr(rid)} Type={quoteattr(rel_type)} Target={quoteattr(target)}/>"
-        self.write(rels_part, splice_before_close(text, "Relationships", entry).encode("utf-8"))
+        self.write_text(rels_part, splice_before_close(text, "Relationships", entry))
         return rid
 
     def relationships(self, rels_part: str) -> list[tuple[str, str, str]]:
@@ -212,7 +211,7 @@ class Package:
             return []
         found = self._relationships.get(rels_part)
         if found is None:
-            text = self.read(rels_part).decode("utf-8")
+            text = self.text(rels_part)
             found = []
             for tag in _RELATIONSHIP_TAG.findall(text):
                 attrs = dict(_ATTRIBUTE.findall(tag))
@@ -224,7 +223,7 @@ class Package:
         """Drop the relationships of `rels_part` that point at `target_part`."""
         if not self.has(rels_part):
             return
-        text = self.read(rels_part).decode("utf-8")
+        text = self.text(rels_part)
         base = source_of(rels_part)
 
         def keep(match: re.Match[str]) -> str:
@@ -239,26 +238,26 @@ class Package:
             text,
             flags=re.S,
         )
-        self.write(rels_part, text.encode("utf-8"))
+        self.write_text(rels_part, text)
 
     def add_override(self, part: str, content_type: str) -> None:
-        text = self.read("[Content_Types].xml").decode("utf-8")
+        text = self.text("[Content_Types].xml")
         entry = (
             f"<Override PartName={quoteattr('/' + part)} ContentType={quoteattr(content_type)}/>"
         )
-        self.write("[Content_Types].xml", splice_before_close(text, "Types", entry).encode("utf-8"))
+        self.write_text("[Content_Types].xml", splice_before_close(text, "Types", entry))
 
     def remove_override(self, part: str) -> None:
-        text = self.read("[Content_Types].xml").decode("utf-8")
+        text = self.text("[Content_Types].xml")
         pattern = r'<Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>'
-        self.write("[Content_Types].xml", re.sub(pattern, "", text).encode("utf-8"))
+        self.write_text("[Content_Types].xml", re.sub(pattern, "", text))
 
     def ensure_default(self, extension: str, content_type: str) -> None:
-        text = self.read("[Content_Types].xml").decode("utf-8")
+        text = self.text("[Content_Types].xml")
         if re.search(r'<Default\b[^>]*Extension="' + re.escape(extension) + '"', text, re.I):
             return
         entry = f"<Default Extension={quoteattr(extension)} ContentType={quoteattr(content_type)}/>"
-        self.write("[Content_Types].xml", splice_before_close(text, "Types", entry).encode("utf-8"))
+        self.write_text("[Content_Types].xml", splice_before_close(text, "Types", entry))
 
 
 def splice_before_close(text: str, tag: str, entry: str) -> str:
@@ -277,6 +276,10 @@ def splice_before_close(text: str, tag: str, entry: str) -> str:
     )
 
 
+_FIRST_BUFFER = 64 << 20  # a member's recorded size is trusted this far for the first buffer
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")  # local file header, 30 bytes
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")  # central directory header, 46 bytes
+_END = struct.Struct("<4sHHHHIIH")  # end of central directory record
 _RELATIONSHIP_TAG = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 
@@ -377,3 +380,15 @@ def _dos(stamp: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
     year, month, day, hour, minute, second = stamp
     year = min(max(year, 1980), 2107)
     return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day
+
+
+def splice(text: str, start: int, end: int, new: str) -> str:
+    """`text` with `text[start:end]` replaced by `new` (inserted at `start` when they are equal).
+
+    A sheet's text is large: where the replaced piece (for an insertion, the tag it goes
+    before) first occurs at `start`, str.replace makes the result as one new string, with no
+    copies of the two sides first."""
+    old = text[start:end] if end > start else text[start : text.find(">", start) + 1]
+    if old.startswith("<") and text.find(old) == start:
+        return text.replace(old, new if end > start else new + old, 1)
+    return "".join((text[:start], new, text[end:]))

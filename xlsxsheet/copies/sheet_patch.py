@@ -9,20 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
 
-from xlsxsheet.copies.package_patch import rel_prefix, root_prefix, xml_text
+from xlsxsheet.copies.package_patch import root_prefix, splice, xml_text
 from xlsxsheet.core.cells import parse_a1
-
-# Elements of CT_Worksheet that come after <legacyDrawing>, in schema order.
-AFTER_LEGACY_DRAWING = (
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
-)
 
 
 @dataclass(frozen=True)
@@ -199,7 +187,7 @@ def put_cell(text: str, ref: str, element: str) -> str:
         return text[:start] + tag[:-2] + ">" + element + f"</{p}row>" + text[end:]
     cell = _cell_span(text, p, ref, start, end)
     if cell is not None:
-        return text[: cell[0]] + element + text[cell[1] :]
+        return splice(text, cell[0], cell[1], element)
     pattern = re.compile(r"<" + re.escape(p) + r'c\b[^>]*?\br="([A-Z]+)\d+"')
     for match in pattern.finditer(text, start, end):
         if parse_a1(match.group(1) + str(row + 1))[1] > col:
@@ -223,26 +211,6 @@ def _insert_row(text: str, p: str, row: int, element: str) -> str:
     return text[: empty.start()] + f"<{p}sheetData>{new_row}</{p}sheetData>" + text[empty.end() :]
 
 
-def legacy_drawing_id(text: str) -> str | None:
-    """The r:id of the sheet's <legacyDrawing> (the VML of its notes), if any."""
-    p = prefix_of(text)
-    match = re.search(r"<" + re.escape(p) + r'legacyDrawing\b[^>]*?\b\w+:id="([^"]*)"', text)
-    return match.group(1) if match else None
-
-
-def add_legacy_drawing(text: str, rid: str) -> str:
-    """`text` with a <legacyDrawing r:id> at its place in the schema order."""
-    p = prefix_of(text)
-    text, r = rel_prefix(text, "worksheet")
-    element = f'<{p}legacyDrawing {r}:id="{rid}"/>'
-    for name in AFTER_LEGACY_DRAWING:
-        match = re.search(r"<" + re.escape(p) + name + r"\b", text)
-        if match:
-            return text[: match.start()] + element + text[match.start() :]
-    close = text.rfind(f"</{p}worksheet>")
-    return text[:close] + element + text[close:]
-
-
 def _same(cached: str, shown: str, kind: str) -> bool:
     """Whether a cached `<v>` text already says `shown` (numbers compared as numbers)."""
     if kind == "":
@@ -264,7 +232,7 @@ def restyle(text: str, ref: str, style: int) -> str:
         new_tag = re.sub(r'\bs="\d+"', f's="{style}"', tag, count=1)
     else:
         new_tag = re.sub(r'(\br="' + ref + '")', r'\1 s="' + str(style) + '"', tag, count=1)
-    return text[: cell[0]] + new_tag + text[tag_end:]
+    return splice(text, cell[0], tag_end, new_tag)
 
 
 def set_cached(text: str, ref: str, value: object) -> str:
@@ -295,7 +263,7 @@ def set_cached(text: str, ref: str, value: object) -> str:
     if old_v is not None:
         rest = rest.replace(old_v.group(0), "", 1)
     new_element = new_tag + body + new_v + rest
-    return text[: cell[0]] + new_element + text[cell[1] :]
+    return splice(text, cell[0], cell[1], new_element)
 
 
 def _type_of(text: str) -> str:

@@ -1,9 +1,17 @@
 """New cell styles appended to styles.xml: a cell's own style with a mark fill (or a bold font),
-so that every style already there keeps its index and its bytes."""
+so that every style already there keeps its index and its bytes.
+
+The items of a section (fonts, fills, cellXfs) are split out once per styles.xml text (the
+returns of one template share it; a few are remembered) and each copy appends to a list of
+its own.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+ITEM = {"fills": "fill", "fonts": "font", "cellXfs": "xf"}
 
 
 class StylesPatch:
@@ -17,6 +25,8 @@ class StylesPatch:
         self._fills: dict[str, int] = {}
         self._bold: int | None = None
         self._wrapped: int | None = None
+        self._original = text
+        self._lists: dict[str, list[str]] = {}  # section → its items, as appended to
 
     def marked(self, style: int, rgb: str) -> int:
         """The index of a cellXf that is `style` with a solid fill of colour `rgb` (AARRGGBB)."""
@@ -57,7 +67,7 @@ class StylesPatch:
     def wrapped(self) -> int:
         """A cellXf of the default style whose text wraps, aligned to the top (long messages)."""
         if self._wrapped is None:
-            xfs = self._items("cellXfs", "xf")
+            xfs = self._items("cellXfs")
             base = xfs[0] if xfs else f"<{self.p}xf/>"
             head = _with_attr(base[: base.find(">") + 1], "applyAlignment", "1")
             head = head[:-2] + ">" if head.endswith("/>") else head
@@ -66,26 +76,31 @@ class StylesPatch:
         return self._wrapped
 
     def _section(self, name: str) -> tuple[int, int, str]:
-        p = re.escape(self.p)
-        match = re.search(r"<" + p + name + r"\b[^>]*?(/?)>", self.text)
-        if match is None:
+        text, opening = self.text, f"<{self.p}{name}"
+        at = text.find(opening)
+        while at >= 0 and _continues_name(text, at + len(opening)):
+            at = text.find(opening, at + 1)
+        if at < 0:
             raise ValueError(f"styles.xml has no <{name}>")
-        if match.group(1):
-            return match.start(), match.end(), ""
-        close = self.text.find(f"</{self.p}{name}>", match.end())
-        return match.start(), close + len(f"</{self.p}{name}>"), self.text[match.end() : close]
+        tag_end = text.find(">", at) + 1
+        if tag_end == 0:
+            raise ValueError(f"styles.xml has no <{name}>")
+        if text[tag_end - 2] == "/":
+            return at, tag_end, ""
+        close = text.find(f"</{self.p}{name}>", tag_end)
+        return at, close + len(f"</{self.p}{name}>"), text[tag_end:close]
 
-    def _items(self, name: str, item: str) -> list[str]:
-        body = self._section(name)[2]
-        p = re.escape(self.p)
-        return re.findall(
-            r"<" + p + item + r"\b(?:[^>]*?/>|[^>]*>.*?</" + p + item + ">)", body, re.S
-        )
+    def _items(self, name: str) -> list[str]:
+        """The items of section `name` (its appended ones included)."""
+        found = self._lists.get(name)
+        if found is None:  # the section is still as in the original text
+            found = self._lists[name] = list(_split_items(self._original, self.p, name))
+        return found
 
     def _append(self, name: str, element: str) -> int:
         """Append `element` to the section `name` (count kept true); its index."""
-        item = {"fills": "fill", "fonts": "font", "cellXfs": "xf"}[name]
-        index = len(self._items(name, item))
+        items = self._items(name)
+        index = len(items)
         start, end, body = self._section(name)
         tag = self.text[start : self.text.find(">", start) + 1]
         opened = tag[:-2] + ">" if tag.endswith("/>") else tag
@@ -93,10 +108,11 @@ class StylesPatch:
         self.text = (
             self.text[:start] + opened + body + element + f"</{self.p}{name}>" + self.text[end:]
         )
+        items.append(element)
         return index
 
     def _derived(self, style: int, attrs: dict[str, str]) -> int:
-        xfs = self._items("cellXfs", "xf")
+        xfs = self._items("cellXfs")
         base = xfs[style] if style < len(xfs) else (xfs[0] if xfs else f"<{self.p}xf/>")
         head_end = base.find(">") + 1
         head = base[:head_end]
@@ -112,3 +128,19 @@ def _with_attr(tag: str, name: str, value: str) -> str:
         return pattern.sub(f'{name}="{value}"', tag, count=1)
     end = len(tag) - (2 if tag.endswith("/>") else 1)
     return tag[:end] + f' {name}="{value}"' + tag[end:]
+
+
+def _continues_name(text: str, at: int) -> bool:
+    """Whether the character at `at` goes on with an element name (`<fontsX`, not `<fonts>`)."""
+    return at < len(text) and (text[at].isalnum() or text[at] == "_")
+
+
+@lru_cache(maxsize=32)
+def _split_items(text: str, p: str, name: str) -> tuple[str, ...]:
+    """The items of section `name` of a styles.xml text, split once for the same text."""
+    section = StylesPatch(text)._section(name)[2]
+    q = re.escape(p)
+    item = ITEM[name]
+    return tuple(
+        re.findall(r"<" + q + item + r"\b(?:[^>]*?/>|[^>]*>.*?</" + q + item + ">)", section, re.S)
+    )

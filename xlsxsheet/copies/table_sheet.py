@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xlsxsheet.copies.sheet_patch import cell_xml
-from xlsxsheet.core.cells import a1
+from xlsxsheet.core.cells import a1, column_letter
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -25,13 +25,17 @@ def table_sheet_xml(
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1)
     )
+    letters = [column_letter(c) for c in range(max(map(len, rows), default=0))]
     body = []
-    for r, row in enumerate(rows):
-        cells = "".join(
-            cell_xml("", a1(r, c), header_style if r == 0 else wrapped.get(c, 0), _shown(value))
-            for c, value in enumerate(row)
+    for r, row in enumerate(rows, start=1):
+        styles = (
+            [header_style] * len(row) if r == 1 else [wrapped.get(c, 0) for c in range(len(row))]
         )
-        body.append(f'<row r="{r + 1}">{cells}</row>')
+        cells = "".join(
+            cell_xml("", f"{letter}{r}", style, _shown(value))
+            for letter, style, value in zip(letters, styles, row, strict=False)
+        )
+        body.append(f'<row r="{r}">{cells}</row>')
     pane = (
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2"'
         ' activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2"'

@@ -112,9 +112,10 @@ def patched_copy(
     """The bytes of a copy of `source` with `edits` applied and `table` added; `results`:
     formula cells (not edited) whose cached value is set to what the edits make them."""
     pkg = read_package(source, name)
-    parts = sheet_parts(pkg)
-    styles_part = _styles_part(pkg)
-    styles = StylesPatch(pkg.read(styles_part).decode("utf-8"))
+    book = workbook_part(pkg)
+    parts = sheet_parts(pkg, book)
+    styles_part = _styles_part(pkg, book)
+    styles = StylesPatch(pkg.text(styles_part))
     by_sheet: dict[str, list[CellEdit]] = {}
     skipped = []
     for edit in edits:
@@ -153,19 +154,19 @@ def patched_copy(
             notes[edit.ref] = (edit.note, *edit.note_size)
         text = add_notes(pkg, part, text, notes)
         if text != before:
-            pkg.write(part, text.encode("utf-8"))
+            pkg.write_text(part, text)
     sheet_name = None
     if table is not None:
         sheet_name = free_sheet_name(pkg, table.name, parts)
         wrapped = {c: styles.wrapped() for c in table.wrap}
         xml = table_sheet_xml(table.rows, table.widths, styles.bold(), table.autofilter, wrapped)
-        add_sheet(pkg, sheet_name, xml)
-    if styles.text != pkg.read(styles_part).decode("utf-8"):
-        pkg.write(styles_part, styles.text.encode("utf-8"))
+        add_sheet(pkg, sheet_name, xml, book)
+    if styles.text != pkg.text(styles_part):
+        pkg.write_text(styles_part, styles.text)
     if recalc:
-        full_calc_on_load(pkg)
+        full_calc_on_load(pkg, book)
     if formula_dropped:
-        drop_calc_chain(pkg)
+        drop_calc_chain(pkg, book)
     return CopyResult(pkg.to_bytes(), sheet_name, skipped)
 
 
@@ -174,8 +175,7 @@ def write_copy(result: CopyResult, out: Path, force: bool = False) -> Path:
     return write_bytes(Path(out), result.data, force)
 
 
-def _styles_part(pkg: Package) -> str:
-    book = workbook_part(pkg)
+def _styles_part(pkg: Package, book: str) -> str:
     for _, rel_type, target in pkg.relationships(rels_of(book)):
         if rel_type == REL_TYPE + "styles":
             return resolve(book, target)

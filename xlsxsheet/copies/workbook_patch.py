@@ -41,18 +41,34 @@ def workbook_part(pkg: Package) -> str:
     return "xl/workbook.xml"
 
 
-def sheet_parts(pkg: Package) -> dict[str, str]:
-    """Each sheet's name → its part, in the workbook's order."""
-    book = workbook_part(pkg)
-    text = pkg.read(book).decode("utf-8")
+def sheet_parts(pkg: Package, book: str | None = None) -> dict[str, str]:
+    """Each sheet's name → its part, in the workbook's order (`book`: the workbook part)."""
+    book = workbook_part(pkg) if book is None else book
+    text = pkg.text(book)
     targets = {rid: resolve(book, target) for rid, _, target in pkg.relationships(rels_of(book))}
     found = {}
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", text):
-        name = re.search(r'\bname="([^"]*)"', tag)
-        rid = re.search(r'\b\w+:id="([^"]*)"', tag)
+    start, end = _sheets_section(text)
+    for tag in _SHEET_TAG.findall(text, start, end):
+        name = _NAME.search(tag)
+        rid = _RID.search(tag)
         if name and rid and rid.group(1) in targets:
             found[unescape(name.group(1))] = targets[rid.group(1)]
     return found
+
+
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
+_NAME = re.compile(r'\bname="([^"]*)"')
+_RID = re.compile(r'\b\w+:id="([^"]*)"')
+_SHEET_ID = re.compile(r"<(?:\w+:)?sheet\b[^>]*?\bsheetId=\"(\d+)\"")
+
+
+def _sheets_section(text: str) -> tuple[int, int]:
+    """The span of the workbook's <sheets> element (the whole text where it is not found): the
+    <sheet> entries are there, and the defined names after it can be most of the part."""
+    p = root_prefix(text, "workbook")
+    start = text.find(f"<{p}sheets>")
+    end = text.find(f"</{p}sheets>", start)
+    return (start, end) if 0 <= start < end else (0, len(text))
 
 
 def free_sheet_name(pkg: Package, wanted: str, parts: dict[str, str] | None = None) -> str:
@@ -64,28 +80,28 @@ def free_sheet_name(pkg: Package, wanted: str, parts: dict[str, str] | None = No
     return name
 
 
-def add_sheet(pkg: Package, name: str, sheet_xml: str) -> str:
+def add_sheet(pkg: Package, name: str, sheet_xml: str, book: str | None = None) -> str:
     """Add a worksheet part named `name` after every other sheet; its part name."""
-    book = workbook_part(pkg)
+    book = workbook_part(pkg) if book is None else book
     part = pkg.free_name("xl/worksheets/sheet%d.xml")
-    pkg.write(part, sheet_xml.encode("utf-8"))
+    pkg.write_text(part, sheet_xml)
     pkg.add_override(part, CT_WORKSHEET)
     rid = pkg.add_relationship(rels_of(book), REL_TYPE + "worksheet", relative(book, part))
-    text = pkg.read(book).decode("utf-8")
-    ids = [int(n) for n in re.findall(r"<(?:\w+:)?sheet\b[^>]*?\bsheetId=\"(\d+)\"", text)]
+    text = pkg.text(book)
+    ids = [int(n) for n in _SHEET_ID.findall(text, *_sheets_section(text))]
     p = root_prefix(text, "workbook")
     text, r = rel_prefix(text, "workbook")
     entry = f'<{p}sheet name={quoteattr(name)} sheetId="{max(ids, default=0) + 1}" {r}:id="{rid}"/>'
     close = text.find(f"</{p}sheets>")
     text = text[:close] + entry + text[close:]
-    pkg.write(book, text.encode("utf-8"))
+    pkg.write_text(book, text)
     return part
 
 
-def full_calc_on_load(pkg: Package) -> None:
+def full_calc_on_load(pkg: Package, book: str | None = None) -> None:
     """Ask Excel to recalculate every formula when it opens the copy."""
-    book = workbook_part(pkg)
-    text = pkg.read(book).decode("utf-8")
+    book = workbook_part(pkg) if book is None else book
+    text = pkg.text(book)
     p = root_prefix(text, "workbook")
     calc = re.search(r"<" + re.escape(p) + r"calcPr\b[^>]*?/?>", text)
     if calc:
@@ -105,12 +121,12 @@ def full_calc_on_load(pkg: Package) -> None:
                 break
         else:
             text = splice_before_close(text, "workbook", element)
-    pkg.write(book, text.encode("utf-8"))
+    pkg.write_text(book, text)
 
 
-def drop_calc_chain(pkg: Package) -> None:
+def drop_calc_chain(pkg: Package, book: str | None = None) -> None:
     """Remove the calculation chain (Excel rebuilds it; a stale one makes Excel repair the file)."""
-    book = workbook_part(pkg)
+    book = workbook_part(pkg) if book is None else book
     for _, rel_type, target in pkg.relationships(rels_of(book)):
         if rel_type.endswith("/calcChain"):
             part = resolve(book, target)
