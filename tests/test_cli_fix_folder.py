@@ -114,7 +114,10 @@ def test_same_names_given_as_files_get_distinct_copies(returns: Path, tmp_path: 
     code, err = run("fix", str(first), str(second), "-o", str(out))
     assert code == 0, err
     assert files_under(out) == ["施策12(2)_修正版.xlsx", "施策12_修正版.xlsx"]
-    assert "施策12.xlsx の修正版は、施策12.xlsx の修正版と名前が重なるため 施策12(2)_修正版.xlsx にしました。" in err
+    assert (
+        f"{second} の修正版は、{first} の修正版と名前が重なるため 施策12(2)_修正版.xlsx にしました。"
+        in err
+    )
     # each copy is its own return's: the first has the total restored, the second the judgement
     book = openpyxl.load_workbook(out / "施策12_修正版.xlsx")
     history = [row[6] for row in book["修正履歴"].iter_rows(min_row=2, values_only=True)]

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="修正版の .xlsx。フォルダか複数のブックを指定したときは修正版を書き出すフォルダ"
-    "(入力ファイルは変更しません)",
+    help="修正版のファイル(.xlsx)。フォルダか複数のブックを指定したときは、修正版を書き出す"
+    "フォルダ(入力ファイルは変更しません)",
 )
 @click.option("--layout", "layout_id", help="様式情報がないときの様式 (ID か様式名)")
 @click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
@@ -105,7 +105,7 @@ def fix_many(
     )
     for r in done.renamed:  # never silently: the name differs from what the office expects
         click.echo(
-            f"{r.name} の修正版は、{r.other} の修正版と名前が重なるため {r.out.name} にしました。",
+            f"{r.path} の修正版は、{r.other} の修正版と名前が重なるため {r.out.name} にしました。",
             err=True,
         )
     for r in done.unreadable:

@@ -53,9 +53,9 @@ class FixedReturn:
 class Renamed:
     """A copy named apart because another return's copy took its name."""
 
-    name: str  # the return
+    path: Path  # the return
     out: Path  # the name its copy got
-    other: str  # the return whose copy has the first name
+    other: Path  # the return whose copy has the first name
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def _slim(checked: CheckedReturn, name: str) -> FixedReturn:
 def _plan(found: list[FixedReturn], out_dir: Path) -> tuple[dict[Path, Path], list[Renamed]]:
     """The copy of each return to correct, named apart from the others (as Windows compares)."""
     plan: dict[Path, Path] = {}
-    owners: dict[str, str] = {}
+    owners: dict[str, Path] = {}
     renamed: list[Renamed] = []
     for r in found:
         if not r.readable or not r.changes or r.failure is not None:
@@ -175,8 +175,8 @@ def _plan(found: list[FixedReturn], out_dir: Path) -> tuple[dict[Path, Path], li
             out = out_dir / relative.parent / copy_name(numbered)
             n += 1
         if n > 2:
-            renamed.append(Renamed(r.name, out, owners[first]))
-        owners[_fold(out)] = r.name
+            renamed.append(Renamed(r.path, out, owners[first]))
+        owners[_fold(out)] = r.path
         plan[r.path] = out
     return plan, renamed
 
