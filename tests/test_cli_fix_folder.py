@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from fidelity_support import excel_return, libreoffice_return, macro_return
 
 import xlsxsheet
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
 from xlsxsheet.core.errors import UsageError
+from xlsxsheet.external.libreoffice import recalculate, to_xls
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.fixing import CORRECTED_CODES
 from xlsxsheet.office.fixing_folder import copy_name
 
 TOTAL = "xs_perf_cost_total_a_y2020"  # 事業費計(A) R2: a SUM overwritten by a number
+SEED_TOTAL = 1_918_138  # 事業費計(A) R2 as seed 000 publishes it (SHEETS.md)
 ACHIEVEMENT = "xs_perf_outcome_d1_a_achievement"  # 達成/未達成: a judgement the rules decide
 
 
@@ -196,6 +200,84 @@ def test_the_library_fixes_a_folder(returns: Path, tmp_path: Path) -> None:
         xlsxsheet.fix_folder([returns], out)
     again = xlsxsheet.fix_folder([returns], out, force=True)
     assert [r.out for r in again.written] == [r.out for r in done.written]
+
+
+@pytest.fixture(scope="module")
+def clients(tmp_path_factory: pytest.TempPathFactory, soffice: str) -> Path:
+    """提出/ as the clients write it: the parts as Excel writes them (総務/施策12.xlsx), the same
+    with a VBA project (総務/施策12.xlsm), saved again by LibreOffice after a row was inserted
+    (企画/施策13.xlsx) and that one saved by LibreOffice as Excel 97-2003 (企画/施策14.xls);
+    each with 事業費計(A) R2 overwritten and numbers typed as text."""
+    work = tmp_path_factory.mktemp("clients")
+    root = work / "提出"
+    (root / "総務").mkdir(parents=True)
+    (root / "企画").mkdir()
+    shutil.copy(excel_return(work).path, root / "総務" / "施策12.xlsx")
+    shutil.copy(macro_return(work).path, root / "総務" / "施策12.xlsm")
+    saved = libreoffice_return(work, soffice).path
+    shutil.copy(saved, root / "企画" / "施策13.xlsx")
+    shutil.copy(to_xls(saved, work / "xls", soffice=soffice), root / "企画" / "施策14.xls")
+    return root
+
+
+@pytest.mark.libreoffice
+def test_returns_excel_and_libreoffice_wrote_are_corrected(
+    clients: Path, tmp_path: Path, soffice: str
+) -> None:
+    assert check_file(clients / "企画" / "施策14.xls", default_registry()).changes
+    before = {p: digest(p) for p in clients.rglob("*") if p.is_file()}
+    out = tmp_path / "修正版"
+    code, err = run("fix", str(clients), "-o", str(out), "-j", "2")
+    assert code == 1  # the .xls has corrections but cannot have a copy
+    assert (
+        "修正版を書き出せません: 企画/施策14.xls: 施策14.xls は古い形式(.xls)のため修正版を作れません。"
+        in err
+    )
+    assert "修正版 3 件" in err and "読めない 0 件" in err
+    assert files_under(out) == [
+        "企画/施策13_修正版.xlsx",
+        "総務/施策12_修正版.xlsm",
+        "総務/施策12_修正版.xlsx",
+    ]
+    with zipfile.ZipFile(clients / "総務" / "施策12.xlsm") as z:
+        project = z.read("xl/vbaProject.bin")
+    with zipfile.ZipFile(out / "総務" / "施策12_修正版.xlsm") as z:
+        assert z.read("xl/vbaProject.bin") == project
+    sources = {
+        "企画/施策13_修正版.xlsx": clients / "企画" / "施策13.xlsx",
+        "総務/施策12_修正版.xlsm": clients / "総務" / "施策12.xlsm",
+        "総務/施策12_修正版.xlsx": clients / "総務" / "施策12.xlsx",
+    }
+    for name, source in sources.items():
+        copy = out / name
+        assert_corrected(copy)
+        # LibreOffice recalculates the copy to the total xlsxsheet recomputes from the return
+        read = check_file(source, default_registry()).read
+        assert read is not None
+        expected = read.value(("perf.cost.total_a", 2020))
+        assert libreoffice_total(copy, tmp_path / "recalculated" / copy.stem, soffice) == expected
+    assert_untouched(clients, before)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_recalculates_a_copy_to_the_seed_total(
+    returns: Path, tmp_path: Path, soffice: str
+) -> None:
+    done = xlsxsheet.fix_folder([returns], tmp_path / "修正版")
+    (copy,) = [r.out for r in done.written if r.name == "福祉/施策12.xlsx"]
+    assert copy is not None
+    assert libreoffice_total(copy, tmp_path / "recalculated", soffice) == SEED_TOTAL
+
+
+def libreoffice_total(copy: Path, folder: Path, soffice: str) -> object:
+    """事業費計(A) R2 of `copy` as LibreOffice recalculates it."""
+    book = openpyxl.load_workbook(recalculate(copy, folder, soffice=soffice), data_only=True)
+    sheet, ref = cell_of(book, TOTAL)
+    return book[sheet][ref].value
+
+
+def assert_untouched(folder: Path, before: dict[Path, str]) -> None:
+    assert {p: digest(p) for p in folder.rglob("*") if p.is_file()} == before
 
 
 @pytest.mark.parametrize(
