@@ -131,6 +131,31 @@ def test_same_names_given_as_files_get_distinct_copies(returns: Path, tmp_path: 
     assert "judgement-mismatch" in history and "formula-overwritten" not in history
 
 
+def test_names_equal_as_windows_compares_them_get_distinct_copies(
+    tmp_path: Path, example_000_workbook: Path
+) -> None:
+    upper = damaged(example_000_workbook, tmp_path / "in" / "施策A.xlsx", **{TOTAL: 1})
+    lower = damaged(example_000_workbook, tmp_path / "in" / "施策a.xlsx", **{TOTAL: 2})
+    out = tmp_path / "修正版"
+    code, err = run("fix", str(upper), str(lower), "-o", str(out))
+    assert code == 0, err
+    assert files_under(out) == ["施策A_修正版.xlsx", "施策a(2)_修正版.xlsx"]
+    assert f"{lower} の修正版は、{upper} の修正版と名前が重なるため 施策a(2)_修正版.xlsx" in err
+
+
+def test_an_input_is_never_a_copy_even_with_force(
+    tmp_path: Path, example_000_workbook: Path
+) -> None:
+    folder = tmp_path / "提出"
+    first = damaged(example_000_workbook, folder / "施策12.xlsx", **{TOTAL: 1})
+    second = shutil.copy(first, folder / "施策12_修正版.xlsx")
+    before = {p: digest(p) for p in (first, second)}
+    code, err = run("fix", str(first), str(second), "-o", str(folder), "--force")
+    assert code == 2 and "入力ファイルと同じです" in err
+    assert {p: digest(p) for p in (first, second)} == before
+    assert sorted(p.name for p in folder.iterdir()) == ["施策12.xlsx", "施策12_修正版.xlsx"]
+
+
 def test_an_unreadable_return_is_named_and_exits_1(returns: Path, tmp_path: Path) -> None:
     (returns / "健康" / "壊れた.xlsx").write_bytes(b"this is not a workbook")
     out = tmp_path / "修正版"
