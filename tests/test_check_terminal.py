@@ -63,3 +63,21 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     )
     assert piped.returncode == 0
     assert piped.stderr == b""
+
+
+def test_fix_of_a_folder_shows_both_bars_on_a_terminal(tmp_path: Path) -> None:
+    import openpyxl
+
+    root = _folder(tmp_path)
+    book = openpyxl.load_workbook(root / "施策2.xlsx")
+    sheet, ref = next(iter(book.defined_names["xs_perf_cost_total_a_y2020"].destinations))
+    book[sheet][ref.replace("$", "")].value = 1
+    book.save(root / "施策2.xlsx")
+    shown = _stderr_on_a_terminal("fix", str(root), "-o", str(tmp_path / "修正版"), "-j", "1")
+    assert "点検中" in shown and "3/3" in shown
+    assert "修正版を作成中" in shown and "1/1" in shown
+    assert "修正版 1 件" in shown
+    quiet = _stderr_on_a_terminal(
+        "fix", str(root), "-o", str(tmp_path / "修正版2"), "--quiet", "-j", "1"
+    )
+    assert quiet == ""

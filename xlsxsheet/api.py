@@ -1,7 +1,7 @@
 """The library's front door: what the command line does, as Python functions.
 
 Each function takes paths and plain values and returns the result object the stage below
-makes (`ReadResult`, `CheckResult`, `Collection`, `RolloverResult`); errors are the
+makes (`ReadResult`, `CheckResult`, `FolderFix`, `Collection`, `RolloverResult`); errors are the
 exceptions of `xlsxsheet.core.errors` (`XlsxsheetError` and its kinds), with Japanese messages.
 Layouts are named by id (`shisaku-management`) and found in the bundled `templates/` folder
 and the folders of `XLSXSHEET_TEMPLATES`.
@@ -12,6 +12,7 @@ and the folders of `XLSXSHEET_TEMPLATES`.
     checked = xlsxsheet.check("施策12.xlsx")
     print(checked.valid, [p.message for p in checked.problems])
     xlsxsheet.fix("施策12.xlsx", "施策12_修正版.xlsx")
+    xlsxsheet.fix_folder(["提出"], "修正版")  # 提出/福祉/施策12.xlsx → 修正版/福祉/施策12_修正版.xlsx
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.collect import Collection
 from xlsxsheet.office.collecting import collect_paths
 from xlsxsheet.office.fixing import fix_path
+from xlsxsheet.office.fixing_folder import FolderFix, fix_paths
 from xlsxsheet.office.rollover import RolloverResult
 from xlsxsheet.office.rollover import rollover as _rollover
 from xlsxsheet.reading.return_reader import ReadResult, read_file
@@ -81,6 +83,22 @@ def fix(
     `out` only with `force`); returns the check whose `.changes` the copy applies. An
     unreadable return raises `WorkbookError` with its reason."""
     return fix_path(Path(path), Path(out), layout_id, _year(year), force)
+
+
+def fix_folder(
+    paths: Iterable[str | Path],
+    out_dir: str | Path,
+    layout_id: str | None = None,
+    year: Year | None = None,
+    jobs: int | None = 1,
+    force: bool = False,
+) -> FolderFix:
+    """Corrected copies of the returns under `paths` (files or folders) in `out_dir`: one
+    `<name>_修正版.xlsx` per return with something to correct, in the sub-folder it was found
+    in. `out_dir` inside an input folder is refused; existing copies are replaced only with
+    `force` (refused before any is written). Unreadable returns and copies that could not be
+    written are in the result (`.unreadable`, `.not_written`, each with its `.failure`)."""
+    return fix_paths([Path(p) for p in paths], Path(out_dir), layout_id, _year(year), jobs, force)
 
 
 def collect(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from xlsxsheet.office.roster_match import Expected, Returned
     from xlsxsheet.office.spool import ReturnRecord, Spool
 
+T = TypeVar("T")
 JOBS_HELP = "同時に点検するプロセス数(既定: CPU数、1: 並列なし)"
 ROSTER_HELP = (
     "名簿CSV(様式,施策番号,担当課[,ファイル名]、UTF-8 か Shift_JIS): 名簿にあって提出のない"
@@ -30,15 +31,22 @@ ROSTER_HELP = (
 )
 
 
-def folder_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options check and collect share: --roster, --jobs and --quiet."""
+def jobs_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command over folders (check, collect, fix): --jobs and --quiet."""
     for option in (
         click.option("-q", "--quiet", is_flag=True, help="進捗と案内を表示しない"),
         click.option("-j", "--jobs", type=click.IntRange(min=1), help=JOBS_HELP),
-        click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), help=ROSTER_HELP),
     ):
         command = option(command)
     return command
+
+
+def folder_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options check and collect share: --roster, --jobs and --quiet."""
+    roster = click.option(
+        "--roster", type=click.Path(path_type=Path, dir_okay=False), help=ROSTER_HELP
+    )
+    return roster(jobs_options(command))
 
 
 @click.command("check")
@@ -252,14 +260,19 @@ def checked_with_progress(
 
     registry = default_registry()
     results = iter_check_returns(paths, registry, jobs, layout_id, year, values)
+    yield from with_progress(results, len(paths), "点検中", quiet)
+
+
+def with_progress(items: Iterable[T], length: int, label: str, quiet: bool) -> Iterator[T]:
+    """`items` as they come, with a progress bar of `length` steps on a terminal's stderr."""
     if quiet or not _is_terminal(sys.stderr):
-        yield from results
+        yield from items
         return
     with click.progressbar(
-        length=len(paths), label="点検中", file=sys.stderr, show_pos=True, width=30
+        length=length, label=label, file=sys.stderr, show_pos=True, width=30
     ) as bar:
-        for result in results:
-            yield result
+        for item in items:
+            yield item
             bar.update(1)
 
 

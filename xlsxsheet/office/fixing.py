@@ -12,7 +12,7 @@ from xlsxsheet.copies.workbook_copy import refuse_source
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.core.safe_write import check_target
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
-from xlsxsheet.office.batch import fewer_collections
+from xlsxsheet.office.batch import CheckedReturn, fewer_collections
 
 # errors the corrected copy itself corrects (the rest are for the department to fix by hand)
 CORRECTED_CODES = frozenset(
@@ -41,6 +41,6 @@ def fix_path(
     return checked
 
 
-def errors_left(checked: CheckResult) -> int:
+def errors_left(checked: CheckResult | CheckedReturn) -> int:
     """The errors the corrected copy leaves for the department to fix by hand."""
     return sum(p.severity == "error" and p.code not in CORRECTED_CODES for p in checked.problems)
