@@ -21,7 +21,6 @@ from xlsxsheet.core.errors import UsageError
 from xlsxsheet.external.libreoffice import recalculate, to_xls
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.fixing import CORRECTED_CODES
-from xlsxsheet.office.fixing_folder import copy_name
 
 TOTAL = "xs_perf_cost_total_a_y2020"  # 事業費計(A) R2: a SUM overwritten by a number
 SEED_TOTAL = 1_918_138  # 事業費計(A) R2 as seed 000 publishes it (SHEETS.md)
@@ -303,18 +302,3 @@ def libreoffice_total(copy: Path, folder: Path, soffice: str) -> object:
 
 def assert_untouched(folder: Path, before: dict[Path, str]) -> None:
     assert {p: digest(p) for p in folder.rglob("*") if p.is_file()} == before
-
-
-@pytest.mark.parametrize(
-    ("name", "copy"),
-    [
-        ("施策12.xlsx", "施策12_修正版.xlsx"),
-        ("施策12.XLSX", "施策12_修正版.xlsx"),
-        ("マクロ付き.xlsm", "マクロ付き_修正版.xlsm"),
-        ("古い.xls", "古い_修正版.xlsx"),
-        ('福祉:"12"?.xlsx', "福祉__12___修正版.xlsx"),
-        ("施策 12 .xlsx", "施策 12 _修正版.xlsx"),
-    ],
-)
-def test_copy_names(name: str, copy: str) -> None:
-    assert copy_name(name) == copy

@@ -179,3 +179,18 @@ def test_copies_are_named_from_the_file_as_sent_keeping_xlsm(
 ) -> None:
     assert safe_workbook_name(sent) == safe
     assert fixed_name(safe) == fixed
+
+
+@pytest.mark.parametrize(
+    ("name", "copy"),
+    [
+        ("施策12.xlsx", "施策12_修正版.xlsx"),
+        ("施策12.XLSX", "施策12_修正版.xlsx"),
+        ("マクロ付き.xlsm", "マクロ付き_修正版.xlsm"),
+        ("古い.xls", "古い_修正版.xlsx"),
+        ('福祉:"12"?.xlsx', "福祉__12___修正版.xlsx"),
+        ("施策 12 .xlsx", "施策 12 _修正版.xlsx"),
+    ],
+)
+def test_a_corrected_copy_is_named_after_its_return(name: str, copy: str) -> None:
+    assert fixed_name(name) == copy

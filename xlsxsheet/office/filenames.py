@@ -33,6 +33,7 @@ PLACEHOLDERS = {
     "元ファイル": "元にした提出ファイルの名前(拡張子なし)",
 }
 SUFFIX = ".xlsx"
+COPY_MARK = "_修正版"  # 施策12.xlsx → 施策12_修正版.xlsx
 REPLACEMENT = "_"
 MAX_STEM = 120
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -185,9 +186,10 @@ def safe_workbook_name(name: str) -> str:
 
 
 def fixed_name(name: str) -> str:
-    """`施策12.xlsx` → `施策12_修正版.xlsx`: the corrected copy's name, the macro-enabled suffix
-    kept (Excel refuses a workbook with macros named .xlsx), any other name given .xlsx."""
+    """`施策12.xlsx` → `施策12_修正版.xlsx`: the corrected copy's name, safe on Windows, the
+    macro-enabled suffix kept (Excel refuses a workbook with macros named .xlsx); any other
+    workbook (.xls among them) gets .xlsx."""
     path = Path(name)
-    suffix = path.suffix if path.suffix.lower() in (".xlsx", ".xlsm") else SUFFIX
-    stem = path.stem if path.suffix.lower() in (".xlsx", ".xlsm") else path.name
-    return f"{stem}_修正版{suffix}"
+    known = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else SUFFIX
+    return safe_workbook_name(f"{path.stem if known else path.name}{COPY_MARK}{suffix}")

@@ -21,12 +21,11 @@ from xlsxsheet.core.errors import UsageError, XlsxsheetError
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
 from xlsxsheet.office.batch import CheckedReturn, iter_check_returns, iter_in_processes
 from xlsxsheet.office.collecting import find_workbooks
-from xlsxsheet.office.filenames import safe_file_name
+from xlsxsheet.office.filenames import fixed_name
 from xlsxsheet.office.fixing import errors_left, fix_path
 from xlsxsheet.office.output_places import refuse_inside_inputs
 from xlsxsheet.reading.safe_open import SAVE_AS_XLSX
 
-COPY_MARK = "_修正版"
 OUTPUT_OPTION = "-o"
 SHOWN_EXISTING = 3  # existing copies named in the refusal
 
@@ -97,14 +96,6 @@ class FolderFix:
         )
 
 
-def copy_name(name: str) -> str:
-    """`施策12.xlsx` → `施策12_修正版.xlsx`, `.xlsm` kept, safe as a Windows file name."""
-    path = Path(name)
-    suffix = ".xlsm" if path.suffix.lower() == ".xlsm" else ".xlsx"
-    safe = safe_file_name(path.stem + COPY_MARK)  # always ends in .xlsx
-    return safe[: -len(".xlsx")] + suffix
-
-
 def fix_paths(
     given: Sequence[Path],
     out_dir: Path,
@@ -168,11 +159,11 @@ def _plan(found: list[FixedReturn], out_dir: Path) -> tuple[dict[Path, Path], li
         if not r.readable or not r.changes or r.failure is not None:
             continue
         relative = Path(r.name)
-        out = out_dir / relative.parent / copy_name(relative.name)
+        out = out_dir / relative.parent / fixed_name(relative.name)
         first, n = _fold(out), 2
         while _fold(out) in owners:
             numbered = f"{relative.stem}({n}){relative.suffix}"
-            out = out_dir / relative.parent / copy_name(numbered)
+            out = out_dir / relative.parent / fixed_name(numbered)
             n += 1
         if n > 2:
             renamed.append(Renamed(r.path, out, owners[first]))
