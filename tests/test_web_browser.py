@@ -68,8 +68,14 @@ def department(site: dict[str, Any]) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def office(site: dict[str, Any]) -> Iterator[Any]:
-    with chromium(site["root"] / "profile-admin") as driver:
+    downloads = site["root"] / "office-downloads"
+    downloads.mkdir()
+    with chromium(site["root"] / "profile-admin", downloads) as driver:
+        driver.execute_cdp_cmd(
+            "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
         sign_in(driver, site["base"], "企画担当(管理者)", ADMIN_PASSWORD)
+        driver.downloads = downloads
         yield driver
 
 
@@ -97,6 +103,16 @@ def _roster_state(driver: Any, base: str, dept: str) -> str:
         if cells and cells[0].text == dept:
             return str(cells[3].text)
     raise AssertionError(f"{dept} not in the roster table")
+
+
+def _job_state(driver: Any) -> str | None:
+    """The job page's state; None while the page reloads itself (it does every second)."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return driver.find_element(By.ID, "job").get_attribute("data-state")
+    except WebDriverException:
+        return None
 
 
 def _no_script_ran(driver: Any) -> None:
@@ -215,3 +231,33 @@ def test_a_file_dropped_on_the_page_is_uploaded(site: dict[str, Any], department
         store.uploads(2020)[0].sha256
         == hashlib.sha256(site["files"]["mistakes"].read_bytes()).hexdigest()
     )
+
+
+def test_the_office_downloads_every_corrected_copy_as_one_zip(
+    site: dict[str, Any], department: Any, office: Any
+) -> None:
+    import zipfile
+
+    department.get(f"{site['base']}/")
+    _upload(department, site["files"]["mistakes"])  # DEPT_A's latest: a total to restore
+    office.get(site["base"] + "/admin")
+    button = next(
+        b
+        for b in office.find_elements(By.CSS_SELECTOR, "form button.primary")
+        if b.text == "修正版(すべて、zip)"
+    )
+    button.click()
+    _wait(lambda: _job_state(office) not in (None, "running"), 120)
+    assert _job_state(office) == "done"
+    assert "自動で直せるものがあった提出 1 件の修正版です。" in office.page_source
+    office.find_element(By.ID, "job-download").click()
+    _wait(lambda: list(office.downloads.glob("修正版_*.zip")))
+    _wait(lambda: not list(office.downloads.glob("*.crdownload")))
+    (archive,) = office.downloads.glob("修正版_*.zip")
+    with zipfile.ZipFile(archive) as copies:
+        (name,) = copies.namelist()
+        assert name.startswith(f"{DEPT_A}/第") and name.endswith("施策1_mistake_修正版.xlsx")
+        copy = site["root"] / "from-the-zip.xlsx"
+        copy.write_bytes(copies.read(name))
+    assert check_file(site["files"]["mistakes"]).errors > 0
+    assert check_file(copy).errors == 0
