@@ -632,7 +632,7 @@ class _LayoutBuilder:
             )
             for combo in _combinations(levels):
                 path = base + tuple(lv.key for lv in combo) + (columns[-1].id,)
-                label = " ".join([*(lv.label for lv in combo), columns[-1].label])
+                label = _joined_label([*(lv.label for lv in combo), columns[-1].label])
                 field = self._field(col, path, label, rollover=rollover)
                 records_loader.text_options(self, col, field)
         width = sum(spans) + sum(c.span for c in columns)
@@ -744,7 +744,7 @@ class _LayoutBuilder:
             series_list.append(series)
             for combo in _combinations(levels):
                 path = (*base, section_id, *tuple(lv.key for lv in combo), series.id)
-                label_text = " ".join(
+                label_text = _joined_label(
                     [node.text("label"), *(lv.label for lv in combo), *label_parts]
                 )
                 made = self._field(
@@ -803,7 +803,7 @@ class _LayoutBuilder:
             judgements.append(judgement)
             for combo in _combinations(levels):
                 path = (*base, section_id, *tuple(lv.key for lv in combo), judgement.id)
-                label_text = " ".join(
+                label_text = _joined_label(
                     [node.text("label"), *(lv.label for lv in combo), judgement.label]
                 )
                 jn.data.setdefault("type", "choice")
@@ -1111,6 +1111,13 @@ class _LayoutBuilder:
                     "choice に list がありません",
                     "list: を追加してください",
                 )
+
+
+def _joined_label(parts: list[str]) -> str:
+    """A field's label from its section's, levels' and series' labels, a part that repeats the
+    one before it said once: section 事務事業数, series 事務事業数 → 事務事業数."""
+    kept = [p for i, p in enumerate(parts) if p and (i == 0 or p != parts[i - 1])]
+    return " ".join(kept)
 
 
 def _combinations(levels: tuple[tuple[m.Level, ...], ...]) -> list[tuple[m.Level, ...]]:

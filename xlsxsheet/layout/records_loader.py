@@ -505,11 +505,8 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
         row_labels = tuple(lv.label for lv in source.levels)
         col_keys = (*keys, "total")
         spans = spans or (2, *([1] * len(col_keys)))
-        header = (
-            str(node.get("header", [""])[0]) if node.get("header") else "",
-            *values,
-            str(node.get("total", "計")),
-        )
+        total = str(node.get("total", "計"))
+        header = (str(node.get("header", [""])[0]) if node.get("header") else "", *values, total)
         for lv in source.levels:
             table = (*tuple(source.id.split(".")), lv.key)
             for key, value in zip(keys, values, strict=True):
@@ -530,18 +527,18 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
                 b,
                 node,
                 (*base, lv.key, "total"),
-                f"{lv.label} 計",
+                f"{lv.label} {total}",
                 m.AggregateSpec("sum", refs=refs),
                 type="integer",
                 format="#,##0",
             )
-        for key, value in [*zip(keys, values, strict=True), ("total", "計")]:
+        for key, value in [*zip(keys, values, strict=True), ("total", None)]:
             refs = tuple(f"{tid}.{lv.key}.{key}" for lv in source.levels)
             _aggregate_field(
                 b,
                 node,
                 (*base, "total", key),
-                f"計 {value}",
+                total if value is None else f"{total} {value}",  # the grand total: 計, not 計 計
                 m.AggregateSpec("sum", refs=refs),
                 type="integer",
                 format="#,##0",
