@@ -1,12 +1,14 @@
-"""Compare the folder check of two commits on the same returns, in turns, in one run.
+"""Compare the folder check (and fix) of two commits on the same returns, in turns, in one run.
 
     python benchmarks/compare.py 82877f4 HEAD              # returns with their own table lengths
     python benchmarks/compare.py 82877f4 HEAD --same-shapes --rounds 5
+    python benchmarks/compare.py d382caa HEAD --fix        # and fix_path of each return
 
 Builds N returns once (``run.build_returns`` of this tree), exports each commit with
 ``git archive`` (a directory is taken as it is), then in each round runs, for each commit in
 turn and in a fresh process, the calamine floor, ``check_returns`` in one process and on all
-cores over the same files. The fastest round of each is kept (a shared machine only ever slows
+cores over the same files (with ``--fix``, and ``fix_path`` of each file, as ``xlsxsheet fix``
+runs it, into a scratch folder). The fastest round of each is kept (a shared machine only ever slows
 a run), every round is printed. This is how a change's figures in BENCHMARKS.md and the commit
 messages are measured: against the commit before it, on the same machine at the same time.
 """
@@ -27,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import gc, json, sys, time
 from pathlib import Path
-tree, folder, jobs = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+import tempfile
+tree, folder, jobs, fix = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "fix"
 sys.path.insert(0, tree)
 import python_calamine
 import xlsxsheet
@@ -52,11 +55,23 @@ def timed(work):
     return 1000 * (time.perf_counter() - start) / len(paths)
 
 check_returns(paths[:20], jobs=1, values=False)  # layouts loaded, imports done
-print(json.dumps({
+taken = {
     "floor": timed(floor),
     "one process": timed(lambda: check_returns(paths, jobs=1, values=False)),
     "all cores": timed(lambda: check_returns(paths, jobs=jobs, values=False)),
-}))
+}
+if fix:
+    from xlsxsheet.layout.registry import default_registry
+    from xlsxsheet.office.fixing import fix_path
+    registry = default_registry()
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch)
+        def fix_all():
+            for path in paths:
+                fix_path(path, out / path.name, force=True, registry=registry)
+        fix_all()  # the copies' folder and caches made
+        taken["fix"] = timed(fix_all)
+print(json.dumps(taken))
 """
 
 
@@ -74,9 +89,9 @@ def export(revision: str, into: Path) -> Path:
     return target
 
 
-def measure(tree: Path, folder: Path, jobs: int) -> dict[str, float]:
+def measure(tree: Path, folder: Path, jobs: int, fix: bool) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(tree), str(folder), str(jobs)],
+        [sys.executable, "-c", CHILD, str(tree), str(folder), str(jobs), "fix" if fix else "-"],
         capture_output=True,
         text=True,
         check=True,
@@ -95,6 +110,7 @@ def main() -> None:
     parser.add_argument(
         "--same-shapes", action="store_true", help="tables at their examples' lengths"
     )
+    parser.add_argument("--fix", action="store_true", help="and fix_path of each return")
     args = parser.parse_args()
     jobs = args.jobs or os.cpu_count() or 1
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -114,21 +130,27 @@ def main() -> None:
         rounds: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
         for i in range(args.rounds):
             for name, tree in trees.items():
-                taken = measure(tree, folder, jobs)
+                taken = measure(tree, folder, jobs, args.fix)
                 rounds[name].append(taken)
                 shown = ", ".join(f"{k} {v:.2f}" for k, v in taken.items())
                 print(f"round {i + 1} {name}: {shown} ms/workbook", flush=True)
     shapes = "examples' table lengths" if args.same_shapes else "tables of their own lengths"
     print(f"\n{args.n} returns ({shapes}), {jobs} workers; fastest of {args.rounds} rounds:\n")
-    print("| commit | floor | one process | all cores | one process / floor | all cores / floor |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    fix = " fix | fix / floor |" if args.fix else ""
+    print(
+        f"| commit | floor | one process | all cores | one process / floor | all cores / floor |{fix}"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |" + (" ---: | ---: |" if args.fix else ""))
     for name, taken in rounds.items():
         best = {key: min(r[key] for r in taken) for key in taken[0]}
-        print(
+        row = (
             f"| {name} | {best['floor']:.2f} | {best['one process']:.2f} |"
             f" {best['all cores']:.2f} | {best['one process'] / best['floor']:.2f}× |"
             f" {best['all cores'] / best['floor']:.2f}× |"
         )
+        if args.fix:
+            row += f" {best['fix']:.2f} | {best['fix'] / best['floor']:.2f}× |"
+        print(row)
 
 
 if __name__ == "__main__":
