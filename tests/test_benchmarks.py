@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -128,6 +130,7 @@ def test_compare_py_measures_two_trees_on_the_same_returns(tmp_path: Path) -> No
             "1",
             "--jobs",
             "2",
+            "--fix",
         ],
         capture_output=True,
         text=True,
@@ -138,5 +141,8 @@ def test_compare_py_measures_two_trees_on_the_same_returns(tmp_path: Path) -> No
     rows = [line for line in done.stdout.splitlines() if line.startswith("| /")]
     assert [row.split("|")[1].strip() for row in rows] == [str(ROOT), str(new)]
     for row in rows:
-        floor, one, every = (float(cell) for cell in row.split("|")[2:5])
-        assert floor > 0 and one > 0 and every > 0
+        cells = row.split("|")
+        floor, one, every, fix = (float(cells[i]) for i in (2, 3, 4, 7))
+        assert floor > 0 and one > 0 and every > 0 and fix > 0
+        # the ratio of the unrounded figures
+        assert float(cells[8].strip().rstrip("×")) == pytest.approx(fix / floor, rel=0.02)
