@@ -302,3 +302,26 @@ def libreoffice_total(copy: Path, folder: Path, soffice: str) -> object:
 
 def assert_untouched(folder: Path, before: dict[Path, str]) -> None:
     assert {p: digest(p) for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_the_errors_left_are_named_by_return(returns: Path, tmp_path: Path) -> None:
+    money = "xs_perf_cost_general_y2020"  # 一般財源 R2: a number no fix can guess
+    damaged(returns / "福祉" / "施策12.xlsx", returns / "福祉" / "施策12.xlsx", **{money: "未定"})
+    damaged(returns / "健康" / "施策13.xlsx", returns / "健康" / "施策13.xlsx", **{money: "未定"})
+    left = {
+        p: check_file(p, default_registry()).errors
+        for p in (returns / "福祉" / "施策12.xlsx", returns / "健康" / "施策13.xlsx")
+    }
+    assert all(n >= 1 for n in left.values())
+    out = tmp_path / "修正版"
+    code, err = run("fix", str(returns), "-o", str(out), "-j", "1")
+    assert code == 0, err
+    copy = out / "福祉" / "施策12_修正版.xlsx"
+    assert f"手で直すエラー 1 件: 福祉/施策12.xlsx(修正版 {copy})" in err
+    assert "手で直すエラー 1 件: 健康/施策13.xlsx(修正版なし)" in err  # nothing fix corrects
+    named = [line for line in err.splitlines() if line.startswith("手で直すエラー ")]
+    assert len(named) == 2  # 子育て's copy leaves no error: not named
+    assert check_file(copy, default_registry()).errors == 1
+    assert "手で直すエラー 2 件 →" in err
+    code, err = run("fix", str(returns), "-o", str(tmp_path / "静か"), "-q")
+    assert code == 0 and "手で直す" not in err

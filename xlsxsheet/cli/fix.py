@@ -113,5 +113,9 @@ def fix_many(
     for r in done.not_written:
         click.echo(f"修正版を書き出せません: {r.name}: {r.failure}", err=True)
     if not quiet:
+        for r in done.returns:  # what the departments must still fix by hand, by return
+            if r.readable and r.errors_left:
+                where = f"修正版 {r.out}" if r.out is not None else "修正版なし"
+                click.echo(f"手で直すエラー {r.errors_left} 件: {r.name}({where})", err=True)
         click.echo(f"{done.summary()} → {folder}", err=True)
     return done
