@@ -120,6 +120,9 @@ def test_the_library_example_runs(tmp_path: Path) -> None:
     for written in ("施策12.xlsx", "施策12_修正版.xlsx", "集計.xlsx", "集計.csv"):
         assert (tmp_path / written).is_file(), written
     assert "shisaku-management" in done.stdout
+    # an empty template has nothing fix corrects: the folder fix writes no copy and says so
+    assert "修正版 0 件、修正 0 件、直すものなし 1 件" in done.stdout, done.stdout
+    assert not (tmp_path / "修正版").exists() or not any((tmp_path / "修正版").iterdir())
     # an empty template has problems (required inputs are blank), each printed with its cell
     assert re.search(r"^\S+ [A-Z]+\d+ (error|warning) ", done.stdout, re.M), done.stdout
 
