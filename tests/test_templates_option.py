@@ -123,3 +123,52 @@ def test_layouts_check_explains_a_mistake(tmp_path: Path) -> None:
     assert "% は使えません" in err and "100 を掛けて" in err
     code, _, err = _run("layouts", "--check", str(ROOT / "examples" / "jimu-jigyo-R6.yaml"))
     assert code == 1 and "レイアウトファイルではありません" in err
+
+
+def test_a_quoted_layout_id_is_a_layout(tmp_path: Path) -> None:
+    folder = _city_folder(tmp_path)
+    mine = folder / "my-city.yaml"
+    mine.write_text(
+        mine.read_text(encoding="utf-8").replace("layout: my-city", 'layout: "my-city"'),
+        encoding="utf-8",
+    )
+    code, out, err = _run("layouts", "--templates", str(folder))
+    assert code == 0 and "警告" not in err, err
+    assert "my-city" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "layout:\n  id: my-city\nsheets: []\n",
+            "最上位の layout: の同じ行に様式の ID がありません(例: layout: shisaku-hyoka。",
+        ),
+        ("layout: my-city\nyear: R6\n", "最上位に sheets: がありません"),
+        ("title: 市の様式\nsheets: []\n", "最上位に layout: がありません"),
+        ("- 福祉総務課\n- 高齢者支援課\n", "最上位に layout: と sheets: がありません"),
+    ],
+)
+def test_a_skipped_yaml_file_is_told_why(tmp_path: Path, text: str, reason: str) -> None:
+    folder = tmp_path / "様式"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(text, encoding="utf-8")
+    code, _, err = _run("layouts", "--templates", str(folder))
+    assert code == 0, err
+    assert (
+        f"警告: {folder / 'mine.yaml'} はレイアウトファイルではないため読み込みません({reason}"
+        in err
+    )
+    code, _, err = _run("layouts", "--check", str(folder / "mine.yaml"))
+    assert code == 1 and f"レイアウトファイルではありません({reason}" in err
+
+
+def test_a_layout_named_apart_from_its_file_is_told_the_file_name(tmp_path: Path) -> None:
+    folder = _city_folder(tmp_path)
+    (folder / "my-city.yaml").rename(folder / "調布市_事務事業.yaml")
+    code, _, err = _run(
+        "template", "調布市_事務事業", "-o", str(tmp_path / "x.xlsx"), "--templates", str(folder)
+    )
+    assert code != 0 and "Traceback" not in err
+    assert "layout: my-city がファイル名 調布市_事務事業 と違います" in err
+    assert "ファイル名を my-city.yaml に変えてください" in err

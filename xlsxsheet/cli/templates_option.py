@@ -22,6 +22,7 @@ HELP = (
 def _use_folders(ctx: click.Context, _param: click.Parameter, value: tuple[Path, ...]) -> None:
     """Put the folders in XLSXSHEET_TEMPLATES (worker processes inherit it), then warn about
     a folder that is not there and a YAML file in them that is no layout."""
+    from xlsxsheet.layout.folders import not_layout_reason
     from xlsxsheet.layout.registry import default_registry
 
     if value:
@@ -38,7 +39,7 @@ def _use_folders(ctx: click.Context, _param: click.Parameter, value: tuple[Path,
     for path in registry.skipped():
         click.echo(
             f"警告: {path} はレイアウトファイルではないため読み込みません"
-            "(最上位に layout: と sheets: がありません)",
+            f"({not_layout_reason(path)})",
             err=True,
         )
 

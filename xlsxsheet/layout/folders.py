@@ -7,20 +7,39 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-_LAYOUT_LINE = re.compile(rb"^layout:[ \t]*[A-Za-z0-9]", re.MULTILINE)
+_LAYOUT_LINE = re.compile(rb"^layout:[ \t]*[\"']?[A-Za-z0-9]", re.MULTILINE)  # quoted or not
+_LAYOUT_KEY = re.compile(rb"^layout:", re.MULTILINE)
+_SHEETS_KEY = re.compile(rb"^sheets:", re.MULTILINE)
 ENV_VAR = "XLSXSHEET_TEMPLATES"
 
 
 def is_layout_file(path: Path) -> bool:
     """True when the file says `layout: <id>` at the top level (a data document says it too,
     but also `year:` without `sheets:`; a layout always has `sheets:`)."""
+    return not_layout_reason(path) is None
+
+
+def not_layout_reason(path: Path) -> str | None:
+    """Why a YAML file is not taken for a layout file, in the words of the one who wrote it
+    (None: it is one)."""
     try:
         head = path.read_bytes()[: 1 << 20]
-    except OSError:
-        return False
-    return (
-        bool(_LAYOUT_LINE.search(head)) and re.search(rb"^sheets:", head, re.MULTILINE) is not None
-    )
+    except OSError as exc:
+        return f"読めません({exc.strerror or exc})"
+    has_id = _LAYOUT_LINE.search(head) is not None
+    has_sheets = _SHEETS_KEY.search(head) is not None
+    if has_id and has_sheets:
+        return None
+    if not has_id and _LAYOUT_KEY.search(head) is not None:
+        return (
+            "最上位の layout: の同じ行に様式の ID がありません"
+            "(例: layout: shisaku-hyoka。ID は半角英小文字・数字・-)"
+        )
+    if has_id:
+        return "最上位に sheets: がありません(様式のシートを sheets: に書きます)"
+    if has_sheets:
+        return "最上位に layout: がありません(例: layout: shisaku-hyoka をファイルの先頭に書きます)"
+    return "最上位に layout: と sheets: がありません"
 
 
 def layout_files(dirs: Sequence[Path]) -> tuple[dict[str, Path], list[Path]]:

@@ -60,7 +60,8 @@ class LayoutRegistry:
                     files[layout_id].name,
                     "layout",
                     f"layout: {layout.id} がファイル名 {layout_id} と違います",
-                    "ファイル名と layout: を揃えてください",
+                    f"ファイル名を {layout.id}{files[layout_id].suffix} に変えてください"
+                    "(様式の ID とファイル名は同じにします)",
                 )
             self._cache[layout_id] = layout
         return self._cache[layout_id]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from xlsxsheet.core.errors import LayoutError
-from xlsxsheet.layout.folders import is_layout_file
+from xlsxsheet.layout.folders import not_layout_reason
 from xlsxsheet.layout.loader import load_layout
 
 
@@ -17,11 +17,12 @@ def describe_layout_file(path: Path) -> Iterator[str]:
     from xlsxsheet.core.fiscal_year import long_label
     from xlsxsheet.plan.workbook_plan import build_plan
 
-    if path.is_file() and not is_layout_file(path):
+    reason = not_layout_reason(path) if path.is_file() else None
+    if reason is not None:
         raise LayoutError(
             path.name,
             "ファイル",
-            "レイアウトファイルではありません(最上位に layout: と sheets: がありません)",
+            f"レイアウトファイルではありません({reason})",
             "データ文書なら xlsxsheet template 様式id --data ファイル -o 出力.xlsx で使います",
         )
     layout = load_layout(path)
