@@ -57,6 +57,17 @@ def department_return(folder: Path) -> Path:
     return parts.save(returns / "施策12.xlsx")
 
 
+def next_years_cell(field_id: str, year: int) -> str:
+    """Where a field's cell is in the 2021 template (its year columns moved on by one)."""
+    from xlsxsheet.core.cells import a1
+    from xlsxsheet.layout.registry import default_registry
+    from xlsxsheet.plan.workbook_plan import cached_plan
+
+    layout = default_registry().get("shisaku-management")
+    slot = cached_plan(layout, 2021, dict(layout.default_params())).slots[(field_id, year)]
+    return a1(slot.row, slot.col)
+
+
 def test_notes_of_carried_cells_go_over_and_the_rest_is_listed(tmp_path: Path) -> None:
     source = department_return(tmp_path)
     result = rollover([source.parent], 2021, tmp_path / "R3", jobs=1)
@@ -215,3 +226,54 @@ def test_a_print_area_and_titles_the_department_set_are_said(tmp_path: Path) -> 
     (tmp_path / "plain").mkdir()
     (plain,) = rollover([filled(tmp_path / "plain")], 2021, tmp_path / "R3b", jobs=1).items
     assert not [line for line in plain.left_behind if "印刷" in line], plain.left_behind
+
+
+def test_a_note_carried_a_year_before_is_carried_again_headed_once(tmp_path: Path) -> None:
+    """Next year's template, returned as it was, rolled over again: the department's note is
+    carried once more, headed once (not 前年度の提出のメモ: 前年度の提出のメモ: …)."""
+    (first,) = rollover([department_return(tmp_path).parent], 2021, tmp_path / "R3", jobs=1).items
+    (second,) = rollover([first.output], 2022, tmp_path / "R4", jobs=1).items
+    assert second.notes_carried == 1 and second.left_behind == []
+    note = openpyxl.load_workbook(second.output)[SHEET][NAME_CELL].comment
+    assert note is not None
+    assert note.text == "xlsxsheet:\n前年度の提出のメモ:\n出典: 第2次総合計画 p.12"
+
+
+def test_xlsxsheets_own_notes_stay_behind_and_are_counted(tmp_path: Path) -> None:
+    """Next year's templates made from this year's corrected copies: the notes fix wrote (its
+    own, and its text below a department's note) are its record of this year's corrections,
+    kept in the copy's 修正履歴; the department's note goes over alone, and the rest is said."""
+    from fidelity_support import TOTAL
+
+    from xlsxsheet.office.fixing import fix_path
+
+    national = cell("perf.cost.national", 2020)
+    book = openpyxl.load_workbook(filled(tmp_path))
+    sheet = book[SHEET]
+    sheet[national] = "１２，３４５"  # full-width, with a comma: fix writes the number 12345
+    sheet[national].comment = Comment("出典: 令和2年度決算書", "総務 花子")
+    sheet[TOTAL] = 999  # a total typed over its SUM: fix restores the formula
+    returned = tmp_path / "施策12.xlsx"
+    book.save(returned)
+    corrected = tmp_path / "修正版" / "施策12_修正版.xlsx"
+    fix_path(returned, corrected)
+    notes = [
+        c.comment.text
+        for row in openpyxl.load_workbook(corrected)[SHEET].iter_rows()
+        for c in row
+        if c.comment is not None
+    ]
+    own = [text for text in notes if text.startswith("xlsxsheet:")]
+    assert own and any("――― xlsxsheet ―――" in text for text in notes)
+
+    (item,) = rollover([corrected], 2021, tmp_path / "R3", jobs=1).items
+    template = openpyxl.load_workbook(item.output)[SHEET]
+    note = template[next_years_cell("perf.cost.national", 2020)].comment
+    assert note is not None
+    assert note.text == "xlsxsheet:\n前年度の提出のメモ:\n出典: 令和2年度決算書"
+    assert item.notes_carried == 1
+    assert (
+        f"xlsxsheet が付けた修正・点検のメモ {len(own)} 件は引き継ぎません"
+        "(修正の記録は前年度の修正版の「修正履歴」シートにあります)。"
+    ) in item.left_behind
+    assert not any("xlsxsheet:" in line or "―――" in line for line in item.left_behind)

@@ -27,6 +27,7 @@ from xlsxsheet.core.cells import parse_a1
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 AUTHOR = "xlsxsheet"
 SEPARATOR = "\n――― xlsxsheet ―――\n"
+OWN_HEAD = AUTHOR + ":"  # the first line of a note xlsxsheet wrote, as Excel heads a note
 VML_HEAD = (
     '<xml xmlns:v="urn:schemas-microsoft-com:vml"\n'
     ' xmlns:o="urn:schemas-microsoft-com:office:office"\n'
@@ -164,7 +165,7 @@ class _Comments:
         p = self.p
         props = f'<{p}rPr><{p}b/><{p}sz val="9"/><{p}color rgb="FFC00000"/><{p}rFont val="ＭＳ Ｐゴシック"/><{p}family val="3"/><{p}charset val="128"/></{p}rPr>'
         head = (
-            f'<{p}r>{props}<{p}t xml:space="preserve">{xml_text(AUTHOR + ":")}</{p}t></{p}r>'
+            f'<{p}r>{props}<{p}t xml:space="preserve">{xml_text(OWN_HEAD)}</{p}t></{p}r>'
             if own
             else ""
         )

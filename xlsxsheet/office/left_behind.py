@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 
+from xlsxsheet.copies.notes_patch import OWN_HEAD, SEPARATOR
 from xlsxsheet.copies.package_patch import REL_TYPE, Package, read_package, rels_of, resolve
 from xlsxsheet.copies.thread_patch import thread_texts
 from xlsxsheet.copies.workbook_patch import sheet_parts, workbook_part
@@ -38,6 +39,23 @@ def own_rules(sheet_xml: str) -> dict[str, int]:
     return {kind: n for kind, n in counts.items() if n > 0}
 
 
+CARRIED_HEAD = "前年度の提出のメモ:\n"  # heads a note rollover carried to next year's template
+
+
+def department_text(text: str) -> str:
+    """A note's text without what xlsxsheet wrote: "" for a note of its own (a corrected or
+    marked copy's); the department's note alone where xlsxsheet added its text below it; the
+    note itself where rollover carried it a year before (not headed twice)."""
+    body = text.lstrip()
+    if body.startswith(OWN_HEAD):
+        rest = body[len(OWN_HEAD) :].lstrip()
+        if not rest.startswith(CARRIED_HEAD):
+            return ""
+        body = rest[len(CARRIED_HEAD) :]
+    at = body.find(SEPARATOR.strip())
+    return (body if at < 0 else body[:at]).strip()
+
+
 @dataclass(frozen=True)
 class Note:
     """A note on one cell of a return: a legacy comment's text, or a thread's comments (one
@@ -52,7 +70,8 @@ class Note:
 class Survey:
     """What a return's package holds besides its cells."""
 
-    notes: list[Note] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # the department's (xlsxsheet's text left out)
+    own_notes: int = 0  # notes only xlsxsheet wrote (a corrected or marked copy's), not carried
     sheets: list[str] = field(default_factory=list)  # sheets the layout has none of
     drawings: dict[str, int] = field(default_factory=dict)  # sheet → shapes and images
     hyperlinks: dict[str, list[str]] = field(default_factory=dict)
@@ -91,7 +110,14 @@ def survey(path: Path, layout_sheets: set[str]) -> Survey:
         for _, rel_type, target in pkg.relationships(rels_of(part)):
             target_part = resolve(part, target)
             if rel_type == REL_TYPE + "comments" and pkg.has(target_part):
-                found.notes += [n for n in _notes(pkg, target_part, sheet) if n.ref not in threads]
+                for note in _notes(pkg, target_part, sheet):
+                    if note.ref in threads:
+                        continue
+                    text = department_text(note.text)
+                    if text:
+                        found.notes.append(Note(sheet, note.ref, text))
+                    else:
+                        found.own_notes += 1
             elif rel_type == REL_TYPE + "drawing" and pkg.has(target_part):
                 drawing = pkg.read(target_part)
                 count = len(
@@ -187,6 +213,11 @@ def left_behind_messages(found: Survey, cleared_notes: list[Note]) -> list[str]:
         shown = flat if len(flat) <= 40 else flat[:40] + "…"
         lines.append(
             f"'{note.sheet}'!{note.ref} のメモ「{shown}」は、そのセルを翌年度に引き継がないため引き継ぎません。"
+        )
+    if found.own_notes:
+        lines.append(
+            f"xlsxsheet が付けた修正・点検のメモ {found.own_notes} 件は引き継ぎません"
+            "(修正の記録は前年度の修正版の「修正履歴」シートにあります)。"
         )
     for sheet, refs in found.hyperlinks.items():
         lines.append(

@@ -9,12 +9,11 @@ from typing import Any
 
 from xlsxsheet.copies.workbook_copy import CellEdit, patched_copy
 from xlsxsheet.core.cells import a1
-from xlsxsheet.office.left_behind import Note
+from xlsxsheet.office.left_behind import CARRIED_HEAD, Note
 from xlsxsheet.plan.document import document_values
 from xlsxsheet.plan.workbook_plan import WorkbookPlan
 
 Key = tuple[str, int | None]
-CARRIED_HEAD = "前年度の提出のメモ:\n"
 
 
 def carry_notes(
