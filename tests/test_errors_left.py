@@ -1,0 +1,35 @@
+"""The errors a corrected copy leaves, as fix and the folder fix count them beforehand, are the
+errors the check finds in the copy itself (on the demo's damaged returns of every layout)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xlsxsheet.checks.pipeline import check_file
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.demo import run_demo
+from xlsxsheet.office.fixing import errors_left, fix_path
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    list(run_demo(out))
+    found = sorted(out.rglob("*_誤りあり.xlsx"))
+    assert len(found) == len(default_registry().ids())
+    return found
+
+
+def test_the_errors_left_are_those_the_copy_has(damaged: list[Path], tmp_path: Path) -> None:
+    registry = default_registry()
+    counted, found = {}, {}
+    for path in damaged:
+        copy = tmp_path / path.name.replace("_誤りあり", "_修正版")
+        checked = fix_path(path, copy, registry=registry)
+        assert checked.changes, path.name  # the demo's mistakes give fix work on every layout
+        counted[path.name] = errors_left(checked)
+        found[path.name] = check_file(copy, registry).errors
+    assert counted == found
+    assert any(n > 0 for n in found.values())  # some errors are for the departments to fix
