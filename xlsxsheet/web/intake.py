@@ -16,6 +16,7 @@ from xlsxsheet.core.cells import a1, column_letter, parse_a1
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import CheckedReturn, check_return
+from xlsxsheet.office.fixing import errors_left
 from xlsxsheet.office.roster import normalize_key
 from xlsxsheet.web.store import Store, now
 
@@ -23,9 +24,6 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 GRID_LIMIT = 200  # problems shown with a grid (a return can have thousands of problems)
 GRID_REACH = 2  # cells shown on each side of a problem cell
 CELL_TEXT = 24  # characters of a cell shown in the grid
-FIX_CODES = frozenset(
-    {"formula-overwritten", "total-mismatch", "judgement-mismatch", "formula-changed"}
-)
 
 
 def take_upload(
@@ -104,7 +102,7 @@ def describe(
         "warnings": summary.warnings,
         "infos": sum(p.severity == "info" for p in problems),
         "changes": len(summary.changes),
-        "manual_errors": sum(p.severity == "error" and p.code not in FIX_CODES for p in problems),
+        "manual_errors": errors_left(summary),
         "can_fix": fixable and bool(summary.changes),
         "can_mark": fixable and bool(summary.errors or summary.warnings),
         "department": info.department_shown if info else None,
