@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,3 +173,26 @@ def test_a_layout_named_apart_from_its_file_is_told_the_file_name(tmp_path: Path
     assert code != 0 and "Traceback" not in err
     assert "layout: my-city がファイル名 調布市_事務事業 と違います" in err
     assert "ファイル名を my-city.yaml に変えてください" in err
+
+
+def test_layouts_lists_the_good_ones_and_names_every_broken_one(tmp_path: Path) -> None:
+    folder = _city_folder(tmp_path)
+    good = (folder / "my-city.yaml").read_text(encoding="utf-8")
+    (folder / "調布市_事務事業.yaml").write_text(
+        good.replace("layout: my-city", "layout: chofu-jimu"), encoding="utf-8"
+    )
+    (folder / "city-two.yaml").write_text(
+        good.replace("layout: my-city", "layout: city-two").replace("version: 1", "version: 0"),
+        encoding="utf-8",
+    )
+    assert "version: 0" in (folder / "city-two.yaml").read_text(encoding="utf-8")
+    code, out, err = _run("layouts", "--templates", str(folder))
+    assert code == 1
+    assert "my-city\tv1\t市の事務事業シート" in out and "shisaku-management" in out
+    assert "chofu-jimu" not in out and "city-two" not in out
+    assert "ファイル名を chofu-jimu.yaml に変えてください" in err
+    assert "レイアウト定義 city-two.yaml (" in err
+    assert "レイアウトファイル 2 件に誤りがあるため、一覧に載せていません。" in err
+    code, out, _ = _run("layouts", "--format", "json", "--templates", str(folder))
+    assert code == 1
+    assert "my-city" in [row["id"] for row in json.loads(out)]

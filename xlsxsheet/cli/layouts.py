@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
-from xlsxsheet.cli.common import friendly
+from xlsxsheet.cli.common import EXIT_PROBLEMS, friendly
 from xlsxsheet.cli.templates_option import templates_option
+from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.layout.registry import default_registry
 
 
@@ -37,17 +39,37 @@ def layouts_command(fmt: str, check_file: Path | None) -> None:
             click.echo(line)
         return
     registry = default_registry()
-    rows = [
-        {
-            "id": lay.id,
-            "version": lay.version,
-            "title": lay.title,
-            "city": lay.city,
-            "purpose": lay.purpose or lay.description,
-            "file": str(lay.source),
-        }
-        for lay in registry.all()
-    ]
+    rows, broken = [], []
+    for layout_id in registry.ids():  # every file tried: one mistake hides none of the others
+        try:
+            lay = registry.get(layout_id)
+        except LayoutError as exc:
+            broken.append(str(exc))
+            continue
+        rows.append(
+            {
+                "id": lay.id,
+                "version": lay.version,
+                "title": lay.title,
+                "city": lay.city,
+                "purpose": lay.purpose or lay.description,
+                "file": str(lay.source),
+            }
+        )
+    _list(rows, fmt)
+    for message in broken:
+        click.echo(f"エラー: {message}", err=True)
+    if broken:
+        click.echo(
+            f"レイアウトファイル {len(broken)} 件に誤りがあるため、一覧に載せていません。"
+            "xlsxsheet layouts --check ファイル で1件ずつ確かめられます。",
+            err=True,
+        )
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _list(rows: list[dict[str, object]], fmt: str) -> None:
+    """The layouts, one line each and their purpose below (text), or as JSON."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
