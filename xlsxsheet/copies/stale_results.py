@@ -35,7 +35,7 @@ def stale_results(read: ReadResult | None) -> dict[tuple[str, str], object]:
 def saved_results(content: WorkbookContent) -> dict[tuple[str, int, int], Any] | None:
     """The saved formula results the reader kept while reading, None where it kept none (the
     openpyxl reader: asking it would read the whole file a second time)."""
-    return content._cached
+    return content.kept_results()
 
 
 def same_result(saved: object, value: object) -> bool:

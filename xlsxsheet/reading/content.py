@@ -68,6 +68,11 @@ class WorkbookContent:
             self._cached = reader(self) if self.formulas_known and reader is not None else {}
         return self._cached.get((sheet, row, col))
 
+    def kept_results(self) -> dict[tuple[str, int, int], Any] | None:
+        """The saved formula results if the reader kept them while reading (the fast reader
+        does), else None — without reading the file again to get them."""
+        return self._cached
+
 
 def parse_name_target(name: str, text: str) -> NameTarget:
     match = _REF.match(text.lstrip("="))
