@@ -19,7 +19,13 @@ from pathlib import Path
 
 from xlsxsheet.core.errors import UsageError, XlsxsheetError
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
-from xlsxsheet.office.batch import CheckedReturn, iter_check_returns, iter_in_processes
+from xlsxsheet.office.batch import (
+    CheckedReturn,
+    iter_check_returns,
+    iter_in_processes,
+    shared_registry,
+    worker_registry,
+)
 from xlsxsheet.office.collecting import find_workbooks
 from xlsxsheet.office.filenames import fixed_name
 from xlsxsheet.office.fixing import errors_left, fix_path
@@ -129,8 +135,7 @@ def fix_paths(
     found = [_slim(r, names.get(r.path, r.path.name)) for r in checked]
     plan, renamed = _plan(found, out_dir)
     _refuse_existing(plan, paths, force)
-    dirs = tuple(str(d) for d in registry.dirs)
-    _REGISTRIES.setdefault(dirs, registry)  # forked workers inherit the layouts loaded so far
+    dirs = shared_registry(registry)  # forked workers inherit the layouts loaded so far
     done = _write_all(found, plan, dirs, layout_id, year, jobs, force)
     if writing is not None:
         done = writing(done, len(plan))
@@ -241,11 +246,8 @@ def write_copy(
 ) -> Written:
     """Check `path` again and write its corrected copy to `out` (in a worker process): the
     corrections, the errors left, and why the copy was not written (None when it was)."""
-    registry = _REGISTRIES.get(dirs)
-    if registry is None:
-        registry = _REGISTRIES[dirs] = LayoutRegistry([Path(d) for d in dirs])
     try:
-        checked = fix_path(path, out, layout_id, year, force, registry)
+        checked = fix_path(path, out, layout_id, year, force, worker_registry(dirs))
     except XlsxsheetError as exc:
         return 0, 0, str(exc)
     except OSError as exc:
@@ -257,9 +259,6 @@ def write_copy(
             f"{path.name} の修正版を作れませんでした(想定していない書き方の部分があります)。",
         )
     return len(checked.changes), errors_left(checked), None
-
-
-_REGISTRIES: dict[tuple[str, ...], LayoutRegistry] = {}
 
 
 def _fold(path: Path) -> str:

@@ -33,7 +33,12 @@ from xlsxsheet.core.safe_write import atomic_path
 from xlsxsheet.layout.labels import render_label
 from xlsxsheet.layout.model import FieldDef, Layout
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
-from xlsxsheet.office.batch import fewer_collections, in_processes
+from xlsxsheet.office.batch import (
+    fewer_collections,
+    in_processes,
+    shared_registry,
+    worker_registry,
+)
 from xlsxsheet.office.discovery import iter_workbooks
 from xlsxsheet.office.filenames import (
     DEFAULT_PATTERN,
@@ -204,8 +209,7 @@ def rollover(
     sources = list(expand_returns(returns, out_dir))
     result = RolloverResult(year, out_dir)
     plan_sources = _read_plans(plans, registry, result)
-    dirs = tuple(str(d) for d in registry.dirs)
-    _REGISTRIES.setdefault(dirs, registry)  # this process, and forked workers, reuse its layouts
+    dirs = shared_registry(registry)  # this process, and forked workers, reuse its layouts
     items = in_processes(_prepare, [(dirs, year, path) for path in sources], jobs)
     result.items = _plan_items(items, roster, registry)
     allocator = NameAllocator(taken_in(out_dir, sources), out_dir)
@@ -266,15 +270,9 @@ def expand_returns(paths: Iterable[Path], out_dir: Path | None = None) -> Iterat
 
 
 # --- reading the returns ------------------------------------------------------------------
-_REGISTRIES: dict[tuple[str, ...], LayoutRegistry] = {}
-
-
 def _prepare(dirs: tuple[str, ...], year: int, path: Path) -> RolloverItem:
     """Read one return and make its next-year document (in a worker process)."""
-    registry = _REGISTRIES.get(dirs)
-    if registry is None:
-        registry = _REGISTRIES[dirs] = LayoutRegistry([Path(d) for d in dirs])
-    return prepare_return(path, year, registry)
+    return prepare_return(path, year, worker_registry(dirs))
 
 
 def prepare_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverItem:
