@@ -130,10 +130,8 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
 
 def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
     """The corrected copy of each latest upload with something to correct (as its result page
-    offers it), checked again from the file as sent, as `xlsxsheet fix` corrects it."""
-    from xlsxsheet.checks.pipeline import check_file
-    from xlsxsheet.copies.corrected import write_fixed
-    from xlsxsheet.office.fixing import errors_left
+    offers it), checked again from the file as sent and corrected by `xlsxsheet fix`'s job."""
+    from xlsxsheet.office.fixing import errors_left, fix_path
 
     uploads = latest_uploads(store, year)
     out = folder / "修正版.zip"
@@ -142,11 +140,10 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, upload in enumerate(uploads, 1):
             if upload.result.get("can_fix"):
-                checked = check_file(store.blob_path(upload), registry)
                 name = fixed_name(safe_workbook_name(upload.original_name))
                 scratch = folder / f"{upload.id}{Path(name).suffix}"
                 try:
-                    write_fixed(checked, scratch)
+                    checked = fix_path(store.blob_path(upload), scratch, registry=registry)
                 except XlsxsheetError:
                     failed.append(f"{upload.dept} {upload.original_name}")
                 else:
