@@ -211,20 +211,22 @@ def _write_all(
         calls = [(r.path, plan[r.path], dirs, layout_id, year, force) for r in todo]
         done = 0
         try:
-            for changes, left, failure in iter_in_processes(write_copy, calls, jobs):
-                r = todo[done]
+            for written in iter_in_processes(write_copy, calls, jobs):
+                yield _copied(todo[done], plan, written)
                 done += 1
-                out = plan[r.path] if failure is None else None
-                yield FixedReturn(r.path, r.name, True, changes, left, out, failure)
         except BrokenProcessPool:
             # the first copy not handed back may not be the one that broke the pool: it is
             # written again alone, in a process of its own, and the rest in a new pool
-            r = todo[done]
-            changes, left, failure = _alone(calls[done])
+            yield _copied(todo[done], plan, _alone(calls[done]))
             done += 1
-            out = plan[r.path] if failure is None else None
-            yield FixedReturn(r.path, r.name, True, changes, left, out, failure)
         todo = todo[done:]
+
+
+def _copied(r: FixedReturn, plan: dict[Path, Path], written: Written) -> FixedReturn:
+    """The return `r` once its copy was written (or not: the failure says why)."""
+    changes, left, failure = written
+    out = plan[r.path] if failure is None else None
+    return FixedReturn(r.path, r.name, True, changes, left, out, failure)
 
 
 def _alone(call: tuple[Path, Path, tuple[str, ...], str | None, int | None, bool]) -> Written:
