@@ -5,6 +5,7 @@ unwritten copy named, the exit code, and the library's `fix_folder`."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -325,3 +326,37 @@ def test_the_errors_left_are_named_by_return(returns: Path, tmp_path: Path) -> N
     assert "手で直すエラー 2 件 →" in err
     code, err = run("fix", str(returns), "-o", str(tmp_path / "静か"), "-q")
     assert code == 0 and "手で直す" not in err
+
+
+def _dying_fix(original, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """fix_path, but the worker writing the copy of 落ちる.xlsx is killed."""
+    if path.name == "落ちる.xlsx":
+        os._exit(9)
+    return original(path, *args, **kwargs)
+
+
+def test_a_worker_that_dies_costs_its_one_copy(
+    example_000_workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xlsxsheet.office import fixing_folder
+
+    root = tmp_path / "提出"
+    names = ["施策1.xlsx", "施策2.xlsx", "落ちる.xlsx", "施策3.xlsx", "施策4.xlsx"]
+    for name in names:
+        damaged(example_000_workbook, root / name, **{TOTAL: 1_918_000})
+    original = fixing_folder.fix_path
+    monkeypatch.setattr(
+        fixing_folder, "fix_path", lambda path, *a, **k: _dying_fix(original, path, *a, **k)
+    )  # the forked workers inherit it
+    done = fixing_folder.fix_paths([root], tmp_path / "修正版", jobs=2)
+    by_name = {r.name: r for r in done.returns}
+    assert sorted(by_name) == sorted(names)
+    dead = by_name["落ちる.xlsx"]
+    assert dead.out is None and dead.failure is not None
+    assert "プロセスが途中で終了しました" in dead.failure
+    assert done.not_written == [dead] and not done.ok
+    for name in names:
+        if name != "落ちる.xlsx":
+            assert by_name[name].out is not None, name
+            assert_corrected(by_name[name].out)
+    assert not (tmp_path / "修正版" / "落ちる_修正版.xlsx").exists()
