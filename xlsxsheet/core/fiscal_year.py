@@ -150,13 +150,18 @@ def era_of(year: int) -> tuple[str, str, int]:
     The era is the one in force on April 1 of the year, except that fiscal
     year 2019 is reported as 令和1 (not 平成31), as offices label it.
     """
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise TypeError(f"fiscal year must be int, not {type(year).__name__}")
+    _require_int(year)
     if not _LABEL_MIN_YEAR <= year <= MAX_YEAR:
         raise FiscalYearError(
             f"{year}年度は和暦で表せません。{_LABEL_MIN_YEAR}年度から{MAX_YEAR}年度までを扱えます。"
         )
     return _era_of(year)
+
+
+def _require_int(year: object) -> None:
+    """TypeError for anything but an int (a bool, or 2020.0, which a cache would take for 2020)."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise TypeError(f"fiscal year must be int, not {type(year).__name__}")
 
 
 @cache  # a plan labels hundreds of year columns, of a few years
@@ -184,8 +189,7 @@ def long_label(year: int) -> str:
 
 def column_label(year: int) -> str:
     """Header of a year column, such as "R2年度" or "H28年度"."""
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise TypeError(f"fiscal year must be int, not {type(year).__name__}")
+    _require_int(year)
     return _column_label(year)
 
 
