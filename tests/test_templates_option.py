@@ -196,3 +196,70 @@ def test_layouts_lists_the_good_ones_and_names_every_broken_one(tmp_path: Path) 
     code, out, _ = _run("layouts", "--format", "json", "--templates", str(folder))
     assert code == 1
     assert "my-city" in [row["id"] for row in json.loads(out)]
+
+
+def _with_broken_neighbour(tmp_path: Path) -> Path:
+    """The city's good layout, and another file of the folder with a mistake (version 0)."""
+    folder = _city_folder(tmp_path)
+    good = (folder / "my-city.yaml").read_text(encoding="utf-8")
+    (folder / "city-two.yaml").write_text(
+        good.replace("layout: my-city", "layout: city-two")
+        .replace("title: 市の事務事業シート", "title: 二つ目のシート")
+        .replace("version: 1", "version: 0"),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_layout_named_by_its_title_is_found_beside_a_broken_file(tmp_path: Path) -> None:
+    folder = _with_broken_neighbour(tmp_path)
+    target = tmp_path / "out.xlsx"
+    code, _, err = _run(
+        "template",
+        "市の事務事業シート",
+        "--year",
+        "R6",
+        "-o",
+        str(target),
+        "--templates",
+        str(folder),
+    )
+    assert code == 0, err
+    assert target.is_file()
+
+
+def test_a_title_not_found_names_the_files_that_could_not_be_read(tmp_path: Path) -> None:
+    folder = _with_broken_neighbour(tmp_path)
+    code, _, err = _run(
+        "template", "二つ目のシート", "-o", str(tmp_path / "x.xlsx"), "--templates", str(folder)
+    )
+    assert code != 0 and "Traceback" not in err
+    assert "様式「二つ目のシート」はありません" in err
+    assert "誤りがあって読めない様式ファイル: city-two.yaml" in err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_return_of_a_layout_with_a_mistake_is_not_blamed_on_its_department(
+    tmp_path: Path,
+) -> None:
+    folder = _city_folder(tmp_path)
+    returns = tmp_path / "提出"
+    for layout_id, name in (("my-city", "市.xlsx"), ("jimu-jigyo", "事務事業.xlsx")):
+        code, _, err = _run(
+            "template", layout_id, "--year", "R6", "-o", str(returns / name),
+            "--templates", str(folder),
+        )  # fmt: skip
+        assert code == 0, err
+    layout = folder / "my-city.yaml"
+    layout.write_text(
+        layout.read_text(encoding="utf-8").replace("version: 1", "version: 0"), encoding="utf-8"
+    )
+    code, out, err = _run("check", str(returns), "--format", "json", "--templates", str(folder))
+    assert code == 1, err
+    problems = {Path(r["file"]).name: r["problems"] for r in json.loads(out)["files"]}
+    (broken,) = problems["市.xlsx"]
+    assert broken["code"] == "layout-broken"
+    assert "提出されたファイルの誤りではありません" in broken["message"]
+    assert "レイアウト定義 my-city.yaml (" in broken["message"]
+    assert "「version」は1以上の整数で書いてください" in broken["message"]
+    assert all(p["code"] == "required-missing" for p in problems["事務事業.xlsx"])

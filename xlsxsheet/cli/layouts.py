@@ -10,7 +10,6 @@ import click
 
 from xlsxsheet.cli.common import EXIT_PROBLEMS, friendly
 from xlsxsheet.cli.templates_option import templates_option
-from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.layout.registry import default_registry
 
 
@@ -39,26 +38,21 @@ def layouts_command(fmt: str, check_file: Path | None) -> None:
             click.echo(line)
         return
     registry = default_registry()
-    rows, broken = [], []
-    for layout_id in registry.ids():  # every file tried: one mistake hides none of the others
-        try:
-            lay = registry.get(layout_id)
-        except LayoutError as exc:
-            broken.append(str(exc))
-            continue
-        rows.append(
-            {
-                "id": lay.id,
-                "version": lay.version,
-                "title": lay.title,
-                "city": lay.city,
-                "purpose": lay.purpose or lay.description,
-                "file": str(lay.source),
-            }
-        )
+    layouts, broken = registry.loadable()
+    rows = [
+        {
+            "id": lay.id,
+            "version": lay.version,
+            "title": lay.title,
+            "city": lay.city,
+            "purpose": lay.purpose or lay.description,
+            "file": str(lay.source),
+        }
+        for lay in layouts
+    ]
     _list(rows, fmt)
-    for message in broken:
-        click.echo(f"エラー: {message}", err=True)
+    for error in broken:
+        click.echo(f"エラー: {error}", err=True)
     if broken:
         click.echo(
             f"レイアウトファイル {len(broken)} 件に誤りがあるため、一覧に載せていません。"

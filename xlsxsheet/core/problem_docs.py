@@ -37,6 +37,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "not-xlsxsheet",
             "layout-unknown",
+            "layout-broken",
             "layout-version",
             "layout-mismatch",
             "year-mismatch",

@@ -38,6 +38,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "formula-in-input": ("warning", "入力欄に計算式があります"),
     "not-xlsxsheet": ("error", "xlsxsheet の様式ではありません"),
     "layout-unknown": ("error", "未知の様式です"),
+    "layout-broken": ("error", "様式のレイアウト定義に誤りがあります"),
     "layout-version": ("error", "様式の版が違います"),
     "metadata-missing": ("warning", "様式情報が見つかりません"),
     "name-missing": ("warning", "名前定義がありません"),

@@ -21,7 +21,7 @@ def find_layout(registry: LayoutRegistry, name: str) -> Layout:
     """The layout whose id or title is `name`; UnknownLayoutError naming the closest ones."""
     if name in registry.ids():
         return registry.get(name)
-    layouts = registry.all()
+    layouts, broken = registry.loadable()  # a file with a mistake hides no other layout
     wanted = _folded(name)
     for layout in layouts:
         if wanted in (_folded(layout.id), _folded(layout.title)):
@@ -33,8 +33,15 @@ def find_layout(registry: LayoutRegistry, name: str) -> Layout:
     guess = choices[close[0]] if close else partial[0] if partial else None
     hint = f"「{guess.id}」({guess.title})ではありませんか。" if guess else ""
     listed = "、".join(f"{lay.id} ({lay.title})" for lay in layouts)
+    unread = (
+        f"。誤りがあって読めない様式ファイル: {'、'.join(error.file for error in broken)}"
+        "(探している様式かもしれません。xlsxsheet layouts で誤りの場所と直し方を表示できます)"
+        if broken
+        else ""
+    )
     raise UnknownLayoutError(
         not_found_message(name, hint, registry.files(), registry.dirs, listed)
+        + unread
         + "。一覧は xlsxsheet layouts で表示できます。"
     )
 

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from xlsxsheet.core.data_folders import data_folder
-from xlsxsheet.core.errors import UnknownLayoutError
+from xlsxsheet.core.errors import LayoutError, UnknownLayoutError
 from xlsxsheet.layout.folders import layout_files, not_found_message
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.model import Layout
@@ -54,8 +54,6 @@ class LayoutRegistry:
                 raise UnknownLayoutError(not_found_message(layout_id, hint, files, self.dirs))
             layout = load_layout(files[layout_id])
             if layout.id != layout_id:
-                from xlsxsheet.core.errors import LayoutError
-
                 raise LayoutError(
                     files[layout_id].name,
                     "layout",
@@ -67,7 +65,19 @@ class LayoutRegistry:
         return self._cache[layout_id]
 
     def all(self) -> list[Layout]:
+        """Every layout; the first file with a mistake raises its LayoutError."""
         return [self.get(layout_id) for layout_id in self.ids()]
+
+    def loadable(self) -> tuple[list[Layout], list[LayoutError]]:
+        """Every layout that loads, and the mistake of each file that does not: one file being
+        written hides none of the others (`layouts`, a layout named by its title)."""
+        layouts, broken = [], []
+        for layout_id in self.ids():
+            try:
+                layouts.append(self.get(layout_id))
+            except LayoutError as exc:
+                broken.append(exc)
+        return layouts, broken
 
 
 @cache

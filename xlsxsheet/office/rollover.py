@@ -246,9 +246,10 @@ def rollover(
 
 
 def layout_names(registry: LayoutRegistry) -> dict[str, str]:
-    """The names a roster may use for a layout (its id or its title) → layout id."""
+    """The names a roster may use for a layout (its id or its title) → layout id; a layout
+    file with a mistake is left out (its returns stop with its message when they are read)."""
     names: dict[str, str] = {}
-    for layout in registry.all():
+    for layout in registry.loadable()[0]:
         names[layout.id] = layout.id
         names.setdefault(layout.title, layout.id)
     return names

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from xlsxsheet.core.cells import RawCell, a1
-from xlsxsheet.core.errors import UnknownLayoutError, WorkbookError
+from xlsxsheet.core.errors import LayoutError, UnknownLayoutError, WorkbookError
 from xlsxsheet.core.fiscal_year import FiscalYearError, long_label, parse_fiscal_year
 from xlsxsheet.core.memo import derived
 from xlsxsheet.core.names import PREFIX, field_name
@@ -69,6 +69,15 @@ def identify(
         layout = registry.get(layout_id)
     except UnknownLayoutError as exc:
         raise WorkbookError(str(content.path), "layout-unknown", f"{name}: {exc}") from exc
+    except LayoutError as exc:  # the layout file is wrong, not the department's workbook
+        raise WorkbookError(
+            str(content.path),
+            "layout-broken",
+            f"{name} は様式「{layout_id}」のブックですが、その様式のレイアウト定義に誤りがあるため"
+            f"点検できません(提出されたファイルの誤りではありません)。{exc}。"
+            "レイアウトファイルを直してから点検し直してください"
+            "(xlsxsheet layouts --check ファイル で誤りの場所を確かめられます)。",
+        ) from exc
     try:
         meta_year: int | None = parse_fiscal_year(meta.get("year", ""))
     except FiscalYearError:
