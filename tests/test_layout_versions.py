@@ -10,6 +10,7 @@ back to 1, the sheets or rows moved as an older template had them).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,9 @@ def test_a_return_of_the_older_template_is_read_and_not_told_to_move(
         tmp_path / "v2-positions", layout_id, older, current.version, keep_migrations=True
     )
     moved_return = tmp_path / "今の版で位置を変えた提出.xlsx"
-    make_template(as_if_current.get(layout_id), moved_return, year)
+    # cells a department moved: the edited positions, the current layout's fingerprint
+    moved_by_hand = replace(as_if_current.get(layout_id), shape=current.shape)
+    make_template(moved_by_hand, moved_return, year)
     moved = {p.code for p in check_file(moved_return, default_registry()).problems}
     assert moved & POSITION_CODES
 

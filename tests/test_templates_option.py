@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def _own_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """--templates sets the environment variable; each test starts and ends without it."""
-    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setenv(ENV_VAR, "")  # recorded: what a --templates sets is undone after
+    monkeypatch.delenv(ENV_VAR)
     default_registry.cache_clear()
     yield
     default_registry.cache_clear()

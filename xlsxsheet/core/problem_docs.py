@@ -42,6 +42,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "layout-mismatch",
             "year-mismatch",
             "layout-migrated",
+            "layout-changed",
             "metadata-missing",
             "name-missing",
             "name-broken",

@@ -27,6 +27,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "layout-mismatch": ("error", "指定と違う様式です"),
     "year-mismatch": ("error", "年度が違います"),
     "layout-migrated": ("info", "旧版の様式を読み替えました"),
+    "layout-changed": ("warning", "様式を配ったあとにレイアウト定義が変わっています"),
     "sheet-renamed": ("warning", "シート名が変更されています"),
     "sheet-hidden": ("warning", "シートが非表示になっています"),
     "sheet-order": ("warning", "シートの順序が変わっています"),

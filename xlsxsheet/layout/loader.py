@@ -15,6 +15,7 @@ from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout import records_loader, year_roles_loader, year_table_keys
+from xlsxsheet.layout.cell_shape import cell_shape
 from xlsxsheet.layout.formula import FormulaSyntaxError, parse_formula
 from xlsxsheet.layout.import_loader import load_import
 from xlsxsheet.layout.suggest import near as _near
@@ -196,6 +197,7 @@ class _LayoutBuilder:
             imports=load_import(self),
             city=str(root.get("city", "")),
             purpose=str(root.get("purpose", "")),
+            shape=cell_shape(root.data),
         )
         self._check_formulas(layout)
         return layout

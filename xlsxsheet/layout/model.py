@@ -523,6 +523,9 @@ class Migration:
     from_version: int
     rename: dict[str, str] = field(default_factory=dict)
     added: tuple[str, ...] = ()
+    # a workbook of this very version made from an earlier text of the layout file (its cell
+    # shape differs: the file was changed without raising `version`): read like an older one
+    unrecorded: bool = False
 
     def old_id(self, field_id: str) -> str:
         """The id a field of this version had in the older one."""
@@ -605,6 +608,8 @@ class Layout:
     # where the sheet comes from and what it is for, as `layouts` shows them (metadata only)
     city: str = ""
     purpose: str = ""
+    # where its cells are and what they are named, as a fingerprint (layout/cell_shape.py)
+    shape: str = ""
 
     @property
     def key_field(self) -> str | None:

@@ -23,11 +23,14 @@ def bundled_templates_dir() -> Path:
 
 
 class LayoutRegistry:
-    """Layouts by id; later folders override earlier ones with the same layout id."""
+    """Layouts by id; later folders override earlier ones with the same layout id.
+
+    A layout is loaded once and kept while its file stays as it was: a file saved again (a
+    running `serve`, a long rollover) is read again on the next `get`."""
 
     def __init__(self, dirs: Sequence[Path]) -> None:
         self.dirs = [Path(d) for d in dirs]
-        self._cache: dict[str, Layout] = {}
+        self._cache: dict[str, tuple[tuple[int, int], Layout]] = {}
 
     def files(self) -> dict[str, Path]:
         """Layout files by id; a YAML file that is no layout (no `layout:` line) is skipped
@@ -46,23 +49,26 @@ class LayoutRegistry:
         return sorted(self.files())
 
     def get(self, layout_id: str) -> Layout:
-        if layout_id not in self._cache:
-            files = self.files()
-            if layout_id not in files:
-                close = difflib.get_close_matches(layout_id, list(files), n=1)
-                hint = f"「{close[0]}」ではありませんか。" if close else ""
-                raise UnknownLayoutError(not_found_message(layout_id, hint, files, self.dirs))
-            layout = load_layout(files[layout_id])
-            if layout.id != layout_id:
-                raise LayoutError(
-                    files[layout_id].name,
-                    "layout",
-                    f"layout: {layout.id} がファイル名 {layout_id} と違います",
-                    f"ファイル名を {layout.id}{files[layout_id].suffix} に変えてください"
-                    "(様式の ID とファイル名は同じにします)",
-                )
-            self._cache[layout_id] = layout
-        return self._cache[layout_id]
+        kept = self._cache.get(layout_id)
+        if kept is not None and kept[0] == _stamp(kept[1].source):
+            return kept[1]
+        files = self.files()
+        if layout_id not in files:
+            close = difflib.get_close_matches(layout_id, list(files), n=1)
+            hint = f"「{close[0]}」ではありませんか。" if close else ""
+            raise UnknownLayoutError(not_found_message(layout_id, hint, files, self.dirs))
+        stamp = _stamp(files[layout_id])  # before reading: a save meanwhile reads it again
+        layout = load_layout(files[layout_id])
+        if layout.id != layout_id:
+            raise LayoutError(
+                files[layout_id].name,
+                "layout",
+                f"layout: {layout.id} がファイル名 {layout_id} と違います",
+                f"ファイル名を {layout.id}{files[layout_id].suffix} に変えてください"
+                "(様式の ID とファイル名は同じにします)",
+            )
+        self._cache[layout_id] = (stamp, layout)
+        return layout
 
     def all(self) -> list[Layout]:
         """Every layout; the first file with a mistake raises its LayoutError."""
@@ -78,6 +84,15 @@ class LayoutRegistry:
             except LayoutError as exc:
                 broken.append(exc)
         return layouts, broken
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """When the file was last written and its size ((-1, -1): gone)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (status.st_mtime_ns, status.st_size)
 
 
 @cache

@@ -119,7 +119,12 @@ def migration_for(content: WorkbookContent, layout: Layout) -> Migration | None:
     no migration for.
     """
     raw = content.metadata.get("version", "").strip()
-    if not raw.isdigit() or int(raw) == layout.version:
+    if not raw.isdigit():
+        return None
+    if int(raw) == layout.version:
+        shape = content.metadata.get("shape", "").strip()
+        if shape and layout.shape and shape != layout.shape:  # made before the file changed
+            return Migration(layout.version, unrecorded=True)
         return None
     version, name = int(raw), content.path.name
     if version > layout.version:
@@ -250,6 +255,9 @@ def bind(
         then = (
             f"様式の {where} の位置から読みます。"
             if trusted
+            else "様式を配ったあとにレイアウト定義が変わったため(この項目が加わったか、"
+            "項目の ID が変わったため)、この項目の値は読めません。"
+            if migration is not None and migration.unrecorded
             else "行・列が挿入・削除されているため、この項目の値は読めません。"
         )
         broken = content.names.get(name)
@@ -274,7 +282,9 @@ def bind(
                 cell=a1(slot.row, slot.col),
                 field=slot.field.id,
                 label=slot.label,
-                severity="warning" if trusted else "error",
+                severity="warning"
+                if trusted or (migration is not None and migration.unrecorded)
+                else "error",
             )
         problems.append(problem)
         if trusted:

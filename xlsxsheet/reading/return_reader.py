@@ -121,7 +121,12 @@ def read_file(
     migration = migration_for(content, plan.layout)
     cells, problems = bind(content, plan, migration)
     if migration is not None:
-        problems.insert(0, _migrated(content, plan, migration))
+        problems.insert(
+            0,
+            _changed(content, plan)
+            if migration.unrecorded
+            else _migrated(content, plan, migration),
+        )
     sparse = filled_keys(content, plan) if migration is None else None
     if sparse is None:
         normalized, inputs = normalize_cells(content, plan, cells.items())
@@ -242,4 +247,18 @@ def _migrated(content: WorkbookContent, plan: WorkbookPlan, migration: Migration
         file=str(content.path),
         value=migration.from_version,
         expected=plan.layout.version,
+    )
+
+
+def _changed(content: WorkbookContent, plan: WorkbookPlan) -> Problem:
+    layout = plan.layout
+    return Problem(
+        "layout-changed",
+        f"{content.path.name} は様式「{layout.title}」の版 {layout.version} ですが、様式を配った"
+        f"あとにレイアウト定義 {layout.source.name} の項目や配置が変わっています(版はそのまま)。"
+        "名前定義から読み、行・列やシートの移動は指摘しません(担当課が動かしたのではないため)。"
+        f"レイアウト定義を変えたときは version を {layout.version + 1} に上げ、migrations に"
+        f" - from: {layout.version} を書いてください(項目の ID を変えたときは rename も)。",
+        file=str(content.path),
+        value=layout.version,
     )

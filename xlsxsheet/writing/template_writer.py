@@ -174,6 +174,8 @@ def _metadata(plan: WorkbookPlan) -> dict[str, Any]:
         "year": plan.year,
         "generator": f"xlsxsheet {__version__}",
     }
+    if plan.layout.shape:
+        meta["shape"] = plan.layout.shape  # the layout file's cells, to tell an edit later
     for name, value in plan.params.items():
         meta[f"param.{name}"] = value
     return meta

@@ -1,0 +1,178 @@
+"""A layout file changed after its templates went out, its version kept: the returns say so.
+
+A template keeps the fingerprint of its layout's cells (layout/cell_shape.py); a return whose
+fingerprint differs from the layout's is read like one of an older version (by its defined
+names, no cells-moved told to a department that moved nothing) with one layout-changed warning
+saying what the layout's author has to write.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from xlsxsheet.cli import main
+from xlsxsheet.core.errors import LayoutError
+from xlsxsheet.layout.cell_shape import cell_shape
+from xlsxsheet.layout.folders import ENV_VAR
+from xlsxsheet.layout.registry import LayoutRegistry, default_registry
+from xlsxsheet.layout.yaml_source import load_yaml_with_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+MANAGER = "            - {field: manager, label: 課長名, type: text, span: 2}\n"
+TEL_ROW = (
+    "          - - {text: 電話番号, span: 1, style: header}\n"
+    "            - {field: tel, label: 電話番号, type: text, span: 9}\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _own_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv(ENV_VAR, "")  # recorded: what a --templates sets is undone after
+    monkeypatch.delenv(ENV_VAR)
+    default_registry.cache_clear()
+    yield
+    default_registry.cache_clear()
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _shape_of(text: str, tmp_path: Path) -> str:
+    path = tmp_path / "shape.yaml"
+    path.write_text(text, encoding="utf-8")
+    return cell_shape(load_yaml_with_lines(path))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "moves"),
+    [
+        ("label: 課長名", "label: 課長の氏名", False),
+        ("prompt: ", "prompt: 選んでください。", False),
+        ("columns: [11, 8, 9,", "columns: [14, 8, 9,", False),
+        ("required: true}", "required: false}", False),
+        ("{field: basis, label: 根拠法令・計画, type: text, span: 9}", "{field: basis, label: 根拠法令・計画, type: text, span: 9, required: true}", False),
+        (MANAGER, MANAGER + TEL_ROW, True),
+        ("field: manager,", "field: chief,", True),
+        ("{field: bu, label: 担当部, type: text, span: 2}", "{field: bu, label: 担当部, type: text, span: 3}", True),
+    ],
+)  # fmt: skip
+def test_the_shape_changes_with_cells_and_field_ids_only(
+    tmp_path: Path, old: str, new: str, moves: bool
+) -> None:
+    text = (ROOT / "templates" / "jimu-jigyo.yaml").read_text(encoding="utf-8")
+    assert old in text
+    changed = text.replace(old, new, 1)
+    assert (_shape_of(changed, tmp_path) != _shape_of(text, tmp_path)) is moves
+
+
+def _city(tmp_path: Path) -> tuple[Path, Path]:
+    """A city's layout, a filled return made from it with a total typed over its formula."""
+    folder = tmp_path / "様式"
+    folder.mkdir()
+    text = (ROOT / "templates" / "jimu-jigyo.yaml").read_text(encoding="utf-8")
+    (folder / "my-city.yaml").write_text(
+        text.replace("layout: jimu-jigyo", "layout: my-city"), encoding="utf-8"
+    )
+    data = (ROOT / "examples" / "jimu-jigyo-R6.yaml").read_text(encoding="utf-8")
+    (tmp_path / "data.yaml").write_text(
+        data.replace("layout: jimu-jigyo", "layout: my-city"), encoding="utf-8"
+    )
+    made = tmp_path / "made.xlsx"
+    code, _, err = _run(
+        "template", "my-city", "--data", str(tmp_path / "data.yaml"), "-o", str(made),
+        "--templates", str(folder),
+    )  # fmt: skip
+    assert code == 0, err
+    book = openpyxl.load_workbook(made)
+    sheet = book["事務事業評価シート"]
+    assert str(sheet["F40"].value).startswith("=SUM(")
+    sheet["F40"] = 999
+    returned = tmp_path / "提出.xlsx"
+    book.save(returned)
+    return folder, returned
+
+
+def _check(path: Path, folder: Path) -> dict[str, list[dict[str, object]]]:
+    code, out, err = _run("check", str(path), "--format", "json", "--templates", str(folder))
+    assert code in (0, 1), err
+    found: dict[str, list[dict[str, object]]] = {}
+    for problem in json.loads(out)["files"][0]["problems"]:
+        found.setdefault(str(problem["code"]), []).append(problem)
+    return found
+
+
+def _edit(folder: Path, old: str, new: str) -> None:
+    layout = folder / "my-city.yaml"
+    text = layout.read_text(encoding="utf-8")
+    assert old in text
+    layout.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_field_added_without_a_new_version_is_said_to_the_layouts_author(
+    tmp_path: Path,
+) -> None:
+    folder, returned = _city(tmp_path)
+    assert set(_check(returned, folder)) == {"total-mismatch"}
+    _edit(folder, MANAGER, MANAGER + TEL_ROW)
+    found = _check(returned, folder)
+    (changed,) = found.pop("layout-changed")
+    assert changed["severity"] == "warning"
+    assert "レイアウト定義 my-city.yaml の項目や配置が変わっています" in str(changed["message"])
+    assert "version を 2 に上げ、migrations に - from: 1 を書いてください" in str(
+        changed["message"]
+    )
+    (missing,) = found.pop("name-missing")
+    assert missing["severity"] == "warning" and missing["field"] == "header.tel"
+    assert "行・列が挿入・削除されている" not in str(missing["message"])
+    # the department moved nothing: no cells-moved; the total is still found by its name
+    assert set(found) == {"total-mismatch"}
+    assert found["total-mismatch"][0]["cell"] == "F40"
+
+    fixed = tmp_path / "修正版.xlsx"
+    code, _, err = _run("fix", str(returned), "-o", str(fixed), "--templates", str(folder))
+    assert code == 0, err
+    assert openpyxl.load_workbook(fixed)["事務事業評価シート"]["F40"].value.startswith("=SUM(F35")
+    assert set(_check(fixed, folder)) == {"layout-changed", "name-missing"}
+
+
+def test_a_new_version_with_its_migration_reads_the_return_as_migrated(tmp_path: Path) -> None:
+    folder, returned = _city(tmp_path)
+    _edit(folder, MANAGER, MANAGER + TEL_ROW)
+    _edit(folder, "version: 1\n", "version: 2\nmigrations:\n  - {from: 1, added: [header.tel]}\n")
+    found = _check(returned, folder)
+    assert "layout-changed" not in found and "name-missing" not in found
+    assert set(found) == {"layout-migrated", "total-mismatch"}
+
+
+def test_a_label_corrected_in_the_layout_changes_nothing_for_the_returns(tmp_path: Path) -> None:
+    folder, returned = _city(tmp_path)
+    _edit(folder, "label: 課長名", "label: 課長の氏名")
+    assert set(_check(returned, folder)) == {"total-mismatch"}
+
+
+def test_a_layout_file_saved_again_is_read_again(tmp_path: Path) -> None:
+    """A running service keeps its registry: an edit of the file is seen on the next get, an
+    unchanged file is not read again."""
+    folder, _ = _city(tmp_path)
+    registry = LayoutRegistry([folder])
+    first = registry.get("my-city")
+    assert registry.get("my-city") is first
+    layout = folder / "my-city.yaml"
+    _edit(folder, "title: 事務事業評価シート", "title: 市の事務事業評価シート")
+    saved = layout.stat().st_mtime_ns + 10**9  # a coarse clock cannot hide the save
+    os.utime(layout, ns=(saved, saved))
+    again = registry.get("my-city")
+    assert again is not first and again.title == "市の事務事業評価シート"
+    _edit(folder, "version: 1\n", "version: 0\n")
+    os.utime(layout, ns=(saved + 10**9, saved + 10**9))
+    with pytest.raises(LayoutError, match="「version」は1以上の整数で書いてください"):
+        registry.get("my-city")
