@@ -21,10 +21,23 @@ def load_document(path: Path) -> dict[str, Any]:
         raise DocumentError(
             f"データファイル {path} をUTF-8として読めません。UTF-8で保存してください。"
         ) from exc
+    except OSError as exc:  # a folder, no permission
+        raise DocumentError(f"データファイル {path} を読めません({exc.strerror or exc})。") from exc
     try:
         data = json.loads(text) if Path(path).suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DocumentError(f"データファイル {path} の書式が正しくありません: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise DocumentError(
+            f"データファイル {path} の {exc.lineno}行目 {exc.colno}列目がJSONとして読めません"
+            f"({exc.msg})。カンマ、引用符、括弧の対応を確認してください。"
+        ) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"の {mark.line + 1}行目 {mark.column + 1}列目" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DocumentError(
+            f"データファイル {path} {where}がYAMLとして読めません({problem})。"
+            "インデント(半角スペース)、コロンの後の空白、引用符や括弧の対応を確認してください。"
+        ) from exc
     if not isinstance(data, dict):
         raise DocumentError(f"データファイル {path} の最上位は「項目: 値」の形にしてください。")
     return data

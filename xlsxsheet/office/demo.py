@@ -1,7 +1,8 @@
 """The demo: the whole round trip on every bundled example, written to one folder.
 
-For each examples/*.yaml: an empty template, the filled workbook, its document (read),
-a copy with typical department mistakes, the check report of that copy, and the fixed copy.
+For each examples/*.yaml (or each document a layout's author gives, `demo --data`): an empty
+template, the filled workbook, its document (read), a copy with typical department mistakes,
+the check report of that copy, and the fixed copy.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.copies.corrected import write_fixed
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.data_folders import example_documents
+from xlsxsheet.core.errors import DocumentError, UnknownLayoutError
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.report import Report, render_text
 from xlsxsheet.plan.workbook_plan import WorkbookPlan
@@ -27,14 +29,22 @@ from xlsxsheet.rules.formulas import formula_of
 from xlsxsheet.writing.make_template import make_template
 
 
-def run_demo(out: Path) -> Iterator[str]:
-    """Run the round trip; yields one line of progress per step (Japanese)."""
+def run_demo(out: Path, documents: Sequence[Path] | None = None) -> Iterator[str]:
+    """Run the round trip on `documents` (default: the bundled examples); yields one line of
+    progress per step (Japanese)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     registry = default_registry()
-    for data_path in example_documents():
+    for data_path in documents or example_documents():
         doc = load_document(data_path)
-        layout = registry.get(str(doc["layout"]))
+        if not doc.get("layout"):
+            raise DocumentError(
+                f"記入例 {data_path.name} に layout: (様式の ID、例: layout: jimu-jigyo)がありません。"
+            )
+        try:
+            layout = registry.get(str(doc["layout"]))
+        except UnknownLayoutError as exc:
+            raise UnknownLayoutError(f"記入例 {data_path.name}: {exc}") from exc
         stem = data_path.stem
         folder = out / stem
         if folder.exists():
@@ -50,7 +60,10 @@ def run_demo(out: Path) -> Iterator[str]:
         )
         yield f"  様式: {empty}"
         filled = folder / f"{stem}_記入済み.xlsx"
-        plan = make_template(layout, filled, None, doc)
+        try:
+            plan = make_template(layout, filled, None, doc)
+        except DocumentError as exc:
+            raise DocumentError(f"記入例 {data_path.name}: {exc}") from exc
         yield f"  記入済み: {filled}"
         document = read_file(filled, registry).document()
         read_path = folder / f"{stem}_読取.json"
