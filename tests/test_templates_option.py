@@ -111,6 +111,26 @@ def test_layouts_check_prints_fields_and_defined_names() -> None:
     assert "  header.end_year\t事業終了年度\tfiscal-year\t数値のかわりに 未定" in out
     assert "  xs_header_jigyo_no\t'事務事業評価シート'!B2" in out
     assert "定義名 131 件(令和6年度の様式):" in out  # 123 cells of values, 8 units shown
+    assert (
+        out.splitlines()[-1] == "様式の作成を試しました: 令和6年度の様式を作れます(シート 1 枚)。"
+    )
+
+
+def test_layouts_check_finds_what_only_making_a_template_finds(tmp_path: Path) -> None:
+    text = (ROOT / "templates" / "jimu-jigyo.yaml").read_text(encoding="utf-8")
+    setup = "    print: {paper: A4, landscape: false, fit_width: true}"
+    assert setup in text
+    bad = tmp_path / "jimu-jigyo.yaml"
+    bad.write_text(
+        text.replace(setup, setup[:-1] + ', break_before: ["9 ない見出し"]}'), encoding="utf-8"
+    )
+    code, out, err = _run("layouts", "--check", str(bad))
+    assert code == 1 and "Traceback" not in err
+    assert "様式の作成を試しました" not in out
+    assert (
+        "レイアウト定義 jimu-jigyo.yaml (シート「事務事業評価シート」の print.break_before): "
+        "「9 ない見出し」で始まるセルがシートにありません" in err
+    )
 
 
 def test_layouts_check_explains_a_mistake(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ def layouts_command(fmt: str, check_file: Path | None) -> None:
 
         for line in describe_layout_file(check_file):
             click.echo(line)
+        click.echo(_trial_template(check_file))
         return
     registry = default_registry()
     layouts, broken = registry.loadable()
@@ -60,6 +61,24 @@ def layouts_command(fmt: str, check_file: Path | None) -> None:
             err=True,
         )
         sys.exit(EXIT_PROBLEMS)
+
+
+def _trial_template(path: Path) -> str:
+    """Make the layout's template of its default year, to throw away: what only making one
+    finds (a print break no heading starts) is found while the file is being written."""
+    import tempfile
+
+    from xlsxsheet.core.fiscal_year import long_label
+    from xlsxsheet.layout.loader import load_layout
+    from xlsxsheet.writing.make_template import make_template
+
+    layout = load_layout(path)
+    with tempfile.TemporaryDirectory(prefix="xlsxsheet-") as folder:
+        plan = make_template(layout, Path(folder) / "試し.xlsx", layout.default_year)
+    return (
+        f"様式の作成を試しました: {long_label(plan.year)}の様式を作れます"
+        f"(シート {len(plan.sheets)} 枚)。"
+    )
 
 
 def _list(rows: list[dict[str, object]], fmt: str) -> None:

@@ -10,17 +10,17 @@ from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.plan.workbook_plan import SheetPlan
 
 
-def page_break_rows(sheet_plan: SheetPlan) -> list[int]:
+def page_break_rows(sheet_plan: SheetPlan, layout_file: str) -> list[int]:
     """The 0-based rows a new page starts at: for each `break_before` text, the first row
-    with a cell whose text starts with it; LayoutError when no row does."""
+    with a cell whose text starts with it; LayoutError (naming `layout_file`) when no row does."""
     wanted = sheet_plan.definition.print.break_before
     rows = []
     for text in wanted:
         found = sorted(c.row for c in sheet_plan.cells if c.text and c.text.startswith(text))
         if not found:
             raise LayoutError(
-                sheet_plan.definition.name,
-                "print.break_before",
+                layout_file,
+                f"シート「{sheet_plan.definition.name}」の print.break_before",
                 f"「{text}」で始まるセルがシートにありません",
                 "改ページしたい見出しの書き出しの文字を書いてください",
             )

@@ -393,7 +393,7 @@ def _page_setup(worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan)
         worksheet.fit_to_pages(1, 0)
     if setup.repeat_rows:
         worksheet.repeat_rows(0, setup.repeat_rows - 1)
-    breaks = page_break_rows(sheet_plan)
+    breaks = page_break_rows(sheet_plan, plan.layout.source.name)
     if breaks:
         worksheet.set_h_pagebreaks(breaks)
     worksheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
