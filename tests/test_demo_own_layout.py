@@ -67,7 +67,7 @@ def test_the_round_trip_runs_on_a_citys_layout_and_example(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("text", "said", "exit_code"),
     [
-        ("layout: [my-city\n", "の 2行目 1列目がYAMLとして読めません", 1),
+        ("layout: [my-city\n", "の 2行目 1列: [ ] の中の区切り「,」か、閉じる「]」がありません", 1),
         ("year: R6\nheader: {}\n", "に layout: (様式の ID、例: layout: jimu-jigyo)がありません", 1),
         ("layout: my-cty\nyear: R6\n", "記入例 例.yaml: 様式「my-cty」はありません。「my-city」ではありませんか", 2),
         ("layout: my-city\nyear: R6\nheader: {bux: 1}\n", "記入例 例.yaml: データが様式と合いません", 1),

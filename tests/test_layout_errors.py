@@ -36,6 +36,12 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
         ),
         ("list: grade_trend, span: 2", "list: grade_trnd, span: 2", ["grade_trend"]),
         ("{field: manager, label: 氏名", "{feild: manager, label: 氏名", ["feild", "field"]),
+        (  # typed with the Japanese input on: a full-width colon, a full-width space
+            "{field: manager, label: 氏名",
+            "{field: manager, label：氏名",
+            ["未知のキー「label：氏名」", "全角のコロン「：」", "「label: 値」のように"],
+        ),
+        ("{field: manager, label: 氏名", "{field: manager,　label: 氏名", ["全角スペース"]),
         (
             'formula: "sum(national, prefectural, bonds, other, general)"',
             'formula: "sum(national, prefectural, bonds, other, generl)"',

@@ -45,24 +45,27 @@ def test_both_parsers_give_the_same_values_and_lines(path: Path) -> None:
     assert lines[fast.line - 1].startswith("layout:")  # the top mapping's first key
 
 
-BROKEN = [
-    ("tab", "a:\n\t- 1\n", 2, 1, "found character '\\t' that cannot start any token"),
-    ("indent", "a: 1\n b: 2\n", 2, 3, "mapping values are not allowed here"),
-    ("bracket", "a: [1, 2\n", 2, 1, "expected ',' or ']', but got '<stream end>'"),
-    ("alias", "a: &x 1\nb: *y\n", 2, 4, "found undefined alias 'y'"),
-    ("duplicate", "a: 1\na: 2\n", 2, 1, "キー 'a' が重複しています"),
-]
+BROKEN = [  # name, text, line, column, what it is told (Japanese), PyYAML's words kept after it
+    ("tab", "a:\n\t- 1\n", 2, 1, "タブ文字があります", "found character '\\t' that cannot start any token"),
+    ("indent", "a: 1\n b: 2\n", 2, 3, "ここに「:」は書けません", "mapping values are not allowed here"),
+    ("bracket", "a: [1, 2\n", 2, 1, "[ ] の中の区切り「,」か、閉じる「]」がありません", "expected ',' or ']', but got '<stream end>'"),
+    ("alias", "a: &x 1\nb: *y\n", 2, 4, "定義されていないアンカーを参照しています", "found undefined alias 'y'"),
+    ("duplicate", "a: 1\na: 2\n", 2, 1, "YAMLとして読めません", "キー 'a' が重複しています"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "column", "problem"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN]
+    ("text", "line", "column", "told", "problem"),
+    [b[1:] for b in BROKEN],
+    ids=[b[0] for b in BROKEN],
 )
-def test_a_yaml_mistake_is_told_in_the_python_parsers_words(
-    tmp_path: Path, text: str, line: int, column: int, problem: str
+def test_a_yaml_mistake_is_told_in_japanese_with_the_python_parsers_words(
+    tmp_path: Path, text: str, line: int, column: int, told: str, problem: str
 ) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(LayoutError) as caught:
         load_layout(path)
     assert caught.value.place == f"{line}行目 {column}列"
-    assert f"YAMLとして読めません: {problem}" in str(caught.value)
+    assert caught.value.problem.startswith(told)
+    assert problem in caught.value.problem

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from xlsxsheet.core.errors import DocumentError
+from xlsxsheet.core.yaml_problems import yaml_problem
 
 
 def load_document(path: Path) -> dict[str, Any]:
@@ -31,12 +32,12 @@ def load_document(path: Path) -> dict[str, Any]:
             f"({exc.msg})。カンマ、引用符、括弧の対応を確認してください。"
         ) from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"の {mark.line + 1}行目 {mark.column + 1}列目" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        where, problem, fix = yaml_problem(exc)
         raise DocumentError(
-            f"データファイル {path} {where}がYAMLとして読めません({problem})。"
-            "インデント(半角スペース)、コロンの後の空白、引用符や括弧の対応を確認してください。"
+            f"データファイル {path}"
+            + (f" の {where}" if where else "")
+            + f": {problem}。"
+            + (f"{fix}。" if fix else "")
         ) from exc
     if not isinstance(data, dict):
         raise DocumentError(f"データファイル {path} の最上位は「項目: 値」の形にしてください。")

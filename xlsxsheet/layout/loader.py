@@ -13,6 +13,7 @@ import yaml
 
 from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
+from xlsxsheet.core.yaml_problems import yaml_problem
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout import records_loader, year_roles_loader, year_table_keys
 from xlsxsheet.layout.cell_shape import cell_shape
@@ -48,7 +49,7 @@ class _Node:
         for key in self.data:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                hint = (
+                hint = _full_width(str(key)) or (
                     f"「{close[0]}」の誤りではありませんか"
                     if close
                     else ("使えるキー: " + ", ".join(sorted(allowed)))
@@ -99,6 +100,18 @@ class _Node:
         return value
 
 
+def _full_width(key: str) -> str | None:
+    """What to write instead of a key typed with a full-width colon or space (IME on)."""
+    if "：" in key:
+        return (
+            "全角のコロン「：」が使われています。半角の「:」と半角スペースで"
+            f"「{key.split('：')[0].strip()}: 値」のように書いてください"
+        )
+    if "\u3000" in key:
+        return "全角スペースが入っています。キーの前後のスペースは半角で書いてください"
+    return None
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "リスト"
@@ -114,15 +127,8 @@ def load_layout(path: Path) -> m.Layout:
     except FileNotFoundError as exc:
         raise LayoutError(path.name, "ファイル", "ファイルが見つかりません", str(path)) from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}行目 {mark.column + 1}列" if mark else "ファイル"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise LayoutError(
-            path.name,
-            where,
-            f"YAMLとして読めません: {problem}",
-            "インデント(半角スペース)、コロンの後の空白、引用符の対応を確認してください",
-        ) from exc
+        where, problem, fix = yaml_problem(exc)
+        raise LayoutError(path.name, where or "ファイル", problem, fix) from exc
     return _LayoutBuilder(path, data).build()
 
 
