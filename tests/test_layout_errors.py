@@ -9,6 +9,7 @@ import pytest
 from xlsxsheet.core.errors import LayoutError, UnknownLayoutError
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.registry import LayoutRegistry
+from xlsxsheet.plan.workbook_plan import build_plan
 
 SOURCE = Path(__file__).resolve().parents[1] / "templates" / "shisaku-management.yaml"
 
@@ -116,3 +117,35 @@ def test_a_city_adds_a_layout_by_adding_a_file(tmp_path: Path) -> None:
     registry = LayoutRegistry([SOURCE.parent, tmp_path])
     assert "my-city-sheet" in registry.ids()
     assert registry.get("my-city-sheet").title == "わが市の施策シート"
+
+
+@pytest.mark.parametrize(
+    ("new_total_a", "loop"),
+    [
+        (
+            "sum(national, prefectural, bonds, other, general, total_a)",
+            "「施策コスト 事業費 事業費計(A)」 → 「施策コスト 事業費 事業費計(A)」",
+        ),
+        (
+            "sum(national, prefectural, bonds, other, general) - total",
+            "「施策コスト 事業費 事業費計(A)」 → 「施策コスト トータルコスト(A)+(B)」"
+            " → 「施策コスト 事業費 事業費計(A)」",
+        ),
+    ],
+)
+def test_a_formula_that_reaches_itself_is_refused(
+    tmp_path: Path, new_total_a: str, loop: str
+) -> None:
+    """Excel would open the template with a 循環参照 warning and compute nothing."""
+    path = _broken(
+        tmp_path,
+        'formula: "sum(national, prefectural, bonds, other, general)"',
+        f'formula: "{new_total_a}"',
+    )
+    registry = LayoutRegistry([tmp_path])
+    layout = registry.get("shisaku-management")
+    with pytest.raises(LayoutError) as caught:
+        build_plan(layout, layout.default_year)
+    assert caught.value.file == path.name
+    assert f"formula の参照が循環しています: {loop}" in str(caught.value)
+    assert "循環参照" in caught.value.fix

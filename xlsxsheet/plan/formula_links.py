@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout.formula import parse_formula
 
@@ -42,3 +43,35 @@ def link_year_table(slots: dict[tuple[str, int | None], Slot], block: m.YearTabl
                 )
                 if other is not None:
                     group[ref] = other
+
+
+def refuse_formula_cycles(
+    slots: dict[tuple[str, int | None], Slot], block: m.YearTableBlock, layout_file: str
+) -> None:
+    """LayoutError when a formula of `block` reaches itself through the cells it refers to
+    (Excel opens such a template with a 循環参照 warning and computes nothing)."""
+    done: set[tuple[str, int | None]] = set()
+    for key, slot in slots.items():
+        if slot.field.formula is not None and key[0].startswith(block.id + "."):
+            _follow(slot, [], done, layout_file)
+
+
+def _follow(slot: Slot, path: list[Slot], done: set[tuple[str, int | None]], file: str) -> None:
+    if slot.key in done:
+        return
+    keys = [s.key for s in path]
+    if slot.key in keys:
+        loop = [*path[keys.index(slot.key) :], slot]
+        raise LayoutError(
+            file,
+            loop[0].field.place,
+            "formula の参照が循環しています: " + " → ".join(f"「{s.field.label}」" for s in loop),
+            "どれかの formula から、この輪になる参照を外してください(Excel では循環参照になります)",
+        )
+    formula = slot.field.formula
+    if formula is not None:
+        for ref in sorted(parse_formula(formula).references()):
+            target = slot.siblings.get(ref)
+            if target is not None:
+                _follow(target, [*path, slot], done, file)
+    done.add(slot.key)

@@ -15,7 +15,7 @@ from xlsxsheet.layout import model as m
 from xlsxsheet.layout.labels import render_label
 from xlsxsheet.layout.year_table_keys import UNIT_SUFFIX
 from xlsxsheet.plan import records_plan as plan_records
-from xlsxsheet.plan.formula_links import link_year_table
+from xlsxsheet.plan.formula_links import link_year_table, refuse_formula_cycles
 from xlsxsheet.plan.model import (
     LINE_HEIGHT,
     VERTICAL_LABEL_ROWS,
@@ -289,6 +289,7 @@ class _SheetPlanner:
         for section in block.sections:
             self._year_section(block, section, years, year_col, side_col)
         link_year_table(self.plan.slots, block)
+        refuse_formula_cycles(self.plan.slots, block, self.plan.layout.source.name)
 
     def _year_section(
         self,

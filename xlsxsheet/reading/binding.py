@@ -70,14 +70,7 @@ def identify(
     except UnknownLayoutError as exc:
         raise WorkbookError(str(content.path), "layout-unknown", f"{name}: {exc}") from exc
     except LayoutError as exc:  # the layout file is wrong, not the department's workbook
-        raise WorkbookError(
-            str(content.path),
-            "layout-broken",
-            f"{name} は様式「{layout_id}」のブックですが、その様式のレイアウト定義に誤りがあるため"
-            f"点検できません(提出されたファイルの誤りではありません)。{exc}。"
-            "レイアウトファイルを直してから点検し直してください"
-            "(xlsxsheet layouts --check ファイル で誤りの場所を確かめられます)。",
-        ) from exc
+        raise _layout_broken(content, layout_id, exc) from exc
     try:
         meta_year: int | None = parse_fiscal_year(meta.get("year", ""))
     except FiscalYearError:
@@ -550,7 +543,21 @@ def plan_for(
     shapes = workbook_shapes(content, layout)
     for table, units in shapes.items():  # a plan lays out every unit: bounded first
         check_body_rows(content.path, table, units * _unit_rows(layout, table))
-    return cached_plan(layout, year, params, shapes)
+    try:
+        return cached_plan(layout, year, params, shapes)
+    except LayoutError as exc:  # found laying it out (a formula reaching itself, too wide)
+        raise _layout_broken(content, layout.id, exc) from exc
+
+
+def _layout_broken(content: WorkbookContent, layout_id: str, exc: LayoutError) -> WorkbookError:
+    return WorkbookError(
+        str(content.path),
+        "layout-broken",
+        f"{content.path.name} は様式「{layout_id}」のブックですが、その様式のレイアウト定義に"
+        f"誤りがあるため点検できません(提出されたファイルの誤りではありません)。{exc}。"
+        "レイアウトファイルを直してから点検し直してください"
+        "(xlsxsheet layouts --check ファイル で誤りの場所を確かめられます)。",
+    )
 
 
 def _unit_rows(layout: Layout, table: str) -> int:
