@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,12 +18,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
 from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.layout.cell_shape import cell_shape
 from xlsxsheet.layout.folders import ENV_VAR
+from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
 from xlsxsheet.layout.yaml_source import load_yaml_with_lines
+from xlsxsheet.writing.make_template import make_template
 
 ROOT = Path(__file__).resolve().parents[1]
 MANAGER = "            - {field: manager, label: 課長名, type: text, span: 2}\n"
@@ -176,3 +180,46 @@ def test_a_layout_file_saved_again_is_read_again(tmp_path: Path) -> None:
     os.utime(layout, ns=(saved + 10**9, saved + 10**9))
     with pytest.raises(LayoutError, match="「version」は1以上の整数で書いてください"):
         registry.get("my-city")
+
+
+# The bundled layouts' cells as their version says them. A change of a bundled layout that
+# moves a cell or adds, removes or renames a field changes its shape: raise its `version`, add
+# a `migrations` entry (tests/test_layout_versions.py shows how), then write the new pair here.
+BUNDLED_SHAPES = {
+    "jimu-jigyo": (1, "0126817a96ec06dd"),
+    "kihon-keikaku": (1, "029dac8274083da8"),
+    "shinchoku-pdca": (2, "d553bd40bc21f60d"),
+    "shinchoku-shihyo": (1, "390d9253638d1a25"),
+    "shisaku-hyoka": (2, "9c971c9aeced2482"),
+    "shisaku-management": (1, "db3f07caf9f3af6e"),
+}
+
+
+def test_a_bundled_layout_changes_its_cells_only_with_a_new_version() -> None:
+    registry = LayoutRegistry([ROOT / "templates"])
+    found = {i: (registry.get(i).version, registry.get(i).shape) for i in registry.ids()}
+    for layout_id, (version, shape) in found.items():
+        recorded = BUNDLED_SHAPES.get(layout_id)
+        assert recorded is not None, f"add {layout_id}: ({version}, {shape!r})"
+        if recorded[0] == version:
+            assert recorded[1] == shape, (
+                f"{layout_id}: its cells changed but not its version {version}: raise the "
+                f"version, add a migration, then record ({version + 1}, <new shape>)"
+            )
+
+
+def test_a_return_of_an_earlier_bundled_template_is_not_told_of_cells_it_lacks() -> None:
+    """The first 事務事業評価シート (tests/layouts_earlier) had no 単位 formulas in its 目標 and
+    実績 rows; the bundled one has, at the same version. Its return is read by its names, the
+    eight 単位 cells it lacks are warned about, never 'a formula typed over'."""
+    earlier = load_layout(
+        ROOT / "tests" / "layouts_earlier" / "2026-12-06-first" / "jimu-jigyo.yaml"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        template = Path(folder) / "earlier.xlsx"
+        make_template(earlier, template, earlier.default_year)
+        checked = check_file(template, LayoutRegistry([ROOT / "templates"]))
+    codes = [(p.code, p.severity) for p in checked.problems if p.code != "required-missing"]
+    assert codes[0] == ("layout-changed", "warning")
+    assert sorted(set(codes[1:])) == [("name-missing", "warning")] and len(codes) == 9
+    assert all(p.field.endswith("_unit") for p in checked.problems if p.code == "name-missing")

@@ -243,14 +243,16 @@ def bind(
         if by_address:
             bound[key] = BoundCell(slot, content.cell(sheet, slot.row, slot.col), False)
             continue
-        trusted = slot.sheet not in shifted
+        # after the layout changed, its address says nothing of the older template's cells
+        unrecorded = migration is not None and migration.unrecorded
+        trusted = slot.sheet not in shifted and not unrecorded
         where = f"'{sheet}'!{a1(slot.row, slot.col)}"
         then = (
             f"様式の {where} の位置から読みます。"
             if trusted
             else "様式を配ったあとにレイアウト定義が変わったため(この項目が加わったか、"
             "項目の ID が変わったため)、この項目の値は読めません。"
-            if migration is not None and migration.unrecorded
+            if unrecorded
             else "行・列が挿入・削除されているため、この項目の値は読めません。"
         )
         broken = content.names.get(name)
@@ -275,9 +277,7 @@ def bind(
                 cell=a1(slot.row, slot.col),
                 field=slot.field.id,
                 label=slot.label,
-                severity="warning"
-                if trusted or (migration is not None and migration.unrecorded)
-                else "error",
+                severity="warning" if trusted or unrecorded else "error",
             )
         problems.append(problem)
         if trusted:
