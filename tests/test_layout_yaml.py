@@ -50,6 +50,7 @@ BROKEN = [  # name, text, line, column, what it is told (Japanese), PyYAML's wor
     ("indent", "a: 1\n b: 2\n", 2, 3, "ここに「:」は書けません", "mapping values are not allowed here"),
     ("bracket", "a: [1, 2\n", 2, 1, "[ ] の中の区切り「,」か、閉じる「]」がありません", "expected ',' or ']', but got '<stream end>'"),
     ("alias", "a: &x 1\nb: *y\n", 2, 4, "定義されていないアンカーを参照しています", "found undefined alias 'y'"),
+    ("recursive", "a: &x [1, *x]\n", 1, 4, "アンカー(&名前)の中で、その名前自身を参照しています", "found unconstructable recursive node"),
     ("duplicate", "a: 1\na: 2\n", 2, 1, "YAMLとして読めません", "キー 'a' が重複しています"),
 ]  # fmt: skip
 
