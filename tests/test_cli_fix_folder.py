@@ -8,6 +8,7 @@ import hashlib
 import os
 import shutil
 import zipfile
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import openpyxl
@@ -360,3 +361,38 @@ def test_a_worker_that_dies_costs_its_one_copy(
             assert by_name[name].out is not None, name
             assert_corrected(by_name[name].out)
     assert not (tmp_path / "修正版" / "落ちる_修正版.xlsx").exists()
+
+
+def test_the_last_copy_after_a_worker_died_is_written_in_a_process_of_its_own(
+    example_000_workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the pool breaks before the copies before 落ちる.xlsx (the last by name) are handed
+    back, 落ちる.xlsx is left alone in the list: it must not be written in this process (it would
+    end the whole command, here pytest itself)."""
+    from xlsxsheet.office import fixing_folder
+
+    root = tmp_path / "提出"
+    names = ["施策1.xlsx", "落ちる.xlsx"]  # 落 sorts after 施: the dying return is the last
+    for name in names:
+        damaged(example_000_workbook, root / name, **{TOTAL: 1_918_000})
+    original = fixing_folder.fix_path
+    monkeypatch.setattr(
+        fixing_folder, "fix_path", lambda path, *a, **k: _dying_fix(original, path, *a, **k)
+    )
+    passes: list[int] = []
+
+    def pool_breaks_at_once(func, calls, jobs):  # type: ignore[no-untyped-def]
+        passes.append(len(calls))
+        if len(passes) > 1:
+            raise AssertionError("a copy written in this process after a worker died")
+        raise BrokenProcessPool("a worker died before any copy was handed back")
+        yield  # a generator, as iter_in_processes
+
+    monkeypatch.setattr(fixing_folder, "iter_in_processes", pool_breaks_at_once)
+    done = fixing_folder.fix_paths([root], tmp_path / "修正版", jobs=2)
+    assert passes == [2]
+    by_name = {r.name: r for r in done.returns}
+    assert by_name["施策1.xlsx"].out is not None  # written again alone, in its own process
+    assert_corrected(by_name["施策1.xlsx"].out)
+    assert by_name["落ちる.xlsx"].out is None
+    assert "プロセスが途中で終了しました" in str(by_name["落ちる.xlsx"].failure)

@@ -207,8 +207,14 @@ def _write_all(
     """Each planned copy written in `jobs` processes, in order; a worker process that dies
     costs its return only (the rest go on in a new pool)."""
     todo = [r for r in found if r.path in plan]
+    broken = False
     while todo:
         calls = [(r.path, plan[r.path], dirs, layout_id, year, force) for r in todo]
+        if broken and len(calls) == 1 and jobs != 1:
+            # iter_in_processes writes a lone call in this process: after a worker died, the
+            # last copy may be the one that kills its process, so it gets a process of its own
+            yield _copied(todo[0], plan, _alone(calls[0]))
+            return
         done = 0
         try:
             for written in iter_in_processes(write_copy, calls, jobs):
@@ -217,6 +223,7 @@ def _write_all(
         except BrokenProcessPool:
             # the first copy not handed back may not be the one that broke the pool: it is
             # written again alone, in a process of its own, and the rest in a new pool
+            broken = True
             yield _copied(todo[done], plan, _alone(calls[done]))
             done += 1
         todo = todo[done:]
