@@ -21,11 +21,10 @@ from click.testing import CliRunner
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.cli import main
 from xlsxsheet.core.errors import LayoutError
-from xlsxsheet.layout.cell_shape import cell_shape
 from xlsxsheet.layout.folders import ENV_VAR
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
-from xlsxsheet.layout.yaml_source import load_yaml_with_lines
+from xlsxsheet.plan.cell_shape import cell_shape
 from xlsxsheet.writing.make_template import make_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,10 +49,11 @@ def _run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def _shape_of(text: str, tmp_path: Path) -> str:
-    path = tmp_path / "shape.yaml"
+def _shape_of(text: str, folder: Path) -> str:
+    folder.mkdir()
+    path = folder / "jimu-jigyo.yaml"
     path.write_text(text, encoding="utf-8")
-    return cell_shape(load_yaml_with_lines(path))
+    return cell_shape(load_layout(path))
 
 
 @pytest.mark.parametrize(
@@ -64,18 +64,34 @@ def _shape_of(text: str, tmp_path: Path) -> str:
         ("columns: [11, 8, 9,", "columns: [14, 8, 9,", False),
         ("required: true}", "required: false}", False),
         ("{field: basis, label: 根拠法令・計画, type: text, span: 9}", "{field: basis, label: 根拠法令・計画, type: text, span: 9, required: true}", False),
+        ("default_year: 2024", "default_year: 2025", False),
+        ("print: {paper: A4, landscape: false, fit_width: true}", "print: {paper: A3, landscape: true, fit_width: true}", False),
         (MANAGER, MANAGER + TEL_ROW, True),
         ("field: manager,", "field: chief,", True),
-        ("{field: bu, label: 担当部, type: text, span: 2}", "{field: bu, label: 担当部, type: text, span: 3}", True),
+        ("type: text, span: 2}\n            - {text: 担当課, span: 1, style: header}\n            - {field: dept, label: 担当課, type: text, span: 3,", "type: text, span: 1}\n            - {text: 担当課, span: 1, style: header}\n            - {field: dept, label: 担当課, type: text, span: 4,", True),
+        ("      - type: heading\n", "      - type: heading\n        text: 追加した見出し\n      - type: heading\n", True),
     ],
 )  # fmt: skip
-def test_the_shape_changes_with_cells_and_field_ids_only(
+def test_the_shape_changes_with_field_cells_and_ids_only(
     tmp_path: Path, old: str, new: str, moves: bool
 ) -> None:
     text = (ROOT / "templates" / "jimu-jigyo.yaml").read_text(encoding="utf-8")
     assert old in text
     changed = text.replace(old, new, 1)
-    assert (_shape_of(changed, tmp_path) != _shape_of(text, tmp_path)) is moves
+    assert (_shape_of(changed, tmp_path / "b") != _shape_of(text, tmp_path / "a")) is moves
+
+
+def test_a_tally_counting_one_more_grade_changes_the_shape(tmp_path: Path) -> None:
+    """The rows of a tally come from a list: the layout's words decide where cells are."""
+    text = (ROOT / "templates" / "shinchoku-pdca.yaml").read_text(encoding="utf-8")
+    old = "values: [A, B, C, D]"
+    assert old in text
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    before, after = tmp_path / "a" / "shinchoku-pdca.yaml", tmp_path / "b" / "shinchoku-pdca.yaml"
+    before.write_text(text, encoding="utf-8")
+    after.write_text(text.replace(old, "values: [A, B, C]", 1), encoding="utf-8")
+    assert cell_shape(load_layout(before)) != cell_shape(load_layout(after))
 
 
 def _city(tmp_path: Path) -> tuple[Path, Path]:
@@ -186,18 +202,18 @@ def test_a_layout_file_saved_again_is_read_again(tmp_path: Path) -> None:
 # moves a cell or adds, removes or renames a field changes its shape: raise its `version`, add
 # a `migrations` entry (tests/test_layout_versions.py shows how), then write the new pair here.
 BUNDLED_SHAPES = {
-    "jimu-jigyo": (1, "0126817a96ec06dd"),
-    "kihon-keikaku": (1, "029dac8274083da8"),
-    "shinchoku-pdca": (2, "d553bd40bc21f60d"),
-    "shinchoku-shihyo": (1, "390d9253638d1a25"),
-    "shisaku-hyoka": (2, "9c971c9aeced2482"),
-    "shisaku-management": (1, "db3f07caf9f3af6e"),
+    "jimu-jigyo": (1, "68257bf91cde24c9"),
+    "kihon-keikaku": (1, "e045f53f0b8cf02a"),
+    "shinchoku-pdca": (2, "545a4535c359124f"),
+    "shinchoku-shihyo": (1, "76017ad0f9f61151"),
+    "shisaku-hyoka": (2, "5da8240832d9fd6a"),
+    "shisaku-management": (1, "073c1002b47846a1"),
 }
 
 
 def test_a_bundled_layout_changes_its_cells_only_with_a_new_version() -> None:
     registry = LayoutRegistry([ROOT / "templates"])
-    found = {i: (registry.get(i).version, registry.get(i).shape) for i in registry.ids()}
+    found = {i: (registry.get(i).version, cell_shape(registry.get(i))) for i in registry.ids()}
     for layout_id, (version, shape) in found.items():
         recorded = BUNDLED_SHAPES.get(layout_id)
         assert recorded is not None, f"add {layout_id}: ({version}, {shape!r})"

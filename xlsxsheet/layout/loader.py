@@ -16,7 +16,6 @@ from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.core.yaml_problems import yaml_problem
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout import records_loader, year_roles_loader, year_table_keys
-from xlsxsheet.layout.cell_shape import cell_shape
 from xlsxsheet.layout.formula import FormulaSyntaxError, parse_formula
 from xlsxsheet.layout.import_loader import load_import
 from xlsxsheet.layout.suggest import near as _near
@@ -203,7 +202,6 @@ class _LayoutBuilder:
             imports=load_import(self),
             city=str(root.get("city", "")),
             purpose=str(root.get("purpose", "")),
-            shape=cell_shape(root.data),
         )
         self._check_formulas(layout)
         return layout

@@ -608,8 +608,6 @@ class Layout:
     # where the sheet comes from and what it is for, as `layouts` shows them (metadata only)
     city: str = ""
     purpose: str = ""
-    # where its cells are and what they are named, as a fingerprint (layout/cell_shape.py)
-    shape: str = ""
 
     @property
     def key_field(self) -> str | None:

@@ -14,6 +14,7 @@ from xlsxsheet.core.names import PREFIX, field_name
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.layout.model import Layout, Migration
 from xlsxsheet.layout.registry import LayoutRegistry
+from xlsxsheet.plan.cell_shape import cell_shape
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan, cached_plan
 from xlsxsheet.reading.workbook_reader import NameTarget, WorkbookContent
 
@@ -116,7 +117,7 @@ def migration_for(content: WorkbookContent, layout: Layout) -> Migration | None:
         return None
     if int(raw) == layout.version:
         shape = content.metadata.get("shape", "").strip()
-        if shape and layout.shape and shape != layout.shape:  # made before the file changed
+        if shape and shape != cell_shape(layout):  # made before the layout file changed
             return Migration(layout.version, unrecorded=True)
         return None
     version, name = int(raw), content.path.name

@@ -20,6 +20,7 @@ from xlsxsheet.core.cells import a1
 from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.core.version import __version__
 from xlsxsheet.layout.model import DEFAULT_FORMATS, Layout
+from xlsxsheet.plan.cell_shape import cell_shape
 from xlsxsheet.plan.workbook_plan import (
     LINE_HEIGHT,
     PlanCell,
@@ -174,8 +175,7 @@ def _metadata(plan: WorkbookPlan) -> dict[str, Any]:
         "year": plan.year,
         "generator": f"xlsxsheet {__version__}",
     }
-    if plan.layout.shape:
-        meta["shape"] = plan.layout.shape  # the layout file's cells, to tell an edit later
+    meta["shape"] = cell_shape(plan.layout)  # where its field cells are: a later edit is told
     for name, value in plan.params.items():
         meta[f"param.{name}"] = value
     return meta
