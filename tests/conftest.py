@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from libreoffice_support import require_soffice
+
+from xlsxsheet.layout.folders import ENV_VAR
+from xlsxsheet.layout.registry import default_registry
 
 
 @pytest.fixture(scope="session")
 def soffice() -> str:
     """Path of the soffice executable; skips locally / fails under CI when missing."""
     return require_soffice()
+
+
+@pytest.fixture
+def no_city_layouts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No XLSXSHEET_TEMPLATES before or after the test (a `--templates` the test passes sets
+    it) and a fresh default registry: a city's folder of one test is seen by no other."""
+    monkeypatch.setenv(ENV_VAR, "")  # recorded: what a --templates sets is undone after
+    monkeypatch.delenv(ENV_VAR)
+    default_registry.cache_clear()
+    yield
+    default_registry.cache_clear()
 
 
 ROOT = Path(__file__).resolve().parents[1]

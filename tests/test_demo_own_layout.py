@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_support import run_cli
 
 from xlsxsheet.checks.pipeline import check_file
-from xlsxsheet.cli import main
-from xlsxsheet.layout.folders import ENV_VAR
-from xlsxsheet.layout.registry import LayoutRegistry, default_registry
+from xlsxsheet.layout.registry import LayoutRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _own_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv(ENV_VAR, "")  # recorded: what a --templates sets is undone after
-    monkeypatch.delenv(ENV_VAR)
-    default_registry.cache_clear()
-    yield
-    default_registry.cache_clear()
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+pytestmark = pytest.mark.usefixtures("no_city_layouts")
 
 
 def _city(tmp_path: Path) -> tuple[Path, Path]:
@@ -49,7 +35,7 @@ def _city(tmp_path: Path) -> tuple[Path, Path]:
 def test_the_round_trip_runs_on_a_citys_layout_and_example(tmp_path: Path) -> None:
     folder, document = _city(tmp_path)
     out = tmp_path / "試し"
-    code, stdout, err = _run(
+    code, stdout, err = run_cli(
         "demo", "-o", str(out), "--data", str(document), "--templates", str(folder)
     )
     assert code == 0, err
@@ -79,7 +65,7 @@ def test_an_example_that_does_not_fit_is_named_with_its_mistake(
     folder, _ = _city(tmp_path)
     document = tmp_path / "例.yaml"
     document.write_text(text, encoding="utf-8")
-    code, _, err = _run(
+    code, _, err = run_cli(
         "demo", "-o", str(tmp_path / "試し"), "--data", str(document), "--templates", str(folder)
     )
     assert code == exit_code and "Traceback" not in err
@@ -92,7 +78,7 @@ def test_two_examples_of_one_name_are_refused_before_anything_is_written(tmp_pat
     other.parent.mkdir()
     other.write_bytes(document.read_bytes())
     out = tmp_path / "試し"
-    code, _, err = _run(
+    code, _, err = run_cli(
         "demo", "-o", str(out), "--data", str(document), "--data", str(other),
         "--templates", str(folder),
     )  # fmt: skip

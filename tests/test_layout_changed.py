@@ -11,19 +11,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
+from cli_support import run_cli
 
 from xlsxsheet.checks.pipeline import check_file
-from xlsxsheet.cli import main
 from xlsxsheet.core.errors import LayoutError
-from xlsxsheet.layout.folders import ENV_VAR
 from xlsxsheet.layout.loader import load_layout
-from xlsxsheet.layout.registry import LayoutRegistry, default_registry
+from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.plan.cell_shape import cell_shape
 from xlsxsheet.writing.make_template import make_template
 
@@ -35,18 +32,7 @@ TEL_ROW = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _own_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv(ENV_VAR, "")  # recorded: what a --templates sets is undone after
-    monkeypatch.delenv(ENV_VAR)
-    default_registry.cache_clear()
-    yield
-    default_registry.cache_clear()
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+pytestmark = pytest.mark.usefixtures("no_city_layouts")
 
 
 def _shape_of(text: str, folder: Path) -> str:
@@ -107,7 +93,7 @@ def _city(tmp_path: Path) -> tuple[Path, Path]:
         data.replace("layout: jimu-jigyo", "layout: my-city"), encoding="utf-8"
     )
     made = tmp_path / "made.xlsx"
-    code, _, err = _run(
+    code, _, err = run_cli(
         "template", "my-city", "--data", str(tmp_path / "data.yaml"), "-o", str(made),
         "--templates", str(folder),
     )  # fmt: skip
@@ -122,7 +108,7 @@ def _city(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _check(path: Path, folder: Path) -> dict[str, list[dict[str, object]]]:
-    code, out, err = _run("check", str(path), "--format", "json", "--templates", str(folder))
+    code, out, err = run_cli("check", str(path), "--format", "json", "--templates", str(folder))
     assert code in (0, 1), err
     found: dict[str, list[dict[str, object]]] = {}
     for problem in json.loads(out)["files"][0]["problems"]:
@@ -158,7 +144,7 @@ def test_a_field_added_without_a_new_version_is_said_to_the_layouts_author(
     assert found["total-mismatch"][0]["cell"] == "F40"
 
     fixed = tmp_path / "修正版.xlsx"
-    code, _, err = _run("fix", str(returned), "-o", str(fixed), "--templates", str(folder))
+    code, _, err = run_cli("fix", str(returned), "-o", str(fixed), "--templates", str(folder))
     assert code == 0, err
     assert openpyxl.load_workbook(fixed)["事務事業評価シート"]["F40"].value.startswith("=SUM(F35")
     assert set(_check(fixed, folder)) == {"layout-changed", "name-missing"}

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_support import run_cli
 
-from xlsxsheet.cli import main
 from xlsxsheet.cli.commands import ALL_COMMANDS
 from xlsxsheet.layout.folders import ENV_VAR
 from xlsxsheet.layout.registry import default_registry
@@ -17,14 +15,7 @@ from xlsxsheet.layout.registry import default_registry
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _own_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """--templates sets the environment variable; each test starts and ends without it."""
-    monkeypatch.setenv(ENV_VAR, "")  # recorded: what a --templates sets is undone after
-    monkeypatch.delenv(ENV_VAR)
-    default_registry.cache_clear()
-    yield
-    default_registry.cache_clear()
+pytestmark = pytest.mark.usefixtures("no_city_layouts")
 
 
 def _city_folder(tmp_path: Path) -> Path:
@@ -38,14 +29,9 @@ def _city_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.mark.parametrize("command", [c.name for c in ALL_COMMANDS])
 def test_every_command_has_the_option_and_names_the_variable(command: str) -> None:
-    code, out, _ = _run(command, "--help")
+    code, out, _ = run_cli(command, "--help")
     assert code == 0
     flat = " ".join(out.split())
     assert "--templates" in flat and ENV_VAR in flat
@@ -53,11 +39,11 @@ def test_every_command_has_the_option_and_names_the_variable(command: str) -> No
 
 def test_a_citys_layout_is_used_through_the_option(tmp_path: Path) -> None:
     folder = _city_folder(tmp_path)
-    code, out, err = _run("layouts", "--templates", str(folder))
+    code, out, err = run_cli("layouts", "--templates", str(folder))
     assert code == 0, err
     assert "my-city\tv1\t市の事務事業シート" in out
     target = tmp_path / "out.xlsx"
-    code, _, err = _run(
+    code, _, err = run_cli(
         "template", "my-city", "--year", "R6", "-o", str(target), "--templates", str(folder)
     )
     assert code == 0, err
@@ -65,7 +51,7 @@ def test_a_citys_layout_is_used_through_the_option(tmp_path: Path) -> None:
 
 
 def test_a_missing_folder_is_warned_about(tmp_path: Path) -> None:
-    code, out, err = _run("layouts", "--templates", str(tmp_path / "様式なし"))
+    code, out, err = run_cli("layouts", "--templates", str(tmp_path / "様式なし"))
     assert code == 0
     assert f"警告: レイアウトのフォルダ {tmp_path / '様式なし'} がありません" in err
     assert "jimu-jigyo" in out
@@ -74,7 +60,7 @@ def test_a_missing_folder_is_warned_about(tmp_path: Path) -> None:
 def test_a_data_file_in_the_folder_is_reported_and_skipped(tmp_path: Path) -> None:
     folder = _city_folder(tmp_path)
     (folder / "roster.yaml").write_text("layout: my-city\nyear: R6\n", encoding="utf-8")
-    code, out, err = _run("layouts", "--templates", str(folder))
+    code, out, err = run_cli("layouts", "--templates", str(folder))
     assert code == 0, err
     assert f"警告: {folder / 'roster.yaml'} はレイアウトファイルではないため読み込みません" in err
     assert "my-city" in out and "shisaku-management" in out
@@ -85,13 +71,13 @@ def test_the_environment_variable_still_works(
 ) -> None:
     monkeypatch.setenv(ENV_VAR, str(_city_folder(tmp_path)))
     default_registry.cache_clear()
-    code, out, _ = _run("layouts")
+    code, out, _ = run_cli("layouts")
     assert code == 0 and "my-city" in out
 
 
 def test_not_found_says_where_it_looked_and_how_to_add_a_folder(tmp_path: Path) -> None:
     folder = _city_folder(tmp_path)
-    code, _, err = _run(
+    code, _, err = run_cli(
         "template", "my-cty", "-o", str(tmp_path / "x.xlsx"), "--templates", str(folder)
     )
     assert code == 2  # a misspelt layout is a usage mistake
@@ -101,7 +87,7 @@ def test_not_found_says_where_it_looked_and_how_to_add_a_folder(tmp_path: Path) 
 
 
 def test_layouts_check_prints_fields_and_defined_names() -> None:
-    code, out, err = _run("layouts", "--check", str(ROOT / "templates" / "jimu-jigyo.yaml"))
+    code, out, err = run_cli("layouts", "--check", str(ROOT / "templates" / "jimu-jigyo.yaml"))
     assert code == 0, err
     assert out.startswith("jimu-jigyo.yaml: レイアウト定義として正しく読めました")
     assert (
@@ -124,7 +110,7 @@ def test_layouts_check_finds_what_only_making_a_template_finds(tmp_path: Path) -
     bad.write_text(
         text.replace(setup, setup[:-1] + ', break_before: ["9 ない見出し"]}'), encoding="utf-8"
     )
-    code, out, err = _run("layouts", "--check", str(bad))
+    code, out, err = run_cli("layouts", "--check", str(bad))
     assert code == 1 and "Traceback" not in err
     assert "様式の作成を試しました" not in out
     assert (
@@ -139,11 +125,11 @@ def test_layouts_check_explains_a_mistake(tmp_path: Path) -> None:
     bad.write_text(
         text.replace("actual / target * 100, 1)", "actual / target * 100%, 1)"), encoding="utf-8"
     )
-    code, _, err = _run("layouts", "--check", str(bad))
+    code, _, err = run_cli("layouts", "--check", str(bad))
     assert code == 1
     assert "レイアウト定義 jimu-jigyo.yaml (" in err and "行目" in err
     assert "% は使えません" in err and "100 を掛けて" in err
-    code, _, err = _run("layouts", "--check", str(ROOT / "examples" / "jimu-jigyo-R6.yaml"))
+    code, _, err = run_cli("layouts", "--check", str(ROOT / "examples" / "jimu-jigyo-R6.yaml"))
     assert code == 1 and "レイアウトファイルではありません" in err
 
 
@@ -154,7 +140,7 @@ def test_a_quoted_layout_id_is_a_layout(tmp_path: Path) -> None:
         mine.read_text(encoding="utf-8").replace("layout: my-city", 'layout: "my-city"'),
         encoding="utf-8",
     )
-    code, out, err = _run("layouts", "--templates", str(folder))
+    code, out, err = run_cli("layouts", "--templates", str(folder))
     assert code == 0 and "警告" not in err, err
     assert "my-city" in out
 
@@ -175,20 +161,20 @@ def test_a_skipped_yaml_file_is_told_why(tmp_path: Path, text: str, reason: str)
     folder = tmp_path / "様式"
     folder.mkdir()
     (folder / "mine.yaml").write_text(text, encoding="utf-8")
-    code, _, err = _run("layouts", "--templates", str(folder))
+    code, _, err = run_cli("layouts", "--templates", str(folder))
     assert code == 0, err
     assert (
         f"警告: {folder / 'mine.yaml'} はレイアウトファイルではないため読み込みません({reason}"
         in err
     )
-    code, _, err = _run("layouts", "--check", str(folder / "mine.yaml"))
+    code, _, err = run_cli("layouts", "--check", str(folder / "mine.yaml"))
     assert code == 1 and f"レイアウトファイルではありません({reason}" in err
 
 
 def test_a_layout_named_apart_from_its_file_is_told_the_file_name(tmp_path: Path) -> None:
     folder = _city_folder(tmp_path)
     (folder / "my-city.yaml").rename(folder / "調布市_事務事業.yaml")
-    code, _, err = _run(
+    code, _, err = run_cli(
         "template", "調布市_事務事業", "-o", str(tmp_path / "x.xlsx"), "--templates", str(folder)
     )
     assert code != 0 and "Traceback" not in err
@@ -207,14 +193,14 @@ def test_layouts_lists_the_good_ones_and_names_every_broken_one(tmp_path: Path) 
         encoding="utf-8",
     )
     assert "version: 0" in (folder / "city-two.yaml").read_text(encoding="utf-8")
-    code, out, err = _run("layouts", "--templates", str(folder))
+    code, out, err = run_cli("layouts", "--templates", str(folder))
     assert code == 1
     assert "my-city\tv1\t市の事務事業シート" in out and "shisaku-management" in out
     assert "chofu-jimu" not in out and "city-two" not in out
     assert "ファイル名を chofu-jimu.yaml に変えてください" in err
     assert "レイアウト定義 city-two.yaml (" in err
     assert "レイアウトファイル 2 件に誤りがあるため、一覧に載せていません。" in err
-    code, out, _ = _run("layouts", "--format", "json", "--templates", str(folder))
+    code, out, _ = run_cli("layouts", "--format", "json", "--templates", str(folder))
     assert code == 1
     assert "my-city" in [row["id"] for row in json.loads(out)]
 
@@ -235,7 +221,7 @@ def _with_broken_neighbour(tmp_path: Path) -> Path:
 def test_a_layout_named_by_its_title_is_found_beside_a_broken_file(tmp_path: Path) -> None:
     folder = _with_broken_neighbour(tmp_path)
     target = tmp_path / "out.xlsx"
-    code, _, err = _run(
+    code, _, err = run_cli(
         "template",
         "市の事務事業シート",
         "--year",
@@ -251,7 +237,7 @@ def test_a_layout_named_by_its_title_is_found_beside_a_broken_file(tmp_path: Pat
 
 def test_a_title_not_found_names_the_files_that_could_not_be_read(tmp_path: Path) -> None:
     folder = _with_broken_neighbour(tmp_path)
-    code, _, err = _run(
+    code, _, err = run_cli(
         "template", "二つ目のシート", "-o", str(tmp_path / "x.xlsx"), "--templates", str(folder)
     )
     assert code != 0 and "Traceback" not in err
@@ -277,7 +263,7 @@ def test_a_return_of_a_layout_with_a_mistake_is_not_blamed_on_its_department(
     folder = _city_folder(tmp_path)
     returns = tmp_path / "提出"
     for layout_id, name in (("my-city", "市.xlsx"), ("jimu-jigyo", "事務事業.xlsx")):
-        code, _, err = _run(
+        code, _, err = run_cli(
             "template", layout_id, "--year", "R6", "-o", str(returns / name),
             "--templates", str(folder),
         )  # fmt: skip
@@ -286,7 +272,7 @@ def test_a_return_of_a_layout_with_a_mistake_is_not_blamed_on_its_department(
     text = layout.read_text(encoding="utf-8")
     assert old in text
     layout.write_text(text.replace(old, new, 1), encoding="utf-8")
-    code, out, err = _run("check", str(returns), "--format", "json", "--templates", str(folder))
+    code, out, err = run_cli("check", str(returns), "--format", "json", "--templates", str(folder))
     assert code == 1, err
     problems = {Path(r["file"]).name: r["problems"] for r in json.loads(out)["files"]}
     (broken,) = problems["市.xlsx"]
