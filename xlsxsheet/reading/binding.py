@@ -224,6 +224,8 @@ def bind(
             )
         )
         by_address = True
+    # after the layout changed, its addresses say nothing of the older template's cells
+    unrecorded = migration is not None and migration.unrecorded
     for key, slot in plan.slots.items():
         if slot.unit is not None:  # a records table cell: found through the table body's name
             unit_cell = _bind_unit(content, plan, slot)
@@ -244,8 +246,6 @@ def bind(
         if by_address:
             bound[key] = BoundCell(slot, content.cell(sheet, slot.row, slot.col), False)
             continue
-        # after the layout changed, its address says nothing of the older template's cells
-        unrecorded = migration is not None and migration.unrecorded
         trusted = slot.sheet not in shifted and not unrecorded
         where = f"'{sheet}'!{a1(slot.row, slot.col)}"
         then = (
