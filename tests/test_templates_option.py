@@ -281,3 +281,28 @@ def test_a_return_of_a_layout_with_a_mistake_is_not_blamed_on_its_department(
     assert "レイアウト定義 my-city.yaml (" in broken["message"]
     assert said in broken["message"]
     assert all(p["code"] == "required-missing" for p in problems["事務事業.xlsx"])
+
+
+def test_a_roster_naming_a_layout_with_a_mistake_says_which_file_to_mend(tmp_path: Path) -> None:
+    folder = _city_folder(tmp_path)
+    returns = tmp_path / "提出"
+    code, _, err = run_cli(
+        "template", "my-city", "--year", "R6", "-o", str(returns / "市.xlsx"),
+        "--templates", str(folder),
+    )  # fmt: skip
+    assert code == 0, err
+    roster = tmp_path / "名簿.csv"
+    roster.write_text("様式,施策番号,担当課\nmy-city,1,財政課\n", encoding="utf-8")
+    layout = folder / "my-city.yaml"
+    layout.write_text(
+        layout.read_text(encoding="utf-8").replace("version: 1", "version: 0", 1), encoding="utf-8"
+    )
+    for command in ("check", "rollover"):
+        extra = ["-o", str(tmp_path / "翌年度"), "--year", "R7"] if command == "rollover" else []
+        code, _out, err = run_cli(
+            command, str(returns), "--roster", str(roster), *extra, "--templates", str(folder)
+        )
+        assert code != 0 and "Traceback" not in err, err
+        assert "2行目: 様式「my-city」のレイアウトファイルに誤りがあります" in err, err
+        assert "「version」は1以上の整数で書いてください" in err
+        assert "はありません" not in err

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
-from xlsxsheet.core.errors import UnknownLayoutError
+from xlsxsheet.core.errors import LayoutError, UnknownLayoutError
 from xlsxsheet.layout.folders import not_found_message
 from xlsxsheet.layout.model import Layout
 from xlsxsheet.layout.registry import LayoutRegistry
@@ -49,3 +49,16 @@ def find_layout(registry: LayoutRegistry, name: str) -> Layout:
 def layout_id_of(registry: LayoutRegistry, name: str | None) -> str | None:
     """The id of the layout `--layout NAME` names (id or title); None for no `--layout`."""
     return None if name is None else find_layout(registry, name).id
+
+
+def roster_layout(registry: LayoutRegistry, layout_id: str, key: str) -> tuple[str, bool]:
+    """(title, keyed) of the layout a roster row names, for showing the row: a layout file with
+    a mistake (or gone) shows its id with what is wrong, and is keyed when the row gives a key,
+    so that one broken file hides no roster row and stops no page or report."""
+    try:
+        layout = registry.get(layout_id)
+    except LayoutError:
+        return f"{layout_id}(様式定義に誤りがあります)", bool(key)
+    except UnknownLayoutError:
+        return f"{layout_id}(様式定義がありません)", bool(key)
+    return layout.title, layout.key_field is not None

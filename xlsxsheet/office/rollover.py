@@ -198,7 +198,7 @@ def rollover(
     registry = registry or default_registry()
     out_dir = Path(out_dir)
     if isinstance(roster, str | Path):
-        roster = read_roster(Path(roster), layout_names(registry))
+        roster = read_roster(Path(roster), layout_names(registry), broken_layouts(registry))
         keyless = [e for e in roster if registry.get(e.layout).key_field is None]
         if keyless:
             raise RosterError(
@@ -253,6 +253,11 @@ def layout_names(registry: LayoutRegistry) -> dict[str, str]:
         names[layout.id] = layout.id
         names.setdefault(layout.title, layout.id)
     return names
+
+
+def broken_layouts(registry: LayoutRegistry) -> dict[str, str]:
+    """The ids of the layout files with a mistake → the mistake, for a roster naming one."""
+    return {Path(error.file).stem: str(error) for error in registry.loadable()[1]}
 
 
 def expand_returns(paths: Iterable[Path], out_dir: Path | None = None) -> Iterator[Path]:

@@ -71,8 +71,11 @@ def _header_id(text: str) -> str | None:
     return None
 
 
-def read_roster(path: Path, layouts: Mapping[str, str] | None = None) -> list[RosterEntry]:
-    """Read and check a roster; `layouts` maps the names a row may use to layout ids.
+def read_roster(
+    path: Path, layouts: Mapping[str, str] | None = None, broken: Mapping[str, str] | None = None
+) -> list[RosterEntry]:
+    """Read and check a roster; `layouts` maps the names a row may use to layout ids, `broken`
+    the ids of layout files with a mistake to the mistake (a row naming one is told so).
 
     Raises RosterError listing every bad line at once.
     """
@@ -131,7 +134,12 @@ def read_roster(path: Path, layouts: Mapping[str, str] | None = None) -> list[Ro
         if not layout:
             errors.append(f"{line}行目: 様式が空欄です")
         elif layouts is not None:
-            if layout not in layouts:
+            if layout not in layouts and broken and layout in broken:
+                errors.append(
+                    f"{line}行目: 様式「{layout}」のレイアウトファイルに誤りがあります"
+                    f"({broken[layout]})。直してからもう一度実行してください"
+                )
+            elif layout not in layouts:
                 errors.append(
                     f"{line}行目: 様式「{layout}」はありません(使える様式: {', '.join(sorted(set(layouts.values())))})"
                 )

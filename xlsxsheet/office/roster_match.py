@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xlsxsheet.layout.layout_names import roster_layout
 from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.office.batch import CheckedReturn
 from xlsxsheet.office.roster import RosterEntry, normalize_key, read_roster
@@ -68,9 +69,9 @@ class Expected:
 
 def read_expected(path: Path, registry: LayoutRegistry) -> list[RosterEntry]:
     """The roster's rows; raises RosterError naming every bad line."""
-    from xlsxsheet.office.rollover import layout_names
+    from xlsxsheet.office.rollover import broken_layouts, layout_names
 
-    return read_roster(Path(path), layout_names(registry))
+    return read_roster(Path(path), layout_names(registry), broken_layouts(registry))
 
 
 def match_roster(
@@ -87,8 +88,7 @@ def match_roster(
     unreadable = {Path(r.path).name: r for r in results if not r.readable}
     expected = []
     for entry in entries:
-        layout = registry.get(entry.layout)
-        keyed = layout.key_field is not None
+        title, keyed = roster_layout(registry, entry.layout, entry.key)
         if keyed:
             found = list(by_key.get((entry.layout, normalize_key(entry.key)), []))
         else:
@@ -98,14 +98,14 @@ def match_roster(
                 found, key=lambda r: (-(r.year or 0), -r.modified, r.errors, str(r.path))
             )
             expected.append(
-                Expected(entry, layout.title, status_of(ranked[0]), ranked[0], tuple(ranked[1:]))
+                Expected(entry, title, status_of(ranked[0]), ranked[0], tuple(ranked[1:]))
             )
             continue
         named = _named_file(entry, unreadable)
         if named is not None:
-            expected.append(Expected(entry, layout.title, "unreadable", named))
+            expected.append(Expected(entry, title, "unreadable", named))
         else:
-            expected.append(Expected(entry, layout.title, MISSING))
+            expected.append(Expected(entry, title, MISSING))
     return expected
 
 
