@@ -9,7 +9,6 @@ import io
 import json
 import re
 import sqlite3
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,15 @@ from web_support import (
     ADMIN_PASSWORD,
     DEPT_A,
     DEPT_B,
-    csrf_of,
+    codes,
+    dept_id,
     make_return,
+    run_job,
+    signed_in,
+    token,
+    upload,
+    upload_id,
+    wait_for_job,
     write_roster,
     xxe_file,
     zip_bomb,
@@ -54,43 +60,6 @@ def app(tmp_path: Path) -> Any:
     return app
 
 
-def codes(app: Any) -> dict[str, str]:
-    return app.extensions["xlsxsheet_startup"].codes
-
-
-def dept_id(app: Any, name: str) -> int:
-    return int(app.extensions["xlsxsheet_store"].department_named(name)["id"])
-
-
-def signed_in(app: Any, who: str) -> Any:
-    """A test client signed in as `who` (a department's name, or "admin")."""
-    client = app.test_client()
-    token = csrf_of(client.get("/signin").text)
-    if who == "admin":
-        form = {"who": "admin", "secret": ADMIN_PASSWORD}
-    else:
-        form = {"who": str(dept_id(app, who)), "secret": codes(app)[who]}
-    response = client.post("/signin", data={**form, "csrf": token})
-    assert response.status_code == 302, response.text
-    return client
-
-
-def token(client: Any, path: str = "/") -> str:
-    return csrf_of(client.get(path, follow_redirects=True).text)
-
-
-def upload(client: Any, app: Any, dept: str, path: Path, name: str | None = None) -> Any:
-    page = f"/dept/{dept_id(app, dept)}"
-    data = {"csrf": token(client, page), "file": (io.BytesIO(path.read_bytes()), name or path.name)}
-    return client.post(f"{page}/upload", data=data, content_type="multipart/form-data")
-
-
-def upload_id(response: Any) -> int:
-    assert response.status_code == 303, response.text
-    return int(re.search(r"/uploads/(\d+)$", response.location).group(1))
-
-
-# --- sign-in, cookies, codes ------------------------------------------------------------
 def test_codes_are_stored_hashed_and_sign_in_needs_the_right_one(app: Any, tmp_path: Path) -> None:
     made = codes(app)
     assert set(made) == {DEPT_A, DEPT_B}
@@ -211,7 +180,7 @@ def test_permissions_of_every_route(app: Any, returns: dict[str, Path]) -> None:
     admin = signed_in(app, "admin")
     job_response = admin.post("/admin/jobs/summary", data={"csrf": token(admin)})
     job = int(job_response.location.rsplit("/", 1)[1])
-    _wait_for_job(admin, job)
+    wait_for_job(admin, job)
     roster_a = next(
         r["id"] for r in app.extensions["xlsxsheet_store"].roster(2020) if r["dept"] == DEPT_A
     )
@@ -437,28 +406,6 @@ def test_hostile_files_give_a_problem_and_nothing_else(
 
 
 # --- the office ----------------------------------------------------------------------------
-def _wait_for_job(client: Any, job: int) -> str:
-    for _ in range(600):
-        page = client.get(f"/admin/jobs/{job}").text
-        state = re.search(r'data-state="(\w+)"', page).group(1)
-        if state != "running":
-            return page
-        assert '<meta http-equiv="refresh"' in page
-        time.sleep(0.1)
-    raise AssertionError("job did not finish")
-
-
-def _run_job(client: Any, kind: str) -> tuple[str, bytes]:
-    form = {"csrf": token(client)} | ({"confirm": "yes"} if kind == "new-year" else {})
-    response = client.post(f"/admin/jobs/{kind}", data=form)
-    assert response.status_code == 303
-    job = int(response.location.rsplit("/", 1)[1])
-    page = _wait_for_job(client, job)
-    assert 'data-state="done"' in page, page
-    download = client.get(f"/admin/jobs/{job}/download")
-    return page, download.data if download.status_code == 200 else b""
-
-
 def test_the_office_sees_the_roster_state_and_the_same_summary_as_collect(
     app: Any, returns: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -478,7 +425,7 @@ def test_the_office_sees_the_roster_state_and_the_same_summary_as_collect(
     assert summary.count("<svg") >= 4  # three grade items and the cost totals
     assert "<script" not in summary
     # the summary workbook is the one `collect` writes for the same two files
-    _page, data = _run_job(admin, "summary")
+    _page, data = run_job(admin, "summary")
     web_book = openpyxl.load_workbook(io.BytesIO(data))
     folder = tmp_path / "same"
     folder.mkdir()
@@ -508,7 +455,7 @@ def test_office_downloads_every_corrected_copy_as_one_zip(
     upload_id(upload(signed_in(app, DEPT_A), app, DEPT_A, macro))
     upload_id(upload(signed_in(app, DEPT_B), app, DEPT_B, returns["clean_b"]))
     admin = signed_in(app, "admin")
-    page, data = _run_job(admin, "fixed")
+    page, data = run_job(admin, "fixed")
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.namelist() == [f"{DEPT_A}/第1版_施策1_マクロ_修正版.xlsm"]
     assert "自動で直せるものがあった提出 1 件の修正版です。" in page
@@ -528,7 +475,7 @@ def test_office_downloads_every_corrected_copy_as_one_zip(
     response = client.get(f"/uploads/{found.id}/fixed")
     assert "%E4%BF%AE%E6%AD%A3%E7%89%88.xlsm" in response.headers["Content-Disposition"]
     # and the marked copies' zip names it .xlsm too
-    _page, data = _run_job(admin, "marked")
+    _page, data = run_job(admin, "marked")
     assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [
         f"{DEPT_A}/第1版_施策1_マクロ_点検結果.xlsm"
     ]
@@ -540,10 +487,10 @@ def test_office_downloads_marked_zip_csv_and_next_years_templates(
     upload_id(upload(signed_in(app, DEPT_A), app, DEPT_A, returns["total"]))
     upload_id(upload(signed_in(app, DEPT_B), app, DEPT_B, returns["clean_b"]))
     admin = signed_in(app, "admin")
-    _page, data = _run_job(admin, "marked")
+    _page, data = run_job(admin, "marked")
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert names == [f"{DEPT_A}/第1版_施策1_mistake_点検結果.xlsx"]
-    _page, data = _run_job(admin, "csv")
+    _page, data = run_job(admin, "csv")
     web_rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     folder = Path(app.extensions["xlsxsheet_store"].root) / "same"
     folder.mkdir()
@@ -569,7 +516,7 @@ def test_office_downloads_marked_zip_csv_and_next_years_templates(
     assert refused.status_code == 400
     assert "「確認しました」にチェックを入れてください" in refused.text
     assert app.extensions["xlsxsheet_store"].year == 2020
-    page, data = _run_job(admin, "new-year")
+    page, data = run_job(admin, "new-year")
     templates = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert len(templates) == 2, page
     store = app.extensions["xlsxsheet_store"]

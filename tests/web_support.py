@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -176,3 +178,65 @@ def xxe_file(source: Path, out: Path) -> Path:
         return head + sep + b"\n" + XXE.encode() + rest
 
     return rezipped(source, out, replace={"xl/workbook.xml": declare})
+
+
+# --- the app in process (Flask's test client) ---------------------------------------------
+def codes(app: Any) -> dict[str, str]:
+    return app.extensions["xlsxsheet_startup"].codes
+
+
+def dept_id(app: Any, name: str) -> int:
+    return int(app.extensions["xlsxsheet_store"].department_named(name)["id"])
+
+
+def signed_in(app: Any, who: str) -> Any:
+    """A test client signed in as `who` (a department's name, or "admin")."""
+    client = app.test_client()
+    token = csrf_of(client.get("/signin").text)
+    if who == "admin":
+        form = {"who": "admin", "secret": ADMIN_PASSWORD}
+    else:
+        form = {"who": str(dept_id(app, who)), "secret": codes(app)[who]}
+    response = client.post("/signin", data={**form, "csrf": token})
+    assert response.status_code == 302, response.text
+    return client
+
+
+def token(client: Any, path: str = "/") -> str:
+    return csrf_of(client.get(path, follow_redirects=True).text)
+
+
+def upload(client: Any, app: Any, dept: str, path: Path, name: str | None = None) -> Any:
+    page = f"/dept/{dept_id(app, dept)}"
+    data = {"csrf": token(client, page), "file": (io.BytesIO(path.read_bytes()), name or path.name)}
+    return client.post(f"{page}/upload", data=data, content_type="multipart/form-data")
+
+
+def upload_id(response: Any) -> int:
+    assert response.status_code == 303, response.text
+    return int(re.search(r"/uploads/(\d+)$", response.location).group(1))
+
+
+# --- sign-in, cookies, codes ------------------------------------------------------------
+
+
+def wait_for_job(client: Any, job: int) -> str:
+    for _ in range(600):
+        page = client.get(f"/admin/jobs/{job}").text
+        state = re.search(r'data-state="(\w+)"', page).group(1)
+        if state != "running":
+            return page
+        assert '<meta http-equiv="refresh"' in page
+        time.sleep(0.1)
+    raise AssertionError("job did not finish")
+
+
+def run_job(client: Any, kind: str) -> tuple[str, bytes]:
+    form = {"csrf": token(client)} | ({"confirm": "yes"} if kind == "new-year" else {})
+    response = client.post(f"/admin/jobs/{kind}", data=form)
+    assert response.status_code == 303
+    job = int(response.location.rsplit("/", 1)[1])
+    page = wait_for_job(client, job)
+    assert 'data-state="done"' in page, page
+    download = client.get(f"/admin/jobs/{job}/download")
+    return page, download.data if download.status_code == 200 else b""

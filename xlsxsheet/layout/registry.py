@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from collections.abc import Sequence
 from functools import cache
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from xlsxsheet.core.data_folders import data_folder
 from xlsxsheet.core.errors import LayoutError, UnknownLayoutError
+from xlsxsheet.core.version import __version__
 from xlsxsheet.layout.folders import layout_files, not_found_message
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.model import Layout
@@ -84,6 +86,25 @@ class LayoutRegistry:
             except LayoutError as exc:
                 broken.append(exc)
         return layouts, broken
+
+    def fingerprint(self) -> str:
+        """What a check made now depends on, as one text: xlsxsheet's version and the bytes of
+        every YAML file in the folders (a layout file changed, added, removed or renamed changes
+        it; the same files copied elsewhere do not). A result kept with another fingerprint was
+        made with other layouts (the web service checks such uploads again)."""
+        digest = hashlib.sha256(__version__.encode())
+        for index, folder in enumerate(self.dirs):  # a later folder wins: its place counts
+            digest.update(b"\0folder %d\0" % index)
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = b"\0unreadable"
+                name = path.name.encode("utf-8", "surrogateescape")
+                digest.update(b"\0file\0" + name + b"\0" + hashlib.sha256(data).digest())
+        return digest.hexdigest()
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -51,8 +51,7 @@ def load_demo(app: Flask, codes: dict[str, str]) -> None:
         if example.startswith("shisaku-management"):
             damaged = store.work / f"誤りあり_{example}"
             damage(source, damaged, check_file(source, registry).read.plan)
-            upload_id, summary = take_upload(store, row["id"], damaged.read_bytes(), damaged.name)
+            take_upload(store, cache, row["id"], damaged.read_bytes(), damaged.name)
             damaged.unlink()
         else:
-            upload_id, summary = take_upload(store, row["id"], source.read_bytes(), example)
-        cache.put(upload_id, summary)
+            take_upload(store, cache, row["id"], source.read_bytes(), example)

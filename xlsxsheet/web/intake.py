@@ -18,6 +18,7 @@ from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import CheckedReturn, check_return
 from xlsxsheet.office.fixing import errors_left
 from xlsxsheet.office.roster import normalize_key
+from xlsxsheet.web.office import SummaryCache
 from xlsxsheet.web.store import Store, now
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -27,14 +28,12 @@ CELL_TEXT = 24  # characters of a cell shown in the grid
 
 
 def take_upload(
-    store: Store, dept_id: int, data: bytes, original_name: str
+    store: Store, cache: SummaryCache, dept_id: int, data: bytes, original_name: str
 ) -> tuple[int, CheckedReturn]:
-    """Keep `data`, check it, record it; the new upload's id and the return's summary."""
+    """Keep `data`, check it, record it (its summary kept in `cache` for the office's pages);
+    the new upload's id and the return's summary."""
     digest, relative = store.keep_blob(data, original_name)
-    path = store.blobs / relative
-    checked, summary = check_blob(path)
-    info = summary.info
-    result = describe(checked, summary, {path.name: original_name})
+    fields, summary = check_fields(store.blobs / relative, original_name)
     upload_id = store.record_upload(
         {
             "dept_id": dept_id,
@@ -44,18 +43,33 @@ def take_upload(
             "size": len(data),
             "sha256": digest,
             "blob": relative,
-            "layout": info.layout if info else None,
-            "layout_title": info.layout_title if info else None,
-            "file_year": info.year if info else None,
-            "key": normalize_key(info.key) if info and info.keyed and info.key else None,
-            "name": info.name if info else None,
-            "readable": summary.readable,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "result": result,
+            **fields,
         }
     )
+    cache.put(upload_id, summary, fields["checked_with"])
     return upload_id, summary
+
+
+def check_fields(path: Path, original_name: str) -> tuple[dict[str, Any], CheckedReturn]:
+    """Check a kept file: what the upload's record says of it (store.CHECK_FIELDS but when it
+    was checked), and the return's summary. The layouts' fingerprint is taken before the check: a layout saved
+    during it leaves the result marked as made with the older layouts."""
+    fingerprint = default_registry().fingerprint()
+    checked, summary = check_blob(path)
+    info = summary.info
+    fields = {
+        "layout": info.layout if info else None,
+        "layout_title": info.layout_title if info else None,
+        "file_year": info.year if info else None,
+        "key": normalize_key(info.key) if info and info.keyed and info.key else None,
+        "name": info.name if info else None,
+        "readable": summary.readable,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "result": describe(checked, summary, {path.name: original_name}),
+        "checked_with": fingerprint,
+    }
+    return fields, summary
 
 
 def check_blob(path: Path) -> tuple[CheckResult | None, CheckedReturn]:

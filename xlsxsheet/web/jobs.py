@@ -3,7 +3,9 @@
 Each kind calls the library function its CLI command calls (`collect.write_summary_workbook`,
 `collect.write_tidy_csv`, `marked.try_write_annotated`, `corrected.write_fixed`,
 `rollover.rollover`) and leaves one
-file under work/ to download. The status page refreshes itself until the job is done.
+file under work/ to download. The status page refreshes itself until the job is done. Uploads
+whose result was made with other layouts (`recheck`) are checked again first, so that no job
+works from a stale result; "recheck" does only that.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import shutil
 import threading
 import traceback
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.filenames import fixed_name, safe_file_name, safe_workbook_name
 from xlsxsheet.web.intake import as_sent
 from xlsxsheet.web.office import (
+    STATES,
     SummaryCache,
     collection,
     display_name,
@@ -29,11 +33,13 @@ from xlsxsheet.web.office import (
     roster_entries,
     summaries,
 )
+from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale, stale_uploads
 from xlsxsheet.web.store import Store, now
 
 Progress = Callable[[int], None]
-Made = tuple[Path, str, str]  # the file to download, its name, the report
+Made = tuple[Path | None, str, str]  # the file to download (None: none), its name, the report
 KINDS = {
+    "recheck": "現在の様式定義で点検し直す",
     "summary": "集計ブック(評価総括表・コスト集計)",
     "csv": "機械判読用CSV",
     "marked": "点検結果の写し(すべて、zip)",
@@ -46,7 +52,10 @@ KINDS = {
 def start_job(store: Store, cache: SummaryCache, kind: str) -> int:
     """Start a job of `kind` for the current year; its id (the status page's)."""
     year = store.year
-    total = len(latest_uploads(store, year))
+    if kind == "recheck":
+        total = len(stale_uploads(store, year))
+    else:
+        total = len(latest_uploads(store, year))
     job_id = store.new_job(kind, total)
     thread = threading.Thread(
         target=_run, args=(store, cache, job_id, kind, year), name=f"job-{job_id}", daemon=True
@@ -63,6 +72,8 @@ def _run(store: Store, cache: SummaryCache, job_id: int, kind: str, year: int) -
         store.update_job(job_id, done=done)
 
     try:
+        if kind != "recheck":
+            recheck_stale(store, cache, year)
         output, name, message = RUNNERS[kind](store, cache, year, folder, progress)
     except XlsxsheetError as exc:
         store.update_job(job_id, state="failed", message=str(exc), finished=now())
@@ -84,6 +95,23 @@ def _run(store: Store, cache: SummaryCache, job_id: int, kind: str, year: int) -
             message=message,
             finished=now(),
         )
+
+
+def _recheck(
+    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+) -> Made:
+    """The year's uploads checked with other layouts, checked again; their states now."""
+    ids = {u.id for u in stale_uploads(store, year)}
+    done = recheck(store, cache, [u for u in store.uploads(year) if u.id in ids], progress)
+    states = Counter(u.state for u in store.uploads(year) if u.id in ids and not is_stale(u))
+    counted = "、".join(f"{state} {states[state]} 件" for state in STATES[1:] if states[state])
+    message = f"{done.checked} 件の提出を現在の様式定義で点検し直しました({counted or 'なし'})。"
+    if done.kept:
+        message += (
+            f"{done.kept} 件は様式定義(レイアウトファイル)に誤りがあるため点検できず、"
+            "前の点検結果のままです。レイアウトファイルを直してからもう一度実行してください。"
+        )
+    return None, "", message
 
 
 def _summary(
@@ -230,6 +258,7 @@ def _new_year(
 
 
 RUNNERS = {
+    "recheck": _recheck,
     "summary": _summary,
     "csv": _csv,
     "marked": _marked,

@@ -15,6 +15,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+from xlsxsheet.layout.layout_names import roster_layout
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import CheckedReturn, check_return
 from xlsxsheet.office.collect import Collection, collect_returns
@@ -27,23 +28,25 @@ STATES = (STATE_MISSING, "エラー", "警告のみ", "問題なし")
 
 
 class SummaryCache:
-    """The checked summaries of recent uploads, so the office's page need not check again."""
+    """The checked summaries of recent uploads, so the office's page need not check again;
+    each with the layouts' fingerprint it was made with, and given only for the same one."""
 
     def __init__(self, size: int = 5000) -> None:
         self.size = size
-        self.items: OrderedDict[int, CheckedReturn] = OrderedDict()
+        self.items: OrderedDict[int, tuple[str, CheckedReturn]] = OrderedDict()
         self.lock = Lock()
 
-    def put(self, upload_id: int, summary: CheckedReturn) -> None:
+    def put(self, upload_id: int, summary: CheckedReturn, fingerprint: str) -> None:
         with self.lock:
-            self.items[upload_id] = summary
+            self.items[upload_id] = (fingerprint, summary)
             self.items.move_to_end(upload_id)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 
-    def get(self, upload_id: int) -> CheckedReturn | None:
+    def get(self, upload_id: int, fingerprint: str) -> CheckedReturn | None:
         with self.lock:
-            return self.items.get(upload_id)
+            kept = self.items.get(upload_id)
+        return kept[1] if kept is not None and kept[0] == fingerprint else None
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def answers(row: Any, upload: Upload) -> bool:
     """Whether an upload answers a roster row: its layout, and its key where the layout has one."""
     if upload.layout != row["layout"]:
         return False
-    keyed = default_registry().get(row["layout"]).key_field is not None
+    _title, keyed = roster_layout(default_registry(), row["layout"], row["key"])
     return not keyed or upload.key == normalize_key(row["key"])
 
 
@@ -86,7 +89,8 @@ def roster_rows(store: Store, year: int, dept: str | None = None) -> list[Roster
         versions = [u for u in uploads if answers(row, u)]
         latest = versions[0] if versions else None
         state = latest.state if latest is not None else STATE_MISSING
-        rows.append(RosterRow(row, registry.get(row["layout"]).title, state, latest, versions))
+        title, _keyed = roster_layout(registry, row["layout"], row["key"])
+        rows.append(RosterRow(row, title, state, latest, versions))
     return rows
 
 
@@ -106,12 +110,13 @@ def summaries(
 ) -> tuple[list[CheckedReturn], dict[Path, str]]:
     """Each upload's CheckedReturn (the newer upload counts as the newer file) and its name."""
     results, names = [], {}
+    fingerprint = default_registry().fingerprint()
     for n, upload in enumerate(uploads, 1):
-        summary = None if values else cache.get(upload.id)
+        summary = None if values else cache.get(upload.id, fingerprint)
         if summary is None:
             summary = check_return(store.blob_path(upload), default_registry(), values=values)
             if not values:
-                cache.put(upload.id, summary)
+                cache.put(upload.id, summary, fingerprint)
         results.append(dataclasses.replace(summary, modified=float(upload.id)))
         names[summary.path] = display_name(upload)
         if progress is not None:

@@ -11,6 +11,7 @@ from xlsxsheet.web.auth import admin_only, hash_code, make_code, store
 from xlsxsheet.web.charts import cost_chart, grade_chart
 from xlsxsheet.web.jobs import KINDS, start_job
 from xlsxsheet.web.office import collection, roster_rows, state_counts
+from xlsxsheet.web.recheck import stale_uploads
 from xlsxsheet.web.views import bp
 
 
@@ -30,6 +31,7 @@ def office() -> Any:
         counts=state_counts(rows),
         departments=store().departments(),
         uploads=store().uploads(year)[:50],
+        stale=len(stale_uploads(store(), year)),
         kinds=KINDS,
         jobs=store().jobs(),
     )

@@ -37,13 +37,22 @@ CREATE TABLE IF NOT EXISTS uploads (
     size INTEGER NOT NULL, sha256 TEXT NOT NULL, blob TEXT NOT NULL,
     layout TEXT, layout_title TEXT, file_year INTEGER, key TEXT, name TEXT,
     readable INTEGER NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL,
-    version INTEGER NOT NULL, result TEXT NOT NULL);
+    version INTEGER NOT NULL, result TEXT NOT NULL,
+    checked TEXT, checked_with TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS uploads_by_dept ON uploads (dept_id, year, layout, key);
 CREATE TABLE IF NOT EXISTS jobs (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, done INTEGER NOT NULL,
     total INTEGER NOT NULL, message TEXT NOT NULL DEFAULT '', output TEXT,
     download_name TEXT, created TEXT NOT NULL, finished TEXT);
 """
+# columns added to `uploads` after its first release: a --data folder made by an earlier version
+# gets them on opening (its uploads' results count as made with other layouts: checked again)
+ADDED_COLUMNS = {"checked": "TEXT", "checked_with": "TEXT NOT NULL DEFAULT ''"}
+# what a check records about an upload (`record_upload`, and `replace_check` when checked again)
+CHECK_FIELDS = (
+    "layout", "layout_title", "file_year", "key", "name", "readable", "errors", "warnings",
+    "result", "checked", "checked_with",
+)  # fmt: skip
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 _BLOB_LOCK = threading.Lock()
 
@@ -71,6 +80,18 @@ class Upload:
     warnings: int
     version: int
     result: dict[str, Any]
+    checked: str | None = None  # when the result was made again (None: when `received`)
+    checked_with: str = ""  # the layouts' fingerprint it was made with (registry.fingerprint)
+
+    @property
+    def layout_broken(self) -> bool:
+        """Not checked: the file of its layout has a mistake (not the department's fault)."""
+        return any(p.get("code") == "layout-broken" for p in self.result.get("problems", ()))
+
+    @property
+    def rechecked(self) -> bool:
+        """Checked again after it was received (the layouts changed)."""
+        return self.checked is not None
 
     @property
     def state(self) -> str:
@@ -97,6 +118,10 @@ class Store:
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            have = {row["name"] for row in db.execute("PRAGMA table_info(uploads)")}
+            for name, kind in ADDED_COLUMNS.items():
+                if name not in have:
+                    db.execute(f"ALTER TABLE uploads ADD COLUMN {name} {kind}")
 
     # --- connections ------------------------------------------------------------------------
     @contextmanager
@@ -234,16 +259,35 @@ class Store:
                 " AND layout IS ? AND key IS ?",
                 (fields["dept_id"], fields["year"], fields["layout"], fields["key"]),
             ).fetchone()
-            row = {**fields, "version": version, "result": json.dumps(fields["result"])}
+            row = {
+                "checked": None,
+                "checked_with": "",
+                **fields,
+                "version": version,
+                "result": json.dumps(fields["result"]),
+            }
             cursor = db.execute(
                 "INSERT INTO uploads (dept_id, year, received, original_name, size, sha256,"
                 " blob, layout, layout_title, file_year, key, name, readable, errors, warnings,"
-                " version, result) VALUES (:dept_id, :year, :received, :original_name, :size,"
-                " :sha256, :blob, :layout, :layout_title, :file_year, :key, :name, :readable,"
-                " :errors, :warnings, :version, :result)",
+                " version, result, checked, checked_with) VALUES (:dept_id, :year, :received,"
+                " :original_name, :size, :sha256, :blob, :layout, :layout_title, :file_year,"
+                " :key, :name, :readable, :errors, :warnings, :version, :result, :checked,"
+                " :checked_with)",
                 row,
             )
             return int(cursor.lastrowid or 0)
+
+    def replace_check(self, upload_id: int, fields: dict[str, Any]) -> None:
+        """An upload checked again (the layouts changed): its result replaced, the file and
+        when it was received kept. Its 施策 may now be known (a layout file mended), so the
+        versions of its year are numbered again in the order they were received."""
+        row = {**{name: fields[name] for name in CHECK_FIELDS}, "id": upload_id}
+        row["result"] = json.dumps(row["result"])
+        names = ", ".join(f"{name} = :{name}" for name in CHECK_FIELDS)
+        with self.write() as db:
+            db.execute(f"UPDATE uploads SET {names} WHERE id = :id", row)
+            (year,) = db.execute("SELECT year FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+            _renumber(db, year)
 
     def _uploads(self, where: str, args: tuple[Any, ...]) -> list[Upload]:
         with self.connect() as db:
@@ -298,6 +342,20 @@ class Store:
                 "UPDATE jobs SET state = 'failed', message = ?, finished = ? WHERE state = 'running'",
                 ("サーバーの停止で中断しました。もう一度実行してください。", now()),
             )
+
+
+def _renumber(db: sqlite3.Connection, year: int) -> None:
+    """Each upload of the year the version it has among its department's uploads of the same
+    様式 and 施策, in the order received (what record_upload gives a new one)."""
+    counts: dict[tuple[Any, ...], int] = {}
+    for row in db.execute(
+        "SELECT id, dept_id, layout, key, version FROM uploads WHERE year = ? ORDER BY id",
+        (year,),
+    ).fetchall():
+        identity = (row["dept_id"], row["layout"], row["key"])
+        counts[identity] = version = counts.get(identity, 0) + 1
+        if row["version"] != version:
+            db.execute("UPDATE uploads SET version = ? WHERE id = ?", (version, row["id"]))
 
 
 def _upload(row: sqlite3.Row) -> Upload:

@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 
-from xlsxsheet.core.errors import XlsxsheetError
+from xlsxsheet.core.errors import LayoutError, UnknownLayoutError, XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.web.auth import (
@@ -40,6 +40,7 @@ from xlsxsheet.web.auth import (
 )
 from xlsxsheet.web.intake import as_sent, take_upload
 from xlsxsheet.web.office import roster_rows, state_counts
+from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale
 from xlsxsheet.web.store import Upload
 
 bp = Blueprint("web", __name__)
@@ -117,6 +118,7 @@ def sign_out() -> Any:
 def department(dept_id: int) -> Any:
     row = department_for(dept_id)
     year = store().year
+    recheck_stale(store(), _cache(), year, dept_id)  # after a layout changed: a few files
     rows = roster_rows(store(), year, row["name"])
     uploads = store().uploads(year, dept_id)
     return render_template(
@@ -144,9 +146,12 @@ def upload(dept_id: int) -> Any:
     data = sent.read()
     if not data:
         abort(400, f"{name} は空のファイルです。Excel で保存したブックを選んでください。")
-    upload_id, summary = take_upload(store(), dept_id, data, name)
-    current_app.extensions["xlsxsheet_summaries"].put(upload_id, summary)
+    upload_id, _summary = take_upload(store(), _cache(), dept_id, data, name)
     return redirect(url_for("web.upload_result", upload_id=upload_id), 303)
+
+
+def _cache() -> Any:
+    return current_app.extensions["xlsxsheet_summaries"]
 
 
 def original_name(sent: str) -> str:
@@ -160,6 +165,9 @@ def original_name(sent: str) -> str:
 @signed_in
 def upload_result(upload_id: int) -> Any:
     found = readable_upload(upload_id)
+    if found.year == store().year and is_stale(found):  # a year closed keeps its results
+        recheck(store(), _cache(), [found])
+        found = readable_upload(upload_id)
     owner = roster_owner(found)
     return render_template("result.html", upload=found, result=found.result, owner=owner)
 
@@ -257,7 +265,14 @@ def download_template(dept_id: int, roster_id: int) -> Any:
     year = store().year
     made = json.loads(store().setting(f"templates_{year}") or "{}")
     kept = made.get(f"{entry['layout']}|{entry['key']}") or made.get(f"{entry['layout']}|")
-    layout = default_registry().get(entry["layout"])
+    try:
+        layout = default_registry().get(entry["layout"])
+    except (LayoutError, UnknownLayoutError):
+        abort(
+            400,
+            f"様式「{entry['layout']}」の定義ファイルに誤りがあるため、いまは様式を作れません。"
+            "企画課(システム担当)にお知らせください。",
+        )
     name = f"{layout.title}_{entry['key']}_{long_label(year)}.xlsx"
     if kept:
         return _send((store().root / kept).read_bytes(), name)
