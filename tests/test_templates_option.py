@@ -306,3 +306,46 @@ def test_a_roster_naming_a_layout_with_a_mistake_says_which_file_to_mend(tmp_pat
         assert "2行目: 様式「my-city」のレイアウトファイルに誤りがあります" in err, err
         assert "「version」は1以上の整数で書いてください" in err
         assert "はありません" not in err
+
+
+def test_returns_of_a_layout_with_a_mistake_are_counted_apart_from_unreadable_files(
+    tmp_path: Path,
+) -> None:
+    folder = _city_folder(tmp_path)
+    returns = tmp_path / "提出"
+    for layout_id, name in (("my-city", "市.xlsx"), ("jimu-jigyo", "事務事業.xlsx")):
+        code, _, err = run_cli(
+            "template", layout_id, "--year", "R6", "-o", str(returns / name),
+            "--templates", str(folder),
+        )  # fmt: skip
+        assert code == 0, err
+    (returns / "壊れた.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    layout = folder / "my-city.yaml"
+    layout.write_text(
+        layout.read_text(encoding="utf-8").replace("version: 1", "version: 0", 1), encoding="utf-8"
+    )
+    code, out, err = run_cli("check", str(returns), "--format", "json", "--templates", str(folder))
+    report = json.loads(out)
+    assert (report["stats"]["unreadable"], report["stats"]["layout_broken"]) == (1, 1)
+    statuses = {Path(f["file"]).name: f["status"] for f in report["files"]}
+    assert statuses == {
+        "市.xlsx": "layout-broken",
+        "壊れた.xlsx": "unreadable",
+        "事務事業.xlsx": "errors",
+    }
+    by_layout = {g["name"]: g for g in report["summary"]["by_layout"]}
+    assert by_layout["(様式定義の誤りで点検できない)"]["files"] == 1
+    code, out, err = run_cli("check", str(returns), "--templates", str(folder))
+    assert (
+        "合計: 3 ファイル、問題なし 0、エラーあり 3(うち読めない 1、様式定義の誤り 1)、警告のみ 0"
+        in out
+    )
+    code, _out, err = run_cli(
+        "fix", str(returns), "-o", str(tmp_path / "修正版"), "--templates", str(folder)
+    )
+    assert "様式定義の誤りで点検できません: 市.xlsx: 市.xlsx は様式「my-city」のブックですが" in err
+    assert "読めない 1 件、様式定義の誤りで点検できない 1 件" in err
+    code, _out, err = run_cli(
+        "collect", str(returns), "-o", str(tmp_path / "集計.xlsx"), "--templates", str(folder)
+    )
+    assert "読めない 1、様式定義の誤りで点検できない 1、" in err, err

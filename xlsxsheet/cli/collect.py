@@ -52,6 +52,7 @@ def collect_command(
     「要対応」と「名簿照合」シートに未提出として載せます。
     """
     from xlsxsheet.office.collecting import collect_paths
+    from xlsxsheet.office.status import layout_broken
 
     done = collect_paths(
         folders,
@@ -65,13 +66,15 @@ def collect_command(
     collection, results = done.collection, done.results
     if quiet:
         return
-    unreadable = sum(not r.readable for r in results)
+    unreadable = sum(not r.readable and not layout_broken(r) for r in results)
+    broken = sum(layout_broken(r) for r in results)
     with_errors = sum(r.readable and r.errors > 0 for r in results)
     missing = "" if collection.expected is None else f"、未提出 {len(collection.missing())}"
     click.echo(
         f"{len(results)} ファイル: 集計に使用 {len(collection.kept)}、"
         f"重複のため除外 {len(collection.dropped())}、読めない {unreadable}、"
-        f"エラーあり {with_errors}{missing} → {output}"
+        + (f"様式定義の誤りで点検できない {broken}、" if broken else "")
+        + f"エラーあり {with_errors}{missing} → {output}"
         + (f"、{csv_path}" if csv_path is not None else ""),
         err=True,
     )

@@ -109,7 +109,8 @@ def fix_many(
             err=True,
         )
     for r in done.unreadable:
-        click.echo(f"読めません: {r.name}: {r.failure}", err=True)
+        what = "様式定義の誤りで点検できません" if r.layout_broken else "読めません"
+        click.echo(f"{what}: {r.name}: {r.failure}", err=True)
     for r in done.not_written:
         click.echo(f"修正版を書き出せません: {r.name}: {r.failure}", err=True)
     if not quiet:

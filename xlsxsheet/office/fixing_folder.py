@@ -52,6 +52,7 @@ class FixedReturn:
     errors_left: int = 0  # errors the copy leaves for the department to fix by hand
     out: Path | None = None  # the corrected copy, when written
     failure: str | None = None  # why it could not be read, or why its copy was not written
+    layout_broken: bool = False  # not read: its layout's file has a mistake (problem layout-broken)
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,13 @@ class FolderFix:
     def summary(self) -> str:
         """The one line the command ends with."""
         written = self.written
+        broken = [r for r in self.unreadable if r.layout_broken]
+        unreadable = [r for r in self.unreadable if not r.layout_broken]
         return (
             f"修正版 {len(written)} 件、修正 {sum(r.changes for r in written)} 件、"
-            f"直すものなし {len(self.nothing_to_correct)} 件、読めない {len(self.unreadable)} 件、"
-            f"手で直すエラー {sum(r.errors_left for r in self.returns)} 件"
+            f"直すものなし {len(self.nothing_to_correct)} 件、読めない {len(unreadable)} 件、"
+            + (f"様式定義の誤りで点検できない {len(broken)} 件、" if broken else "")
+            + f"手で直すエラー {sum(r.errors_left for r in self.returns)} 件"
         )
 
 
@@ -147,7 +151,8 @@ def _slim(checked: CheckedReturn, name: str) -> FixedReturn:
     """What the job keeps of a checked return (not its problems: a folder has hundreds)."""
     if not checked.readable:
         first = checked.problems[0].message if checked.problems else "読み取れませんでした。"
-        return FixedReturn(checked.path, name, False, failure=first)
+        broken = any(p.code == "layout-broken" for p in checked.problems)
+        return FixedReturn(checked.path, name, False, failure=first, layout_broken=broken)
     changes = len(checked.changes)
     failure = None
     if changes and checked.path.suffix.lower() == ".xls":

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from xlsxsheet.checks.pipeline import CheckResult
 from xlsxsheet.core import strict_json
 from xlsxsheet.core.problems import SEVERITY_WORDS
-from xlsxsheet.office.status import Checked, status_of
+from xlsxsheet.office.status import Checked, layout_broken, status_of
 
 if TYPE_CHECKING:
     from xlsxsheet.office.roster_match import Expected
@@ -26,12 +26,15 @@ STATUS_WORDS = {
     "warnings": "警告あり",
     "errors": "エラーあり",
     "unreadable": "読めない",
+    "layout-broken": "様式定義の誤り",
 }
 GROUPINGS = {"layout": "様式", "department": "担当課"}
 UNKNOWN_GROUP = {"layout": "(様式不明)", "department": "(担当課不明)"}
 # the 担当課 group of a return with no 担当課 of its own whose records name theirs (新潟's and
 # 狛江's progress sheets: one workbook for the whole plan)
 MANY_DEPARTMENTS = "(複数の担当課)"
+# the 様式 group of returns not checked because their layout's file has a mistake
+BROKEN_LAYOUT_GROUP = "(様式定義の誤りで点検できない)"
 
 
 class LazyList(Sequence[Any]):
@@ -79,6 +82,8 @@ def group_of(r: Checked, by: str) -> str:
     """The 様式 (title) or 担当課 a file is counted under in the summaries: a return whose
     records name several 担当課 and that has none of its own under (複数の担当課)."""
     if by == "layout":
+        if not r.readable and layout_broken(r):
+            return BROKEN_LAYOUT_GROUP
         return r.layout_title or UNKNOWN_GROUP[by]
     info = r.info
     if info is None or info.department is None:
@@ -87,8 +92,9 @@ def group_of(r: Checked, by: str) -> str:
 
 
 def group_order(name: str, by: str) -> tuple[int, str]:
-    """Named groups first, then (複数の担当課), then the unknown one."""
-    return (2 if name == UNKNOWN_GROUP[by] else 1 if name == MANY_DEPARTMENTS else 0, name)
+    """Named groups first, then (複数の担当課) or the layouts with a mistake, then the unknown one."""
+    unnamed = 1 if name in (MANY_DEPARTMENTS, BROKEN_LAYOUT_GROUP) else 0
+    return (2 if name == UNKNOWN_GROUP[by] else unnamed, name)
 
 
 def infos_of(r: Checked) -> int:
@@ -116,15 +122,18 @@ def changes_of(r: Checked) -> int:
 
 
 def count_files(results: list[Checked]) -> dict[str, int]:
-    """files = clean + with errors (unreadable included) + warnings only; with warnings (errors
-    or not), unreadable; problems."""
+    """files = clean + with errors (unreadable and layout-broken included) + warnings only;
+    with warnings (errors or not); unreadable; layout-broken (not checked: the layout's file has
+    a mistake); problems."""
+    statuses = [status_of(r) if not r.readable else "" for r in results]
     return {
         "files": len(results),
         "clean": sum(r.valid and not r.warnings for r in results),
         "with_errors": sum(not r.valid for r in results),
         "warnings_only": sum(r.valid and r.warnings > 0 for r in results),
         "with_warnings": sum(r.warnings > 0 for r in results),
-        "unreadable": sum(not r.readable for r in results),
+        "unreadable": statuses.count("unreadable"),
+        "layout_broken": statuses.count("layout-broken"),
         "errors": sum(r.errors for r in results),
         "warnings": sum(r.warnings for r in results),
         "infos": sum(infos_of(r) for r in results),
@@ -287,8 +296,13 @@ def iter_text(report: Report, show_info: bool = False) -> Iterator[str]:
 
 
 def counts_text(s: dict[str, Any]) -> str:
-    """`5 ファイル、問題なし 2、エラーあり 2(うち読めない 1)、警告のみ 1`: the three add up."""
-    unreadable = f"(うち読めない {s['unreadable']})" if s["unreadable"] else ""
+    """`5 ファイル、問題なし 2、エラーあり 2(うち読めない 1)、警告のみ 1`: the three add up;
+    returns of a layout whose file has a mistake are counted apart (うち様式定義の誤り)."""
+    among = [
+        *([f"読めない {s['unreadable']}"] if s["unreadable"] else []),
+        *([f"様式定義の誤り {s['layout_broken']}"] if s.get("layout_broken") else []),
+    ]
+    unreadable = f"(うち{'、'.join(among)})" if among else ""
     return (
         f"{s['files']} ファイル、問題なし {s['clean']}、エラーあり {s['with_errors']}{unreadable}、"
         f"警告のみ {s['warnings_only']}"

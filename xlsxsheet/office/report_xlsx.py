@@ -29,6 +29,7 @@ COUNT_HEADER = (
     "エラーあり",
     "警告のみ",
     "うち読めない",
+    "うち様式定義の誤り",
     "エラー件数",
     "警告件数",
 )
@@ -38,6 +39,7 @@ COUNT_KEYS = (
     "with_errors",
     "warnings_only",
     "unreadable",
+    "layout_broken",
     "errors",
     "warnings",
 )

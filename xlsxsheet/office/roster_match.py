@@ -32,6 +32,7 @@ STATUS_WORDS = {
     "warnings": "提出済み(警告あり)",
     "errors": "提出済み(エラーあり)",
     "unreadable": "読めない",
+    "layout-broken": "提出済み(様式定義の誤りで点検できず)",
     MISSING: "未提出",
 }
 
@@ -42,7 +43,7 @@ class Expected:
 
     entry: RosterEntry
     layout_title: str
-    status: str  # clean | warnings | errors | unreadable | missing
+    status: str  # clean | warnings | errors | unreadable | layout-broken | missing
     found: Returned | None = None
     others: tuple[Returned, ...] = ()  # more returns of the same row (sent twice)
 
@@ -103,7 +104,7 @@ def match_roster(
             continue
         named = _named_file(entry, unreadable)
         if named is not None:
-            expected.append(Expected(entry, title, "unreadable", named))
+            expected.append(Expected(entry, title, status_of(named), named))
         else:
             expected.append(Expected(entry, title, MISSING))
     return expected

@@ -1,4 +1,4 @@
-"""A checked file's state in one word: clean / warnings / errors / unreadable."""
+"""A checked file's state in one word: clean / warnings / errors / unreadable / layout-broken."""
 
 from __future__ import annotations
 
@@ -34,9 +34,15 @@ class Checked(Protocol):
 
 
 def status_of(r: Checked) -> str:
-    """clean / warnings / errors / unreadable: the one word a file's line shows."""
+    """clean / warnings / errors / unreadable / layout-broken (not checked: its layout's file
+    has a mistake, not the department's fault): the one word a file's line shows."""
     if not r.readable:
-        return "unreadable"
+        return "layout-broken" if layout_broken(r) else "unreadable"
     if r.errors:
         return "errors"
     return "warnings" if r.warnings else "clean"
+
+
+def layout_broken(r: Checked) -> bool:
+    """Not checked because the file of its layout has a mistake (problem `layout-broken`)."""
+    return not r.readable and any(p.code == "layout-broken" for p in r.problems)
