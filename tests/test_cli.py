@@ -81,6 +81,35 @@ def test_data_that_does_not_fit_is_listed(tmp_path: Path) -> None:
     )
 
 
+def _alias_bomb(levels: int) -> str:
+    """A YAML value of 9**levels strings written in a few hundred bytes (anchors and aliases)."""
+    value = "&a0 [" + ",".join(["x"] * 9) + "]"
+    for k in range(1, levels + 1):
+        value = f"&a{k} [{value}," + ",".join([f"*a{k - 1}"] * 8) + "]"
+    return value
+
+
+def test_a_data_document_of_nested_aliases_is_refused_without_expanding_them(
+    tmp_path: Path,
+) -> None:
+    # 9**9 = 387 million strings if expanded: the value's type is checked on the shared node
+    data = tmp_path / "bomb.yaml"
+    data.write_text(
+        f"layout: jimu-jigyo\nyear: R6\nheader:\n  jigyo_name: {_alias_bomb(9)}\n",
+        encoding="utf-8",
+    )
+    assert data.stat().st_size < 1000
+    code, _, err = run(
+        "template", "jimu-jigyo", "--data", str(data), "-o", str(tmp_path / "x.xlsx")
+    )
+    assert code == 1 and "Traceback" not in err
+    assert (
+        "事務事業名 (header.jigyo_name): 文字が入るべき欄に扱えない種類の値(list)があります" in err
+    )
+    assert len(err) < 2000
+    assert not (tmp_path / "x.xlsx").exists()
+
+
 def test_read_flat_records(tmp_path: Path, example_000_workbook: Path) -> None:
     code, out, _ = run("read", str(example_000_workbook), "--flat", "--format", "json")
     assert code == 0
