@@ -214,7 +214,10 @@ def _write_all(
     todo = [r for r in found if r.path in plan]
     broken = False
     while todo:
-        calls = [(r.path, plan[r.path], dirs, layout_id, year, force) for r in todo]
+        # after a worker died, a copy not handed back may have been written all the same (by
+        # a worker of the broken pool): no target existed when the run began (or --force was
+        # given, _refuse_existing), so the copy written again may replace what this run wrote
+        calls = [(r.path, plan[r.path], dirs, layout_id, year, force or broken) for r in todo]
         if broken and len(calls) == 1 and jobs != 1:
             # iter_in_processes writes a lone call in this process: after a worker died, the
             # last copy may be the one that kills its process, so it gets a process of its own
@@ -229,7 +232,7 @@ def _write_all(
             # the first copy not handed back may not be the one that broke the pool: it is
             # written again alone, in a process of its own, and the rest in a new pool
             broken = True
-            yield _copied(todo[done], plan, _alone(calls[done]))
+            yield _copied(todo[done], plan, _alone((*calls[done][:-1], True)))
             done += 1
         todo = todo[done:]
 
