@@ -258,7 +258,7 @@ def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
                         slot,
                         raw,
                         verdict.expected,
-                        "grade-rule",
+                        "grade-rule-mismatch",
                         f"評価基準: {verdict.reason}",
                     ),
                 )
@@ -323,7 +323,7 @@ def _derived(result: ReadResult, corrected: dict[Any, Any]) -> Iterator[Finding]
                 value=raw,
                 expected=expected,
             ),
-            change_at(result, slot, raw, expected, "summary", "記録から集計し直しました"),
+            change_at(result, slot, raw, expected, "summary-mismatch", "記録から集計し直しました"),
         )
 
 

@@ -28,7 +28,7 @@ from xlsxsheet.reading.safe_open import SAVE_AS_XLSX
 
 CHANGED_FILL = "FFF4B183"
 HISTORY_HEADER = ("No.", "シート", "セル", "項目", "旧値", "新値", "規則", "説明")
-HISTORY_WIDTHS = (5, 22, 8, 40, 24, 24, 20, 60)
+HISTORY_WIDTHS = (5, 22, 8, 40, 24, 24, 34, 60)
 
 
 def write_fixed(
@@ -55,7 +55,7 @@ def fixed_copy(checked: CheckResult, source: Path | bytes | None = None) -> Copy
         )
     cached = _results(checked)
     edits = [_edit(change, cached) for change in checked.changes]
-    table = TableSheet(HISTORY_SHEET, _history_rows(checked.changes), HISTORY_WIDTHS, wrap=(7,))
+    table = TableSheet(HISTORY_SHEET, _history_rows(checked.changes), HISTORY_WIDTHS, wrap=(6, 7))
     stale = stale_results(checked.read)
     results = [CachedResult(sheet, ref, value) for (sheet, ref), value in stale.items()]
     return patched_copy(
@@ -111,7 +111,7 @@ def _history_rows(changes: list[Change]) -> list[tuple[object, ...]]:
                 change.label,
                 _text(change.old),
                 _text(change.new),
-                change.rule,
+                f"{change.rule_title}({change.rule})",  # the code: as the check report shows it
                 change.reason,
             )
         )
