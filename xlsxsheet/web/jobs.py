@@ -33,7 +33,7 @@ from xlsxsheet.web.office import (
     roster_entries,
     summaries,
 )
-from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale, stale_uploads
+from xlsxsheet.web.recheck import recheck, recheck_stale, stale_uploads
 from xlsxsheet.web.store import Store, now
 
 Progress = Callable[[int], None]
@@ -103,7 +103,10 @@ def _recheck(
     """The year's uploads checked with other layouts, checked again; their states now."""
     ids = {u.id for u in stale_uploads(store, year)}
     done = recheck(store, cache, [u for u in store.uploads(year) if u.id in ids], progress)
-    states = Counter(u.state for u in store.uploads(year) if u.id in ids and not is_stale(u))
+    current = default_registry().fingerprint()
+    states = Counter(
+        u.state for u in store.uploads(year) if u.id in ids and u.checked_with == current
+    )
     counted = "、".join(f"{state} {states[state]} 件" for state in STATES[1:] if states[state])
     message = f"{done.checked} 件の提出を現在の様式定義で点検し直しました({counted or 'なし'})。"
     if done.kept:
