@@ -246,6 +246,25 @@ def test_a_title_not_found_names_the_files_that_could_not_be_read(tmp_path: Path
     assert not (tmp_path / "x.xlsx").exists()
 
 
+def _templates_sent(tmp_path: Path, folder: Path, names: dict[str, str]) -> Path:
+    """A folder 提出 of the R6 templates of the layouts named (layout id → file name)."""
+    returns = tmp_path / "提出"
+    for layout_id, name in names.items():
+        code, _, err = run_cli(
+            "template", layout_id, "--year", "R6", "-o", str(returns / name),
+            "--templates", str(folder),
+        )  # fmt: skip
+        assert code == 0, err
+    return returns
+
+
+def _edit(layout: Path, old: str, new: str) -> None:
+    """The city's layout file saved with `old` (which it has) replaced by `new`."""
+    text = layout.read_text(encoding="utf-8")
+    assert old in text
+    layout.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("old", "new", "said"),
     [
@@ -261,17 +280,10 @@ def test_a_return_of_a_layout_with_a_mistake_is_not_blamed_on_its_department(
     tmp_path: Path, old: str, new: str, said: str
 ) -> None:
     folder = _city_folder(tmp_path)
-    returns = tmp_path / "提出"
-    for layout_id, name in (("my-city", "市.xlsx"), ("jimu-jigyo", "事務事業.xlsx")):
-        code, _, err = run_cli(
-            "template", layout_id, "--year", "R6", "-o", str(returns / name),
-            "--templates", str(folder),
-        )  # fmt: skip
-        assert code == 0, err
-    layout = folder / "my-city.yaml"
-    text = layout.read_text(encoding="utf-8")
-    assert old in text
-    layout.write_text(text.replace(old, new, 1), encoding="utf-8")
+    returns = _templates_sent(
+        tmp_path, folder, {"my-city": "市.xlsx", "jimu-jigyo": "事務事業.xlsx"}
+    )
+    _edit(folder / "my-city.yaml", old, new)
     code, out, err = run_cli("check", str(returns), "--format", "json", "--templates", str(folder))
     assert code == 1, err
     problems = {Path(r["file"]).name: r["problems"] for r in json.loads(out)["files"]}
@@ -285,18 +297,10 @@ def test_a_return_of_a_layout_with_a_mistake_is_not_blamed_on_its_department(
 
 def test_a_roster_naming_a_layout_with_a_mistake_says_which_file_to_mend(tmp_path: Path) -> None:
     folder = _city_folder(tmp_path)
-    returns = tmp_path / "提出"
-    code, _, err = run_cli(
-        "template", "my-city", "--year", "R6", "-o", str(returns / "市.xlsx"),
-        "--templates", str(folder),
-    )  # fmt: skip
-    assert code == 0, err
+    returns = _templates_sent(tmp_path, folder, {"my-city": "市.xlsx"})
     roster = tmp_path / "名簿.csv"
     roster.write_text("様式,施策番号,担当課\nmy-city,1,財政課\n", encoding="utf-8")
-    layout = folder / "my-city.yaml"
-    layout.write_text(
-        layout.read_text(encoding="utf-8").replace("version: 1", "version: 0", 1), encoding="utf-8"
-    )
+    _edit(folder / "my-city.yaml", "version: 1", "version: 0")
     for command in ("check", "rollover"):
         extra = ["-o", str(tmp_path / "翌年度"), "--year", "R7"] if command == "rollover" else []
         code, _out, err = run_cli(
@@ -312,19 +316,13 @@ def test_returns_of_a_layout_with_a_mistake_are_counted_apart_from_unreadable_fi
     tmp_path: Path,
 ) -> None:
     folder = _city_folder(tmp_path)
-    returns = tmp_path / "提出"
-    for layout_id, name in (("my-city", "市.xlsx"), ("jimu-jigyo", "事務事業.xlsx")):
-        code, _, err = run_cli(
-            "template", layout_id, "--year", "R6", "-o", str(returns / name),
-            "--templates", str(folder),
-        )  # fmt: skip
-        assert code == 0, err
-    (returns / "壊れた.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
-    layout = folder / "my-city.yaml"
-    layout.write_text(
-        layout.read_text(encoding="utf-8").replace("version: 1", "version: 0", 1), encoding="utf-8"
+    returns = _templates_sent(
+        tmp_path, folder, {"my-city": "市.xlsx", "jimu-jigyo": "事務事業.xlsx"}
     )
+    (returns / "壊れた.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    _edit(folder / "my-city.yaml", "version: 1", "version: 0")
     code, out, err = run_cli("check", str(returns), "--format", "json", "--templates", str(folder))
+    assert code == 1, err
     report = json.loads(out)
     assert (report["stats"]["unreadable"], report["stats"]["layout_broken"]) == (1, 1)
     statuses = {Path(f["file"]).name: f["status"] for f in report["files"]}
@@ -336,6 +334,7 @@ def test_returns_of_a_layout_with_a_mistake_are_counted_apart_from_unreadable_fi
     by_layout = {g["name"]: g for g in report["summary"]["by_layout"]}
     assert by_layout["(様式定義の誤りで点検できない)"]["files"] == 1
     code, out, err = run_cli("check", str(returns), "--templates", str(folder))
+    assert code == 1, err
     assert (
         "合計: 3 ファイル、問題なし 0、エラーあり 3(うち読めない 1、様式定義の誤り 1)、警告のみ 0"
         in out
@@ -343,9 +342,11 @@ def test_returns_of_a_layout_with_a_mistake_are_counted_apart_from_unreadable_fi
     code, _out, err = run_cli(
         "fix", str(returns), "-o", str(tmp_path / "修正版"), "--templates", str(folder)
     )
+    assert code == 1, err
     assert "様式定義の誤りで点検できません: 市.xlsx: 市.xlsx は様式「my-city」のブックですが" in err
     assert "読めない 1 件、様式定義の誤りで点検できない 1 件" in err
     code, _out, err = run_cli(
         "collect", str(returns), "-o", str(tmp_path / "集計.xlsx"), "--templates", str(folder)
     )
+    assert code == 0, err  # the summary is written; the report names what it left out
     assert "読めない 1、様式定義の誤りで点検できない 1、" in err, err

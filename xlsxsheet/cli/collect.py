@@ -52,7 +52,7 @@ def collect_command(
     「要対応」と「名簿照合」シートに未提出として載せます。
     """
     from xlsxsheet.office.collecting import collect_paths
-    from xlsxsheet.office.status import layout_broken
+    from xlsxsheet.office.report import count_files
 
     done = collect_paths(
         folders,
@@ -66,8 +66,8 @@ def collect_command(
     collection, results = done.collection, done.results
     if quiet:
         return
-    unreadable = sum(not r.readable and not layout_broken(r) for r in results)
-    broken = sum(layout_broken(r) for r in results)
+    counts = count_files(list(results))
+    unreadable, broken = counts["unreadable"], counts["layout_broken"]
     with_errors = sum(r.readable and r.errors > 0 for r in results)
     missing = "" if collection.expected is None else f"、未提出 {len(collection.missing())}"
     click.echo(

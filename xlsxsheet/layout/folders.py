@@ -42,6 +42,11 @@ def not_layout_reason(path: Path) -> str | None:
     return "最上位に layout: と sheets: がありません"
 
 
+def yaml_files(folder: Path) -> list[Path]:
+    """The YAML files of a folder, in the order they are taken (.yaml, then .yml, by name)."""
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
 def layout_files(dirs: Sequence[Path]) -> tuple[dict[str, Path], list[Path]]:
     """(layout files by id, a later folder's file winning; YAML files that are not layouts)."""
     found: dict[str, Path] = {}
@@ -49,7 +54,7 @@ def layout_files(dirs: Sequence[Path]) -> tuple[dict[str, Path], list[Path]]:
     for folder in dirs:
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        for path in yaml_files(folder):
             if is_layout_file(path):
                 found[path.stem] = path
             else:

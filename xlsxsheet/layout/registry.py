@@ -12,7 +12,7 @@ from pathlib import Path
 from xlsxsheet.core.data_folders import data_folder
 from xlsxsheet.core.errors import LayoutError, UnknownLayoutError
 from xlsxsheet.core.version import __version__
-from xlsxsheet.layout.folders import layout_files, not_found_message
+from xlsxsheet.layout.folders import layout_files, not_found_message, yaml_files
 from xlsxsheet.layout.loader import load_layout
 from xlsxsheet.layout.model import Layout
 
@@ -97,7 +97,7 @@ class LayoutRegistry:
             digest.update(b"\0folder %d\0" % index)
             if not folder.is_dir():
                 continue
-            for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+            for path in yaml_files(folder):
                 try:
                     data = path.read_bytes()
                 except OSError:

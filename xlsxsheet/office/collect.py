@@ -18,9 +18,14 @@ from typing import Any
 
 from xlsxsheet.core import fiscal_year
 from xlsxsheet.office.batch import CheckedReturn
-from xlsxsheet.office.report import STATUS_WORDS, file_columns, normalize_key, status_of
+from xlsxsheet.office.report import (
+    STATUS_WORDS,
+    count_files,
+    file_columns,
+    normalize_key,
+    status_of,
+)
 from xlsxsheet.office.roster_match import Expected, not_in_roster
-from xlsxsheet.office.status import layout_broken
 from xlsxsheet.office.xlsx_tables import TableBook
 from xlsxsheet.reading.summary import ReturnInfo
 
@@ -290,6 +295,7 @@ def _overview_sheet(book: TableBook, c: Collection) -> None:
     sheet = book.sheet("概要")
     row = book.write_title(sheet, 0, "提出状況の概要")
     readable = [r for r in c.results if r.readable]
+    counts = count_files(list(c.results))
     rows = [
         ("ファイル", len(c.results)),
         ("読み取れた提出", len(readable)),
@@ -297,8 +303,8 @@ def _overview_sheet(book: TableBook, c: Collection) -> None:
         ("重複のため除外", len(c.dropped())),
         *([] if c.expected is None else [("名簿の件数", len(c.expected))]),
         *([] if c.expected is None else [("未提出(名簿にあって提出なし)", len(c.missing()))]),
-        ("読めないファイル", sum(status_of(r) == "unreadable" for r in c.results)),
-        ("様式定義の誤りで点検できないファイル", sum(layout_broken(r) for r in c.results)),
+        ("読めないファイル", counts["unreadable"]),
+        ("様式定義の誤りで点検できないファイル", counts["layout_broken"]),
         ("エラーあり(読めないファイルを除く)", sum(r.readable and r.errors > 0 for r in c.results)),
         ("警告あり", sum(r.warnings > 0 for r in c.results)),
     ]

@@ -30,6 +30,7 @@ from xlsxsheet.office.collecting import find_workbooks
 from xlsxsheet.office.filenames import fixed_name
 from xlsxsheet.office.fixing import errors_left, fix_path
 from xlsxsheet.office.output_places import refuse_inside_inputs
+from xlsxsheet.office.status import layout_broken
 from xlsxsheet.reading.safe_open import SAVE_AS_XLSX
 
 OUTPUT_OPTION = "-o"
@@ -151,7 +152,7 @@ def _slim(checked: CheckedReturn, name: str) -> FixedReturn:
     """What the job keeps of a checked return (not its problems: a folder has hundreds)."""
     if not checked.readable:
         first = checked.problems[0].message if checked.problems else "読み取れませんでした。"
-        broken = any(p.code == "layout-broken" for p in checked.problems)
+        broken = layout_broken(checked)
         return FixedReturn(checked.path, name, False, failure=first, layout_broken=broken)
     changes = len(checked.changes)
     failure = None

@@ -82,7 +82,7 @@ def group_of(r: Checked, by: str) -> str:
     """The 様式 (title) or 担当課 a file is counted under in the summaries: a return whose
     records name several 担当課 and that has none of its own under (複数の担当課)."""
     if by == "layout":
-        if not r.readable and layout_broken(r):
+        if layout_broken(r):
             return BROKEN_LAYOUT_GROUP
         return r.layout_title or UNKNOWN_GROUP[by]
     info = r.info
@@ -125,7 +125,7 @@ def count_files(results: list[Checked]) -> dict[str, int]:
     """files = clean + with errors (unreadable and layout-broken included) + warnings only;
     with warnings (errors or not); unreadable; layout-broken (not checked: the layout's file has
     a mistake); problems."""
-    statuses = [status_of(r) if not r.readable else "" for r in results]
+    statuses = [status_of(r) for r in results if not r.readable]
     return {
         "files": len(results),
         "clean": sum(r.valid and not r.warnings for r in results),

@@ -134,7 +134,7 @@ def read_roster(
         if not layout:
             errors.append(f"{line}行目: 様式が空欄です")
         elif layouts is not None:
-            if layout not in layouts and broken and layout in broken:
+            if layout in (broken or {}) and layout not in layouts:
                 errors.append(
                     f"{line}行目: 様式「{layout}」のレイアウトファイルに誤りがあります"
                     f"({broken[layout]})。直してからもう一度実行してください"

@@ -52,8 +52,8 @@ def take_upload(
 
 def check_fields(path: Path, original_name: str) -> tuple[dict[str, Any], CheckedReturn]:
     """Check a kept file: what the upload's record says of it (store.CHECK_FIELDS but when it
-    was checked), and the return's summary. The layouts' fingerprint is taken before the check: a layout saved
-    during it leaves the result marked as made with the older layouts."""
+    was checked), and the return's summary. The layouts' fingerprint is taken before the check:
+    a layout saved during it leaves the result marked as made with the older layouts."""
     fingerprint = default_registry().fingerprint()
     checked, summary = check_blob(path)
     info = summary.info

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, request, send_file, url_for
 
 from xlsxsheet.office.collect import cost_tables, grade_tables
 from xlsxsheet.web.auth import admin_only, hash_code, make_code, store
@@ -12,11 +12,7 @@ from xlsxsheet.web.charts import cost_chart, grade_chart
 from xlsxsheet.web.jobs import KINDS, start_job
 from xlsxsheet.web.office import collection, roster_rows, state_counts
 from xlsxsheet.web.recheck import stale_uploads
-from xlsxsheet.web.views import bp
-
-
-def _cache() -> Any:
-    return current_app.extensions["xlsxsheet_summaries"]
+from xlsxsheet.web.views import bp, summary_cache
 
 
 @bp.get("/admin")
@@ -42,7 +38,7 @@ def office() -> Any:
 def office_summary() -> Any:
     """The city-wide 評価総括表 and cost totals of the latest returns, with charts."""
     year = store().year
-    found = collection(store(), _cache(), year)
+    found = collection(store(), summary_cache(), year)
     grades = [(t, grade_chart(t)) for t in grade_tables(found)]
     costs = []
     for table in cost_tables(found):
@@ -63,7 +59,7 @@ def new_job(kind: str) -> Any:
     running = [j for j in store().jobs(50) if j["kind"] == kind and j["state"] == "running"]
     if running:  # the same work already under way: show it rather than start it twice
         return redirect(url_for("web.job", job_id=running[0]["id"]), 303)
-    job_id = start_job(store(), _cache(), kind)
+    job_id = start_job(store(), summary_cache(), kind)
     return redirect(url_for("web.job", job_id=job_id), 303)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.status import layout_broken
 from xlsxsheet.web.intake import check_fields
 from xlsxsheet.web.office import SummaryCache
 from xlsxsheet.web.store import Store, Upload, now
@@ -56,7 +57,7 @@ def recheck(
     done = Rechecked()
     for n, upload in enumerate(sorted(uploads, key=lambda u: u.id), 1):
         fields, summary = check_fields(store.blob_path(upload), upload.original_name)
-        if upload.readable and any(p.code == "layout-broken" for p in summary.problems):
+        if upload.readable and layout_broken(summary):
             done.kept += 1
         else:
             store.replace_check(upload.id, {**fields, "checked": now()})

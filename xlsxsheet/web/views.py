@@ -118,7 +118,7 @@ def sign_out() -> Any:
 def department(dept_id: int) -> Any:
     row = department_for(dept_id)
     year = store().year
-    recheck_stale(store(), _cache(), year, dept_id)  # after a layout changed: a few files
+    recheck_stale(store(), summary_cache(), year, dept_id)  # after a layout changed: a few files
     rows = roster_rows(store(), year, row["name"])
     uploads = store().uploads(year, dept_id)
     return render_template(
@@ -146,11 +146,12 @@ def upload(dept_id: int) -> Any:
     data = sent.read()
     if not data:
         abort(400, f"{name} は空のファイルです。Excel で保存したブックを選んでください。")
-    upload_id, _summary = take_upload(store(), _cache(), dept_id, data, name)
+    upload_id, _summary = take_upload(store(), summary_cache(), dept_id, data, name)
     return redirect(url_for("web.upload_result", upload_id=upload_id), 303)
 
 
-def _cache() -> Any:
+def summary_cache() -> Any:
+    """The app's SummaryCache (the office's pages and every re-check share it)."""
     return current_app.extensions["xlsxsheet_summaries"]
 
 
@@ -166,7 +167,7 @@ def original_name(sent: str) -> str:
 def upload_result(upload_id: int) -> Any:
     found = readable_upload(upload_id)
     if found.year == store().year and is_stale(found):  # a year closed keeps its results
-        recheck(store(), _cache(), [found])
+        recheck(store(), summary_cache(), [found])
         found = readable_upload(upload_id)
     owner = roster_owner(found)
     return render_template("result.html", upload=found, result=found.result, owner=owner)
