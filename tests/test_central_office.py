@@ -302,7 +302,7 @@ def collected(folder: tuple[Path, list[Made]], tmp_path_factory: pytest.TempPath
     out = tmp_path_factory.mktemp("collect")
     summary, tidy = out / "集計.xlsx", out / "tidy.csv"
     code, _, err = run("collect", str(root), "-o", str(summary), "--csv", str(tidy))
-    assert code == 0, err
+    assert code == 1, err  # the folder has returns with errors and unreadable files
     return openpyxl.load_workbook(summary), tidy, err
 
 
@@ -667,7 +667,7 @@ def test_collect_lists_returns_missing_from_the_roster(
     path, rows, expected, extra = roster
     out = tmp_path / "集計.xlsx"
     code, _, err = run("collect", str(root), "--roster", str(path), "-o", str(out))
-    assert code == 0, err
+    assert code == 1, err
     assert "未提出 3" in err
     book = openpyxl.load_workbook(out)
     listed = list(book["名簿照合"].iter_rows(min_row=2, values_only=True))
@@ -693,6 +693,53 @@ def test_collect_lists_returns_missing_from_the_roster(
     ]
     files = {Path(r[5]) for r in attention if r[0] != "未提出"}
     assert files == {m.path.relative_to(root) for m in made if m.errors}
+
+
+def test_collect_exits_1_while_its_summary_needs_attention(tmp_path: Path) -> None:
+    """As `check`: 0 for a folder of clean returns; 1 with an unreadable file, a return with
+    errors or one the roster expects missing — the summary is written each time, and the
+    counts are said even with --quiet."""
+    from xlsxsheet.checks.pipeline import check_file
+
+    root = tmp_path / "提出"
+    root.mkdir()
+    examples = sorted((Path(__file__).parents[1] / "examples").glob("*.xlsx"))
+    for example in examples:
+        (root / example.name).write_bytes(example.read_bytes())
+    out = tmp_path / "集計.xlsx"
+
+    def collect(*extra: str) -> tuple[int, str]:
+        code, _, err = run("collect", str(root), "-o", str(out), "--force", *extra)
+        assert out.is_file()
+        return code, err
+
+    code, err = collect()
+    assert code == 0, err
+    assert f"{len(examples)} ファイル: 集計に使用 {len(examples)}、" in err
+    assert collect("-q") == (0, "")
+
+    broken = root / "壊れた提出.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    code, err = collect()
+    assert code == 1 and "読めない 1" in err
+    code, err = collect("-q")  # quiet, but an exit code 1 is never silent
+    assert code == 1 and "読めない 1" in err
+    broken.unlink()
+
+    book = openpyxl.load_workbook(root / examples[0].name)
+    sheet = book.worksheets[0]
+    formula = next(c for row in sheet.iter_rows() for c in row if c.data_type == "f")
+    formula.value = 999_999  # a total typed over its formula: an error, still summed
+    book.save(root / examples[0].name)
+    assert check_file(root / examples[0].name).errors > 0
+    code, err = collect()
+    assert code == 1 and "エラーあり 1" in err
+    (root / examples[0].name).write_bytes(examples[0].read_bytes())
+
+    roster = tmp_path / "名簿.csv"
+    roster.write_text("様式,施策番号,担当課\n施策評価シート,99,福祉総務課\n", encoding="utf-8")
+    code, err = collect("--roster", str(roster))
+    assert code == 1 and "未提出 1" in err
 
 
 def test_a_bad_roster_stops_before_checking(

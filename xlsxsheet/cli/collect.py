@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from xlsxsheet.cli.check import checked_with_progress, folder_options
-from xlsxsheet.cli.common import force_option, friendly
+from xlsxsheet.cli.common import EXIT_PROBLEMS, force_option, friendly
 from xlsxsheet.cli.templates_option import templates_option
+
+if TYPE_CHECKING:
+    from xlsxsheet.office.collecting import Collected
 
 
 @click.command("collect")
@@ -46,13 +51,14 @@ def collect_command(
     force: bool,
 ) -> None:
     """提出された様式を集計 (評価総括表・コスト集計・要対応一覧) / sum up a folder of returns.
+    終了コード 0: 要対応なし / 1: エラーあり・読めない・未提出あり(集計ブックは書き出します) /
+    2: 指定の誤り。
 
     フォルダかファイルを指定します。同じ様式・年度・番号の提出が複数あるときは更新日時の新しい
     ファイルを集計に使い、「重複」シートに一覧にします。--roster の名簿にあって提出のないものは
     「要対応」と「名簿照合」シートに未提出として載せます。
     """
     from xlsxsheet.office.collecting import collect_paths
-    from xlsxsheet.office.report import count_files
 
     done = collect_paths(
         folders,
@@ -63,9 +69,17 @@ def collect_command(
         force,
         checking=lambda paths: checked_with_progress(paths, jobs, quiet, None, None, True),
     )
+    if not quiet or not done.valid:  # --quiet, but never a silent exit code 1
+        _say_counts(done, output, csv_path)
+    if not done.valid:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _say_counts(done: Collected, output: Path, csv_path: Path | None) -> None:
+    """The line `collect` ends with: how many files were summed, left out, unreadable…"""
+    from xlsxsheet.office.report import count_files
+
     collection, results = done.collection, done.results
-    if quiet:
-        return
     counts = count_files(list(results))
     unreadable, broken = counts["unreadable"], counts["layout_broken"]
     with_errors = sum(r.readable and r.errors > 0 for r in results)

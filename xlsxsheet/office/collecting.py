@@ -32,6 +32,12 @@ class Collected:
     collection: Collection
     results: list[CheckedReturn]
 
+    @property
+    def valid(self) -> bool:
+        """No return with errors or unreadable, and none the roster expects missing: the
+        summary needs nothing on its 要対応 sheet (the command's exit code 0)."""
+        return all(r.valid for r in self.results) and not self.collection.missing()
+
 
 def find_workbooks(given: Sequence[Path]) -> tuple[list[Path], dict[Path, str]]:
     """The workbooks under `given`, and the name each is shown by; UsageError when none."""
