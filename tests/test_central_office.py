@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -698,7 +699,8 @@ def test_collect_lists_returns_missing_from_the_roster(
 def test_collect_exits_1_while_its_summary_needs_attention(tmp_path: Path) -> None:
     """As `check`: 0 for a folder of clean returns; 1 with an unreadable file, a return with
     errors or one the roster expects missing — the summary is written each time, and the
-    counts are said even with --quiet."""
+    counts are said even with --quiet. The older copy of a return sent twice, not summed,
+    does not count."""
     from xlsxsheet.checks.pipeline import check_file
 
     root = tmp_path / "提出"
@@ -734,6 +736,12 @@ def test_collect_exits_1_while_its_summary_needs_attention(tmp_path: Path) -> No
     assert check_file(root / examples[0].name).errors > 0
     code, err = collect()
     assert code == 1 and "エラーあり 1" in err
+    corrected = root / f"{examples[0].stem}_修正版.xlsx"  # sent again, mended: the newer copy
+    corrected.write_bytes(examples[0].read_bytes())
+    os.utime(corrected, (time.time() + 60, time.time() + 60))
+    code, err = collect()
+    assert code == 0 and "重複のため除外 1" in err and "エラーあり 1" in err, err
+    corrected.unlink()
     (root / examples[0].name).write_bytes(examples[0].read_bytes())
 
     roster = tmp_path / "名簿.csv"

@@ -433,7 +433,7 @@ def test_the_office_sees_the_roster_state_and_the_same_summary_as_collect(
         (folder / source.name).write_bytes(source.read_bytes())
     cli_out = tmp_path / "cli.xlsx"
     result = CliRunner().invoke(main, ["collect", str(folder), "-o", str(cli_out), "-q"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a return with errors: 要対応
     cli_book = openpyxl.load_workbook(cli_out)
     for sheet in ("評価総括表", "コスト集計"):
         assert _values(web_book[sheet]) == _values(cli_book[sheet]), sheet
@@ -501,7 +501,7 @@ def test_office_downloads_marked_zip_csv_and_next_years_templates(
         main,
         ["collect", str(folder), "-o", str(folder.parent / "c.xlsx"), "--csv", str(cli_csv), "-q"],
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a return with errors: 要対応
     cli_rows = list(csv.reader(io.StringIO(cli_csv.read_text(encoding="utf-8-sig"))))
     assert len(web_rows) == len(cli_rows) > 10
     file_column = web_rows[0].index("ファイル")

@@ -34,9 +34,12 @@ class Collected:
 
     @property
     def valid(self) -> bool:
-        """No return with errors or unreadable, and none the roster expects missing: the
-        summary needs nothing on its 要対応 sheet (the command's exit code 0)."""
-        return all(r.valid for r in self.results) and not self.collection.missing()
+        """No file unreadable, no return summed with errors, none the roster expects missing:
+        the command's exit code 0. The older copy of a return sent twice is not summed, so its
+        errors (listed on 要対応 as 重複のため集計に不使用) do not count."""
+        dropped = self.collection.dropped()
+        summed = (r for r in self.results if Path(r.path) not in dropped)
+        return all(r.valid for r in summed) and not self.collection.missing()
 
 
 def find_workbooks(given: Sequence[Path]) -> tuple[list[Path], dict[Path, str]]:
