@@ -34,9 +34,11 @@ def layouts_command(fmt: str, check_file: Path | None) -> None:
     if check_file is not None:
         from xlsxsheet.plan.describe_layout import describe_layout_file
 
-        for line in describe_layout_file(check_file):
+        # every step first, then what they found: a mistake only the plan or the trial
+        # template finds is said alone, never after 「正しく読めました」
+        lines = [*describe_layout_file(check_file), _trial_template(check_file)]
+        for line in lines:
             click.echo(line)
-        click.echo(_trial_template(check_file))
         return
     registry = default_registry()
     layouts, broken = registry.loadable()

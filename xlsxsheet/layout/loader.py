@@ -24,7 +24,14 @@ from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED_TOP_KEYS = {"layout", "version", "year", "params"}
 RULE_KINDS = {"target-vs-actual", "year-over-year"}
-SUGGESTION_METHODS = {"mean-achievement-rate", "trend-score", "follow"}
+SUGGESTION_ARGS = {  # each method's arguments: (required, optional)
+    "mean-achievement-rate": ({"source", "thresholds"}, {"actual", "target", "cap"}),
+    "trend-score": ({"source", "thresholds"}, {"actual", "span", "band"}),
+    "judgement-share": ({"source", "thresholds"}, {"judgement"}),
+    "follow": ({"from"}, {"tolerance"}),
+}
+SUGGESTION_METHODS = set(SUGGESTION_ARGS)
+MAX_YEAR_OFFSET = 30  # a year set spans at most this many years either side of the year evaluated
 PAPERS = {"A3", "A4", "B4", "B5", "A5"}
 NUMERIC_TYPES = {"number", "integer", "money", "percent"}
 
@@ -39,8 +46,9 @@ class _Node:
                 f"ここには項目の辞書(キー: 値)が必要ですが、{_kind(data)}が書かれています", ""
             )
 
-    def fail(self, problem: str, fix: str) -> LayoutError:
-        line = line_of(self.data)
+    def fail(self, problem: str, fix: str, key: Any = None) -> LayoutError:
+        """Raise the LayoutError at this mapping's line, or at the line of its `key`."""
+        line = line_of(self.data, key)
         where = f"{line}行目 {self.place}" if line else self.place
         raise LayoutError(self.source.name, where, problem, fix)
 
@@ -53,7 +61,7 @@ class _Node:
                     if close
                     else ("使えるキー: " + ", ".join(sorted(allowed)))
                 )
-                self.fail(f"未知のキー「{key}」があります", hint)
+                self.fail(f"未知のキー「{key}」があります", hint, key)
         for key in sorted(required):
             if key not in self.data:
                 self.fail(f"必須のキー「{key}」がありません", f"「{key}: …」を追加してください")
@@ -66,13 +74,13 @@ class _Node:
         if value is None:
             self.fail(f"「{key}」がありません", f"「{key}: …」を追加してください")
         if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.fail(f"「{key}」は文字列で書いてください", f"例: {key}: 名称")
+            self.fail(f"「{key}」は文字列で書いてください", f"例: {key}: 名称", key)
         return str(value)
 
     def integer(self, key: str, default: int | None = None, minimum: int = 0) -> int:
         value = self.data.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.fail(f"「{key}」は{minimum}以上の整数で書いてください(いま: {value!r})", "")
+            self.fail(f"「{key}」は{minimum}以上の整数で書いてください(いま: {value!r})", "", key)
         return value
 
     def ident(self, key: str = "id") -> str:
@@ -81,6 +89,7 @@ class _Node:
             self.fail(
                 f"「{key}: {value}」は識別子に使えません",
                 "半角英小文字で始め、半角英小文字・数字・_ だけを使ってください (例: total_a)",
+                key,
             )
         return value
 
@@ -95,7 +104,7 @@ class _Node:
         if value is None and not required:
             return []
         if not isinstance(value, list) or (required and not value):
-            self.fail(f"「{key}」には1つ以上の要素のリストが必要です", f"{key}:\n  - …")
+            self.fail(f"「{key}」には1つ以上の要素のリストが必要です", f"{key}:\n  - …", key)
         return value
 
 
@@ -277,7 +286,7 @@ class _LayoutBuilder:
         try:
             return parse_fiscal_year(value)
         except FiscalYearError:
-            node.fail(f"「{key}: {value}」は年度として読めません", "例: 2020, R2, 令和2年度")
+            node.fail(f"「{key}: {value}」は年度として読めません", "例: 2020, R2, 令和2年度", key)
         raise AssertionError  # unreachable
 
     def _year_sets(self, params: dict[str, m.Param]) -> dict[str, m.YearSet]:
@@ -294,6 +303,16 @@ class _LayoutBuilder:
                     node.fail(
                         f"「{bound}」は年度型の params にありません",
                         "from / to には評価年度からの差(整数)か、年度型の params の名前を書いてください",
+                    )
+            for key, bound in (("from", start), ("to", end)):
+                if isinstance(bound, int) and abs(bound) > MAX_YEAR_OFFSET:
+                    node.fail(
+                        f"「{key}: {bound}」は評価年度からの差として大きすぎます"
+                        f"(±{MAX_YEAR_OFFSET}年まで)",
+                        "年度そのもの(2022、R4)ではなく、評価年度からの差を書いてください"
+                        "(評価年度の2年前なら -2、評価年度なら 0)。計画の初年度のように決まった"
+                        "年度は、params に type: fiscal-year の項目を作り、その名前を書きます",
+                        key,
                     )
             fixed = isinstance(start, str) or isinstance(end, str)
             if not fixed and (
@@ -326,15 +345,70 @@ class _LayoutBuilder:
                 node.fail(
                     f"field「{target}」はこのレイアウトにありません", _near(target, self.fields)
                 )
+            required, optional = SUGGESTION_ARGS[method]
+            node.check_keys(
+                {"field", "method"} | required | optional, {"field", "method"} | required
+            )
             args = {k: v for k, v in node.data.items() if k not in ("field", "method")}
             for key in ("source", "from"):
                 ref = args.get(key)
                 if ref is not None and not any(f.startswith(ref) for f in self.fields):
                     node.fail(
-                        f"{key}「{ref}」はこのレイアウトにありません", _near(ref, self.fields)
+                        f"{key}「{ref}」はこのレイアウトにありません", _near(ref, self.fields), key
                     )
+            if "thresholds" in args:
+                self._thresholds(node, self.fields[target])
+            if method == "judgement-share":
+                self._judged_source(node, str(args["source"]), args.get("judgement"))
             result.append(m.GradeSuggestion(target, method, args))
         return tuple(result)
+
+    def _judged_source(self, node: _Node, source: str, judgement: Any) -> None:
+        """judgement-share needs a judgement (with a rule) under its source."""
+        judged = sorted(
+            {
+                f.id.rsplit(".", 1)[1]
+                for f in self.fields.values()
+                if f.rule is not None and f.id.startswith(source + ".")
+            }
+        )
+        if not judged:
+            node.fail(
+                f"source「{source}」の下に判定(judgements)がありません",
+                "judgements のある year_table の区分を source に書いてください",
+                "source",
+            )
+        if judgement is not None and str(judgement) not in judged:
+            node.fail(
+                f"judgement「{judgement}」は source「{source}」の判定にありません",
+                "使える judgement: " + ", ".join(judged),
+                "judgement",
+            )
+
+    def _thresholds(self, node: _Node, grade: m.FieldDef) -> None:
+        """thresholds: {grade: lowest score, …, last grade: null}, each grade one of the grade
+        field's list, highest first as the method tries them."""
+        thresholds = node.get("thresholds")
+        example = "thresholds: {A: 1.0, B: 0.9, C: 0.7, D: null}"
+        if not isinstance(thresholds, dict) or not thresholds:
+            node.fail("thresholds は「評価: 下限」の辞書で書いてください", example, "thresholds")
+        allowed = self.lists[grade.list].values if grade.list in self.lists else None
+        for value, lowest in thresholds.items():
+            if allowed is not None and str(value) not in allowed:
+                node.fail(
+                    f"thresholds の「{value}」は {grade.label} の選択肢"
+                    f"({'・'.join(allowed)})にありません",
+                    "選択肢にある評価だけを書いてください(例: " + example + ")",
+                    "thresholds",
+                )
+            if lowest is not None and (
+                isinstance(lowest, bool) or not isinstance(lowest, int | float)
+            ):
+                node.fail(
+                    f"thresholds の「{value}: {lowest}」の下限は数で書いてください",
+                    "最後の評価は null(それより下のすべて)にします。例: " + example,
+                    "thresholds",
+                )
 
     # --- sheets and blocks ------------------------------------------------------------
     def _sheet(self, node: _Node) -> m.SheetDef:
@@ -726,8 +800,9 @@ class _LayoutBuilder:
             label_parts = tuple(str(x) for x in label) if isinstance(label, list) else (str(label),)
             if 1 + len(levels) + len(label_parts) > label_depth:
                 sn.fail(
-                    f"ラベルの段数 {1 + len(levels) + len(label_parts)} が label_spans の数"
-                    f" {label_depth} を超えています",
+                    f"ラベルの段数 {1 + len(levels) + len(label_parts)}(区分の label 1 段"
+                    f" + levels {len(levels)} 段 + この label {len(label_parts)} 段)が"
+                    f" label_spans の数 {label_depth} を超えています",
                     "label を短くするか label_spans を増やしてください",
                 )
             formula = sn.get("formula")

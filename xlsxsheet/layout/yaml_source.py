@@ -9,9 +9,10 @@ import yaml
 
 
 class LineDict(dict):
-    """A mapping that knows the line it started on (1-based)."""
+    """A mapping that knows the line it started on, and the line of each key (1-based)."""
 
     line: int = 0
+    key_lines: dict[Any, int]
 
 
 class LineList(list):
@@ -40,6 +41,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
+    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
@@ -47,6 +49,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
                 None, None, f"キー {key!r} が重複しています", key_node.start_mark
             )
         result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
@@ -78,6 +81,11 @@ def load_yaml_with_lines(path: Path, pure_python: bool = False) -> Any:
         return yaml.load(text, Loader=_PyLineLoader)
 
 
-def line_of(value: Any) -> int:
-    """The line a parsed value started on, or 0 when unknown."""
+def line_of(value: Any, key: Any = None) -> int:
+    """The line a parsed value started on (with `key`: the line of that key of a mapping,
+    where it has it), or 0 when unknown."""
+    if key is not None:
+        found = getattr(value, "key_lines", {}).get(key)
+        if found:
+            return found
     return getattr(value, "line", 0)
