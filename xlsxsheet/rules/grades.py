@@ -14,7 +14,7 @@ from typing import Any
 from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.model import GradeSuggestion
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
-from xlsxsheet.rules.judgements import item_direction
+from xlsxsheet.rules.judgements import item_direction, judge
 
 Key = tuple[str, int | None]
 
@@ -125,9 +125,59 @@ def follow(
     return Suggestion(grade, "成果実績目標達成度の評価", tolerance)
 
 
+def judgement_share(
+    plan: WorkbookPlan, rule: GradeSuggestion, values: Mapping[Key, Any], _: Mapping[str, Any]
+) -> Suggestion:
+    """The share of the items under `source` whose judgement, as its rule decides it from the
+    numbers (as check and fix do, not as typed), is the good word (達成; 向上 for
+    year-over-year): 「すべての指標が達成なら A」 is thresholds {A: 1.0, …}."""
+    slots = _judgement_slots(plan, rule.args["source"], rule.args.get("judgement"))
+    good = judged = 0
+    for slot in slots:
+        verdict = judge(plan, slot, values)
+        if verdict is None or verdict.expected is None:
+            continue
+        judged += 1
+        good += verdict.expected == _good_word(slot)
+    if not judged:
+        return Suggestion(None, "判定できる指標がありません(目標値・実績値が未入力)")
+    share = good / judged
+    grade = _grade(share, rule.args["thresholds"])
+    return Suggestion(
+        grade, f"{judged}指標のうち「{_good_word(slots[0])}」が {good}(割合 {share:.0%})"
+    )
+
+
+def _good_word(slot: Slot) -> str | None:
+    """The word of a judgement that counts as good: met (target-vs-actual), better
+    (year-over-year)."""
+    args = slot.field.rule.args if slot.field.rule is not None else {}
+    word = args.get("met", args.get("better"))
+    return None if word is None else str(word)
+
+
+def _judgement_slots(plan: WorkbookPlan, source: str, judgement: str | None) -> list[Slot]:
+    """The judgement slots under a section path (of the judgement `judgement`, else of the
+    first judgement found there), in the plan's order; once per plan."""
+    kept: dict[tuple[str, str | None], list[Slot]]
+    kept = derived(plan).setdefault("judgements-under", {})
+    found = kept.get((source, judgement))
+    if found is None:
+        prefix = tuple(source.split("."))
+        under = [
+            s
+            for s in plan.slots.values()
+            if s.field.rule is not None and s.field.path[: len(prefix)] == prefix
+        ]
+        wanted = judgement or (under[0].field.path[-1] if under else None)
+        found = kept[(source, judgement)] = [s for s in under if s.field.path[-1] == wanted]
+    return found
+
+
 METHODS = {
     "mean-achievement-rate": mean_achievement_rate,
     "trend-score": trend_score,
+    "judgement-share": judgement_share,
     "follow": follow,
 }
 
