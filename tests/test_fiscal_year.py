@@ -155,3 +155,26 @@ def test_era_of_out_of_range(year: int) -> None:
 def test_era_of_wrong_type(year: object) -> None:
     with pytest.raises(TypeError):
         era_of(year)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("H36", "H36 は令和6年度として扱います(平成は31年度までです)。"),
+        ("平成32年度", "平成32年度 は令和2年度として扱います(平成は31年度までです)。"),
+        ("ｈ３３", "ｈ３３ は令和3年度として扱います(平成は31年度までです)。"),
+        ("H31", None),
+        ("R6", None),
+    ],
+)
+def test_a_heisei_year_past_31_given_as_year_is_taken_and_said(
+    tmp_path, given: str, said: str | None
+) -> None:
+    """Plans made before 2019 name their years in 平成 (H36): `--year` takes them as 令和,
+    never silently."""
+    from cli_support import run_cli
+
+    out = tmp_path / "様式.xlsx"
+    code, _, err = run_cli("template", "shisaku-management", "--year", given, "-o", str(out))
+    assert code == 0, err
+    assert (said in err) if said else ("として扱います" not in err)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
@@ -12,11 +13,14 @@ import click
 
 from xlsxsheet.cli import click_japanese
 from xlsxsheet.core.errors import USAGE_ERRORS, XlsxsheetError
-from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
+from xlsxsheet.core.fiscal_year import FiscalYearError, long_label, parse_fiscal_year
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_PROBLEMS = 1  # problems found, a file unreadable, a file not written
 EXIT_USAGE = 2  # the command cannot run as given (click's own usage errors exit 2 as well)
+HEISEI_LAST = (
+    2019  # 平成31年度; a later 平成 year (H36, as plans made before 2019 wrote it) is said
+)
 
 click_japanese.install()
 
@@ -52,9 +56,16 @@ class FiscalYear(click.ParamType):
         if isinstance(value, int):
             return value
         try:
-            return parse_fiscal_year(value)
+            year = parse_fiscal_year(value)
         except FiscalYearError as exc:
             self.fail(str(exc), param, ctx)
+        written = unicodedata.normalize("NFKC", str(value)).strip().upper()
+        if year > HEISEI_LAST and written.startswith(("H", "平成")):
+            # plans written before 2019 name their years in 平成 (H36): read, and said so
+            click.echo(
+                f"{value} は{long_label(year)}として扱います(平成は31年度までです)。", err=True
+            )
+        return year
 
 
 FORCE_HELP = "出力先のファイルがすでにあるとき上書きする"
