@@ -41,6 +41,7 @@ def load_demo(app: Flask, codes: dict[str, str]) -> None:
     store = app.extensions["xlsxsheet_store"]
     if store.count_uploads():
         return
+    store.set_setting("any_year", "1")  # the examples are of five cities and years
     cache = app.extensions["xlsxsheet_summaries"]
     registry = default_registry()
     for example, _layout, _key, dept in ROWS:

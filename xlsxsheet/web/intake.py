@@ -18,6 +18,7 @@ from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import CheckedReturn, check_return
 from xlsxsheet.office.fixing import errors_left
 from xlsxsheet.office.roster import normalize_key
+from xlsxsheet.web.desk_year import desk_year, for_desk
 from xlsxsheet.web.office import SummaryCache
 from xlsxsheet.web.store import Store, now
 
@@ -33,7 +34,7 @@ def take_upload(
     """Keep `data`, check it, record it (its summary kept in `cache` for the office's pages);
     the new upload's id and the return's summary."""
     digest, relative = store.keep_blob(data, original_name)
-    fields, summary = check_fields(store.blobs / relative, original_name)
+    fields, summary = check_fields(store.blobs / relative, original_name, desk_year(store))
     upload_id = store.record_upload(
         {
             "dept_id": dept_id,
@@ -50,12 +51,14 @@ def take_upload(
     return upload_id, summary
 
 
-def check_fields(path: Path, original_name: str) -> tuple[dict[str, Any], CheckedReturn]:
-    """Check a kept file: what the upload's record says of it (store.CHECK_FIELDS but when it
-    was checked), and the return's summary. The layouts' fingerprint is taken before the check:
-    a layout saved during it leaves the result marked as made with the older layouts."""
+def check_fields(path: Path, original_name: str, year: int) -> tuple[dict[str, Any], CheckedReturn]:
+    """Check a kept file for the desk of `year`: what the upload's record says of it
+    (store.CHECK_FIELDS but when it was checked), and the return's summary (a return of another
+    year with its error, desk_year). The layouts' fingerprint is taken before the check: a
+    layout saved during it leaves the result marked as made with the older layouts."""
     fingerprint = default_registry().fingerprint()
     checked, summary = check_blob(path)
+    summary = for_desk(summary, year)
     info = summary.info
     fields = {
         "layout": info.layout if info else None,

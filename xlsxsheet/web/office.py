@@ -21,6 +21,7 @@ from xlsxsheet.office.batch import CheckedReturn, check_return
 from xlsxsheet.office.collect import Collection, collect_returns
 from xlsxsheet.office.roster import RosterEntry, normalize_key
 from xlsxsheet.office.roster_match import Expected, match_roster
+from xlsxsheet.web.desk_year import desk_year, for_desk
 from xlsxsheet.web.store import Store, Upload
 
 STATE_MISSING = "未提出"
@@ -72,12 +73,27 @@ def latest_uploads(store: Store, year: int) -> list[Upload]:
     return latest
 
 
-def answers(row: Any, upload: Upload) -> bool:
-    """Whether an upload answers a roster row: its layout, and its key where the layout has one."""
+def matches(row: Any, upload: Upload) -> bool:
+    """Whether an upload is of a roster row's 施策: its layout, and its key where the layout
+    has one."""
     if upload.layout != row["layout"]:
         return False
     _title, keyed = roster_layout(default_registry(), row["layout"], row["key"])
     return not keyed or upload.key == normalize_key(row["key"])
+
+
+def answers(row: Any, upload: Upload) -> bool:
+    """Whether an upload answers a roster row: of its 施策, sent by the 課 the row names. A 課
+    cannot fill (or overwrite) another 課's row; its upload is told so (`roster_owner`)."""
+    return matches(row, upload) and upload.dept == row["dept"]
+
+
+def sent_for_another(store: Store, upload: Upload) -> str | None:
+    """The 課 the roster names for the upload's 施策 when the upload came from another."""
+    for row in store.roster(upload.year):
+        if matches(row, upload) and row["dept"] != upload.dept:
+            return str(row["dept"])
+    return None
 
 
 def roster_rows(store: Store, year: int, dept: str | None = None) -> list[RosterRow]:
@@ -114,7 +130,8 @@ def summaries(
     for n, upload in enumerate(uploads, 1):
         summary = None if values else cache.get(upload.id, fingerprint)
         if summary is None:
-            summary = check_return(store.blob_path(upload), default_registry(), values=values)
+            checked = check_return(store.blob_path(upload), default_registry(), values=values)
+            summary = for_desk(checked, desk_year(store, upload.year))
             if not values:
                 cache.put(upload.id, summary, fingerprint)
         results.append(dataclasses.replace(summary, modified=float(upload.id)))
@@ -142,8 +159,10 @@ def collection(
     values: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Collection:
-    """The year's latest uploads summed up as `collect` does, matched to the roster."""
-    results, names = summaries(store, cache, latest_uploads(store, year), values, progress)
+    """The year's latest uploads summed up as `collect` does, matched to the roster; an upload
+    of a 施策 the roster gives to another 課 is left out (sent_for_another)."""
+    uploads = [u for u in latest_uploads(store, year) if sent_for_another(store, u) is None]
+    results, names = summaries(store, cache, uploads, values, progress)
     entries = roster_entries(store, year)
     expected: list[Expected] | None = (
         match_roster(results, entries, default_registry()) if entries else None

@@ -9,8 +9,15 @@ from flask import abort, redirect, render_template, request, send_file, url_for
 from xlsxsheet.office.collect import cost_tables, grade_tables
 from xlsxsheet.web.auth import admin_only, hash_code, make_code, store
 from xlsxsheet.web.charts import cost_chart, grade_chart
+from xlsxsheet.web.desk_year import desk_year, of_the_year
 from xlsxsheet.web.jobs import KINDS, start_job
-from xlsxsheet.web.office import collection, roster_rows, state_counts
+from xlsxsheet.web.office import (
+    collection,
+    latest_uploads,
+    roster_rows,
+    sent_for_another,
+    state_counts,
+)
 from xlsxsheet.web.recheck import stale_uploads
 from xlsxsheet.web.views import bp, summary_cache
 
@@ -28,6 +35,11 @@ def office() -> Any:
         departments=store().departments(),
         uploads=store().uploads(year)[:50],
         stale=len(stale_uploads(store(), year)),
+        misplaced=[
+            (u, owner)
+            for u in latest_uploads(store(), year)
+            if (owner := sent_for_another(store(), u)) is not None
+        ],
         kinds=KINDS,
         jobs=store().jobs(),
     )
@@ -39,13 +51,23 @@ def office_summary() -> Any:
     """The city-wide 評価総括表 and cost totals of the latest returns, with charts."""
     year = store().year
     found = collection(store(), summary_cache(), year)
-    grades = [(t, grade_chart(t)) for t in grade_tables(found)]
+    # returns of another evaluation year (each with its error return-wrong-year) are left out
+    taken = desk_year(store())
+    grades = [(t, grade_chart(t)) for t in grade_tables(found) if taken in (None, t["year"])]
     costs = []
     for table in cost_tables(found):
+        if taken not in (None, table["year"]):
+            continue
         label = table["labels"][-1]  # the last series is the total where a layout has one
         costs.append((table, label, cost_chart(table, label)))
+    other_years = sum(not of_the_year(r, taken) for r in found.kept)
     return render_template(
-        "summary.html", year=year, grades=grades, costs=costs, kept=len(found.kept)
+        "summary.html",
+        year=year,
+        grades=grades,
+        costs=costs,
+        kept=len(found.kept) - other_years,
+        other_years=other_years,
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.status import layout_broken
+from xlsxsheet.web.desk_year import desk_year
 from xlsxsheet.web.intake import check_fields
 from xlsxsheet.web.office import SummaryCache
 from xlsxsheet.web.store import Store, Upload, now
@@ -56,7 +57,8 @@ def recheck(
     Oldest first, so that versions numbered again follow the order of receipt."""
     done = Rechecked()
     for n, upload in enumerate(sorted(uploads, key=lambda u: u.id), 1):
-        fields, summary = check_fields(store.blob_path(upload), upload.original_name)
+        year = desk_year(store, upload.year)
+        fields, summary = check_fields(store.blob_path(upload), upload.original_name, year)
         if upload.readable and layout_broken(summary):
             done.kept += 1
         else:

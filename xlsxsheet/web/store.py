@@ -171,6 +171,12 @@ class Store:
     def year(self) -> int:
         return int(self.setting("year") or 0)
 
+    @property
+    def takes_any_year(self) -> bool:
+        """The demo's desk, holding the bundled examples of five cities and years: a return of
+        another year than the desk's is not an error there (desk_year)."""
+        return self.setting("any_year") == "1"
+
     # --- blobs ------------------------------------------------------------------------------
     def keep_blob(self, data: bytes, original_name: str) -> tuple[str, str]:
         """Store the bytes by their SHA-256; (hash, relative blob path). Never overwrites."""

@@ -39,7 +39,7 @@ from xlsxsheet.web.auth import (
     verify_secret,
 )
 from xlsxsheet.web.intake import as_sent, take_upload
-from xlsxsheet.web.office import roster_rows, state_counts
+from xlsxsheet.web.office import roster_rows, sent_for_another, state_counts
 from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale
 from xlsxsheet.web.store import Upload
 
@@ -169,18 +169,8 @@ def upload_result(upload_id: int) -> Any:
     if found.year == store().year and is_stale(found):  # a year closed keeps its results
         recheck(store(), summary_cache(), [found])
         found = readable_upload(upload_id)
-    owner = roster_owner(found)
+    owner = sent_for_another(store(), found)
     return render_template("result.html", upload=found, result=found.result, owner=owner)
-
-
-def roster_owner(upload: Upload) -> str | None:
-    """The 担当課 the roster names for the upload's 施策, when it is another department."""
-    from xlsxsheet.web.office import answers
-
-    for row in store().roster(upload.year):
-        if answers(row, upload):
-            return row["dept"] if row["dept"] != upload.dept else None
-    return None
 
 
 @bp.get("/uploads/<int:upload_id>/original")

@@ -1,0 +1,113 @@
+"""What the desk of one year takes: a return of another evaluation year is an error, and a 課
+cannot fill (or overwrite) a roster row the roster gives to another 課. Found by a walkthrough
+in a browser: both used to show 問題なし and count on the roster."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_support import (
+    ADMIN_PASSWORD,
+    DEPT_A,
+    DEPT_B,
+    dept_id,
+    make_return,
+    signed_in,
+    upload,
+    upload_id,
+    write_roster,
+)
+
+from xlsxsheet.web import create_app
+
+pytestmark = pytest.mark.usefixtures("no_city_layouts")
+
+
+def _app(tmp_path: Path, year: int) -> Any:
+    tmp_path.mkdir(exist_ok=True)
+    app = create_app(tmp_path / "data", write_roster(tmp_path / "名簿.csv"), ADMIN_PASSWORD, year)
+    app.config["TESTING"] = True
+    return app
+
+
+def _row(page: str, key: str) -> str:
+    """The department page's roster row of 施策 `key` (its cells' text): the first table."""
+    roster = page[page.index("<table") : page.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", roster, re.S)
+    found = [r for r in rows if re.search(rf"<td[^>]*>\s*{key}\s*</td>", r)]
+    assert len(found) == 1, rows
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found[0]))
+
+
+def test_a_return_of_another_year_is_an_error_and_left_out_of_the_years_summary(
+    tmp_path: Path,
+) -> None:
+    app = _app(tmp_path, 2021)  # the desk takes 令和3年度
+    sent = make_return(tmp_path, 1, DEPT_A, tag="昨年度の提出")  # a 令和2年度 return
+    client = signed_in(app, DEPT_A)
+    number = upload_id(upload(client, app, DEPT_A, sent))
+    page = client.get(f"/uploads/{number}").text
+    assert (
+        f"{sent.name} は令和2年度の施策マネジメントシートです。受け付けているのは令和3年度の提出です。"
+        in page
+    )
+    assert "年度の違う提出です" in page
+    assert "エラー" in _row(client.get(f"/dept/{dept_id(app, DEPT_A)}").text, "1")
+
+    office = signed_in(app, "admin")
+    summary = office.get("/admin/summary").text
+    assert "令和3年度でない年度の提出 1 件は集計していません" in summary
+    assert "令和2年度:" not in summary  # no table of the other year
+    assert "各課の最新の提出 0 件から集計しています" in summary
+
+    # after a restart the summaries are made again from the files: the same
+    again = signed_in(_app(tmp_path, 2021), "admin").get("/admin/summary").text
+    assert "令和3年度でない年度の提出 1 件は集計していません" in again
+
+    # this year's return is taken as before
+    app2020 = _app(tmp_path / "2020", 2020)
+    client = signed_in(app2020, DEPT_A)
+    page = client.get(f"/uploads/{upload_id(upload(client, app2020, DEPT_A, sent))}").text
+    assert "年度の違う提出です" not in page
+
+
+def test_a_department_cannot_fill_a_row_the_roster_gives_another(tmp_path: Path) -> None:
+    app = _app(tmp_path, 2020)
+    theirs = make_return(tmp_path, 2, DEPT_A, tag="他課の施策")  # 施策2 is DEPT_B's
+    a = signed_in(app, DEPT_A)
+    wrong = upload_id(upload(a, app, DEPT_A, theirs))
+    page = a.get(f"/uploads/{wrong}").text
+    assert (
+        f"名簿ではこの施策の担当課は「{DEPT_B}」です。この提出は{DEPT_B}の提出として数えず" in page
+    )
+
+    b = signed_in(app, DEPT_B)
+    row = _row(b.get(f"/dept/{dept_id(app, DEPT_B)}").text, "2")
+    assert "未提出" in row and theirs.name not in row
+    office = signed_in(app, "admin")
+    notice = office.get("/admin").text
+    assert 'id="misplaced"' in notice and f"(名簿の担当課: {DEPT_B})" in notice
+    assert "各課の最新の提出 0 件から集計しています" in office.get("/admin/summary").text
+
+    own = make_return(tmp_path, 2, DEPT_B, tag="自課の提出")
+    upload_id(upload(b, app, DEPT_B, own))
+    upload_id(upload(a, app, DEPT_A, theirs, name="もう一度.xlsx"))  # sent again, later
+    row = _row(b.get(f"/dept/{dept_id(app, DEPT_B)}").text, "2")
+    assert own.name in row and "問題なし" in row  # not overwritten by the other 課's upload
+    assert "各課の最新の提出 1 件から集計しています" in office.get("/admin/summary").text
+
+
+def test_the_demo_desk_takes_its_examples_of_every_year(tmp_path: Path) -> None:
+    """`serve --demo` holds the bundled examples of five cities and years in one desk."""
+    from xlsxsheet.web.demo import load_demo, write_demo_roster
+
+    app = create_app(tmp_path / "data", write_demo_roster(tmp_path), ADMIN_PASSWORD, 2021)
+    load_demo(app, {})
+    store = app.extensions["xlsxsheet_store"]
+    assert store.takes_any_year
+    years = {u.file_year for u in store.uploads(2021)}
+    assert len(years) >= 4  # H28, R1, R2, R5, R6
+    assert not any("return-wrong-year" in str(u.result) for u in store.uploads(2021))
