@@ -4,10 +4,13 @@ in a browser: both used to show 問題なし and count on the roster."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from web_support import (
     ADMIN_PASSWORD,
@@ -15,6 +18,7 @@ from web_support import (
     DEPT_B,
     dept_id,
     make_return,
+    run_job,
     signed_in,
     upload,
     upload_id,
@@ -111,3 +115,19 @@ def test_the_demo_desk_takes_its_examples_of_every_year(tmp_path: Path) -> None:
     years = {u.file_year for u in store.uploads(2021)}
     assert len(years) >= 4  # H28, R1, R2, R5, R6
     assert not any("return-wrong-year" in str(u.result) for u in store.uploads(2021))
+
+
+def test_the_summary_workbook_names_a_file_as_it_was_sent(tmp_path: Path) -> None:
+    """Not by the name it is kept under (its SHA-256): 要対応 said 「36538eef….xlsx はWord文書…」."""
+    app = _app(tmp_path, 2020)
+    word = tmp_path / "施策1 報告書.xlsx"
+    with zipfile.ZipFile(word, "w") as docx:  # a Word document renamed .xlsx
+        docx.writestr("[Content_Types].xml", "<Types/>")
+        docx.writestr("word/document.xml", "<w:document/>")
+    client = signed_in(app, DEPT_A)
+    upload_id(upload(client, app, DEPT_A, word))
+    _page, data = run_job(signed_in(app, "admin"), "summary")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["要対応"]
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert "施策1 報告書.xlsx は" in text, text
+    assert not re.search(r"[0-9a-f]{64}", text), text

@@ -20,6 +20,7 @@ from xlsxsheet.office.fixing import errors_left
 from xlsxsheet.office.roster import normalize_key
 from xlsxsheet.web.desk_year import desk_year, for_desk
 from xlsxsheet.web.office import SummaryCache
+from xlsxsheet.web.sent_names import renamed
 from xlsxsheet.web.store import Store, now
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -99,7 +100,7 @@ def describe(
             "code": problem.code,
             "title": problem.title,
             "severity": problem.severity,
-            "message": _renamed(problem.message, names or {}),
+            "message": renamed(problem.message, names or {}),
             "sheet": problem.sheet,
             "cell": problem.cell,
             "label": problem.label,
@@ -125,20 +126,6 @@ def describe(
         "department": info.department_shown if info else None,
         "problems": shown,
     }
-
-
-def _renamed(message: str, names: dict[str, str]) -> str:
-    for stored, sent in names.items():
-        message = message.replace(stored, sent)
-    return message
-
-
-def as_sent(problems: list[Problem], stored: Path, original_name: str) -> list[Problem]:
-    """The problems with their messages naming the file as it was sent (for marked copies)."""
-    import dataclasses
-
-    names = {Path(stored).name: original_name}
-    return [dataclasses.replace(p, message=_renamed(p.message, names)) for p in problems]
 
 
 def grid_around(cells: dict[tuple[int, int], Any], problem: Problem) -> dict[str, Any] | None:

@@ -23,7 +23,6 @@ from xlsxsheet.core.errors import XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.filenames import fixed_name, safe_file_name, safe_workbook_name
-from xlsxsheet.web.intake import as_sent
 from xlsxsheet.web.office import (
     STATES,
     SummaryCache,
@@ -34,6 +33,7 @@ from xlsxsheet.web.office import (
     summaries,
 )
 from xlsxsheet.web.recheck import recheck, recheck_stale, stale_uploads
+from xlsxsheet.web.sent_names import as_sent
 from xlsxsheet.web.store import Store, now
 
 Progress = Callable[[int], None]

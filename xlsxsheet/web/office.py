@@ -22,6 +22,7 @@ from xlsxsheet.office.collect import Collection, collect_returns
 from xlsxsheet.office.roster import RosterEntry, normalize_key
 from xlsxsheet.office.roster_match import Expected, match_roster
 from xlsxsheet.web.desk_year import desk_year, for_desk
+from xlsxsheet.web.sent_names import as_sent
 from xlsxsheet.web.store import Store, Upload
 
 STATE_MISSING = "未提出"
@@ -134,7 +135,8 @@ def summaries(
             summary = for_desk(checked, desk_year(store, upload.year))
             if not values:
                 cache.put(upload.id, summary, fingerprint)
-        results.append(dataclasses.replace(summary, modified=float(upload.id)))
+        problems = as_sent(summary.problems, store.blob_path(upload), upload.original_name)
+        results.append(dataclasses.replace(summary, modified=float(upload.id), problems=problems))
         names[summary.path] = display_name(upload)
         if progress is not None:
             progress(n)

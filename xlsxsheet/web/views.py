@@ -38,9 +38,10 @@ from xlsxsheet.web.auth import (
     verify_code,
     verify_secret,
 )
-from xlsxsheet.web.intake import as_sent, take_upload
+from xlsxsheet.web.intake import take_upload
 from xlsxsheet.web.office import roster_rows, sent_for_another, state_counts
 from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale
+from xlsxsheet.web.sent_names import as_sent
 from xlsxsheet.web.store import Upload
 
 bp = Blueprint("web", __name__)
