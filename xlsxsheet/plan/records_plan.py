@@ -120,7 +120,8 @@ def place_records(planner: _SheetPlanner, block: m.RecordsBlock) -> None:
     levels: Sequence[m.Level | None] = block.levels or [None]
     for level, path in zip(levels, block.table_paths(), strict=True):
         if level is not None:
-            title = planner.label(block.level_title, label=level.label, key=level.key)
+            label = planner.label(level.label)
+            title = planner.label(block.level_title, label=label, key=level.key)
             planner.put(planner.row, 0, last_col + 1, "subheading", title)
             planner.out.row_heights[planner.row] = 20
             planner.row += 1

@@ -172,7 +172,7 @@ class _SheetPlanner:
                     self.height(self.row, cell.field.lines)
                 elif cell.list_labels is not None:
                     ldef = self.plan.layout.lists[cell.list_labels]
-                    lines = [f"{v}:{ldef.labels.get(v, '')}" for v in ldef.values]
+                    lines = [f"{v}:{self.label(ldef.labels.get(v, ''))}" for v in ldef.values]
                     self.put(self.row, col, cell.span, "note", "\n".join(lines))
                     self.height(self.row, len(lines))
                 else:
@@ -190,7 +190,9 @@ class _SheetPlanner:
             self.row += 1
         col = 0
         for i, span in enumerate(block.level_spans):
-            self.put(self.row, col, span, "header", block.level_header if i == 0 else "")
+            self.put(
+                self.row, col, span, "header", self.label(block.level_header) if i == 0 else ""
+            )
             col += span
         for column in block.columns:
             self.put(self.row, col, column.span, "header", self.label(column.label))
@@ -213,7 +215,10 @@ class _SheetPlanner:
                 col_pos += column.span
             self.row += 1
         self._level_labels(
-            start, [tuple(lv.label for lv in c) for c in combos], list(block.level_spans), 0
+            start,
+            [tuple(self.label(lv.label) for lv in c) for c in combos],
+            list(block.level_spans),
+            0,
         )
 
     def _level_labels(
@@ -274,7 +279,7 @@ class _SheetPlanner:
         # header
         col = 0
         for text, span in zip(block.header, block.label_spans, strict=False):
-            self.put(self.row, col, span, "header", text)
+            self.put(self.row, col, span, "header", self.label(text))
             col += span
         if block.unit_span:
             self.put(self.row, label_width, block.unit_span, "header", "単位")
@@ -284,7 +289,7 @@ class _SheetPlanner:
                 self.row, year_col + i, 1, "header", column_heading(year_set, y, self.plan.year)
             )
         for i, judgement in enumerate(side_labels):
-            self.put(self.row, side_col + i, 1, "header", judgement.label)
+            self.put(self.row, side_col + i, 1, "header", self.label(judgement.label))
         self.row += 1
         for section in block.sections:
             self._year_section(block, section, years, year_col, side_col)
@@ -308,7 +313,9 @@ class _SheetPlanner:
             item_path = base + tuple(lv.key for lv in combo)
             item_start = self.row
             combo_labels = tuple(
-                self.label(section.level_label, label=lv.label, key=lv.key) if i == 0 else lv.label
+                self.label(section.level_label, label=self.label(lv.label), key=lv.key)
+                if i == 0
+                else self.label(lv.label)
                 for i, lv in enumerate(combo)
             )
             siblings_by_year: dict[int | None, dict[str, Slot]] = {}

@@ -282,17 +282,23 @@ class _Sheet:
         )
 
     def validation(
-        self, cell: PlanCell, plan: WorkbookPlan, memo: dict[Any, Any], whole_column: bool = False
+        self,
+        cell: PlanCell,
+        plan: WorkbookPlan,
+        memo: dict[Any, Any],
+        scope: tuple[int, str],
+        whole_column: bool = False,
     ) -> None:
         """template_writer._validation: a dropdown or a number check, if the field has one
-        (its XML kept in `memo` by field and label)."""
+        (its XML kept in `memo` by field, label and `scope`: the year and params its list's
+        prompt is rendered for)."""
         slot = cell.slot
         assert slot is not None
         if slot.field.computed or (
             slot.unit is not None and slot.year is None and not whole_column
         ):
             return  # validation_options gives these none
-        key = (slot.field.id, slot.label, whole_column)
+        key = (slot.field.id, slot.label, whole_column, scope)
         found = memo.get(key, _NONE)
         if found is _NONE:
             if len(memo) >= _MAX_KEPT:
@@ -363,6 +369,7 @@ def _paint(
     for row, height in _row_heights(sheet_plan, {**values, **computed}).items():
         sheet.set_row(row, height)
     memo = derived(plan.layout).setdefault("validation_xml", {})
+    scope = (plan.year, repr(sorted(plan.params.items())))
     for cell in sheet_plan.cells:
         slot = cell.slot
         if slot is None:
@@ -378,9 +385,9 @@ def _paint(
         else:
             value = computed.get(slot.key) if slot.field.computed else values.get(slot.key)
             sheet.write(cell, value, style)
-        sheet.validation(cell, plan, memo)
+        sheet.validation(cell, plan, memo, scope)
     for body in body_cells(sheet_plan, plan):
-        sheet.validation(body, plan, memo, whole_column=True)
+        sheet.validation(body, plan, memo, scope, whole_column=True)
 
 
 _NONE = object()

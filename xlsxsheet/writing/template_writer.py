@@ -19,7 +19,8 @@ from xlsxwriter.worksheet import Worksheet
 from xlsxsheet.core.cells import a1
 from xlsxsheet.core.names import META_SHEET
 from xlsxsheet.core.version import __version__
-from xlsxsheet.layout.model import DEFAULT_FORMATS, Layout
+from xlsxsheet.layout.labels import render_label
+from xlsxsheet.layout.model import DEFAULT_FORMATS, Layout, ListDef
 from xlsxsheet.plan.cell_shape import cell_shape
 from xlsxsheet.plan.workbook_plan import (
     LINE_HEIGHT,
@@ -289,7 +290,7 @@ def validation_options(
             "validate": "list",
             "source": list(ldef.values),
             "input_title": _short(slot.label, 32),
-            "input_message": _short(ldef.prompt or "一覧から選んでください。", 255),
+            "input_message": _short(_list_prompt(ldef, plan), 255),
             "error_title": "選択肢にない値です",
             "error_message": _short("次のいずれかを選んでください: " + "、".join(ldef.values), 255),
             "error_type": "stop",
@@ -314,6 +315,14 @@ def validation_options(
             "error_type": "warning",
         }
     return None
+
+
+def _list_prompt(ldef: ListDef, plan: WorkbookPlan) -> str:
+    """The input message of a list's dropdown, rendered for the plan's year (a label template)."""
+    return render_label(ldef.prompt, plan.year, plan.params) if ldef.prompt else _PICK
+
+
+_PICK = "一覧から選んでください。"
 
 
 def _short(text: str, limit: int) -> str:
