@@ -28,7 +28,8 @@ from xlsxsheet.reading.safe_open import SAVE_AS_XLSX
 
 CHANGED_FILL = "FFF4B183"
 HISTORY_HEADER = ("No.", "シート", "セル", "項目", "旧値", "新値", "規則", "説明")
-HISTORY_WIDTHS = (5, 22, 8, 40, 24, 24, 34, 60)
+# printed one page wide, landscape A4, at about 100 %: the long columns wrap (table_sheet)
+HISTORY_WIDTHS = (5, 14, 7, 24, 16, 16, 22, 31)
 
 
 def write_fixed(
@@ -55,7 +56,12 @@ def fixed_copy(checked: CheckResult, source: Path | bytes | None = None) -> Copy
         )
     cached = _results(checked)
     edits = [_edit(change, cached) for change in checked.changes]
-    table = TableSheet(HISTORY_SHEET, _history_rows(checked.changes), HISTORY_WIDTHS, wrap=(6, 7))
+    table = TableSheet(
+        HISTORY_SHEET,
+        _history_rows(checked.changes),
+        HISTORY_WIDTHS,
+        wrap=tuple(range(len(HISTORY_WIDTHS))),
+    )
     stale = stale_results(checked.read)
     results = [CachedResult(sheet, ref, value) for (sheet, ref), value in stale.items()]
     return patched_copy(

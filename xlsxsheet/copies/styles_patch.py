@@ -75,6 +75,13 @@ class StylesPatch:
             self._wrapped = self._append("cellXfs", head + alignment + f"</{self.p}xf>")
         return self._wrapped
 
+    def font_size(self) -> float:
+        """The size (points) of the first font, the default style's: the table sheets' text."""
+        fonts = self._items("fonts")
+        pattern = r"<" + re.escape(self.p) + r'sz\b[^>]*\bval="([0-9.]+)"'
+        size = re.search(pattern, fonts[0]) if fonts else None
+        return float(size.group(1)) if size else 11.0
+
     def _section(self, name: str) -> tuple[int, int, str]:
         text, opening = self.text, f"<{self.p}{name}"
         at = text.find(opening)

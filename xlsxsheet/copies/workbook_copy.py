@@ -30,6 +30,7 @@ from xlsxsheet.copies.workbook_patch import (
     drop_calc_chain,
     free_sheet_name,
     full_calc_on_load,
+    set_print_titles,
     sheet_parts,
     workbook_part,
 )
@@ -70,7 +71,7 @@ class TableSheet:
     rows: Sequence[Sequence[object]]
     widths: Sequence[float]
     autofilter: bool = False
-    wrap: tuple[int, ...] = ()  # columns (0-based) whose long text wraps
+    wrap: tuple[int, ...] = ()  # columns (0-based) whose long text wraps (rows grow to show it)
 
 
 @dataclass
@@ -159,8 +160,11 @@ def patched_copy(
     if table is not None:
         sheet_name = free_sheet_name(pkg, table.name, parts)
         wrapped = {c: styles.wrapped() for c in table.wrap}
-        xml = table_sheet_xml(table.rows, table.widths, styles.bold(), table.autofilter, wrapped)
+        xml = table_sheet_xml(
+            table.rows, table.widths, styles.bold(), table.autofilter, wrapped, styles.font_size()
+        )
         add_sheet(pkg, sheet_name, xml, book)
+        set_print_titles(pkg, sheet_name, "$1:$1", book)  # the header row on every page
     if styles.text != pkg.text(styles_part):
         pkg.write_text(styles_part, styles.text)
     if recalc:

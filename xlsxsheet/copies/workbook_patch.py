@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from xlsxsheet.copies.package_patch import (
     CT_WORKSHEET,
@@ -96,6 +96,50 @@ def add_sheet(pkg: Package, name: str, sheet_xml: str, book: str | None = None) 
     text = text[:close] + entry + text[close:]
     pkg.write_text(book, text)
     return part
+
+
+def set_print_titles(pkg: Package, name: str, rows: str, book: str | None = None) -> None:
+    """Print the rows `rows` (`$1:$1`) of sheet `name` at the top of each of its pages: the
+    sheet's `_xlnm.Print_Titles` name, added to the workbook's defined names."""
+    book = workbook_part(pkg) if book is None else book
+    text = pkg.text(book)
+    p = root_prefix(text, "workbook")
+    tags = _SHEET_TAG.findall(text, *_sheets_section(text))
+    names = [unescape(found.group(1)) if (found := _NAME.search(tag)) else "" for tag in tags]
+    if name not in names:
+        return
+    index = names.index(name)  # localSheetId: the sheet's place among all, hidden ones too
+    quoted = "'" + name.replace("'", "''") + "'"
+    entry = (
+        f'<{p}definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
+        f"{escape(quoted)}!{rows}</{p}definedName>"
+    )
+    element = f"<{p}definedNames>{entry}</{p}definedNames>"
+    names_close = text.find(f"</{p}definedNames>")
+    empty = re.search(r"<" + re.escape(p) + r"definedNames\s*/>", text)
+    if names_close >= 0:
+        text = text[:names_close] + entry + text[names_close:]
+    elif empty is not None:
+        text = text[: empty.start()] + element + text[empty.end() :]
+    else:
+        text = _insert_after_sheets(text, p, element)
+    pkg.write_text(book, text)
+
+
+# what may come between </sheets> and <definedNames> in a workbook part
+_BEFORE_DEFINED_NAMES = ("functionGroups", "externalReferences")
+
+
+def _insert_after_sheets(text: str, p: str, element: str) -> str:
+    """`text` with `element` where <definedNames> goes: after </sheets> and what follows it."""
+    at = text.find(f"</{p}sheets>") + len(f"</{p}sheets>")
+    for name in _BEFORE_DEFINED_NAMES:
+        match = re.compile(
+            r"<" + re.escape(p) + name + r"\b(?:[^>]*?/>|.*?</" + re.escape(p) + name + ">)", re.S
+        ).search(text, at)
+        if match:
+            at = match.end()
+    return text[:at] + element + text[at:]
 
 
 def full_calc_on_load(pkg: Package, book: str | None = None) -> None:
