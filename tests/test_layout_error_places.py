@@ -142,3 +142,26 @@ def test_layouts_check_says_nothing_is_right_before_every_step_has_passed(
     assert code == 0
     assert out.startswith(f"{SOURCE.name}: レイアウト定義として正しく読めました")
     assert out.rstrip().endswith("の様式を作れます(シート 1 枚)。")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("                label: 目標達成度\n", '                label: "達成度{{ year | short_label }"\n'),
+        ("        header: [区分, \"\", \"\", 数値区分]\n", '        header: [区分, "", "", "数値{{ year }"]\n'),
+        (
+            "    prompt: 前年度の実績値と比べて選んでください。\n",
+            '    prompt: "{{ (year - 1) | long_label }と比べて選んでください。"\n',
+        ),
+    ],
+)
+def test_a_broken_template_in_any_label_is_refused_when_the_file_is_read(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    """Every label is rendered for the year (judgements, headers, list prompts too); a broken
+    one is a mistake of the file, at its line, not a traceback when a template is made."""
+    path, text = _edited(tmp_path, old, new)
+    error = _refused(path)
+    assert "のテンプレートが正しくありません" in error.problem
+    assert "{{ year | era_year }} のように書いてください" in error.fix
+    assert error.place.startswith(f"{_line_of(text, new.strip())}行目 "), error.place

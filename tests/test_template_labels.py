@@ -225,17 +225,22 @@ def test_template_xml_writes_each_year_itself(
     assert not template_xml._REFUSED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the tally's COUNTIFS (rules/aggregates.py) and the records-label check "
-    "(checks/records.py) use a grid row's label unrendered",
-)
 def test_a_templated_grid_row_label(tmp_path: Path) -> None:
+    """The row label the sheet shows is the one the tally's COUNTIFS counts by and the
+    records-label check expects (both used the label unrendered)."""
+    from xlsxsheet.checks.pipeline import check_file
+    from xlsxsheet.layout.registry import LayoutRegistry
+
     text = LAYOUT.replace(
         "label: 評価, type: choice", 'label: "評価{{ year | short_label }}", type: choice'
     )
-    path = tmp_path / "labels-everywhere.yaml"
+    path = tmp_path / "layouts" / "labels-everywhere.yaml"
+    path.parent.mkdir()
     path.write_text(text, encoding="utf-8")
-    out = tmp_path / "template.xlsx"
-    write_template(build_plan(load_layout(path), 2024), out)
+    out = tmp_path / "return.xlsx"
+    plan = build_plan(load_layout(path), 2024)
+    named = next(s for s in plan.slots.values() if s.field.id.endswith(".name"))
+    write_template(plan, out, {named.key: "子育て支援事業"})  # one record filled in
     assert _raw_templates(out) == []
+    problems = check_file(out, LayoutRegistry([path.parent])).problems
+    assert [p.message for p in problems if p.code == "records-label"] == []

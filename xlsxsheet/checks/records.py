@@ -20,6 +20,7 @@ from xlsxsheet.core.changes import Change
 from xlsxsheet.core.memo import derived
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.layout import model as m
+from xlsxsheet.layout.labels import render_label
 from xlsxsheet.plan.record_rows import blank, read_table_records, read_values
 from xlsxsheet.plan.records_plan import RecordsTable, body_range
 from xlsxsheet.plan.slot_queries import slots_where
@@ -344,7 +345,7 @@ def _grid_labels(result: ReadResult, table: RecordsTable) -> Iterator[Finding]:
             sheet_row = found.first_row + unit * table.unit_rows + g
             col = found.first_col + table.label_col - table.first_col
             raw = result.content.cell(found.sheet, sheet_row, col).value
-            label = row.label
+            label = render_label(row.label, result.plan.year, result.plan.params)
             if raw == label:
                 continue
             slot = slots[(block.grid.rows[g].id, next(iter(table.year_col)))]

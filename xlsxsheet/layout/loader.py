@@ -257,16 +257,18 @@ class _LayoutBuilder:
             node = _Node(self.source, raw[list_id], f"lists.{list_id}")
             node.check_keys({"values", "labels", "prompt", "aliases"}, {"values"})
             values = tuple(str(v) for v in node.items("values"))
-            labels = {str(k): str(v) for k, v in (node.get("labels") or {}).items()}
+            labels = {
+                str(k): self._template(node, str(v), "labels")
+                for k, v in (node.get("labels") or {}).items()
+            }
             for key in labels:
                 if key not in values:
                     node.fail(
                         f"labels の「{key}」は values にありません", "values に追加してください"
                     )
             aliases = {str(k): str(v) for k, v in (node.get("aliases") or {}).items()}
-            result[str(list_id)] = m.ListDef(
-                str(list_id), values, labels, str(node.get("prompt", "")), aliases
-            )
+            prompt = self._template(node, str(node.get("prompt", "")), "prompt")
+            result[str(list_id)] = m.ListDef(str(list_id), values, labels, prompt, aliases)
         return result
 
     def _params(self) -> dict[str, m.Param]:
@@ -487,25 +489,29 @@ class _LayoutBuilder:
                     self._records(self.root.child("sheets", i).child("blocks", j))
         self.width = width
 
-    def _template(self, node: _Node, text: str) -> str:
+    def _template(self, node: _Node, text: str, key: str | None = None) -> str:
+        """`text` when it is a well-formed jinja2 template (a label rendered for the year),
+        else the mistake at the line of `key`."""
         try:
             self.jinja.parse(text)
         except jinja2.TemplateSyntaxError as exc:
             node.fail(
                 f"ラベル「{text}」のテンプレートが正しくありません: {exc.message}",
                 "{{ year | era_year }} のように書いてください",
+                key,
             )
         return text
 
     def _title(self, node: _Node) -> m.TitleBlock:
         node.check_keys({"type", "text", "note"}, {"text"})
         return m.TitleBlock(
-            self._template(node, node.text("text")), self._template(node, str(node.get("note", "")))
+            self._template(node, node.text("text"), "text"),
+            self._template(node, str(node.get("note", "")), "note"),
         )
 
     def _heading(self, node: _Node) -> m.HeadingBlock:
         node.check_keys({"type", "text"}, {"text"})
-        return m.HeadingBlock(self._template(node, node.text("text")))
+        return m.HeadingBlock(self._template(node, node.text("text"), "text"))
 
     def _block_path(self, node: _Node) -> tuple[str, ...]:
         raw = node.text("id")
@@ -575,7 +581,7 @@ class _LayoutBuilder:
             list_id = node.text("list_labels")
             self._require_list(node, list_id)
             return m.FormCell(span, list_labels=list_id, style="note")
-        return m.FormCell(span, text=self._template(node, node.text("text")), style=style)
+        return m.FormCell(span, text=self._template(node, node.text("text"), "text"), style=style)
 
     def _require_list(self, node: _Node, list_id: str | None) -> None:
         if list_id is not None and list_id not in self.lists:
@@ -627,7 +633,7 @@ class _LayoutBuilder:
         self._require_list(node, list_id)
         field = m.FieldDef(
             path=path,
-            label=self._template(node, label),
+            label=self._template(node, label, "label"),
             type=kind,
             list=list_id,
             required=bool(node.get("required", False)),
@@ -659,7 +665,8 @@ class _LayoutBuilder:
             for j, raw in enumerate(raw_level):
                 item = _Node(self.source, raw, f"{node.place}.{key}[{i + 1}][{j + 1}]")
                 item.check_keys({"key", "label"}, {"key", "label"})
-                level.append(m.Level(item.ident("key"), str(item.get("label"))))
+                label = self._template(item, str(item.get("label")), "label")
+                level.append(m.Level(item.ident("key"), label))
             keys = [lv.key for lv in level]
             if len(set(keys)) != len(keys):
                 node.fail(
@@ -723,10 +730,10 @@ class _LayoutBuilder:
             )
         return m.TableBlock(
             ".".join(base),
-            self._template(node, str(node.get("title", ""))),
+            self._template(node, str(node.get("title", "")), "title"),
             levels,
             spans,
-            str(node.get("level_header", "")),
+            self._template(node, str(node.get("level_header", "")), "level_header"),
             tuple(columns),
         )
 
@@ -748,7 +755,10 @@ class _LayoutBuilder:
             for i in range(len(node.items("sections")))
         )
         year_table_keys.check_cross_references(self, node, base, sections)
-        header = tuple(str(h) for h in node.get("header") or [""] * len(label_spans))
+        header = tuple(
+            self._template(node, str(h), "header")
+            for h in node.get("header") or [""] * len(label_spans)
+        )
         return m.YearTableBlock(
             ".".join(base), years, label_spans, node.integer("unit_span", 1, 0), header, sections
         )
@@ -878,9 +888,8 @@ class _LayoutBuilder:
                         f"{key}「{args[key]}」は list の値にありません",
                         "lists の values にある値を書いてください",
                     )
-            judgement = m.Judgement(
-                jn.ident(), jn.text("label"), jn.text("list"), m.Rule(kind, args)
-            )
+            label = self._template(jn, jn.text("label"), "label")
+            judgement = m.Judgement(jn.ident(), label, jn.text("list"), m.Rule(kind, args))
             judgements.append(judgement)
             for combo in _combinations(levels):
                 path = (*base, section_id, *tuple(lv.key for lv in combo), judgement.id)
@@ -893,7 +902,7 @@ class _LayoutBuilder:
             section_id,
             node.text("label"),
             levels,
-            str(node.get("level_label", "{{ label }}")),
+            self._template(node, str(node.get("level_label", "{{ label }}")), "level_label"),
             tuple(series_list),
             tuple(judgements),
             node.get("direction_from"),

@@ -208,7 +208,11 @@ def _grid(
         for path in tables:
             _record_field(b, rn, (*path, row.id), row.label, years, rollover)
     return m.RecordGrid(
-        years, after, gn.integer("label_span", 1, 1), tuple(rows), str(gn.get("label", ""))
+        years,
+        after,
+        gn.integer("label_span", 1, 1),
+        tuple(rows),
+        b._template(gn, str(gn.get("label", "")), "label"),
     )
 
 
@@ -656,6 +660,8 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
             f"spans は見出し列と {len(col_keys)} 個の欄の幅(合計 {b.width} 列以内)を書いてください",
             f"例: spans: [{', '.join(['2'] + ['1'] * len(col_keys))}]",
         )
+    for text in header:  # rendered for the year as every label
+        b._template(node, str(text), "header")
     return m.TallyBlock(
         id=tid,
         title=b._template(node, str(node.get("title", ""))),
@@ -666,7 +672,7 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
         col_keys=tuple(col_keys),
         header=tuple(header),
         spans=spans,
-        total_label=str(node.get("total", "計")),
+        total_label=b._template(node, str(node.get("total", "計")), "total"),
         total_cols=tuple(total_cols),
         sentence=bool(node.get("sentence")),
         row_label=b._template(node, str(node.get("row_label", "{{ label }}"))),

@@ -19,6 +19,7 @@ from xlsxsheet.core.cells import a1
 from xlsxsheet.core.memo import derived
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout.formula import _excel_round
+from xlsxsheet.layout.labels import render_label
 from xlsxsheet.plan.record_rows import blank
 from xlsxsheet.plan.records_plan import RecordsTable
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
@@ -267,7 +268,8 @@ def formula(
         else:
             block = table.block
             assert block.grid is not None and table.label_col is not None
-            label = next(r.label for r in block.grid.rows if r.id == spec.column)
+            raw = next(r.label for r in block.grid.rows if r.id == spec.column)
+            label = render_label(raw, plan.year, plan.params)  # as the sheet shows it
             year_col = table.year_col.get(plan.year + spec.year)
             if year_col is None:
                 return None
