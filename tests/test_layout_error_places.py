@@ -147,8 +147,14 @@ def test_layouts_check_says_nothing_is_right_before_every_step_has_passed(
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("                label: 目標達成度\n", '                label: "達成度{{ year | short_label }"\n'),
-        ("        header: [区分, \"\", \"\", 数値区分]\n", '        header: [区分, "", "", "数値{{ year }"]\n'),
+        (
+            "                label: 目標達成度\n",
+            '                label: "達成度{{ year | short_label }"\n',
+        ),
+        (
+            '        header: [区分, "", "", 数値区分]\n',
+            '        header: [区分, "", "", "数値{{ year }"]\n',
+        ),
         (
             "    prompt: 前年度の実績値と比べて選んでください。\n",
             '    prompt: "{{ (year - 1) | long_label }と比べて選んでください。"\n',
