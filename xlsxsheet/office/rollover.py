@@ -255,6 +255,12 @@ def layout_names(registry: LayoutRegistry) -> dict[str, str]:
     return names
 
 
+def keyless_layouts(registry: LayoutRegistry) -> frozenset[str]:
+    """The ids of the layouts without a summary.key: a roster row of one is answered by its
+    様式 alone and may leave 施策番号 blank."""
+    return frozenset(lay.id for lay in registry.loadable()[0] if lay.key_field is None)
+
+
 def broken_layouts(registry: LayoutRegistry) -> dict[str, str]:
     """The ids of the layout files with a mistake → the mistake, for a roster naming one."""
     return {Path(error.file).stem: str(error) for error in registry.loadable()[1]}

@@ -9,9 +9,10 @@ UTF-8 with or without BOM is read too.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,10 +73,15 @@ def _header_id(text: str) -> str | None:
 
 
 def read_roster(
-    path: Path, layouts: Mapping[str, str] | None = None, broken: Mapping[str, str] | None = None
+    path: Path,
+    layouts: Mapping[str, str] | None = None,
+    broken: Mapping[str, str] | None = None,
+    keyless: Collection[str] = (),
 ) -> list[RosterEntry]:
     """Read and check a roster; `layouts` maps the names a row may use to layout ids, `broken`
-    the ids of layout files with a mistake to the mistake (a row naming one is told so).
+    the ids of layout files with a mistake to the mistake (a row naming one is told so),
+    `keyless` the ids of layouts without a summary.key (one workbook a year, answered by the
+    様式 alone): their rows may leave 施策番号 blank.
 
     Raises RosterError listing every bad line at once.
     """
@@ -141,12 +147,16 @@ def read_roster(
                 )
             elif layout not in layouts:
                 errors.append(
-                    f"{line}行目: 様式「{layout}」はありません(使える様式: {', '.join(sorted(set(layouts.values())))})"
+                    f"{line}行目: 様式「{layout}」はありません{_near_layout(layout, layouts)}"
+                    f"(使える様式: {', '.join(sorted(set(layouts.values())))})"
                 )
             else:
                 layout = layouts[layout]
-        if not key:
-            errors.append(f"{line}行目: 施策番号が空欄です")
+        if not key and layout not in keyless:
+            errors.append(
+                f"{line}行目: 施策番号が空欄です"
+                + (f"(様式「{layout}」の提出は施策番号で見分けます)" if layout else "")
+            )
         if new and not dept:
             errors.append(f"{line}行目: 新規の施策には担当課を書いてください")
         if layout and key:
@@ -159,6 +169,15 @@ def read_roster(
     if errors:
         raise RosterError(_message(path, errors))
     return entries
+
+
+def _near_layout(name: str, layouts: Mapping[str, str]) -> str:
+    """「…ではありませんか」: the name a row likely means (the closest, or the one title
+    that holds it: 進捗管理表 for 地域福祉計画 進捗管理表)."""
+    holding = sorted({n for n in layouts if name and name in n and n != layouts[n]})
+    close = difflib.get_close_matches(name, sorted(layouts), n=1, cutoff=0.6)
+    guess = holding[0] if len(holding) == 1 else close[0] if close else None
+    return f"。「{guess}」ではありませんか" if guess else ""
 
 
 def _message(path: Path, errors: list[str]) -> str:

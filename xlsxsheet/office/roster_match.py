@@ -70,9 +70,11 @@ class Expected:
 
 def read_expected(path: Path, registry: LayoutRegistry) -> list[RosterEntry]:
     """The roster's rows; raises RosterError naming every bad line."""
-    from xlsxsheet.office.rollover import broken_layouts, layout_names
+    from xlsxsheet.office.rollover import broken_layouts, keyless_layouts, layout_names
 
-    return read_roster(Path(path), layout_names(registry), broken_layouts(registry))
+    return read_roster(
+        Path(path), layout_names(registry), broken_layouts(registry), keyless_layouts(registry)
+    )
 
 
 def match_roster(
