@@ -131,3 +131,27 @@ def test_the_summary_workbook_names_a_file_as_it_was_sent(tmp_path: Path) -> Non
     text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
     assert "施策1 報告書.xlsx は" in text, text
     assert not re.search(r"[0-9a-f]{64}", text), text
+
+
+def test_a_rows_template_comes_with_its_number_and_department(tmp_path: Path) -> None:
+    """The empty template of a roster row has its 施策番号 and 担当課 filled in: a clerk who
+    forgot them sent a return that answered no row."""
+    from xlsxsheet.checks.pipeline import check_file
+
+    app = _app(tmp_path, 2020)
+    client = signed_in(app, DEPT_B)
+    page = client.get(f"/dept/{dept_id(app, DEPT_B)}").text
+    (link,) = re.findall(r'href="(/dept/\d+/template/\d+)"', page)
+    response = client.get(link)
+    assert response.status_code == 200
+    template = tmp_path / "様式.xlsx"
+    template.write_bytes(response.data)
+    book = openpyxl.load_workbook(template)
+
+    def named(name: str) -> Any:
+        ((sheet, cell),) = book.defined_names[name].destinations
+        return book[sheet][cell.replace("$", "")].value
+
+    assert (named("xs_header_shisaku_no"), named("xs_header_lead_dept")) == ("2", DEPT_B)
+    info = check_file(template).summary(values=False)
+    assert (info.key, info.department) == ("2", DEPT_B)

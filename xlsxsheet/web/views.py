@@ -265,9 +265,25 @@ def download_template(dept_id: int, roster_id: int) -> Any:
             f"様式「{entry['layout']}」の定義ファイルに誤りがあるため、いまは様式を作れません。"
             "企画課(システム担当)にお知らせください。",
         )
-    name = f"{layout.title}_{entry['key']}_{long_label(year)}.xlsx"
+    name = "_".join(part for part in (layout.title, entry["key"], long_label(year)) if part)
+    name += ".xlsx"  # a layout without a key (one workbook a year): 様式_年度.xlsx
     if kept:
         return _send((store().root / kept).read_bytes(), name)
-    doc = {"layout": layout.id, "year": year}
+    doc = roster_document(layout, year, entry["key"], row["name"])
     data = _made(lambda out: make_template(layout, out, None, doc))
     return _send(data, name)
+
+
+def roster_document(layout: Any, year: int, key: str, dept: str) -> dict[str, Any]:
+    """The data document of a roster row's empty template: its 施策番号 and 担当課 filled in
+    (the layout's summary.key and summary.department), as `rollover --roster` fills them, so a
+    return answers its row without the department typing them."""
+    from xlsxsheet.plan.document import set_path
+
+    doc: dict[str, Any] = {"layout": layout.id, "year": year}
+    summary = layout.summary
+    if summary is not None and summary.key is not None and key:
+        set_path(doc, tuple(summary.key.split(".")), key)
+    if summary is not None and summary.department is not None:
+        set_path(doc, tuple(summary.department.split(".")), dept)
+    return doc
