@@ -155,3 +155,15 @@ def test_a_rows_template_comes_with_its_number_and_department(tmp_path: Path) ->
     assert (named("xs_header_shisaku_no"), named("xs_header_lead_dept")) == ("2", DEPT_B)
     info = check_file(template).summary(values=False)
     assert (info.key, info.department) == ("2", DEPT_B)
+
+
+def test_the_next_years_report_on_a_page_names_no_command_line_option(tmp_path: Path) -> None:
+    """The office reads the report in a browser: 「(--all で一覧、--format json で値)」 was
+    rollover's terminal hint."""
+    app = _app(tmp_path, 2020)
+    client = signed_in(app, DEPT_A)
+    upload_id(upload(client, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
+    page, data = run_job(signed_in(app, "admin"), "rollover")
+    assert data[:2] == b"PK"
+    assert "様式に載りません。" in page  # the oldest year's values leave the template
+    assert "--" not in re.sub(r"<!--.*?-->", "", page)

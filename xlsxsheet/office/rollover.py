@@ -749,8 +749,9 @@ def render_json(result: RolloverResult) -> str:
     return strict_json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str)
 
 
-def render_text(result: RolloverResult, show_all: bool = False) -> str:
-    """The Japanese summary: one block per item, then the totals."""
+def render_text(result: RolloverResult, show_all: bool = False, options: bool = True) -> str:
+    """The Japanese summary: one block per item, then the totals; `options`: with the
+    command's options that show more (not on a web page)."""
     lines: list[str] = []
     for item in result.items:
         source = item.source.name if item.source else f"名簿 {item.roster_line}行目"
@@ -773,7 +774,7 @@ def render_text(result: RolloverResult, show_all: bool = False) -> str:
             lines.append(
                 f"  [情報] 翌年度の様式の年度列にない "
                 f"{'・'.join(fiscal_year.column_label(y) for y in years)} の値 {len(item.dropped)} 件は"
-                "様式に載りません(--all で一覧、--format json で値)。"
+                "様式に載りません" + ("(--all で一覧、--format json で値)。" if options else "。")
             )
             if show_all:
                 lines.extend(f"    {d.label} = {d.value}" for d in item.dropped)

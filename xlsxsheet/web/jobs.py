@@ -223,7 +223,7 @@ def _rollover(
         ),
         encoding="utf-8",
     )
-    text = render_text(result).strip()
+    text = render_text(result, options=False).strip()  # a page: no command-line options
     for upload in uploads:  # name each return as the office knows it, not by its hash
         text = text.replace(str(store.blob_path(upload)), display_name(upload))
         text = text.replace(Path(upload.blob).name, display_name(upload))
