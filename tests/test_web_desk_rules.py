@@ -167,3 +167,16 @@ def test_the_next_years_report_on_a_page_names_no_command_line_option(tmp_path: 
     assert data[:2] == b"PK"
     assert "様式に載りません。" in page  # the oldest year's values leave the template
     assert "--" not in re.sub(r"<!--.*?-->", "", page)
+
+
+def test_nothing_to_correct_gives_no_empty_zip(tmp_path: Path) -> None:
+    app = _app(tmp_path, 2020)
+    client = signed_in(app, DEPT_A)
+    upload_id(upload(client, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
+    page, data = run_job(signed_in(app, "admin"), "fixed")
+    assert "自動で直せるもの(計算式の上書き・数値の表記など)のある提出はありません。" in page
+    assert data == b"" and 'id="job-download"' not in page
+    upload_id(upload(client, app, DEPT_A, make_return(tmp_path, 1, DEPT_A, mistake="total")))
+    page, data = run_job(signed_in(app, "admin"), "fixed")
+    assert "自動で直せるものがあった提出 1 件の修正版です。" in page
+    assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 1

@@ -184,6 +184,9 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
                     written += 1
                     left += errors_left(checked) > 0
             progress(n)
+    if not written and not failed:  # an empty zip to download helps no one
+        out.unlink()
+        return None, "", "自動で直せるもの(計算式の上書き・数値の表記など)のある提出はありません。"
     message = f"自動で直せるものがあった提出 {written} 件の修正版です。"
     if left:
         message += f"うち {left} 件には手で直すエラーが残っています(各課の点検結果を参照)。"
