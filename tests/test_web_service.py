@@ -88,7 +88,8 @@ def test_repeated_failed_sign_ins_are_refused_for_a_while(app: Any) -> None:
     right = {"who": "admin", "secret": ADMIN_PASSWORD, "csrf": token(client, "/signin")}
     response = client.post("/signin", data=right)
     assert response.status_code == 429
-    assert "10分ほど待ってからやり直してください" in response.text
+    assert "企画担当(管理者)へのサインインを、しばらく受け付けません" in response.text
+    assert "ごろまで(あと約10分)" in response.text  # when to try again (tests/test_web_sign_in.py)
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.0.0.2"
     right["csrf"] = token(other, "/signin")
@@ -137,7 +138,11 @@ def test_a_new_code_ends_the_old_sessions(app: Any) -> None:
     admin = signed_in(app, "admin")
     page = f"/dept/{dept_id(app, DEPT_A)}"
     assert dept.get(page).status_code == 200
-    shown = admin.post(f"/admin/dept/{dept_id(app, DEPT_A)}/code", data={"csrf": token(admin)})
+    issue = f"/admin/dept/{dept_id(app, DEPT_A)}/code"
+    unconfirmed = admin.post(issue, data={"csrf": token(admin)})
+    assert unconfirmed.status_code == 400 and "にチェックを入れてください" in unconfirmed.text
+    assert dept.get(page).status_code == 200  # nothing issued: still signed in
+    shown = admin.post(issue, data={"csrf": token(admin), "confirm": "yes"})
     new_code = re.search(r'id="new-code">([^<]+)<', shown.text).group(1)
     assert dept.get(page).status_code == 302  # signed out
     client = app.test_client()
@@ -203,6 +208,8 @@ def test_permissions_of_every_route(app: Any, returns: dict[str, Path]) -> None:
                 data: dict[str, Any] = {"csrf": csrf}
                 if rule.endswith("/upload"):
                     data["file"] = (io.BytesIO(returns["clean"].read_bytes()), "x.xlsx")
+                if rule.endswith("/code"):
+                    data["confirm"] = "yes"
                 response = client.post(path, data=data, content_type="multipart/form-data")
             else:
                 response = client.get(path)
@@ -239,7 +246,9 @@ def test_every_post_without_the_csrf_token_is_refused(app: Any, returns: dict[st
         assert "フォームの有効期限が切れました" in response.text
     anonymous = app.test_client()
     form = {"who": "admin", "secret": ADMIN_PASSWORD}
-    assert anonymous.post("/signin", data=form).status_code == 400
+    refused = anonymous.post("/signin", data=form)  # back to the form, told why, not signed in
+    assert (refused.status_code, refused.location) == (302, "/signin?who=admin&why=signin")
+    assert anonymous.get("/admin").status_code == 302
     admin = signed_in(app, "admin")
     assert admin.post("/admin/jobs/new-year", data={}).status_code == 400
     assert app.extensions["xlsxsheet_store"].count_uploads() == 0
@@ -365,8 +374,11 @@ def test_the_result_is_check_files_with_a_grid_around_each_cell(
     assert checked.errors and checked.changes
     assert f'id="count-errors">{checked.errors}<' in page
     assert f'id="count-warnings">{checked.warnings}<' in page
-    for problem in checked.problems:
-        assert problem.message.replace("'", "&#39;") in page
+    for problem in checked.problems:  # the place stands in its own columns, not twice
+        place = f"'{problem.sheet}'!{problem.cell} ({problem.label}): "
+        assert problem.message.startswith(place)
+        assert problem.message.removeprefix(place).replace("'", "&#39;") in page
+        assert f"<b>{problem.cell}</b>" in page and place.replace("'", "&#39;") not in page
     assert page.count('class="mark"') == sum(bool(p.cell) for p in checked.problems)
     assert '<td class="mark" title="J77: 123456">123456</td>' in page
     # the corrected copy checks clean; the marked copy has the problem cells filled

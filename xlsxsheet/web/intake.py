@@ -100,7 +100,7 @@ def describe(
             "code": problem.code,
             "title": problem.title,
             "severity": problem.severity,
-            "message": renamed(problem.message, names or {}),
+            "message": _without_place(renamed(problem.message, names or {}), problem),
             "sheet": problem.sheet,
             "cell": problem.cell,
             "label": problem.label,
@@ -126,6 +126,16 @@ def describe(
         "department": info.department_shown if info else None,
         "problems": shown,
     }
+
+
+def _without_place(message: str, problem: Problem) -> str:
+    """The message without its leading 'シート'!セル (項目): — the page shows the sheet, the
+    cell and the 項目 in their own columns beside it."""
+    if problem.sheet and problem.cell:
+        place = f"'{problem.sheet}'!{problem.cell} ({problem.label}): "
+        if message.startswith(place):
+            return message[len(place) :]
+    return message
 
 
 def grid_around(cells: dict[tuple[int, int], Any], problem: Problem) -> dict[str, Any] | None:

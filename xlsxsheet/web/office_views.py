@@ -111,6 +111,12 @@ def new_code(dept_id: int) -> Any:
     row = store().department(dept_id)
     if row is None:
         abort(404)
+    if request.form.get("confirm") != "yes":  # the 課's code and sessions stop at once
+        abort(
+            400,
+            "新しいコードを発行すると、いまのコードとそのコードでのサインインは使えなくなります。"
+            "発行するときは「いまのコードを無効にする」にチェックを入れてください。",
+        )
     code = make_code()
     store().set_code(dept_id, hash_code(code))
     return render_template("code.html", dept=row, code=code)
