@@ -1,12 +1,20 @@
 """Charts drawn by the server as inline SVG (no script, no external file), text escaped.
 
 `grade_chart`: one horizontal bar per 施策, split by grade (from `collect.grade_tables`).
-`cost_chart`: bars per fiscal year, one per 政策 (from `collect.cost_tables`).
+`cost_chart`: bars per fiscal year, one per 政策 (from `collect.cost_tables`), in 千円.
+
+Both are drawn narrow (`WIDTH` px), so that a phone shows them nearly at their size: the page
+shrinks an SVG to its column, and a chart drawn at 600 px had 6 px text on a phone. The SVG
+never shrinks below the width at which its text would be smaller than `MIN_FONT` px (its
+`min-width`); a column narrower than that scrolls the chart, not the page. An item with no
+figure at all is a short note, not an empty chart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -15,121 +23,200 @@ from xlsxsheet.core.fiscal_year import short_label
 
 PALETTE = ("#1b6ca8", "#4aa3df", "#8cc084", "#f2c14e", "#e07a5f", "#9a6fb0", "#7f7f7f")
 UNGRADED_COLOUR = "#d9d9d9"
-FONT = "font-family:sans-serif;font-size:12px"
-LABEL_CHARS = 15
+FONT_SIZE = 13  # px, at the chart's own size
+MIN_FONT = 11  # px: the smallest the text may become when the chart is shrunk
+WIDTH = 380  # px: the charts' width (a phone's column is about 360 px)
+PAD = 8
+COST_UNIT = "千円"  # the money fields' unit (reading.summary) and the summary workbook's
+NO_COSTS = "金額の入力がありません"
+NO_GRADES = "評価の入力がありません"
+TEXT = "#222"
 
 
-def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """The width a text takes, estimated: a full-width character is `size` wide, others 0.6."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.6 * size for c in text)
+
+
+def _fit(text: str, room: float, size: float = FONT_SIZE) -> str:
+    """`text` cut with … to fit `room` px."""
+    if text_width(text, size) <= room:
+        return text
+    while text and text_width(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def _ink(fill: str) -> str:
+    """Black or white, whichever reads better on `fill` (#rrggbb)."""
+    r, g, b = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    channel = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    luminance = 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2]
+    return "#fff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#000"
+
+
+def _note(text: str) -> Markup:
+    """What stands in for a chart with nothing to draw."""
+    return Markup(f'<p class="chart-empty">{escape(text)}</p>')
 
 
 def grade_chart(table: dict[str, Any]) -> Markup:
-    """Grade counts per 施策 of one 評価総括表 table, stacked, with a legend."""
+    """Grade counts per 施策 of one 評価総括表 table, stacked, with a legend; each 施策's
+    name above its bar, so that the names have the chart's whole width."""
+    title = f"{table['title']} {table['item']} の評価の件数"
     scale: Sequence[str] = (*table["scale"], "未入力")
     rows = table["rows"]
+    if not rows:
+        return _note(NO_GRADES)
     most = max((sum(r.counts.values()) for r in rows), default=0) or 1
-    label_w, bar_w, row_h, top = 200, 360, 22, 30
-    height = top + row_h * len(rows) + 10
-    width = label_w + bar_w + 40
-    parts = [_svg_open(width, height, f"{table['title']} {table['item']} の評価の件数")]
-    x = label_w
-    for i, grade in enumerate(scale):  # legend
-        colour = UNGRADED_COLOUR if grade == "未入力" else PALETTE[i % len(PALETTE)]
-        parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="16" style="{FONT}">{escape(grade)}</text>')
-        x += 30 + 8 * len(grade)
+    colours = {
+        grade: UNGRADED_COLOUR if grade == "未入力" else PALETTE[i % len(PALETTE)]
+        for i, grade in enumerate(scale)
+    }
+    legend, top = _legend([(grade, colours[grade]) for grade in scale])
+    bar_w, bar_h, row_h = WIDTH - 2 * PAD, 18, FONT_SIZE + 30
+    parts = [_svg_open(WIDTH, top + row_h * len(rows) + 4, title), *legend]
     for n, row in enumerate(rows):
         y = top + n * row_h
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" style="{FONT}">'
-            f"<title>{escape(row.text)}</title>{escape(_short(row.text))}</text>"
+            f'<text x="{PAD}" y="{y + FONT_SIZE}"><title>{escape(row.text)}</title>'
+            f"{escape(_fit(row.text, bar_w))}</text>"
         )
-        x = float(label_w)
-        for i, grade in enumerate(scale):
+        x = float(PAD)
+        bar_y = y + FONT_SIZE + 5
+        for grade in scale:
             count = row.counts.get(grade, 0)
             if not count:
                 continue
             w = bar_w * count / most
-            colour = UNGRADED_COLOUR if grade == "未入力" else PALETTE[i % len(PALETTE)]
             parts.append(
-                f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" fill="{colour}">'
-                f"<title>{escape(grade)}: {count}</title></rect>"
+                f'<rect x="{x:.1f}" y="{bar_y}" width="{w:.1f}" height="{bar_h}" '
+                f'fill="{colours[grade]}"><title>{escape(grade)}: {count}</title></rect>'
             )
-            if w >= 14:
+            if w >= text_width(str(count)) + 4:
                 parts.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + 15}" text-anchor="middle" '
-                    f'style="{FONT};fill:#fff">{count}</text>'
+                    f'<text x="{x + w / 2:.1f}" y="{bar_y + bar_h - 5}" text-anchor="middle" '
+                    f'fill="{_ink(colours[grade])}">{count}</text>'
                 )
             x += w
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return Markup("".join(parts))
 
 
 def cost_chart(table: dict[str, Any], label: str) -> Markup:
-    """One cost series (`label`) by fiscal year, a bar per 政策 in each year, with a legend."""
+    """One cost series (`label`) by fiscal year, a bar per 政策 in each year, with a legend;
+    the axis in 千円 with round, distinct ticks; a note instead when no figure was entered."""
+    title = f"{table['title']} {label} の年度別推移(政策別)"
     years: list[int] = table["years"]
     policies = [
         (f"{no} {name}".strip() or "(政策なし)", series.get(label, {}))
         for (no, name), series in table["policies"].items()
     ]
-    most = nice_ceiling(max((v for _, s in policies for v in s.values()), default=0))
-    left, plot_h, top, group_w = 90, 200, 20 + 18 * len(policies), 40 + 16 * len(policies)
-    width = left + group_w * max(len(years), 1) + 20
-    height = top + plot_h + 40
-    parts = [_svg_open(width, height, f"{table['title']} {label} の年度別推移(政策別)")]
-    for i, (name, _series) in enumerate(policies):  # legend
-        y = 6 + 18 * i
+    values = [v for _, s in policies for y, v in s.items() if y in years and _finite(v) is not None]
+    if not years or not values:
+        return _note(NO_COSTS)
+    ticks = axis_ticks(values)
+    labels = [f"{t:,}" for t in ticks]
+    legend, legend_h = _legend(
+        [(name, PALETTE[i % len(PALETTE)]) for i, (name, _s) in enumerate(policies)],
+        one_per_line=True,
+    )
+    left = PAD + max(text_width(t) for t in (*labels, COST_UNIT)) + 6
+    group_room = (WIDTH - left - PAD) / len(years)
+    bar = max(4, min(16, int((group_room - 10) / len(policies)) - 2))
+    bars_w = len(policies) * (bar + 2)
+    group_w = max(group_room, bars_w + 10)
+    width = max(WIDTH, math.ceil(left + group_w * len(years) + PAD))
+    top, plot_h = legend_h + 2 * FONT_SIZE + 4, 180
+    height = top + plot_h + FONT_SIZE + 12
+    low, high = ticks[0], ticks[-1]
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (high - value) / (high - low)
+
+    parts = [_svg_open(width, height, title), *legend]
+    parts.append(
+        f'<text x="{left - 6:.0f}" y="{top - FONT_SIZE - 2}" text-anchor="end">{escape(COST_UNIT)}</text>'
+    )
+    for tick, text in zip(ticks, labels, strict=True):
+        y = y_of(tick)
+        stroke = "#666" if tick == 0 else "#ddd"
         parts.append(
-            f'<rect x="{left}" y="{y}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<line x1="{left:.0f}" x2="{width - PAD}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{stroke}"/>'
         )
         parts.append(
-            f'<text x="{left + 16}" y="{y + 10}" style="{FONT}">{escape(_short(name, 40))}</text>'
+            f'<text x="{left - 6:.0f}" y="{y + 4:.1f}" text-anchor="end">{escape(text)}</text>'
         )
-    base = top + plot_h
-    for step in range(5):  # axis with four ticks
-        value = most * step / 4
-        y = base - plot_h * step / 4
-        parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-        )
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" style="{FONT}">{value:,.0f}</text>'
-        )
-    bar = 14
+    zero = y_of(0)
     for g, year in enumerate(years):
-        x0 = left + g * group_w + 12
+        x0 = left + g * group_w + (group_w - bars_w) / 2
         for i, (name, series) in enumerate(policies):
-            value = series.get(year)
+            value = _finite(series.get(year))
             if value is None:
                 continue
-            h = plot_h * value / most
+            y = y_of(max(value, 0))
             parts.append(
-                f'<rect x="{x0 + i * (bar + 2)}" y="{base - h:.1f}" width="{bar}" height="{h:.1f}" '
-                f'fill="{PALETTE[i % len(PALETTE)]}"><title>{escape(name)} {short_label(year)}: '
-                f"{value:,.0f}</title></rect>"
+                f'<rect x="{x0 + i * (bar + 2):.1f}" y="{y:.1f}" width="{bar}" '
+                f'height="{abs(y_of(value) - zero):.1f}" fill="{PALETTE[i % len(PALETTE)]}">'
+                f"<title>{escape(name)} {escape(short_label(year))}: {value:,.0f} "
+                f"{escape(COST_UNIT)}</title></rect>"
             )
         parts.append(
-            f'<text x="{x0 + len(policies) * (bar + 2) / 2:.1f}" y="{base + 16}" text-anchor="middle" '
-            f'style="{FONT}">{escape(short_label(year))}</text>'
+            f'<text x="{x0 + bars_w / 2:.1f}" y="{top + plot_h + FONT_SIZE + 6}" '
+            f'text-anchor="middle">{escape(short_label(year))}</text>'
         )
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return Markup("".join(parts))
 
 
-def nice_ceiling(value: float) -> float:
-    """The axis top: `value` rounded up to a round multiple of a power of ten."""
-    if value <= 0:
-        return 1
-    power = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1
-    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power
+def axis_ticks(values: Iterable[float], most: int = 5) -> list[int]:
+    """The ticks of an axis showing `values` and 0: whole numbers, evenly spaced by 1, 2 or 5
+    times a power of ten, at most `most` steps, the first at or below the least value and
+    the last at or above the greatest. Values all 0 (or none) give [0, 1]."""
+    finite = [v for v in (_finite(v) for v in values) if v is not None]
+    low, high = min([0.0, *finite]), max([0.0, *finite])
+    if low == high:
+        return [0, 1]
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            first, last = math.floor(low / (step * factor)), math.ceil(high / (step * factor))
+            if last - first <= most:
+                return [n * step * factor for n in range(first, last + 1)]
+        step *= 10
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _legend(items: list[tuple[str, str]], *, one_per_line: bool = False) -> tuple[list[str], int]:
+    """Legend entries (a colour square and a name) flowing over lines; the SVG parts and the
+    height they take."""
+    parts, x, y = [], PAD, 6
+    line = FONT_SIZE + 6
+    for name, colour in items:
+        text = _fit(name, WIDTH - 2 * PAD - 16)
+        w = 16 + text_width(text) + 12
+        if x > PAD and (one_per_line or x + w > WIDTH - PAD):
+            x, y = PAD, y + line
+        whole = f"<title>{escape(name)}</title>" if text != name else ""
+        parts.append(f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16:.1f}" y="{y + 11}">{whole}{escape(text)}</text>')
+        x += w
+    return parts, y + line + 4
 
 
 def _svg_open(width: float, height: float, title: str) -> str:
+    """The chart's box (it scrolls when the column is too narrow) and the SVG's start: its
+    size, the text's one font size, and the least width it may be shrunk to."""
+    least = width * MIN_FONT / FONT_SIZE
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0f}" '
-        f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}">'
-        f"<title>{escape(title)}</title>"
+        f'<div class="chart"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0f}" '
+        f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'style="min-width:{least:.0f}px;font-family:sans-serif;font-size:{FONT_SIZE}px;'
+        f'fill:{TEXT}"><title>{escape(title)}</title>'
     )
