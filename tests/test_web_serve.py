@@ -7,8 +7,11 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
+from web_support import token, write_roster
 
 from xlsxsheet.cli import main
 
@@ -82,3 +85,25 @@ def test_serve_demo_starts_with_the_examples(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_trusted_proxies_makes_serve_count_the_forwarded_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --trusted-proxies 1`: behind one reverse proxy the client's own address (the
+    proxy's X-Forwarded-For entry) is the one sign-in failures are counted for."""
+    import waitress
+
+    served: list[Any] = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **_: served.append(app))
+    roster = write_roster(tmp_path / "名簿.csv")
+    args = ["serve", "--data", str(tmp_path / "d"), "--roster", str(roster)]
+    result = CliRunner().invoke(main, [*args, "--trusted-proxies", "1"])
+    assert result.exit_code == 0, result.output
+    client = served[0].test_client()
+    client.environ_base.update(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for _ in range(11):
+        form = {"who": "admin", "secret": "wrong", "csrf": token(client, "/signin")}
+        response = client.post("/signin", data=form)
+    assert response.status_code == 429
+    assert "このアドレス(203.0.113.7)から" in response.text

@@ -232,3 +232,19 @@ def test_the_sign_in_form_opens_on_the_課_this_browser_signed_in_as(app: Any) -
     clerk = known_browser(app, DEPT_B)
     assert _chosen(clerk.get("/signin").text) == [str(dept_id(app, DEPT_B))]
     assert _chosen(clerk.get("/signin?who=admin").text) == ["admin"]
+
+
+def test_a_new_code_lifts_the_lockout_of_its_課(app: Any) -> None:
+    """The 429 page tells the clerk to ask for a new code: with it, they sign in at once."""
+    clerk = browser(app)
+    fail(clerk, app, DEPT_A)
+    assert not signs_in(clerk, app, DEPT_A)
+    office = browser(app, "10.0.0.9")
+    assert signs_in(office, app, "admin")
+    issued = office.post(
+        f"/admin/dept/{dept_id(app, DEPT_A)}/code",
+        data={"csrf": token(office, "/admin"), "confirm": "yes"},
+    )
+    new_code = re.search(r'id="new-code">([^<]+)<', issued.text).group(1)
+    response = try_sign_in(clerk, app, DEPT_A, new_code)
+    assert response.status_code == 302, response.text[:300]

@@ -52,6 +52,13 @@ from xlsxsheet.cli.templates_option import templates_option
     type=click.IntRange(1, 64),
     help="同時に処理する要求の数",
 )
+@click.option(
+    "--trusted-proxies",
+    type=click.IntRange(0, 8),
+    default=None,
+    help="前に置いたリバースプロキシの段数。その X-Forwarded-For の送信元を使う"
+    "(既定: 環境変数 XLSXSHEET_TRUSTED_PROXIES、なければ 0 = 使わない)",
+)
 @click.option("--demo", is_flag=True, help="同梱の例を読み込んだ体験用の窓口を開き、ブラウザで表示")
 @click.option("--no-browser", is_flag=True, help="--demo でブラウザを開かない")
 @templates_option
@@ -65,6 +72,7 @@ def serve_command(
     year: int | None,
     max_upload_mb: int,
     threads: int,
+    trusted_proxies: int | None,
     demo: bool,
     no_browser: bool,
 ) -> None:
@@ -84,7 +92,9 @@ def serve_command(
         admin_password = admin_password or DEMO_PASSWORD
         year = year or DEMO_YEAR
     assert data is not None
-    app = create_app(data, roster, admin_password, year, max_upload_mb)
+    app = create_app(
+        data, roster, admin_password, year, max_upload_mb, trusted_proxies=trusted_proxies
+    )
     startup = app.extensions["xlsxsheet_startup"]
     if demo:
         load_demo(app, startup.codes)

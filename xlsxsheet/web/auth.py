@@ -212,6 +212,14 @@ class SignInThrottle:
         with self.lock:
             self.failures.pop(("device", device), None)
 
+    def forget_account(self, account: str) -> None:
+        """A new code issued for the account: the failures counted against it are forgotten
+        (those of the addresses they came from stay)."""
+        with self.lock:
+            for key in [k for k in self.failures if len(k) > 1 and k[0].startswith("account")]:
+                if key[1] == account:
+                    del self.failures[key]
+
     # What the sign-in view calls: the address given, the account and browser of the request.
     def check(self, address: str) -> None:
         """Before checking the secret: 429, saying which account or address and until when."""

@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, redirect, render_template, request, send_file, url_for
 
 from xlsxsheet.office.collect import cost_tables, grade_tables
-from xlsxsheet.web.auth import admin_only, hash_code, make_code, store
+from xlsxsheet.web.auth import admin_only, hash_code, make_code, store, throttle
 from xlsxsheet.web.charts import cost_chart, grade_chart
 from xlsxsheet.web.desk_year import desk_year, of_the_year
 from xlsxsheet.web.jobs import KINDS, start_job
@@ -119,4 +119,5 @@ def new_code(dept_id: int) -> Any:
         )
     code = make_code()
     store().set_code(dept_id, hash_code(code))
+    throttle().forget_account(str(dept_id))  # a 課 locked out by failures can sign in again
     return render_template("code.html", dept=row, code=code)

@@ -18,7 +18,15 @@
       form.requestSubmit ? form.requestSubmit() : form.submit();
     }
   });
+  var idle = status ? status.textContent : "";
   form.addEventListener("submit", function () {
     if (status) { status.textContent = "送信して点検しています…"; }
+  });
+  // Back to a page the browser kept (Safari's page cache): no longer sending, no file chosen
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      if (status) { status.textContent = idle; }
+      form.reset();
+    }
   });
 })();
