@@ -20,6 +20,7 @@ from web_support import (
     make_return,
     run_job,
     signed_in,
+    token,
     upload,
     upload_id,
     write_roster,
@@ -180,3 +181,45 @@ def test_nothing_to_correct_gives_no_empty_zip(tmp_path: Path) -> None:
     page, data = run_job(signed_in(app, "admin"), "fixed")
     assert "自動で直せるものがあった提出 1 件の修正版です。" in page
     assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 1
+
+
+def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
+    """施策2 changed hands: the office downloads the roster, edits it and sends it back; the
+    upload the roster gave to another 課 now answers its row; a new 課 gets its code once; a
+    roster with a bad line changes nothing and names the line."""
+    app = _app(tmp_path, 2020)
+    a = signed_in(app, DEPT_A)
+    upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 2, DEPT_A, tag="引き継いだ施策")))
+    office = signed_in(app, "admin")
+    sent = office.get("/admin/roster.csv")
+    assert sent.status_code == 200 and sent.data.startswith("\ufeff".encode())
+    text = sent.data.decode("utf-8-sig")
+    assert text.splitlines() == [
+        "様式,施策番号,担当課,ファイル名",
+        f"shisaku-management,1,{DEPT_A},",
+        f"shisaku-management,2,{DEPT_B},",
+    ]
+
+    def send(csv_text: str) -> Any:
+        data = {
+            "csrf": token(office, "/admin"),
+            "roster": (io.BytesIO(csv_text.encode("utf-8")), "名簿_修正.csv"),
+        }
+        return office.post("/admin/roster", data=data, content_type="multipart/form-data")
+
+    bad = send(text.replace(f"2,{DEPT_B}", "2,子ども家庭課") + "なにかの様式,3,子ども家庭課\n")
+    assert bad.status_code == 400
+    assert "名簿 名簿_修正.csv を使えません" in bad.text and "4行目: 様式「なにかの様式」" in bad.text
+    assert "子ども家庭課" not in office.get("/admin").text  # nothing changed
+
+    mended = text.replace(f"2,{DEPT_B}", f"2,{DEPT_A}") + "施策評価シート,9,子ども家庭課,\n"
+    done = send(mended)
+    assert done.status_code == 200, done.text
+    assert "4 行の名簿になりました" not in done.text and "3 行の名簿になりました" in done.text
+    (code,) = re.findall(r'<td>子ども家庭課</td><td class="code">([^<]+)</td>', done.text)
+    assert len(code) >= 8
+    row = _row(a.get(f"/dept/{dept_id(app, DEPT_A)}").text, "2")
+    assert "問題なし" in row or "警告のみ" in row  # the upload now answers its row
+    assert 'id="misplaced"' not in office.get("/admin").text
+    assert "子ども家庭課" in office.get("/admin").text
+    assert "<td>子ども家庭課</td>" not in send(mended).text  # a code is shown only once

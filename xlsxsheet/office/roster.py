@@ -152,7 +152,8 @@ def read_roster(
                 )
             else:
                 layout = layouts[layout]
-        if not key and layout not in keyless:
+        known = layouts is None or layout in layouts.values()  # else its 様式 is the mistake
+        if not key and layout not in keyless and known:
             errors.append(
                 f"{line}行目: 施策番号が空欄です"
                 + (f"(様式「{layout}」の提出は施策番号で見分けます)" if layout else "")

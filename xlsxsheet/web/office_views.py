@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import abort, redirect, render_template, request, send_file, url_for
+from werkzeug.exceptions import BadRequest
 
+from xlsxsheet.core.errors import RosterError
+from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.office.collect import cost_tables, grade_tables
 from xlsxsheet.web.auth import admin_only, hash_code, make_code, store, throttle
 from xlsxsheet.web.charts import cost_chart, grade_chart
@@ -19,6 +26,7 @@ from xlsxsheet.web.office import (
     state_counts,
 )
 from xlsxsheet.web.recheck import stale_uploads
+from xlsxsheet.web.setup import load_roster
 from xlsxsheet.web.views import bp, summary_cache
 
 
@@ -121,3 +129,65 @@ def new_code(dept_id: int) -> Any:
     store().set_code(dept_id, hash_code(code))
     throttle().forget_account(str(dept_id))  # a 課 locked out by failures can sign in again
     return render_template("code.html", dept=row, code=code)
+
+
+@bp.get("/admin/roster.csv")
+@admin_only
+def roster_csv() -> Any:
+    """The year's roster as the office would edit it (UTF-8 with BOM: Excel opens it)."""
+    year = store().year
+    lines = ["様式,施策番号,担当課,ファイル名"]
+    for row in store().roster(year):
+        cells = (row["layout"], row["key"], row["dept"] or "", row["file_name"] or "")
+        lines.append(",".join(_csv_cell(str(c)) for c in cells))
+    data = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=f"名簿_{long_label(year)}.csv",
+        mimetype="text/csv",
+    )
+
+
+@bp.post("/admin/roster")
+@admin_only
+def replace_roster() -> Any:
+    """A roster CSV sent by the office replaces the year's (every bad line named, nothing
+    changed then); a 課 it names for the first time gets its access code, shown once."""
+    sent = request.files.get("roster")
+    if sent is None or not sent.filename:
+        abort(400, "名簿のCSVファイルを選んでください(見出し: 様式,施策番号,担当課)。")
+    folder = Path(tempfile.mkdtemp(dir=store().work))
+    try:
+        path = folder / "名簿.csv"
+        path.write_bytes(sent.read(ROSTER_LIMIT + 1)[: ROSTER_LIMIT + 1])
+        if path.stat().st_size > ROSTER_LIMIT:
+            abort(400, f"名簿のファイルが大きすぎます({ROSTER_LIMIT // 1024 // 1024} MB まで)。")
+        try:
+            count = load_roster(store(), path)
+        except RosterError as exc:
+            head, *lines = str(exc).replace(path.name, sent.filename).splitlines()
+            refused = BadRequest(head.rstrip(":：") + "。名簿は変えていません。")
+            refused.details = [line.removeprefix("- ") for line in lines]  # type: ignore[attr-defined]
+            refused.action = (url_for("web.office"), "全体の状況へ戻る")  # type: ignore[attr-defined]
+            raise refused from exc
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    codes = {}
+    for dept in sorted({r["dept"] for r in store().roster(store().year) if r["dept"]}):
+        code = make_code()
+        if store().add_department(dept, hash_code(code)):
+            codes[dept] = code
+    return render_template("roster_done.html", count=count, codes=codes, year=store().year)
+
+
+ROSTER_LIMIT = 2 * 1024 * 1024  # a roster of thousands of rows is well under this
+
+
+def _csv_cell(text: str) -> str:
+    """A CSV cell, quoted where it must be; a leading =, +, -, @ kept as text for Excel."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and text != "-":
+        text = "'" + text
+    if any(c in text for c in ',"\r\n'):
+        text = '"' + text.replace('"', '""') + '"'
+    return text
