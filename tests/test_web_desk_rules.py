@@ -209,7 +209,9 @@ def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
 
     bad = send(text.replace(f"2,{DEPT_B}", "2,子ども家庭課") + "なにかの様式,3,子ども家庭課\n")
     assert bad.status_code == 400
-    assert "名簿 名簿_修正.csv を使えません" in bad.text and "4行目: 様式「なにかの様式」" in bad.text
+    assert (
+        "名簿 名簿_修正.csv を使えません" in bad.text and "4行目: 様式「なにかの様式」" in bad.text
+    )
     assert "子ども家庭課" not in office.get("/admin").text  # nothing changed
 
     mended = text.replace(f"2,{DEPT_B}", f"2,{DEPT_A}") + "施策評価シート,9,子ども家庭課,\n"
