@@ -225,3 +225,29 @@ def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
     assert 'id="misplaced"' not in office.get("/admin").text
     assert "子ども家庭課" in office.get("/admin").text
     assert "<td>子ども家庭課</td>" not in send(mended).text  # a code is shown only once
+
+
+def test_earlier_years_stay_readable_after_a_new_year_starts(tmp_path: Path) -> None:
+    """Once 令和3年度 started, the department's and the office's pages of 令和2年度 were reachable
+    only by typing an upload's address; now each page links the desk's years (read only)."""
+    app = _app(tmp_path, 2020)
+    a = signed_in(app, DEPT_A)
+    sent = make_return(tmp_path, 1, DEPT_A, tag="令和2年度の提出")
+    upload_id(upload(a, app, DEPT_A, sent))
+    office = signed_in(app, "admin")
+    run_job(office, "new-year")
+    page = f"/dept/{dept_id(app, DEPT_A)}"
+    now = a.get(page).text
+    assert "の提出(令和3年度)" in now and sent.name not in now and 'id="upload-form"' in now
+    assert f'href="{page}?year=2020"' in now
+    before = a.get(f"{page}?year=2020").text
+    assert "の提出(令和2年度)" in before and sent.name in before
+    assert 'id="closed-year"' in before and "いま受け付けているのは令和3年度です" in before
+    assert 'id="upload-form"' not in before and "/template/" not in before  # read only
+    assert "問題なし" in _row(before, "1") or "警告のみ" in _row(before, "1")
+    office_before = office.get("/admin?year=2020").text
+    assert "全体の状況(令和2年度)" in office_before and "/admin/jobs/" not in office_before
+    assert 'id="roster-form"' not in office_before
+    summary = office.get("/admin/summary?year=2020").text
+    assert "各課の最新の提出 1 件から集計しています" in summary
+    assert "全体の状況(令和3年度)" in office.get("/admin?year=1999").text  # not a desk year

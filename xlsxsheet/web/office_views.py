@@ -27,17 +27,20 @@ from xlsxsheet.web.office import (
 )
 from xlsxsheet.web.recheck import stale_uploads
 from xlsxsheet.web.setup import load_roster
-from xlsxsheet.web.views import bp, summary_cache
+from xlsxsheet.web.views import bp, shown_year, summary_cache
 
 
 @bp.get("/admin")
 @admin_only
 def office() -> Any:
-    year = store().year
+    year = shown_year()
     rows = roster_rows(store(), year)
     return render_template(
         "office.html",
         year=year,
+        closed=year != store().year,
+        years=store().years(),
+        desk=store().year,
         rows=rows,
         counts=state_counts(rows),
         departments=store().departments(),
@@ -57,10 +60,10 @@ def office() -> Any:
 @admin_only
 def office_summary() -> Any:
     """The city-wide 評価総括表 and cost totals of the latest returns, with charts."""
-    year = store().year
+    year = shown_year()
     found = collection(store(), summary_cache(), year)
     # returns of another evaluation year (each with its error return-wrong-year) are left out
-    taken = desk_year(store())
+    taken = desk_year(store(), year)
     grades = [(t, grade_chart(t)) for t in grade_tables(found) if taken in (None, t["year"])]
     costs = []
     for table in cost_tables(found):
@@ -76,6 +79,9 @@ def office_summary() -> Any:
         costs=costs,
         kept=len(found.kept) - other_years,
         other_years=other_years,
+        years=store().years(),
+        desk=store().year,
+        closed=year != store().year,
     )
 
 

@@ -315,6 +315,15 @@ class Store:
             return self._uploads("uploads.year = ?", (year,))
         return self._uploads("uploads.year = ? AND uploads.dept_id = ?", (year, dept_id))
 
+    def years(self) -> list[int]:
+        """The years the desk has a roster or uploads for, and its own, newest first."""
+        with self.connect() as db:
+            found = {
+                int(r[0])
+                for r in db.execute("SELECT year FROM roster UNION SELECT year FROM uploads")
+            }
+        return sorted(found | {self.year}, reverse=True)
+
     def count_uploads(self) -> int:
         with self.connect() as db:
             return int(db.execute("SELECT COUNT(*) FROM uploads").fetchone()[0])

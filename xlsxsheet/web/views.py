@@ -114,18 +114,31 @@ def sign_out() -> Any:
     return redirect(url_for("web.sign_in"))
 
 
+def shown_year() -> int:
+    """The year a page shows: `?year=` when the desk has it (an earlier year, read only),
+    else the year the desk takes returns for."""
+    asked = request.args.get("year", "")
+    years = store().years()
+    return int(asked) if asked.isdigit() and int(asked) in years else store().year
+
+
 @bp.get("/dept/<int:dept_id>")
 @signed_in
 def department(dept_id: int) -> Any:
     row = department_for(dept_id)
-    year = store().year
-    recheck_stale(store(), summary_cache(), year, dept_id)  # after a layout changed: a few files
+    year = shown_year()
+    closed = year != store().year
+    if not closed:  # a year closed keeps its results
+        recheck_stale(store(), summary_cache(), year, dept_id)  # after a layout changed
     rows = roster_rows(store(), year, row["name"])
     uploads = store().uploads(year, dept_id)
     return render_template(
         "department.html",
         dept=row,
         year=year,
+        closed=closed,
+        years=store().years(),
+        desk=store().year,
         rows=rows,
         counts=state_counts(rows),
         uploads=uploads,
