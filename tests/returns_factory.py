@@ -200,7 +200,8 @@ class ShisakuManagement:
         _cell(book, "xs_perf_cost_general_y2018").value = f"{value:,}".translate(
             str.maketrans("0123456789,", "０１２３４５６７８９，")
         )
-        made.mistakes.append("全角数字(読み替えのみ)")
+        made.mistakes.append("全角数字(文字列として保存)")
+        made.warnings = True  # number-stored-as-text: Excel's 事業費計(A) leaves it out
 
 
 HYOKA_GRADES = "SABCD"

@@ -30,6 +30,7 @@ from python_calamine import CalamineWorkbook
 
 from xlsxsheet.checks.pipeline import CheckResult, check_file
 from xlsxsheet.copies.corrected import CHANGED_FILL, write_fixed
+from xlsxsheet.copies.department_words import for_department
 from xlsxsheet.copies.marked import FILLS, write_annotated
 from xlsxsheet.external.libreoffice import recalculate
 
@@ -184,8 +185,8 @@ def test_relationships_drawings_extensions_threads_and_notes_are_kept(
             assert text.index(OWN_NOTE) < text.index("xlsxsheet")  # the department's first
             assert after["xl/drawings/vmlDrawing1.vml"].count(b"<x:Visible/>") == 1  # still shown
         if made.has_thread and (copy == fixed or NATIONAL in _marked_cells(checked)):
-            _the_thread_is_kept_with_xlsxsheets_reply(before, after, checked)
-        elif made.has_thread:  # the marked copy does not mark J72: its thread as it was
+            _the_thread_is_kept_with_xlsxsheets_reply(before, after, _said(checked, copy == fixed))
+        elif made.has_thread:  # a marked copy that does not mark J72: its thread as it was
             for name in ("xl/threadedComments/threadedComment1.xml", "xl/persons/person.xml"):
                 assert after[name] == before[name]
         if made.has_extensions:
@@ -201,12 +202,26 @@ def test_relationships_drawings_extensions_threads_and_notes_are_kept(
         assert note is not None and change.comment() in note.text
 
 
+def _said(checked: CheckResult, fixed: bool) -> list[str]:
+    """What xlsxsheet's reply on NATIONAL (44,000千円, a number stored as text) says: in the
+    corrected copy the change, in the marked copy each problem marked there (the warning)."""
+    if fixed:
+        return [next(c for c in checked.changes if c.cell == NATIONAL).comment()]
+    said = [
+        for_department(p.message)
+        for p in checked.problems
+        if p.cell == NATIONAL and p.severity in FILLS and p.sheet == "施策マネジメントシート"
+    ]
+    assert any("文字列として保存されています" in text for text in said)
+    return said
+
+
 def _the_thread_is_kept_with_xlsxsheets_reply(
-    before: dict[str, bytes], after: dict[str, bytes], checked: CheckResult
+    before: dict[str, bytes], after: dict[str, bytes], said: list[str]
 ) -> None:
     """The thread on NATIONAL: every comment and person as the department's Excel wrote them,
-    xlsxsheet's reply after the last reply (as a person of its own), and Excel's placeholder
-    note with the same reply as its last line."""
+    xlsxsheet's reply (saying each of `said`) after the last reply (as a person of its own), and
+    Excel's placeholder note with the same reply as its last line."""
     thread = "xl/threadedComments/threadedComment1.xml"
     old_elements = re.findall(
         r"<threadedComment\b.*?</threadedComment>", before[thread].decode(), re.S
@@ -218,8 +233,8 @@ def _the_thread_is_kept_with_xlsxsheets_reply(
     reply = new_elements[-1]
     top = re.search(r' id="([^"]+)"', old_elements[0]).group(1)
     assert f'parentId="{top}"' in reply and f'ref="{NATIONAL}"' in reply
-    change = next(c for c in checked.changes if c.cell == NATIONAL)
-    assert escape(change.comment()) in reply
+    for text in said:
+        assert escape(text) in reply
     persons = after["xl/persons/person.xml"].decode()
     for person in re.findall(r"<person\b[^>]*/>", before["xl/persons/person.xml"].decode()):
         assert person in persons
@@ -233,7 +248,8 @@ def _the_thread_is_kept_with_xlsxsheets_reply(
     ).group(0)
     text = "".join(re.findall(r"<t[^>]*>(.*?)</t>", new_note, re.S))
     assert new_note.startswith(old_note[: old_note.index("</text>")])  # Excel's text first
-    assert text.endswith(escape(f"返信:\n    xlsxsheet: {change.comment()}"))
+    replied = text[text.rindex(escape("返信:\n    xlsxsheet: ")) :]
+    assert all(escape(line) in replied for line in said) and text.endswith(escape(said[-1]))
 
 
 @pytest.mark.libreoffice

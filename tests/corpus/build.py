@@ -509,14 +509,20 @@ CASES: list[CorpusCase] = [
         "number-with-commas",
         "76,423 typed as text with thousands separators",
         edit(typed(ACTUAL_A, YEAR, "76,423")),
-        (at("value-normalized", ACTUAL_A, YEAR),),
+        (
+            at("value-normalized", ACTUAL_A, YEAR),
+            at("number-stored-as-text", ACTUAL_A, YEAR),
+        ),
         reads={(ACTUAL_A, YEAR): 76423},
     ),
     CorpusCase(
         "number-with-commas-libreoffice",
         "the same, saved again by LibreOffice",
         edit(typed(ACTUAL_A, YEAR, "76,423")),
-        (at("value-normalized", ACTUAL_A, YEAR),),
+        (
+            at("value-normalized", ACTUAL_A, YEAR),
+            at("number-stored-as-text", ACTUAL_A, YEAR),
+        ),
         libreoffice=True,
         reads={(ACTUAL_A, YEAR): 76423},
     ),
@@ -524,42 +530,60 @@ CASES: list[CorpusCase] = [
         "fullwidth-digits",
         "full-width digits",
         edit(typed(ACTUAL_A, YEAR, "７６４２３")),
-        (at("value-normalized", ACTUAL_A, YEAR),),
+        (
+            at("value-normalized", ACTUAL_A, YEAR),
+            at("number-stored-as-text", ACTUAL_A, YEAR),
+        ),
         reads={(ACTUAL_A, YEAR): 76423},
     ),
     CorpusCase(
         "man-unit",
         "7万6423: 万 inside the number",
         edit(typed(ACTUAL_A, YEAR, "7万6423")),
-        (at("value-normalized", ACTUAL_A, YEAR),),
+        (
+            at("value-normalized", ACTUAL_A, YEAR),
+            at("number-stored-as-text", ACTUAL_A, YEAR),
+        ),
         reads={(ACTUAL_A, YEAR): 76423},
     ),
     CorpusCase(
         "qualifier-nobe",
         "延べ76423: a qualifier before the number",
         edit(typed(ACTUAL_A, YEAR, "延べ76423")),
-        (at("value-normalized", ACTUAL_A, YEAR),),
+        (
+            at("value-normalized", ACTUAL_A, YEAR),
+            at("number-stored-as-text", ACTUAL_A, YEAR),
+        ),
         reads={(ACTUAL_A, YEAR): 76423},
     ),
     CorpusCase(
         "percent-with-space",
         "12.8 ％: full-width percent sign after a space",
         edit(typed(OUTCOME_ACTUAL, YEAR, "12.8 ％")),
-        (at("value-normalized", OUTCOME_ACTUAL, YEAR),),
+        (
+            at("value-normalized", OUTCOME_ACTUAL, YEAR),
+            at("number-stored-as-text", OUTCOME_ACTUAL, YEAR),
+        ),
         reads={(OUTCOME_ACTUAL, YEAR): 12.8},
     ),
     CorpusCase(
         "triangle-negative",
         "△5: the triangle as a minus sign",
         edit(typed(FORECAST_A, YEAR, "△5")),
-        (at("value-normalized", FORECAST_A, YEAR),),
+        (
+            at("value-normalized", FORECAST_A, YEAR),
+            at("number-stored-as-text", FORECAST_A, YEAR),
+        ),
         reads={(FORECAST_A, YEAR): -5},
     ),
     CorpusCase(
         "minus-sign-variant",
         "−5 with U+2212 MINUS SIGN",
         edit(typed(FORECAST_I, YEAR, "−5")),
-        (at("value-normalized", FORECAST_I, YEAR),),
+        (
+            at("value-normalized", FORECAST_I, YEAR),
+            at("number-stored-as-text", FORECAST_I, YEAR),
+        ),
         reads={(FORECAST_I, YEAR): -5},
     ),
     CorpusCase(
@@ -589,6 +613,7 @@ CASES: list[CorpusCase] = [
         edit(typed("perf.cost.personnel_b", 2021, "300円")),
         (
             at("value-normalized", "perf.cost.personnel_b", 2021),
+            at("number-stored-as-text", "perf.cost.personnel_b", 2021),
             at("unit-slip", "perf.cost.personnel_b", 2021),
         ),
         reads={("perf.cost.personnel_b", 2021): 300},

@@ -1,10 +1,12 @@
-"""Input values: required, readable as their type, in their list; every normalisation said."""
+"""Input values: required, readable as their type, in their list; every normalisation said,
+and a number stored as text (which Excel's formulas leave out) warned of besides."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.checks.text_numbers import stored_as_text, text_number_finding
 from xlsxsheet.core.memo import derived
 from xlsxsheet.plan.workbook_plan import WorkbookPlan
 from xlsxsheet.reading.return_reader import Key, ReadResult
@@ -99,6 +101,9 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
             ),
             change,
         )
+        # the info above says how it was read (and carries fix's change); this, what Excel does
+        if stored_as_text(slot, normalized, cells[key].raw.formula):
+            yield text_number_finding(result, slot, normalized, fixed=change is not None)
         if "yen-unit" in normalized.codes:
             yield Finding(
                 problem_at(

@@ -66,6 +66,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "not-in-list",
             "invalid-value",
             "value-normalized",
+            "number-stored-as-text",
             "unit-slip",
             "year-role",
         ),

@@ -50,6 +50,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not-in-list": ("error", "選択肢にない値です"),
     "invalid-value": ("error", "値が正しくありません"),
     "value-normalized": ("info", "入力値を読み替えました"),
+    "number-stored-as-text": ("warning", "数値が文字列として保存されています"),
     "formula-overwritten": ("warning", "計算式が値で上書きされています"),
     "formula-changed": ("warning", "計算式が変更されています"),
     "total-mismatch": ("error", "合計が一致しません"),
