@@ -251,3 +251,16 @@ def test_earlier_years_stay_readable_after_a_new_year_starts(tmp_path: Path) -> 
     summary = office.get("/admin/summary?year=2020").text
     assert "各課の最新の提出 1 件から集計しています" in summary
     assert "全体の状況(令和3年度)" in office.get("/admin?year=1999").text  # not a desk year
+
+
+def test_the_same_file_sent_again_is_said_to_be_the_same(tmp_path: Path) -> None:
+    """A clerk who sends the unchanged file again (the corrected one left unsaved) is told so."""
+    app = _app(tmp_path, 2020)
+    client = signed_in(app, DEPT_A)
+    sent = make_return(tmp_path, 1, DEPT_A, mistake="total")
+    first = upload_id(upload(client, app, DEPT_A, sent))
+    assert 'id="same-file"' not in client.get(f"/uploads/{first}").text
+    again = upload_id(upload(client, app, DEPT_A, sent, name="直したつもり.xlsx"))
+    page = client.get(f"/uploads/{again}").text
+    assert 'id="same-file"' in page and f'href="/uploads/{first}">第1版(' in page
+    assert "と同じ内容です" in page
