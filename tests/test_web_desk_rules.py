@@ -264,3 +264,37 @@ def test_the_same_file_sent_again_is_said_to_be_the_same(tmp_path: Path) -> None
     page = client.get(f"/uploads/{again}").text
     assert 'id="same-file"' in page and f'href="/uploads/{first}">第1版(' in page
     assert "と同じ内容です" in page
+
+
+def test_the_office_sets_a_deadline_every_department_sees(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from xlsxsheet.web.deadline import day_label
+
+    app = _app(tmp_path, 2020)
+    office = signed_in(app, "admin")
+
+    def set_day(text: str) -> Any:
+        form = {"csrf": token(office, "/admin"), "deadline": text}
+        return office.post("/admin/deadline", data=form)
+
+    a = signed_in(app, DEPT_A)
+    page = f"/dept/{dept_id(app, DEPT_A)}"
+    assert 'id="deadline"' not in a.get(page).text
+    soon = date.today() + timedelta(days=12)
+    assert set_day(soon.isoformat()).status_code == 303
+    shown = a.get(page).text
+    assert f"提出期限: <b>{day_label(soon)}</b>(あと 12 日)" in shown
+    assert set_day("6月30日").status_code == 400  # not a date: told how to write one
+    assert f"いまの期限: {day_label(soon)}" in office.get("/admin").text
+
+    upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
+    assert "期限後</span>" not in office.get("/admin").text
+    passed = date.today() - timedelta(days=1)
+    set_day(passed.isoformat())
+    assert "期限を過ぎています" in a.get(page).text
+    assert "期限後</span>" in office.get("/admin").text  # received after the deadline's day
+    set_day("")
+    assert (
+        'id="deadline"' not in a.get(page).text and "期限後</span>" not in office.get("/admin").text
+    )

@@ -171,6 +171,7 @@ ROUTES = {  # rule → (method, expected for: anonymous, department B, admin)
     "/admin/jobs/<int:job_id>/download": ("GET", 302, 403, 200),
     "/admin/dept/<int:dept_id>/code": ("POST", 302, 403, 200),
     "/admin/roster": ("POST", 302, 403, 400),  # no file sent: told to choose one
+    "/admin/deadline": ("POST", 302, 403, 303),
     "/admin/roster.csv": ("GET", 302, 403, 200),
     "/static/<path:filename>": ("GET", 200, 200, 200),
 }

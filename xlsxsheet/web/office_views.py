@@ -46,6 +46,7 @@ def office() -> Any:
         departments=store().departments(),
         uploads=store().uploads(year)[:50],
         stale=len(stale_uploads(store(), year)),
+        late=late_uploads(rows, year),
         misplaced=[
             (u, owner)
             for u in latest_uploads(store(), year)
@@ -54,6 +55,14 @@ def office() -> Any:
         kinds=KINDS,
         jobs=store().jobs(),
     )
+
+
+def late_uploads(rows: list[Any], year: int) -> set[int]:
+    """The ids of the rows' latest uploads received after the year's 提出期限."""
+    from xlsxsheet.web.deadline import deadline, late
+
+    day = deadline(store(), year)
+    return {r.latest.id for r in rows if r.latest is not None and late(r.latest, day)}
 
 
 @bp.get("/admin/summary")
@@ -197,3 +206,20 @@ def _csv_cell(text: str) -> str:
     if any(c in text for c in ',"\r\n'):
         text = '"' + text.replace('"', '""') + '"'
     return text
+
+
+@bp.post("/admin/deadline")
+@admin_only
+def set_the_deadline() -> Any:
+    """The desk year's 提出期限 (a date; empty: none)."""
+    from datetime import date
+
+    from xlsxsheet.web.deadline import set_deadline
+
+    text = request.form.get("deadline", "").strip()
+    try:
+        day = date.fromisoformat(text) if text else None
+    except ValueError:
+        abort(400, f"提出期限「{text}」を日付として読めません。2027-06-30 のように選んでください。")
+    set_deadline(store(), store().year, day)
+    return redirect(url_for("web.office"), 303)

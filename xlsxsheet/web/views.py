@@ -64,6 +64,17 @@ def when(stamp: str | None) -> str:
     return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
 
 
+@bp.app_context_processor
+def the_deadline() -> dict[str, Any]:
+    """The desk year's 提出期限 for every page: its day, its label and the days left."""
+    from xlsxsheet.web.deadline import day_label, days_left, deadline
+
+    day = deadline(store(), store().year)
+    if day is None:
+        return {"deadline": None}
+    return {"deadline": {"day": day, "label": day_label(day), "left": days_left(day)}}
+
+
 @bp.get("/")
 def home() -> Any:
     user = current_user()
