@@ -298,3 +298,18 @@ def test_the_office_sets_a_deadline_every_department_sees(tmp_path: Path) -> Non
     assert (
         'id="deadline"' not in a.get(page).text and "期限後</span>" not in office.get("/admin").text
     )
+
+
+def test_the_office_sees_uploads_no_roster_row_names(tmp_path: Path) -> None:
+    app = _app(tmp_path, 2020)
+    a = signed_in(app, DEPT_A)
+    upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
+    office = signed_in(app, "admin")
+    assert 'id="unlisted"' not in office.get("/admin").text
+    stray = make_return(tmp_path, 9, DEPT_A, tag="名簿にない施策")
+    upload_id(upload(a, app, DEPT_A, stray))
+    page = office.get("/admin").text
+    assert 'id="unlisted"' in page
+    listed = page[page.index('id="unlisted"') :]
+    listed = listed[: listed.index("</table>")]
+    assert stray.name in listed and "施策1_clean" not in listed

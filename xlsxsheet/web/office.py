@@ -89,6 +89,19 @@ def answers(row: Any, upload: Upload) -> bool:
     return matches(row, upload) and upload.dept == row["dept"]
 
 
+def not_in_roster(store: Store, year: int) -> list[Upload]:
+    """The year's latest readable uploads of a 施策 no roster row names (a blank template, a
+    施策 the roster left out), for the office to see; none when the year has no roster."""
+    rows = store.roster(year)
+    if not rows:
+        return []
+    return [
+        u
+        for u in latest_uploads(store, year)
+        if u.readable and not any(matches(row, u) for row in rows)
+    ]
+
+
 def sent_for_another(store: Store, upload: Upload) -> str | None:
     """The 課 the roster names for the upload's 施策 when the upload came from another."""
     for row in store.roster(upload.year):

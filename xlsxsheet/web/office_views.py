@@ -21,6 +21,7 @@ from xlsxsheet.web.jobs import KINDS, start_job
 from xlsxsheet.web.office import (
     collection,
     latest_uploads,
+    not_in_roster,
     roster_rows,
     sent_for_another,
     state_counts,
@@ -47,6 +48,7 @@ def office() -> Any:
         uploads=store().uploads(year)[:50],
         stale=len(stale_uploads(store(), year)),
         late=late_uploads(rows, year),
+        unlisted=not_in_roster(store(), year),
         misplaced=[
             (u, owner)
             for u in latest_uploads(store(), year)
