@@ -96,3 +96,69 @@ def test_a_judgement_share_without_judgements_is_refused(
     assert "grade_suggestions[1]" in caught.value.place
     for word in words:
         assert word in str(caught.value)
+
+
+def _judged(tmp_path: Path, rule: str, target: float, actual: float) -> list[str]:
+    """The judgement problems of indicator 1 (target, actual; typed 達成) under `rule`."""
+    text = LAYOUT.read_text(encoding="utf-8")
+    old = "rule: {kind: target-vs-actual, actual: actual, target: target, met: 達成, unmet: 未達成}"
+    assert text.count(old) == 1
+    folder = tmp_path / "layouts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / LAYOUT.name).write_text(text.replace(old, rule), encoding="utf-8")
+    template = tmp_path / "template.xlsx"
+    make_template(load_layout(folder / LAYOUT.name), template, YEAR)
+    book = openpyxl.load_workbook(template)
+    for name, value in (("target", target), ("actual", actual), ("judge", "達成")):
+        key = f"xs_perf_ind_i1_{name}" + (f"_y{YEAR}" if name != "judge" else "")
+        ((sheet, cell),) = book.defined_names[key].destinations
+        book[sheet][cell.replace("$", "")] = value
+    out = tmp_path / "return.xlsx"
+    book.save(out)
+    result = check_file(out, LayoutRegistry([folder]))
+    return [p.message for p in result.problems if p.field == "perf.ind.i1.judge"]
+
+
+def test_at_least_judges_the_rounded_rate_the_sheet_shows(tmp_path: Path) -> None:
+    """99.96 of 100 shows 達成率 100.0 %: 達成 by the rate the city judges by (at-least), 未達成
+    by the figures themselves (target-vs-actual)."""
+    by_rate = "rule: {kind: at-least, series: rate, threshold: 100, met: 達成, unmet: 未達成}"
+    assert _judged(tmp_path / "rate", by_rate, 100, 99.96) == []
+    (message,) = _judged(tmp_path / "low", by_rate, 100, 99.9)
+    assert "R6 達成率 99.9(基準 100 以上で達成) から「未達成」です" in message
+    by_figures = (
+        "rule: {kind: target-vs-actual, actual: actual, target: target, met: 達成, unmet: 未達成}"
+    )
+    (message,) = _judged(tmp_path / "figures", by_figures, 100, 99.96)
+    assert "から「未達成」です" in message
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        (
+            "rule: {kind: at-least, series: rate, met: 達成, unmet: 未達成}",
+            ["必須のキー「threshold」がありません"],
+        ),
+        (
+            "rule: {kind: at-least, series: rate, threshold: 百, met: 達成, unmet: 未達成}",
+            ["threshold「百」は数で書いてください"],
+        ),
+        (
+            "rule: {kind: target-vs-actual, actual: actual, met: 達成, unmet: 未達成}",
+            ["必須のキー「target」がありません"],  # it used to fail when a return was checked
+        ),
+    ],
+)
+def test_a_judgement_rule_missing_an_argument_is_refused(
+    tmp_path: Path, rule: str, words: list[str]
+) -> None:
+    text = LAYOUT.read_text(encoding="utf-8")
+    old = "rule: {kind: target-vs-actual, actual: actual, target: target, met: 達成, unmet: 未達成}"
+    path = tmp_path / LAYOUT.name
+    path.write_text(text.replace(old, rule), encoding="utf-8")
+    with pytest.raises(LayoutError) as caught:
+        load_layout(path)
+    assert "judgements[1].rule" in caught.value.place and "行目" in caught.value.place
+    for word in words:
+        assert word in str(caught.value)

@@ -23,7 +23,12 @@ from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED_TOP_KEYS = {"layout", "version", "year", "params"}
-RULE_KINDS = {"target-vs-actual", "year-over-year"}
+RULE_ARGS = {  # each judgement rule's arguments: (required, optional)
+    "target-vs-actual": ({"actual", "target", "met", "unmet"}, {"lower"}),
+    "year-over-year": ({"series", "better", "same", "worse"}, {"lower", "target"}),
+    "at-least": ({"series", "threshold", "met", "unmet"}, set()),
+}
+RULE_KINDS = set(RULE_ARGS)
 SUGGESTION_ARGS = {  # each method's arguments: (required, optional)
     "mean-achievement-rate": ({"source", "thresholds"}, {"actual", "target", "cap"}),
     "trend-score": ({"source", "thresholds"}, {"actual", "span", "band"}),
@@ -874,7 +879,18 @@ class _LayoutBuilder:
                     f"rule の kind「{kind}」はありません",
                     "使える kind: " + ", ".join(sorted(RULE_KINDS)),
                 )
+            required, optional = RULE_ARGS[kind]
+            rule_node.check_keys({"kind"} | required | optional, {"kind"} | required)
             args = {k: v for k, v in rule_node.data.items() if k != "kind"}
+            threshold = args.get("threshold")
+            if "threshold" in args and (
+                isinstance(threshold, bool) or not isinstance(threshold, int | float)
+            ):
+                rule_node.fail(
+                    f"threshold「{threshold}」は数で書いてください",
+                    "例: {kind: at-least, series: rate, threshold: 100, met: 達成, unmet: 未達成}",
+                    "threshold",
+                )
             for key in ("actual", "target", "series"):
                 if key in args and args[key] not in series_ids:
                     rule_node.fail(

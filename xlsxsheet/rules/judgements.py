@@ -90,6 +90,16 @@ def judge(plan: WorkbookPlan, slot: Slot, values: Mapping[Key, Any]) -> Verdict 
             f" ({direction_text})"
         )
         return Verdict(slot, word, reason, lower, inferred)
+    if rule.kind == "at-least":  # a series (a rounded 達成率) against a fixed threshold
+        series, threshold = args["series"], float(args["threshold"])
+        value = _series_value(slot, series, year, values)
+        if value is None:
+            return Verdict(slot, None, "判定のもとの値が未入力", lower, inferred)
+        shown = slot.item.get(year, {}).get(series)
+        name = shown.field.label.rsplit(" ", 1)[-1] if shown is not None else series
+        reason = f"{year_label(year)} {name} {_fmt(value)}(基準 {_fmt(threshold)} 以上で達成)"
+        met = value >= threshold
+        return Verdict(slot, args["met"] if met else args["unmet"], reason, lower, inferred)
     raise ValueError(f"unknown rule kind {rule.kind}")
 
 
