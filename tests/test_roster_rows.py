@@ -68,3 +68,26 @@ def test_a_row_the_roster_cannot_use_says_what_to_write(
     with pytest.raises(RosterError) as caught:
         read_expected(_roster(tmp_path, row), default_registry())
     assert said in str(caught.value)
+
+
+def test_a_number_excel_dropped_the_leading_zero_of_still_answers_its_row(
+    tmp_path: Path,
+) -> None:
+    """A roster opened in Excel and saved again has 7 where the return says 07: the same 施策."""
+    path = _roster(tmp_path, "施策評価シート,7,福祉総務課")
+    folder = tmp_path / "提出"
+    folder.mkdir()
+    (folder / "shisaku-hyoka-R1.xlsx").write_bytes(
+        (EXAMPLES / "shisaku-hyoka-R1.xlsx").read_bytes()
+    )
+    code, out, err = run_cli("check", str(folder), "--roster", str(path), "--format", "json")
+    assert code == 0, err  # the row is answered: nothing missing
+    report = json.loads(out)
+    assert report["files"][0]["key"] == "07"  # as the department wrote it
+    (row,) = report["summary"]["roster"]
+    assert Path(row["file"]).name == "shisaku-hyoka-R1.xlsx", row
+    twice = _roster(tmp_path, "施策評価シート,07,福祉総務課", "施策評価シート,7,福祉総務課")
+    with pytest.raises(
+        RosterError, match="3行目: 様式 shisaku-hyoka の番号「7」は 2行目と重複しています"
+    ):
+        read_expected(twice, default_registry())

@@ -59,7 +59,7 @@ from xlsxsheet.office.left_behind import (
     survey,
 )
 from xlsxsheet.office.rollover_notes import carry_notes
-from xlsxsheet.office.roster import RosterEntry, normalize_key, read_roster
+from xlsxsheet.office.roster import RosterEntry, matching_key, normalize_key, read_roster
 from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
 from xlsxsheet.plan.year_roles import column_heading, moves_role
 from xlsxsheet.reading.return_reader import ReadResult, read_file
@@ -358,7 +358,7 @@ def _plan_items(
         if registry.get(item.layout).key_field is None:  # one workbook a year for the layout
             by_key.setdefault((item.layout, ""), []).append(item)
         elif item.key:
-            by_key.setdefault((item.layout, item.key), []).append(item)
+            by_key.setdefault((item.layout, matching_key(item.key)), []).append(item)
     for (layout_id, key), group in by_key.items():
         if len(group) > 1:
             files = "、".join(str(i.source.name) for i in group if i.source)
@@ -375,7 +375,7 @@ def _plan_items(
     planned: list[RolloverItem] = []
     matched: set[int] = set()
     for entry in roster:
-        group = by_key.get((entry.layout, entry.key), [])
+        group = by_key.get((entry.layout, matching_key(entry.key)), [])
         layout = registry.get(entry.layout)
         if len(group) == 1 and group[0].ok:
             item = group[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -45,6 +46,16 @@ class RosterEntry:
 def normalize_key(value: object) -> str:
     """A key as it is compared: NFKC (全角 → 半角), outer spaces removed."""
     return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
+
+
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def matching_key(value: object) -> str:
+    """A key as a roster row and a return are matched by: normalize_key, and a number's
+    leading zeros dropped (07 is 7, 03-02-015 is 3-2-15), since Excel drops them when a
+    roster CSV is opened and saved again."""
+    return _LEADING_ZEROS.sub("", normalize_key(value))
 
 
 def decode_csv(data: bytes, name: str) -> str:
@@ -161,11 +172,12 @@ def read_roster(
         if new and not dept:
             errors.append(f"{line}行目: 新規の施策には担当課を書いてください")
         if layout and key:
-            if (layout, key) in seen:
+            same = (layout, matching_key(key))
+            if same in seen:
                 errors.append(
-                    f"{line}行目: 様式 {layout} の番号「{key}」は {seen[(layout, key)]}行目と重複しています"
+                    f"{line}行目: 様式 {layout} の番号「{key}」は {seen[same]}行目と重複しています"
                 )
-            seen.setdefault((layout, key), line)
+            seen.setdefault(same, line)
         entries.append(RosterEntry(line, layout, key, dept, cell(row, "file") or None, new))
     if errors:
         raise RosterError(_message(path, errors))

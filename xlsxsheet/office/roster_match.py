@@ -19,7 +19,7 @@ from typing import Any
 from xlsxsheet.layout.layout_names import roster_layout
 from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.office.batch import CheckedReturn
-from xlsxsheet.office.roster import RosterEntry, normalize_key, read_roster
+from xlsxsheet.office.roster import RosterEntry, matching_key, read_roster
 from xlsxsheet.office.spool import ReturnRecord
 from xlsxsheet.office.status import status_of
 
@@ -87,13 +87,13 @@ def match_roster(
         info = r.info
         if info is not None:
             by_layout.setdefault(info.layout, []).append(r)
-            by_key.setdefault((info.layout, normalize_key(info.key)), []).append(r)
+            by_key.setdefault((info.layout, matching_key(info.key)), []).append(r)
     unreadable = {Path(r.path).name: r for r in results if not r.readable}
     expected = []
     for entry in entries:
         title, keyed = roster_layout(registry, entry.layout, entry.key)
         if keyed:
-            found = list(by_key.get((entry.layout, normalize_key(entry.key)), []))
+            found = list(by_key.get((entry.layout, matching_key(entry.key)), []))
         else:
             found = list(by_layout.get(entry.layout, []))
         if found:  # the latest year's (a roster is this year's), then the newest file

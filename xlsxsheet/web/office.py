@@ -19,7 +19,7 @@ from xlsxsheet.layout.layout_names import roster_layout
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import CheckedReturn, check_return
 from xlsxsheet.office.collect import Collection, collect_returns
-from xlsxsheet.office.roster import RosterEntry, normalize_key
+from xlsxsheet.office.roster import RosterEntry, matching_key
 from xlsxsheet.office.roster_match import Expected, match_roster
 from xlsxsheet.web.desk_year import desk_year, for_desk
 from xlsxsheet.web.sent_names import as_sent
@@ -80,7 +80,7 @@ def matches(row: Any, upload: Upload) -> bool:
     if upload.layout != row["layout"]:
         return False
     _title, keyed = roster_layout(default_registry(), row["layout"], row["key"])
-    return not keyed or upload.key == normalize_key(row["key"])
+    return not keyed or matching_key(upload.key) == matching_key(row["key"])
 
 
 def answers(row: Any, upload: Upload) -> bool:
