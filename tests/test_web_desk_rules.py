@@ -88,6 +88,9 @@ def test_a_department_cannot_fill_a_row_the_roster_gives_another(tmp_path: Path)
     assert (
         f"名簿ではこの施策の担当課は「{DEPT_B}」です。この提出は{DEPT_B}の提出として数えず" in page
     )
+    assert 'id="not-counted">数えていません<' in page  # not a green 問題なし
+    history = a.get(f"/dept/{dept_id(app, DEPT_A)}").text
+    assert "数えていません" in history[history.index('id="history"') :]
 
     b = signed_in(app, DEPT_B)
     row = _row(b.get(f"/dept/{dept_id(app, DEPT_B)}").text, "2")
@@ -306,8 +309,11 @@ def test_the_office_sees_uploads_no_roster_row_names(tmp_path: Path) -> None:
     upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
     office = signed_in(app, "admin")
     assert 'id="unlisted"' not in office.get("/admin").text
+    assert 'id="not-in-roster"' not in a.get("/uploads/1").text
     stray = make_return(tmp_path, 9, DEPT_A, tag="名簿にない施策")
-    upload_id(upload(a, app, DEPT_A, stray))
+    number = upload_id(upload(a, app, DEPT_A, stray))
+    told = a.get(f"/uploads/{number}").text  # the 課 is told, not only the office
+    assert 'id="not-in-roster"' in told and "番号 9)は名簿のどの施策にも当たりません" in told
     page = office.get("/admin").text
     assert 'id="unlisted"' in page
     listed = page[page.index('id="unlisted"') :]

@@ -61,8 +61,12 @@ def check_unit_slips(result: ReadResult) -> Iterator[Finding]:
                         slot,
                         "unit-slip",
                         f"前の入力年度の {show(before)} から {show(now)} へ約{factor:,.0f}"
-                        f"{'倍に増えて' if up >= 1 else '分の1に減って'}います。千円単位の欄に円で入力して"
-                        "いないか確認してください。",
+                        + (
+                            "倍に増えています。千円単位の欄に円で入力していないか確認してください。"
+                            if up >= 1
+                            else "分の1に減っています。前の年度の値が円で入力されていないか、"
+                            "この年度の値の単位を確認してください。"
+                        ),
                         value=now,
                     )
                 )

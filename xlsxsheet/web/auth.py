@@ -296,9 +296,15 @@ class SignInRefused(TooManyRequests):
             )
             self.details = [
                 f"{where}{label}へのサインインの失敗が{window}分間に{refusal.limit}回続いたため、"
-                f"{until}ごろまで(あと約{minutes}分)、このブラウザからの{label}への"
-                "サインインを受け付けません。",
-                f"{until}を過ぎてから、もう一度やり直してください。{forgot}",
+                f"{until}ごろまで(あと約{minutes}分)、"
+                + ("このアドレスの" if refusal.reason == "account-address" else "")
+                + f"ほかのブラウザからの{label}へのサインインを受け付けません。",
+                f"{until}を過ぎてから、もう一度やり直してください。{forgot}"
+                + (
+                    "新しいコードを発行すると、すぐにサインインできます。"
+                    if account != "admin"
+                    else ""
+                ),
                 f"前に{label}でサインインしたことのあるブラウザからは、いまもサインインできます。"
                 "ほかの課のサインインは止まっていません。",
             ]

@@ -38,7 +38,7 @@ def for_desk(summary: CheckedReturn, year: int | None) -> CheckedReturn:
     problem = Problem(
         CODE,
         f"{summary.path.name} は{long_label(summary.year)}の{title}です。受け付けているのは"
-        f"{long_label(year)}の提出です。{long_label(year)}の様式をこのページからダウンロードして"
+        f"{long_label(year)}の提出です。{long_label(year)}の様式を課のページからダウンロードして"
         "記入し、提出し直してください(このファイルは集計に使いません)。",
         file=str(summary.path),
         value=long_label(summary.year),
