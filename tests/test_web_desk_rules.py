@@ -197,10 +197,10 @@ def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
     sent = office.get("/admin/roster.csv")
     assert sent.status_code == 200 and sent.data.startswith("\ufeff".encode())
     text = sent.data.decode("utf-8-sig")
-    assert text.splitlines() == [
+    assert text.splitlines() == [  # by the names an office writes
         "様式,施策番号,担当課,ファイル名",
-        f"shisaku-management,1,{DEPT_A},",
-        f"shisaku-management,2,{DEPT_B},",
+        f"施策マネジメントシート,1,{DEPT_A},",
+        f"施策マネジメントシート,2,{DEPT_B},",
     ]
 
     def send(csv_text: str) -> Any:
@@ -221,6 +221,11 @@ def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
     done = send(mended)
     assert done.status_code == 200, done.text
     assert "4 行の名簿になりました" not in done.text and "3 行の名簿になりました" in done.text
+    changes = re.findall(r"<li>([^<]+)</li>", done.text[done.text.index('id="roster-changes"') :])
+    assert changes[:2] == [
+        "追加: 施策評価シート 9(子ども家庭課)",
+        f"担当課の変更: 施策マネジメントシート 2({DEPT_B} → {DEPT_A})",
+    ]
     (code,) = re.findall(r'<td>子ども家庭課</td><td class="code">([^<]+)</td>', done.text)
     assert len(code) >= 8
     row = _row(a.get(f"/dept/{dept_id(app, DEPT_A)}").text, "2")
@@ -319,3 +324,12 @@ def test_the_office_sees_uploads_no_roster_row_names(tmp_path: Path) -> None:
     listed = page[page.index('id="unlisted"') :]
     listed = listed[: listed.index("</table>")]
     assert stray.name in listed and "施策1_clean" not in listed
+
+
+def test_starting_a_year_says_first_which_rows_carry_nothing(tmp_path: Path) -> None:
+    app = _app(tmp_path, 2020)
+    office = signed_in(app, "admin")
+    assert "名簿の 2 行には今年度の使える提出がありません" in office.get("/admin").text
+    a = signed_in(app, DEPT_A)
+    upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
+    assert "名簿の 1 行には今年度の使える提出がありません" in office.get("/admin").text

@@ -11,8 +11,10 @@ from typing import Any
 from flask import abort, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import BadRequest
 
-from xlsxsheet.core.errors import RosterError
+from xlsxsheet.core.errors import LayoutError, RosterError, UnknownLayoutError
 from xlsxsheet.core.fiscal_year import long_label
+from xlsxsheet.layout.layout_names import roster_layout
+from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.collect import cost_tables, grade_tables
 from xlsxsheet.web.auth import admin_only, hash_code, make_code, store, throttle
 from xlsxsheet.web.charts import cost_chart, grade_chart
@@ -48,6 +50,9 @@ def office() -> Any:
         uploads=store().uploads(year)[:50],
         stale=len(stale_uploads(store(), year)),
         late=late_uploads(rows, year),
+        uncarried=sum(
+            r.latest is None or not r.latest.readable or r.latest.file_year != year for r in rows
+        ),
         unlisted=not_in_roster(store(), year),
         misplaced=[
             (u, owner)
@@ -154,8 +159,13 @@ def roster_csv() -> Any:
     """The year's roster as the office would edit it (UTF-8 with BOM: Excel opens it)."""
     year = store().year
     lines = ["様式,施策番号,担当課,ファイル名"]
+    registry = default_registry()
     for row in store().roster(year):
-        cells = (row["layout"], row["key"], row["dept"] or "", row["file_name"] or "")
+        try:  # the name the office wrote (a roster takes it back); the id if the file is broken
+            shown = registry.get(row["layout"]).title
+        except (LayoutError, UnknownLayoutError):
+            shown = row["layout"]
+        cells = (shown, row["key"], row["dept"] or "", row["file_name"] or "")
         lines.append(",".join(_csv_cell(str(c)) for c in cells))
     data = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
     return send_file(
@@ -181,6 +191,7 @@ def replace_roster() -> Any:
         if path.stat().st_size > ROSTER_LIMIT:
             abort(400, f"名簿のファイルが大きすぎます({ROSTER_LIMIT // 1024 // 1024} MB まで)。")
         try:
+            before = _roster_rows(store().year)
             count = load_roster(store(), path)
         except RosterError as exc:
             head, *lines = str(exc).replace(path.name, sent.filename).splitlines()
@@ -195,7 +206,37 @@ def replace_roster() -> Any:
         code = make_code()
         if store().add_department(dept, hash_code(code)):
             codes[dept] = code
-    return render_template("roster_done.html", count=count, codes=codes, year=store().year)
+    after = _roster_rows(store().year)
+    changes = _roster_changes(before, after)
+    return render_template(
+        "roster_done.html", count=count, codes=codes, year=store().year, changes=changes
+    )
+
+
+def _roster_rows(year: int) -> dict[tuple[str, str], str]:
+    """(layout, key as matched) → 担当課 of the year's roster."""
+    from xlsxsheet.office.roster import matching_key
+
+    return {(r["layout"], matching_key(r["key"])): r["dept"] or "" for r in store().roster(year)}
+
+
+def _roster_changes(
+    before: dict[tuple[str, str], str], after: dict[tuple[str, str], str]
+) -> list[str]:
+    """What the new roster changed, a line each: rows added, removed, given to another 課."""
+    registry = default_registry()
+
+    def named(row: tuple[str, str]) -> str:
+        return f"{roster_layout(registry, row[0], row[1])[0]} {row[1]}".strip()
+
+    lines = [f"追加: {named(r)}({after[r] or '担当課なし'})" for r in after if r not in before]
+    lines += [f"削除: {named(r)}({before[r] or '担当課なし'})" for r in before if r not in after]
+    lines += [
+        f"担当課の変更: {named(r)}({before[r] or 'なし'} → {after[r] or 'なし'})"
+        for r in after
+        if r in before and before[r] != after[r]
+    ]
+    return lines
 
 
 ROSTER_LIMIT = 2 * 1024 * 1024  # a roster of thousands of rows is well under this
