@@ -213,6 +213,11 @@ def test_the_charts_text_stays_legible(
     assert charts >= 4
     assert least >= 11, least
     assert office.execute_script("return document.scrollingElement.scrollWidth") <= screen[0]
+    overflowing = office.execute_script(  # no chart box with a scroll bar of its own
+        "return [...document.querySelectorAll('.charts .chart')]"
+        ".filter(c => c.scrollWidth > c.clientWidth).length"
+    )
+    assert overflowing == 0
 
 
 AUDIT = """
