@@ -74,49 +74,66 @@ def latest_uploads(store: Store, year: int) -> list[Upload]:
     return latest
 
 
-def matches(row: Any, upload: Upload) -> bool:
-    """Whether an upload is of a roster row's 施策: its layout, and its key where the layout
-    has one."""
-    if upload.layout != row["layout"]:
-        return False
-    _title, keyed = roster_layout(default_registry(), row["layout"], row["key"])
-    return not keyed or matching_key(upload.key) == matching_key(row["key"])
+class RosterIndex:
+    """A year's roster rows by what an upload is matched with: its layout and its key as
+    matched (`matching_key`: 07 is 7), or its layout alone where the layout has no key. An
+    upload answers a row of its 施策 only when the 課 the row names sent it: a 課 cannot fill
+    (or overwrite) another 課's row (`owner_elsewhere`). Built once a page, so a page over
+    hundreds of uploads and rows does not compare each with each."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        registry = default_registry()
+        self.rows = list(rows)
+        self.keyed: dict[tuple[str, str], list[Any]] = {}
+        self.by_layout: dict[str, list[Any]] = {}
+        for row in self.rows:
+            _title, keyed = roster_layout(registry, row["layout"], row["key"])
+            if keyed:
+                self.keyed.setdefault((row["layout"], matching_key(row["key"])), []).append(row)
+            else:
+                self.by_layout.setdefault(row["layout"], []).append(row)
+
+    def of(self, upload: Upload) -> list[Any]:
+        """The rows of the upload's 施策, whichever 課 they name."""
+        layout = upload.layout or ""
+        return self.keyed.get((layout, matching_key(upload.key)), []) + self.by_layout.get(
+            layout, []
+        )
+
+    def owner_elsewhere(self, upload: Upload) -> str | None:
+        """The 課 the roster names for the upload's 施策 when the upload came from another."""
+        for row in self.of(upload):
+            if row["dept"] != upload.dept:
+                return str(row["dept"])
+        return None
 
 
-def answers(row: Any, upload: Upload) -> bool:
-    """Whether an upload answers a roster row: of its 施策, sent by the 課 the row names. A 課
-    cannot fill (or overwrite) another 課's row; its upload is told so (`roster_owner`)."""
-    return matches(row, upload) and upload.dept == row["dept"]
-
-
-def not_in_roster(store: Store, year: int) -> list[Upload]:
+def not_in_roster(store: Store, year: int, index: RosterIndex | None = None) -> list[Upload]:
     """The year's latest readable uploads of a 施策 no roster row names (a blank template, a
     施策 the roster left out), for the office to see; none when the year has no roster."""
-    rows = store.roster(year)
-    if not rows:
+    index = index or RosterIndex(store.roster(year))
+    if not index.rows:
         return []
-    return [
-        u
-        for u in latest_uploads(store, year)
-        if u.readable and not any(matches(row, u) for row in rows)
-    ]
+    return [u for u in latest_uploads(store, year) if u.readable and not index.of(u)]
 
 
-def sent_for_another(store: Store, upload: Upload) -> str | None:
+def sent_for_another(store: Store, upload: Upload, index: RosterIndex | None = None) -> str | None:
     """The 課 the roster names for the upload's 施策 when the upload came from another."""
-    for row in store.roster(upload.year):
-        if matches(row, upload) and row["dept"] != upload.dept:
-            return str(row["dept"])
-    return None
+    return (index or RosterIndex(store.roster(upload.year))).owner_elsewhere(upload)
 
 
 def roster_rows(store: Store, year: int, dept: str | None = None) -> list[RosterRow]:
     """The roster (of one department with `dept`), each row with its state."""
-    uploads = store.uploads(year)
     registry = default_registry()
+    index = RosterIndex(store.roster(year, dept))
+    versions_of: dict[int, list[Upload]] = {id(row): [] for row in index.rows}
+    for upload in store.uploads(year):  # newest first
+        for row in index.of(upload):
+            if upload.dept == row["dept"]:  # answers
+                versions_of[id(row)].append(upload)
     rows = []
-    for row in store.roster(year, dept):
-        versions = [u for u in uploads if answers(row, u)]
+    for row in index.rows:
+        versions = versions_of[id(row)]
         latest = versions[0] if versions else None
         state = latest.state if latest is not None else STATE_MISSING
         title, _keyed = roster_layout(registry, row["layout"], row["key"])
@@ -176,7 +193,8 @@ def collection(
 ) -> Collection:
     """The year's latest uploads summed up as `collect` does, matched to the roster; an upload
     of a 施策 the roster gives to another 課 is left out (sent_for_another)."""
-    uploads = [u for u in latest_uploads(store, year) if sent_for_another(store, u) is None]
+    index = RosterIndex(store.roster(year))
+    uploads = [u for u in latest_uploads(store, year) if index.owner_elsewhere(u) is None]
     results, names = summaries(store, cache, uploads, values, progress)
     entries = roster_entries(store, year)
     expected: list[Expected] | None = (

@@ -21,11 +21,11 @@ from xlsxsheet.web.charts import cost_chart, grade_chart
 from xlsxsheet.web.desk_year import desk_year, of_the_year
 from xlsxsheet.web.jobs import KINDS, start_job
 from xlsxsheet.web.office import (
+    RosterIndex,
     collection,
     latest_uploads,
     not_in_roster,
     roster_rows,
-    sent_for_another,
     state_counts,
 )
 from xlsxsheet.web.recheck import stale_uploads
@@ -38,6 +38,7 @@ from xlsxsheet.web.views import bp, shown_year, summary_cache
 def office() -> Any:
     year = shown_year()
     rows = roster_rows(store(), year)
+    index = RosterIndex(store().roster(year))
     return render_template(
         "office.html",
         year=year,
@@ -53,11 +54,11 @@ def office() -> Any:
         uncarried=sum(
             r.latest is None or not r.latest.readable or r.latest.file_year != year for r in rows
         ),
-        unlisted=not_in_roster(store(), year),
+        unlisted=not_in_roster(store(), year, index),
         misplaced=[
             (u, owner)
             for u in latest_uploads(store(), year)
-            if (owner := sent_for_another(store(), u)) is not None
+            if (owner := index.owner_elsewhere(u)) is not None
         ],
         kinds=KINDS,
         jobs=store().jobs(),

@@ -39,7 +39,12 @@ from xlsxsheet.web.auth import (
     verify_secret,
 )
 from xlsxsheet.web.intake import take_upload
-from xlsxsheet.web.office import matches, roster_rows, sent_for_another, state_counts
+from xlsxsheet.web.office import (
+    RosterIndex,
+    roster_rows,
+    sent_for_another,
+    state_counts,
+)
 from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale
 from xlsxsheet.web.sent_names import as_sent
 from xlsxsheet.web.store import Upload
@@ -143,7 +148,8 @@ def department(dept_id: int) -> Any:
         recheck_stale(store(), summary_cache(), year, dept_id)  # after a layout changed
     rows = roster_rows(store(), year, row["name"])
     uploads = store().uploads(year, dept_id)
-    misplaced = {u.id for u in uploads if sent_for_another(store(), u) is not None}
+    index = RosterIndex(store().roster(year))
+    misplaced = {u.id for u in uploads if index.owner_elsewhere(u) is not None}
     return render_template(
         "department.html",
         dept=row,
@@ -203,7 +209,7 @@ def upload_result(upload_id: int) -> Any:
         if u.sha256 == found.sha256 and u.id < found.id
     ]
     rows = store().roster(found.year)
-    unlisted = bool(rows) and found.readable and not any(matches(r, found) for r in rows)
+    unlisted = bool(rows) and found.readable and not RosterIndex(rows).of(found)
     return render_template(
         "result.html",
         upload=found,
