@@ -23,6 +23,7 @@ from xlsxsheet.core.errors import XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.filenames import fixed_name, safe_file_name, safe_workbook_name
+from xlsxsheet.office.roster import matching_key
 from xlsxsheet.web.office import (
     STATES,
     SummaryCache,
@@ -260,7 +261,18 @@ def _new_year(
         ],
     )
     store.set_setting("year", str(year + 1))
-    return out, name, f"{long_label(year + 1)}を開始しました。\n{message}"
+    started = f"{long_label(year + 1)}を開始しました。"
+    carried = {  # (layout, key as matched) of each template made from a return
+        (layout, matching_key(key)) for layout, key in (k.split("|", 1) for k in written)
+    }
+    empty = [r for r in rows if (r["layout"], matching_key(r["key"])) not in carried]
+    if empty:  # the report's 「提出がありません」 lines, said for a desk that has moved on
+        started += (
+            f"名簿の {len(empty)} 行は今年度の使える提出がなかったため、引き継ぐ内容がありません。"
+            "その施策の様式は、各課がダウンロードするときに施策番号・担当課だけを記入した空の様式に"
+            "なります。"
+        )
+    return out, name, f"{started}\n{message}"
 
 
 RUNNERS = {
