@@ -30,10 +30,9 @@ def for_desk(summary: CheckedReturn, year: int | None) -> CheckedReturn:
     """`summary` with the error `return-wrong-year` first when it is a return of another
     evaluation year than the desk's `year` (once: a summary that has it is given back; None:
     the desk takes any year)."""
-    if year is None or summary.year is None or summary.year == year:
+    if of_the_year(summary, year) or any(p.code == CODE for p in summary.problems):
         return summary
-    if any(p.code == CODE for p in summary.problems):
-        return summary
+    assert year is not None and summary.year is not None  # of_the_year said so
     title = summary.layout_title or "様式"
     problem = Problem(
         CODE,

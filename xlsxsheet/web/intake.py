@@ -52,10 +52,12 @@ def take_upload(
     return upload_id, summary
 
 
-def check_fields(path: Path, original_name: str, year: int) -> tuple[dict[str, Any], CheckedReturn]:
+def check_fields(
+    path: Path, original_name: str, year: int | None
+) -> tuple[dict[str, Any], CheckedReturn]:
     """Check a kept file for the desk of `year`: what the upload's record says of it
     (store.CHECK_FIELDS but when it was checked), and the return's summary (a return of another
-    year with its error, desk_year). The layouts' fingerprint is taken before the check: a
+    year with its error, desk_year; `year` None: a desk that takes any year). The layouts' fingerprint is taken before the check: a
     layout saved during it leaves the result marked as made with the older layouts."""
     fingerprint = default_registry().fingerprint()
     checked, summary = check_blob(path)

@@ -108,18 +108,12 @@ class RosterIndex:
         return None
 
 
-def not_in_roster(store: Store, year: int, index: RosterIndex | None = None) -> list[Upload]:
+def not_in_roster(store: Store, year: int, index: RosterIndex) -> list[Upload]:
     """The year's latest readable uploads of a 施策 no roster row names (a blank template, a
     施策 the roster left out), for the office to see; none when the year has no roster."""
-    index = index or RosterIndex(store.roster(year))
     if not index.rows:
         return []
     return [u for u in latest_uploads(store, year) if u.readable and not index.of(u)]
-
-
-def sent_for_another(store: Store, upload: Upload, index: RosterIndex | None = None) -> str | None:
-    """The 課 the roster names for the upload's 施策 when the upload came from another."""
-    return (index or RosterIndex(store.roster(upload.year))).owner_elsewhere(upload)
 
 
 def roster_rows(store: Store, year: int, dept: str | None = None) -> list[RosterRow]:
@@ -192,7 +186,7 @@ def collection(
     progress: Callable[[int], None] | None = None,
 ) -> Collection:
     """The year's latest uploads summed up as `collect` does, matched to the roster; an upload
-    of a 施策 the roster gives to another 課 is left out (sent_for_another)."""
+    of a 施策 the roster gives to another 課 is left out (RosterIndex.owner_elsewhere)."""
     index = RosterIndex(store.roster(year))
     uploads = [u for u in latest_uploads(store, year) if index.owner_elsewhere(u) is None]
     results, names = summaries(store, cache, uploads, values, progress)

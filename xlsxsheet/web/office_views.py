@@ -16,6 +16,7 @@ from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.layout_names import roster_layout
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.collect import cost_tables, grade_tables
+from xlsxsheet.office.roster import matching_key
 from xlsxsheet.web.auth import admin_only, hash_code, make_code, store, throttle
 from xlsxsheet.web.charts import cost_chart, grade_chart
 from xlsxsheet.web.desk_year import desk_year, of_the_year
@@ -216,8 +217,6 @@ def replace_roster() -> Any:
 
 def _roster_rows(year: int) -> dict[tuple[str, str], str]:
     """(layout, key as matched) → 担当課 of the year's roster."""
-    from xlsxsheet.office.roster import matching_key
-
     return {(r["layout"], matching_key(r["key"])): r["dept"] or "" for r in store().roster(year)}
 
 

@@ -42,7 +42,6 @@ from xlsxsheet.web.intake import take_upload
 from xlsxsheet.web.office import (
     RosterIndex,
     roster_rows,
-    sent_for_another,
     state_counts,
 )
 from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale
@@ -202,14 +201,14 @@ def upload_result(upload_id: int) -> Any:
     if found.year == store().year and is_stale(found):  # a year closed keeps its results
         recheck(store(), summary_cache(), [found])
         found = readable_upload(upload_id)
-    owner = sent_for_another(store(), found)
+    index = RosterIndex(store().roster(found.year))
+    owner = index.owner_elsewhere(found)
     same = [  # the same bytes sent before by the same 課: a new version, the same content
         u
         for u in store().uploads(found.year, found.dept_id)
         if u.sha256 == found.sha256 and u.id < found.id
     ]
-    rows = store().roster(found.year)
-    unlisted = bool(rows) and found.readable and not RosterIndex(rows).of(found)
+    unlisted = bool(index.rows) and found.readable and not index.of(found)
     return render_template(
         "result.html",
         upload=found,
