@@ -4,14 +4,13 @@ on every page, the grid printed."""
 
 from __future__ import annotations
 
-import random
 import re
 from pathlib import Path
 
 import openpyxl
 import pytest
 from libreoffice_support import pdf_pages_and_text
-from returns_factory import ShisakuManagement
+from web_support import make_return
 
 from xlsxsheet.checks.pipeline import CheckResult, check_file
 from xlsxsheet.copies.corrected import write_fixed
@@ -30,15 +29,7 @@ LONG = "".join(
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory: pytest.TempPathFactory) -> CheckResult:
     """A return with a total typed over its formula (an error the fix corrects)."""
-    folder = tmp_path_factory.mktemp("print")
-    factory = ShisakuManagement(random.Random(7))
-    doc, made = factory.document(7, "福祉総務課", "4")
-    path = folder / "施策7.xlsx"
-    factory.write(doc, path)
-    book = openpyxl.load_workbook(path)
-    factory.overwrite_total(book, made)
-    book.save(path)
-    return check_file(path)
+    return check_file(make_return(tmp_path_factory.mktemp("print"), 7, "福祉総務課", "total"))
 
 
 @pytest.fixture(scope="module")
