@@ -79,6 +79,16 @@ def test_a_return_of_another_year_is_an_error_and_left_out_of_the_years_summary(
     assert "年度の違う提出です" not in page
 
 
+def _notice(page: str, section_id: str) -> list[str]:
+    """The items of a notice on a page, as text."""
+    found = re.search(
+        rf'<section class="card notice" id="{section_id}">(.*?)</section>', page, re.S
+    )
+    assert found, f"no #{section_id} on the page"
+    items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
+    return [re.sub(r"<[^>]+>", "", item).split(": ", 1)[-1].strip() for item in items]
+
+
 def test_a_department_cannot_fill_a_row_the_roster_gives_another(tmp_path: Path) -> None:
     app = _app(tmp_path, 2020)
     theirs = make_return(tmp_path, 2, DEPT_A, tag="他課の施策")  # 施策2 is DEPT_B's
@@ -91,6 +101,8 @@ def test_a_department_cannot_fill_a_row_the_roster_gives_another(tmp_path: Path)
     assert 'id="not-counted">数えていません<' in page  # not a green 問題なし
     history = a.get(f"/dept/{dept_id(app, DEPT_A)}").text
     assert "数えていません" in history[history.index('id="history"') :]
+    # and its own page says so above its rows, with the 課 the roster names
+    assert _notice(history, "misplaced") == [f"{theirs.name}(第1版) — 名簿の担当課: {DEPT_B}"]
 
     b = signed_in(app, DEPT_B)
     row = _row(b.get(f"/dept/{dept_id(app, DEPT_B)}").text, "2")
@@ -105,6 +117,8 @@ def test_a_department_cannot_fill_a_row_the_roster_gives_another(tmp_path: Path)
     upload_id(upload(a, app, DEPT_A, theirs, name="もう一度.xlsx"))  # sent again, later
     row = _row(b.get(f"/dept/{dept_id(app, DEPT_B)}").text, "2")
     assert own.name in row and "問題なし" in row  # not overwritten by the other 課's upload
+    notice = _notice(a.get(f"/dept/{dept_id(app, DEPT_A)}").text, "misplaced")
+    assert notice == [f"もう一度.xlsx(第2版) — 名簿の担当課: {DEPT_B}"]  # the newest only
     assert "各課の最新の提出 1 件から集計しています" in office.get("/admin/summary").text
 
 
@@ -193,6 +207,7 @@ def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
     app = _app(tmp_path, 2020)
     a = signed_in(app, DEPT_A)
     upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 2, DEPT_A, tag="引き継いだ施策")))
+    assert len(_notice(a.get(f"/dept/{dept_id(app, DEPT_A)}").text, "misplaced")) == 1
     office = signed_in(app, "admin")
     sent = office.get("/admin/roster.csv")
     assert sent.status_code == 200 and sent.data.startswith("\ufeff".encode())
@@ -231,6 +246,7 @@ def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
     row = _row(a.get(f"/dept/{dept_id(app, DEPT_A)}").text, "2")
     assert "問題なし" in row or "警告のみ" in row  # the upload now answers its row
     assert 'id="misplaced"' not in office.get("/admin").text
+    assert 'id="misplaced"' not in a.get(f"/dept/{dept_id(app, DEPT_A)}").text
     assert "子ども家庭課" in office.get("/admin").text
     assert "<td>子ども家庭課</td>" not in send(mended).text  # a code is shown only once
 

@@ -25,8 +25,10 @@ from web_support import (
     make_return,
     run_job,
     signed_in,
+    token,
     upload,
     upload_id,
+    wait_for_job,
     write_roster,
 )
 
@@ -89,6 +91,14 @@ def _own_states(page: str) -> list[tuple[str, str]]:
     )
 
 
+def _section(page: str, section_id: str) -> str:
+    found = re.search(
+        rf'<section class="card notice" id="{section_id}">(.*?)</section>', page, re.S
+    )
+    assert found, f"no #{section_id} on the page"
+    return found.group(1)
+
+
 def test_the_fingerprint_follows_the_bytes_of_the_layout_files(tmp_path: Path) -> None:
     folder = tmp_path / "a"
     folder.mkdir()
@@ -127,11 +137,22 @@ def test_a_departments_page_checks_its_returns_again_after_the_layout_is_mended(
     page = department.get(f"/dept/{dept_id(app, DEPT_A)}").text
     assert "<td>shisaku-management(様式定義に誤りがあります)</td>" in page
     assert "(様式定義の誤りで点検できません)" in page
-    roster_id = re.search(r"/template/(\d+)", page).group(1)
+    # the department is told why, and offered no template it could not get
+    notice = _section(page, "layout-unusable")
+    assert "いまは様式のダウンロードも提出の点検もできません" in notice
+    assert "shisaku-management(様式定義に誤りがあります) 1" in notice
+    assert "/template/" not in page and "いまは作れません(様式定義の誤り)" in page
+    roster_id = app.extensions["xlsxsheet_store"].roster(2020, DEPT_A)[0]["id"]
     refused = department.get(f"/dept/{dept_id(app, DEPT_A)}/template/{roster_id}")
     assert refused.status_code == 400 and "いまは様式を作れません" in refused.text
+    # the office sees the file's mistake, where it is and what to write
+    office = _section(signed_in(app, "admin").get("/admin").text, "broken-layouts")
+    assert "<b>shisaku-management</b>: レイアウト定義 shisaku-management.yaml" in office
+    assert "version" in office and "xlsxsheet layouts --check" in office
     _edit(city, BROKEN, GOOD)  # mended: no restart
     page = department.get(f"/dept/{dept_id(app, DEPT_A)}").text
+    assert 'id="layout-unusable"' not in page and "/template/" in page
+    assert 'id="broken-layouts"' not in signed_in(app, "admin").get("/admin").text
     mended = _state(app, broken)
     assert mended.readable and mended.layout == "shisaku-management" and mended.key == "1"
     assert "layout-broken" not in _codes(app, broken)
@@ -261,3 +282,50 @@ def test_a_data_folder_of_an_earlier_version_opens_and_its_results_count_as_stal
     with sqlite3.connect(root / "xlsxsheet.sqlite3") as db:
         columns = [row[1] for row in db.execute("PRAGMA table_info(uploads)")]
     assert columns.count("checked_with") == 1
+
+
+def test_a_roster_row_whose_layout_file_is_gone_is_told_on_both_pages(
+    tmp_path: Path, city: Path
+) -> None:
+    """The IT staff rename or delete a city layout file the roster names, while the service
+    runs: the office is told which layout is gone and what to do, the department why its row
+    offers no template."""
+    own = city.parent / "kaku-shisaku.yaml"
+    shutil.copy(Path(__file__).parent / "city_layouts" / "kaku-shisaku.yaml", own)
+    default_registry.cache_clear()
+    roster = tmp_path / "名簿.csv"
+    roster.write_text(f"様式,施策番号,担当課\nkaku-shisaku,5,{DEPT_A}\n", encoding="utf-8")
+    app = create_app(tmp_path / "data", roster, ADMIN_PASSWORD, 2024)
+    app.config["TESTING"] = True
+    department = signed_in(app, DEPT_A)
+    assert "/template/" in department.get(f"/dept/{dept_id(app, DEPT_A)}").text
+    own.rename(own.with_name("kaku-shisaku.yaml.bak"))  # gone under the running service
+    page = department.get(f"/dept/{dept_id(app, DEPT_A)}").text
+    assert "kaku-shisaku(様式定義がありません) 5" in _section(page, "layout-unusable")
+    assert "/template/" not in page
+    office = _section(signed_in(app, "admin").get("/admin").text, "broken-layouts")
+    assert "<b>kaku-shisaku</b>: 名簿にある様式ですが、様式定義のファイルが見つかりません" in office
+
+
+def test_the_office_jobs_say_what_a_broken_layout_file_leaves_out(
+    app: Any, city: Path, tmp_path: Path
+) -> None:
+    """A return checked before the file broke cannot be read with it now: the summary says
+    it is not in, instead of a bare 「0 件の提出を集計しました」; a new year is refused with
+    the file's mistake, not started half way."""
+    department = signed_in(app, DEPT_A)
+    upload(department, app, DEPT_A, make_return(tmp_path, 1, DEPT_A))
+    _edit(city, GOOD, BROKEN)
+    office = signed_in(app, "admin")
+    page, data = run_job(office, "summary")
+    assert "0 件の提出を集計しました。" in page and data.startswith(b"PK")
+    assert "いま点検できない提出 1 件は入っていません" in page
+    response = office.post("/admin/jobs/new-year", data={"csrf": token(office), "confirm": "yes"})
+    failed = wait_for_job(office, int(response.location.rsplit("/", 1)[1]))
+    assert 'data-state="failed"' in failed
+    assert "様式定義(レイアウトファイル)に誤りがあるため、できませんでした。" in failed
+    assert "shisaku-management.yaml (12行目 (最上位))" in failed
+    assert app.extensions["xlsxsheet_store"].year == 2020  # the year did not move
+    _edit(city, BROKEN, GOOD)
+    page, _data = run_job(office, "summary")
+    assert "1 件の提出を集計しました。" in page and "入っていません" not in page

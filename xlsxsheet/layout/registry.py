@@ -79,13 +79,23 @@ class LayoutRegistry:
     def loadable(self) -> tuple[list[Layout], list[LayoutError]]:
         """Every layout that loads, and the mistake of each file that does not: one file being
         written hides none of the others (`layouts`, a layout named by its title)."""
-        layouts, broken = [], []
+        loaded = self._each()
+        layouts = [got for got in loaded.values() if isinstance(got, Layout)]
+        return layouts, [got for got in loaded.values() if isinstance(got, LayoutError)]
+
+    def broken(self) -> dict[str, LayoutError]:
+        """The id of every layout whose file has a mistake, with the mistake (the office's
+        pages name them; a return of such a layout cannot be checked until it is mended)."""
+        return {i: got for i, got in self._each().items() if isinstance(got, LayoutError)}
+
+    def _each(self) -> dict[str, Layout | LayoutError]:
+        loaded: dict[str, Layout | LayoutError] = {}
         for layout_id in self.ids():
             try:
-                layouts.append(self.get(layout_id))
+                loaded[layout_id] = self.get(layout_id)
             except LayoutError as exc:
-                broken.append(exc)
-        return layouts, broken
+                loaded[layout_id] = exc
+        return loaded
 
     def fingerprint(self) -> str:
         """What a check made now depends on, as one text: xlsxsheet's version and the bytes of

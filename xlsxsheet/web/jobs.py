@@ -18,12 +18,14 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from xlsxsheet.core.errors import XlsxsheetError
+from xlsxsheet.core.errors import LayoutError, XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.filenames import fixed_name, safe_file_name, safe_workbook_name
 from xlsxsheet.office.roster import matching_key
+from xlsxsheet.office.status import layout_broken
 from xlsxsheet.web.office import (
     STATES,
     SummaryCache,
@@ -36,6 +38,9 @@ from xlsxsheet.web.office import (
 from xlsxsheet.web.recheck import recheck, recheck_stale, stale_uploads
 from xlsxsheet.web.sent_names import as_sent
 from xlsxsheet.web.store import Store, now
+
+if TYPE_CHECKING:
+    from xlsxsheet.office.collect import Collection
 
 Progress = Callable[[int], None]
 Made = tuple[Path | None, str, str]  # the file to download (None: none), its name, the report
@@ -76,6 +81,12 @@ def _run(store: Store, cache: SummaryCache, job_id: int, kind: str, year: int) -
         if kind != "recheck":
             recheck_stale(store, cache, year)
         output, name, message = RUNNERS[kind](store, cache, year, folder, progress)
+    except LayoutError as exc:  # a layout file the work needs has a mistake
+        message = (
+            f"様式定義(レイアウトファイル)に誤りがあるため、できませんでした。{exc}。"
+            "ファイルを直してからもう一度実行してください。"
+        )
+        store.update_job(job_id, state="failed", message=message, finished=now())
     except XlsxsheetError as exc:
         store.update_job(job_id, state="failed", message=str(exc), finished=now())
     except Exception as exc:  # shown on the status page, never a dead thread with no word
@@ -125,7 +136,8 @@ def _summary(
 
     found = collection(store, cache, year, values=False, progress=progress)
     out = write_summary_workbook(found, folder / "集計.xlsx")
-    return out, f"集計_{long_label(year)}.xlsx", f"{len(found.kept)} 件の提出を集計しました。"
+    message = f"{len(found.kept)} 件の提出を集計しました。"
+    return out, f"集計_{long_label(year)}.xlsx", message + _not_summed(found)
 
 
 def _csv(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
@@ -133,7 +145,23 @@ def _csv(store: Store, cache: SummaryCache, year: int, folder: Path, progress: P
 
     found = collection(store, cache, year, values=True, progress=progress)
     out = write_tidy_csv(found, folder / "集計.csv")
-    return out, f"集計_{long_label(year)}.csv", f"{len(found.kept)} 件の提出の値を書き出しました。"
+    message = f"{len(found.kept)} 件の提出の値を書き出しました。"
+    return out, f"集計_{long_label(year)}.csv", message + _not_summed(found)
+
+
+def _not_summed(found: Collection) -> str:
+    """What a summary leaves out because it could not be read now, said after its count."""
+    broken = sum(layout_broken(r) for r in found.results)
+    unreadable = sum(not r.readable for r in found.results) - broken
+    said = ""
+    if broken:
+        said += (
+            f"様式定義(レイアウトファイル)の誤りでいま点検できない提出 {broken} 件は入っていません"
+            "(全体の状況のページに誤りの場所があります。直してからもう一度実行してください)。"
+        )
+    if unreadable:
+        said += f"読めない提出 {unreadable} 件は入っていません。"
+    return said
 
 
 def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:

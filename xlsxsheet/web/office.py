@@ -53,13 +53,17 @@ class SummaryCache:
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One roster row with its latest upload (None: 未提出) and how many versions it has."""
+    """One roster row with its latest upload (None: 未提出) and how many versions it has;
+    `layout_unusable`: its layout's file has a mistake or is gone, so no template of it can be
+    made and no return of it checked now (an upload of it matches no row until the file is
+    mended and the upload checked again)."""
 
     row: Any
     layout_title: str
     state: str
     latest: Upload | None
     versions: list[Upload]
+    layout_unusable: bool = False
 
 
 def latest_uploads(store: Store, year: int) -> list[Upload]:
@@ -125,13 +129,15 @@ def roster_rows(store: Store, year: int, dept: str | None = None) -> list[Roster
         for row in index.of(upload):
             if upload.dept == row["dept"]:  # answers
                 versions_of[id(row)].append(upload)
+    gone = {r["layout"] for r in index.rows} - set(registry.ids())
+    unusable = set(registry.broken()) | gone
     rows = []
     for row in index.rows:
         versions = versions_of[id(row)]
         latest = versions[0] if versions else None
         state = latest.state if latest is not None else STATE_MISSING
         title, _keyed = roster_layout(registry, row["layout"], row["key"])
-        rows.append(RosterRow(row, title, state, latest, versions))
+        rows.append(RosterRow(row, title, state, latest, versions, row["layout"] in unusable))
     return rows
 
 

@@ -40,8 +40,11 @@ def office() -> Any:
     year = shown_year()
     rows = roster_rows(store(), year)
     index = RosterIndex(store().roster(year))
+    registry = default_registry()
     return render_template(
         "office.html",
+        broken_layouts=registry.broken(),
+        gone_layouts=sorted({r.row["layout"] for r in rows} - set(registry.ids())),
         year=year,
         closed=year != store().year,
         years=store().years(),

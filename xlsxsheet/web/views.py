@@ -41,6 +41,7 @@ from xlsxsheet.web.auth import (
 from xlsxsheet.web.intake import take_upload
 from xlsxsheet.web.office import (
     RosterIndex,
+    latest_uploads,
     roster_rows,
     state_counts,
 )
@@ -148,7 +149,8 @@ def department(dept_id: int) -> Any:
     rows = roster_rows(store(), year, row["name"])
     uploads = store().uploads(year, dept_id)
     index = RosterIndex(store().roster(year))
-    misplaced = {u.id for u in uploads if index.owner_elsewhere(u) is not None}
+    misplaced = {u.id: owner for u in uploads if (owner := index.owner_elsewhere(u)) is not None}
+    newest = {u.id for u in latest_uploads(store(), year) if u.dept_id == dept_id}
     return render_template(
         "department.html",
         dept=row,
@@ -160,6 +162,7 @@ def department(dept_id: int) -> Any:
         counts=state_counts(rows),
         uploads=uploads,
         misplaced=misplaced,
+        misplaced_newest=[u for u in uploads if u.id in misplaced and u.id in newest],
         max_mb=current_app.config["MAX_UPLOAD_MB"],
     )
 
