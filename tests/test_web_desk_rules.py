@@ -351,3 +351,56 @@ def test_starting_a_year_says_first_which_rows_carry_nothing(tmp_path: Path) -> 
     a = signed_in(app, DEPT_A)
     upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
     assert "名簿の 1 行には今年度の使える提出がありません" in office.get("/admin").text
+
+
+def _report(page: str) -> list[list[str]]:
+    """The rows of the next-year job's table, each cell as text."""
+    table = page[page.index('id="rollover-report"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]
+    text = lambda cell: " ".join(re.sub(r"<[^>]+>", " ", cell).split())  # noqa: E731
+    return [[text(c) for c in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in rows]
+
+
+def test_the_next_year_report_is_a_table_with_what_needs_a_look_first(tmp_path: Path) -> None:
+    """One row per template, the rows with no template first; a return named as its 課 sent
+    it, what it leaves behind said; a roster row with no return gets a blank template."""
+    app = _app(tmp_path, 2020)
+    a = signed_in(app, DEPT_A)
+    sent = make_return(tmp_path, 1, DEPT_A, tag="課内集計つき")
+    book = openpyxl.load_workbook(sent)
+    book.create_sheet("課内集計")["A1"] = "課で使う表"
+    book.save(sent)
+    upload_id(upload(a, app, DEPT_A, sent, name="福祉総務課の提出.xlsx"))
+    page, data = run_job(signed_in(app, "admin"), "new-year")
+    assert "各行の内容は下の表のとおりです" in page and "<pre" in page
+    assert "作成 福祉総務課_1_R3.xlsx ←" not in page  # rollover's text is not the page
+    blank, carried = _report(page)
+    assert blank[0] == "空の様式(ダウンロード時に作成)" and blank[1] == f"2 {DEPT_B}"
+    assert "各課がダウンロードするときに、施策番号・担当課だけを記入した空の様式" in blank[4]
+    assert carried[0] == "福祉総務課_1_R3.xlsx"
+    assert carried[0] in zipfile.ZipFile(io.BytesIO(data)).namelist()[0]
+    assert carried[2] == f"{DEPT_A}/福祉総務課の提出.xlsx (第1版)"  # not the stored hash name
+    assert re.fullmatch(r"\d+ 項目\(消去 \d+\)", carried[3])
+    assert "様式にないシート「課内集計」は翌年度の様式に引き継ぎません" in carried[4]
+
+
+def test_the_next_year_jobs_with_no_return_at_all(
+    tmp_path: Path,
+) -> None:
+    """「翌年度の様式(zip)」 without starting the year: no template for a row with no return,
+    the table says so (rollover's own words) and no empty zip is offered; a new year started
+    then gives each 課 its blank template."""
+    app = _app(tmp_path, 2020)
+    page, data = run_job(signed_in(app, "admin"), "rollover")
+    assert data == b"" and 'id="job-download"' not in page  # no empty zip to download
+    rows = _report(page)
+    assert [r[0] for r in rows] == ["作成できませんでした"] * 2
+    assert "の提出がありません" in rows[0][4]
+    # a new year started with no return at all: each 課 still gets its blank template
+    page, data = run_job(signed_in(app, "admin"), "new-year")
+    assert data == b"" and [r[0] for r in _report(page)] == ["空の様式(ダウンロード時に作成)"] * 2
+    a = signed_in(app, DEPT_A)
+    roster_id = app.extensions["xlsxsheet_store"].roster(2021, DEPT_A)[0]["id"]
+    blank = a.get(f"/dept/{dept_id(app, DEPT_A)}/template/{roster_id}")
+    assert blank.status_code == 200 and blank.data.startswith(b"PK")

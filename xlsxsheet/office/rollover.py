@@ -769,31 +769,42 @@ def render_text(result: RolloverResult, show_all: bool = False, options: bool = 
             lines.append(head)
         else:
             lines.append(f"作成せず {source}" + (f"({what})" if what else ""))
-        if item.dropped:
-            years = sorted({d.year for d in item.dropped})
-            lines.append(
-                f"  [情報] 翌年度の様式の年度列にない "
-                f"{'・'.join(fiscal_year.column_label(y) for y in years)} の値 {len(item.dropped)} 件は"
-                "様式に載りません" + ("(--all で一覧、--format json で値)。" if options else "。")
-            )
-            if show_all:
-                lines.extend(f"    {d.label} = {d.value}" for d in item.dropped)
-        if item.notes_carried:
-            lines.append(f"  [情報] セルのメモ {item.notes_carried} 件を引き継ぎました。")
-        lines.extend(f"  [情報] {line}" for line in item.left_behind)
-        for p in item.problems:
-            if p.severity != "info" or show_all or p.code in ("dept-changed", "plan-applied"):
-                lines.append(f"  [{SEVERITY_WORDS[p.severity]}] {p.message}")
+        lines.extend(f"  {line}" for line in item_notes(item, show_all, options))
     for p in result.problems:
         if p.severity != "info" or show_all or p.code == "plan-unused":
             lines.append(f"計画 [{SEVERITY_WORDS[p.severity]}] {p.message}")
+    lines.append(f"{totals(result)} → {result.out_dir}")
+    return "\n".join(lines)
+
+
+def totals(result: RolloverResult) -> str:
+    """The counts of a rollover in one line: made (new), not made, left out by the roster."""
     failed = [i for i in result.items if not i.ok]
     dropped = [i for i in result.items if i.status == "not-in-roster"]
-    total = (
+    return (
         f"{fiscal_year.long_label(result.year)}の様式: 作成 {len(result.written)} 件"
         f"(新規 {sum(i.new and i.output is not None for i in result.items)} 件)、"
         f"作成できなかったもの {len(failed)} 件、名簿にないため作成しなかったもの {len(dropped)} 件"
-        f" → {result.out_dir}"
     )
-    lines.append(total)
-    return "\n".join(lines)
+
+
+def item_notes(item: RolloverItem, show_all: bool = False, options: bool = True) -> list[str]:
+    """What is said of one item below its line, each with its severity word: values whose year
+    leaves the template, notes carried, what the template does not take over, problems."""
+    lines = []
+    if item.dropped:
+        years = sorted({d.year for d in item.dropped})
+        lines.append(
+            f"[情報] 翌年度の様式の年度列にない "
+            f"{'・'.join(fiscal_year.column_label(y) for y in years)} の値 {len(item.dropped)} 件は"
+            "様式に載りません" + ("(--all で一覧、--format json で値)。" if options else "。")
+        )
+        if show_all:
+            lines.extend(f"  {d.label} = {d.value}" for d in item.dropped)
+    if item.notes_carried:
+        lines.append(f"[情報] セルのメモ {item.notes_carried} 件を引き継ぎました。")
+    lines.extend(f"[情報] {line}" for line in item.left_behind)
+    for p in item.problems:
+        if p.severity != "info" or show_all or p.code in ("dept-changed", "plan-applied"):
+            lines.append(f"[{SEVERITY_WORDS[p.severity]}] {p.message}")
+    return lines

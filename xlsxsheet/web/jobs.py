@@ -18,7 +18,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xlsxsheet.core.errors import LayoutError, XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
@@ -70,8 +70,22 @@ def start_job(store: Store, cache: SummaryCache, kind: str) -> int:
     return job_id
 
 
+def job_folder(store: Store, job_id: int) -> Path:
+    """Where a job leaves its download (and rollover its report, result.json)."""
+    return store.work / f"job-{job_id}"
+
+
+def rollover_report(store: Store, job_id: int) -> list[dict[str, Any]] | None:
+    """The rows of a rollover or new-year job's report (rollover_report), None for others."""
+    kept = job_folder(store, job_id) / "result.json"
+    if not kept.is_file():
+        return None
+    report: list[dict[str, Any]] | None = json.loads(kept.read_text(encoding="utf-8")).get("report")
+    return report
+
+
 def _run(store: Store, cache: SummaryCache, job_id: int, kind: str, year: int) -> None:
-    folder = store.work / f"job-{job_id}"
+    folder = job_folder(store, job_id)
     folder.mkdir(parents=True, exist_ok=True)
 
     def progress(done: int) -> None:
@@ -225,9 +239,15 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
 
 
 def _rollover(
-    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+    store: Store,
+    cache: SummaryCache,
+    year: int,
+    folder: Path,
+    progress: Progress,
+    new_year: bool = False,
 ) -> Made:
-    from xlsxsheet.office.rollover import render_text, rollover
+    from xlsxsheet.office.rollover import rollover, totals
+    from xlsxsheet.web.rollover_report import report_rows
 
     registry = default_registry()
     uploads = latest_uploads(store, year)
@@ -242,6 +262,9 @@ def _rollover(
         for item in result.written:
             assert item.output is not None
             archive.write(item.output, item.output.relative_to(templates).as_posix())
+    # each return named as the office knows it, not by its stored hash name (the paths first)
+    names = {str(store.blob_path(u)): display_name(u) for u in uploads}
+    names |= {Path(u.blob).name: display_name(u) for u in uploads}
     (folder / "result.json").write_text(
         json.dumps(
             {
@@ -249,29 +272,33 @@ def _rollover(
                     f"{item.layout}|{item.key or ''}": item.output.relative_to(templates).as_posix()
                     for item in result.written
                     if item.output is not None
-                }
+                },
+                "report": report_rows(result, names, blank_later=new_year),
             },
             ensure_ascii=False,
         ),
         encoding="utf-8",
     )
-    text = render_text(result, options=False).strip()  # a page: no command-line options
-    for upload in uploads:  # name each return as the office knows it, not by its hash
-        text = text.replace(str(store.blob_path(upload)), display_name(upload))
-        text = text.replace(Path(upload.blob).name, display_name(upload))
-    text = text.replace(str(templates), "zip")
-    return out, f"様式_{long_label(year + 1)}.zip", "\n".join(text.splitlines()[-60:])
+    message = f"{totals(result)}。各行の内容は下の表のとおりです。"
+    if not result.written:  # an empty zip to download helps no one
+        out.unlink()
+        return None, "", message
+    return out, f"様式_{long_label(year + 1)}.zip", message
 
 
 def _new_year(
     store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
 ) -> Made:
     """Next year's templates made and kept for the departments; the roster carried over."""
-    out, name, message = _rollover(store, cache, year, folder, progress)
+    out, name, message = _rollover(store, cache, year, folder, progress, new_year=True)
     kept = store.root / "years" / str(year + 1)
     if kept.exists():
         shutil.rmtree(kept)
-    shutil.copytree(folder / "様式", kept / "様式")
+    made = folder / "様式"
+    if made.is_dir():
+        shutil.copytree(made, kept / "様式")
+    else:  # no template carried anything: each is made blank when its 課 downloads it
+        (kept / "様式").mkdir(parents=True)
     written = json.loads((folder / "result.json").read_text(encoding="utf-8"))["written"]
     store.set_setting(
         f"templates_{year + 1}",

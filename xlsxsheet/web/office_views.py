@@ -20,7 +20,7 @@ from xlsxsheet.office.roster import matching_key
 from xlsxsheet.web.auth import admin_only, hash_code, make_code, store, throttle
 from xlsxsheet.web.charts import cost_chart, grade_chart
 from xlsxsheet.web.desk_year import desk_year, of_the_year
-from xlsxsheet.web.jobs import KINDS, start_job
+from xlsxsheet.web.jobs import KINDS, rollover_report, start_job
 from xlsxsheet.web.office import (
     RosterIndex,
     collection,
@@ -126,7 +126,10 @@ def job(job_id: int) -> Any:
     row = store().job(job_id)
     if row is None:
         abort(404)
-    return render_template("job.html", job=row, title=KINDS.get(row["kind"], row["kind"]))
+    report = rollover_report(store(), job_id) if row["state"] == "done" else None
+    return render_template(
+        "job.html", job=row, title=KINDS.get(row["kind"], row["kind"]), report=report
+    )
 
 
 @bp.get("/admin/jobs/<int:job_id>/download")
