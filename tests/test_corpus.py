@@ -104,3 +104,28 @@ def test_check_on_the_corpus_folder_reports_every_file(corpus: dict[str, CorpusC
         assert {e.code for e in case.expected} <= codes, name
     assert by_name["xlsx-named-xls"]["valid"]
     assert {p: sha256(p) for p in files} == hashes
+
+
+@pytest.mark.parametrize("name", ["cost-row-deleted", "cost-row-deleted-libreoffice"])
+def test_a_deleted_input_row_leaves_the_totals_as_they_are(
+    corpus: dict[str, CorpusCase], name: str, tmp_path: Path
+) -> None:
+    """A department deleted the unused 地方債 row. The template's formula cannot be written with
+    this workbook's addresses: the fix used to put その他 in twice (=SUM(F72,F73,F74,F74,F75));
+    now the totals stay as the department has them, and nothing in 修正履歴 claims them."""
+    import openpyxl
+
+    case = _built(corpus, name)
+    assert case.path is not None
+    result = check_file(case.path, case.registry())
+    gone = [p for p in result.problems if p.code == "formula-input-gone"]
+    assert gone and all("地方債" in p.message and "修正版でも直しません" in p.message for p in gone)
+    assert not [p for p in result.problems if p.code == "formula-changed"]
+    sheet = openpyxl.load_workbook(case.path)["施策マネジメントシート"]
+    before = {p.cell: sheet[p.cell].value for p in gone}
+    assert all("#REF!" in str(formula) for formula in before.values()), before
+    fixed = openpyxl.load_workbook(write_fixed(result, tmp_path / "fixed.xlsx"))
+    assert {cell: fixed["施策マネジメントシート"][cell].value for cell in before} == before
+    if "修正履歴" in fixed.sheetnames:
+        history = [str(c.value) for row in fixed["修正履歴"].iter_rows() for c in row]
+        assert not any(cell in history for cell in before)

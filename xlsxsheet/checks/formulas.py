@@ -43,7 +43,12 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
         if as_planned:  # every cell where the template put it: the template's text, kept
             expected_formula = planned_formula(result.plan, slot)
         else:
-            expected_formula = _expected_formula(result, key)
+            try:
+                expected_formula = _expected_formula(result, key)
+            except _InputGone as gone:
+                if result.content.formulas_known:
+                    yield _input_gone(result, slot, cell.raw.formula, gone.slot)
+                continue
         if expected_formula is None:
             continue  # an aggregate Excel cannot say (a list): checks/records.py checks its value
         raw = cell.raw
@@ -146,8 +151,35 @@ def _formula_text(slot: Slot) -> str:
     return formula.describe(lambda ref: slot.siblings[ref].field.label.split()[-1])
 
 
+class _InputGone(Exception):
+    """An input of a formula has no cell in this workbook (its row deleted: its name broken),
+    so the template's formula cannot be written with this workbook's addresses."""
+
+    def __init__(self, slot: Slot) -> None:
+        super().__init__(slot.label)
+        self.slot = slot
+
+
+def _input_gone(result: ReadResult, slot: Slot, found: str | None, gone: Slot) -> Finding:
+    """The formula cannot be restored: said, and nothing corrected (a guess at the address
+    would sum another row: a deleted 地方債 row put その他 in twice)."""
+    now = f"計算式 {found} が参照する" if found else "この計算結果が参照する"
+    return Finding(
+        problem_at(
+            result,
+            slot,
+            "formula-input-gone",
+            f"{now} {gone.label} のセルが見つかりません(その行・列が削除されています)。"
+            "様式の計算式を組み立てられないため、修正版でも直しません。削除した行・列を"
+            "元に戻すか、新しい様式をダウンロードして転記してください。",
+            value=found,
+        )
+    )
+
+
 def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | None:
-    """The template formula with references to where the inputs are in *this* workbook."""
+    """The template formula with references to where the inputs are in *this* workbook;
+    _InputGone when an input has no cell here."""
     slot = result.cells[key].slot
     if slot.field.aggregate is not None:
         from xlsxsheet.rules.aggregates import workbook_formula
@@ -159,7 +191,9 @@ def _expected_formula(result: ReadResult, key: tuple[str, int | None]) -> str | 
     def resolve(ref: str) -> str:
         sibling = slot.siblings[ref]
         bound = result.cells.get(sibling.key)
-        if bound is None or bound.sheet != own_sheet:
+        if bound is None:
+            raise _InputGone(sibling)
+        if bound.sheet != own_sheet:
             return a1(sibling.row, sibling.col)
         return bound.address
 

@@ -76,6 +76,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "formula-overwritten",
             "formula-changed",
+            "formula-input-gone",
             "total-mismatch",
             "compute-failed",
             "judgement-mismatch",

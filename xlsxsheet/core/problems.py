@@ -53,6 +53,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "number-stored-as-text": ("warning", "数値が文字列として保存されています"),
     "formula-overwritten": ("warning", "計算式が値で上書きされています"),
     "formula-changed": ("warning", "計算式が変更されています"),
+    "formula-input-gone": ("error", "計算式の参照先のセルがありません"),
     "total-mismatch": ("error", "合計が一致しません"),
     "compute-failed": ("error", "計算できません"),
     "judgement-mismatch": ("error", "判定が数値と合いません"),

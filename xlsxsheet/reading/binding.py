@@ -257,14 +257,20 @@ def bind(
             else "行・列が挿入・削除されているため、この項目の値は読めません。"
         )
         broken = content.names.get(name)
+        # on a sheet whose rows moved, the template's address holds another item: no cell
+        cell = a1(slot.row, slot.col) if trusted else None
         if broken is not None:
+            read = (
+                f"様式の {where} の位置から読みます。" if trusted else "この項目の値は読めません。"
+            )
             problem = Problem(
                 "name-broken",
-                f"名前定義 {name} ({slot.label}) の参照先が壊れています({broken.text})。"
-                f"{then}この項目のある行・列やシートを削除していないか確認してください。",
+                f"{slot.label} の入力欄が見つかりません。その行・列かシートが削除されています"
+                f"(名前定義 {name} の参照先が {broken.text})。{read}削除した行・列を元に戻すか、"
+                "新しい様式をダウンロードして転記してください。",
                 file=file,
                 sheet=sheet,
-                cell=a1(slot.row, slot.col),
+                cell=cell,
                 field=slot.field.id,
                 label=slot.label,
                 value=broken.text,
@@ -275,7 +281,7 @@ def bind(
                 f"名前定義 {name} ({slot.label}) がありません。{then}",
                 file=file,
                 sheet=sheet,
-                cell=a1(slot.row, slot.col),
+                cell=cell,
                 field=slot.field.id,
                 label=slot.label,
                 severity="warning" if trusted or unrecorded else "error",
