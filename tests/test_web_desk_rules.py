@@ -404,3 +404,26 @@ def test_the_next_year_jobs_with_no_return_at_all(
     roster_id = app.extensions["xlsxsheet_store"].roster(2021, DEPT_A)[0]["id"]
     blank = a.get(f"/dept/{dept_id(app, DEPT_A)}/template/{roster_id}")
     assert blank.status_code == 200 and blank.data.startswith(b"PK")
+
+
+def test_an_upload_of_another_課s_施策_is_not_carried_to_next_year(tmp_path: Path) -> None:
+    """福祉総務課 sends 施策2, which the roster gives to 高齢者支援課: not counted, so not carried
+    either; next year's template of 施策2 used to be made from it (the same file) or refused
+    as a duplicate (a changed copy), leaving the right 課 a template with nothing carried."""
+    app = _app(tmp_path, 2020)
+    a, b = signed_in(app, DEPT_A), signed_in(app, DEPT_B)
+    upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 2, DEPT_A, tag="他課の施策")))
+    office = signed_in(app, "admin")
+    recent = office.get("/admin").text
+    recent = recent[recent.index('id="uploads"') :]
+    assert "数えていません" in recent and "問題なし" not in recent
+    page, data = run_job(office, "rollover")
+    assert data == b"" and [r[0] for r in _report(page)] == ["作成できませんでした"] * 2
+    assert "他課の施策" not in page
+    own = make_return(tmp_path, 2, DEPT_B, tag="自課の施策")
+    upload_id(upload(b, app, DEPT_B, own))
+    upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 2, DEPT_A, tag="他課の施策2")))
+    page, data = run_job(office, "rollover")
+    made = [r for r in _report(page) if r[0] != "作成できませんでした"]
+    assert [(r[0], r[2]) for r in made] == [(f"{DEPT_B}_2_R3.xlsx", f"{DEPT_B}/{own.name} (第1版)")]
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [f"{DEPT_B}_2_R3.xlsx"]

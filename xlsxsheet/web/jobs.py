@@ -28,6 +28,7 @@ from xlsxsheet.office.roster import matching_key
 from xlsxsheet.office.status import layout_broken
 from xlsxsheet.web.office import (
     STATES,
+    RosterIndex,
     SummaryCache,
     collection,
     display_name,
@@ -250,7 +251,9 @@ def _rollover(
     from xlsxsheet.web.rollover_report import report_rows
 
     registry = default_registry()
-    uploads = latest_uploads(store, year)
+    # an upload of a 施策 the roster gives to another 課 is no one's return: not carried
+    index = RosterIndex(store.roster(year))
+    uploads = [u for u in latest_uploads(store, year) if index.owner_elsewhere(u) is None]
     templates = folder / "様式"
     entries = [e for e in roster_entries(store, year) if registry.get(e.layout).key_field]
     result = rollover(

@@ -40,6 +40,7 @@ def office() -> Any:
     year = shown_year()
     rows = roster_rows(store(), year)
     index = RosterIndex(store().roster(year))
+    uploads = store().uploads(year)[:50]
     registry = default_registry()
     return render_template(
         "office.html",
@@ -52,7 +53,6 @@ def office() -> Any:
         rows=rows,
         counts=state_counts(rows),
         departments=store().departments(),
-        uploads=store().uploads(year)[:50],
         stale=len(stale_uploads(store(), year)),
         late=late_uploads(rows, year),
         uncarried=sum(
@@ -64,6 +64,8 @@ def office() -> Any:
             for u in latest_uploads(store(), year)
             if (owner := index.owner_elsewhere(u)) is not None
         ],
+        not_counted={u.id for u in uploads if index.owner_elsewhere(u) is not None},
+        uploads=uploads,
         kinds=KINDS,
         jobs=store().jobs(),
     )
