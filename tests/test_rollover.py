@@ -20,7 +20,6 @@ from click.testing import CliRunner
 from xlsxsheet.cli import main
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.core.data_folders import example_documents
-from xlsxsheet.core.errors import RosterError
 from xlsxsheet.core.fiscal_year import parse_fiscal_year
 from xlsxsheet.external.libreoffice import recalculate
 from xlsxsheet.layout.registry import default_registry
@@ -814,9 +813,25 @@ def test_a_roster_governs_only_layouts_with_a_key(rolled: Rolled, tmp_path: Path
         ("施策12.xlsx", "written"),
         ("進捗管理表.xlsx", "failed"),
     ]
+
+
+@pytest.mark.parametrize("key", ["", "1"])
+def test_a_roster_row_of_a_layout_without_a_key_is_answered_by_its_layout(
+    rolled: Rolled, tmp_path: Path, key: str
+) -> None:
+    """The roster `check --roster`, `collect --roster` and the web desk take (a 進捗管理表 row
+    with its 施策番号 blank, or any number: the layout has no summary.key) is taken by rollover
+    too; it used to refuse it, so an office could not run next year from the CLI."""
+    folder = tmp_path / "提出"
+    folder.mkdir()
+    source = rolled["shinchoku-shihyo-R6"]["source"]
+    (folder / "進捗管理表.xlsx").write_bytes(source.read_bytes())
+    roster = tmp_path / "名簿.csv"
     roster.write_text(
-        "様式,施策番号,担当課\nshisaku-management,12,福祉総務課\n地域福祉計画 進捗管理表,1,福祉総務課\n",
-        encoding="utf-8",
+        f"様式,施策番号,担当課\n地域福祉計画 進捗管理表,{key},地域共生課\n", encoding="utf-8"
     )
-    with pytest.raises(RosterError, match="- 3行目: 地域福祉計画 進捗管理表"):
-        rollover([folder], 2021, tmp_path / "R3", roster=roster)
+    result = rollover([folder], 2025, tmp_path / "R7", roster=roster)
+    (item,) = result.items
+    assert (item.status, item.roster_line, item.dept) == ("written", 2, "地域共生課")
+    assert item.output is not None and item.output.exists()
+    assert [p.code for p in item.problems if p.severity != "info"] == []

@@ -23,7 +23,6 @@ from typing import Any
 from xlsxsheet.core import fiscal_year, strict_json
 from xlsxsheet.core.errors import (
     DocumentError,
-    RosterError,
     UnknownLayoutError,
     UsageError,
     WorkbookError,
@@ -197,15 +196,13 @@ def rollover(
     check_pattern(pattern)
     registry = registry or default_registry()
     out_dir = Path(out_dir)
-    if isinstance(roster, str | Path):
-        roster = read_roster(Path(roster), layout_names(registry), broken_layouts(registry))
-        keyless = [e for e in roster if registry.get(e.layout).key_field is None]
-        if keyless:
-            raise RosterError(
-                "名簿に施策番号で呼べない様式の行があります(レイアウト定義に summary.key が"
-                "ありません。その様式の提出は名簿によらず翌年度の様式にします):\n"
-                + "\n".join(f"- {e.line}行目: {registry.get(e.layout).title}" for e in keyless)
-            )
+    if isinstance(roster, str | Path):  # a layout without summary.key: its row by 様式 alone
+        roster = read_roster(
+            Path(roster),
+            layout_names(registry),
+            broken_layouts(registry),
+            keyless_layouts(registry),
+        )
     sources = list(expand_returns(returns, out_dir))
     result = RolloverResult(year, out_dir)
     plan_sources = _read_plans(plans, registry, result)
@@ -375,8 +372,9 @@ def _plan_items(
     planned: list[RolloverItem] = []
     matched: set[int] = set()
     for entry in roster:
-        group = by_key.get((entry.layout, matching_key(entry.key)), [])
         layout = registry.get(entry.layout)
+        key = matching_key(entry.key) if layout.key_field is not None else ""  # by 様式 alone
+        group = by_key.get((entry.layout, key), [])
         if len(group) == 1 and group[0].ok:
             item = group[0]
             matched.add(id(item))

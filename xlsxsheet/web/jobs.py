@@ -250,12 +250,11 @@ def _rollover(
     from xlsxsheet.office.rollover import rollover, totals
     from xlsxsheet.web.rollover_report import report_rows
 
-    registry = default_registry()
     # an upload of a 施策 the roster gives to another 課 is no one's return: not carried
     index = RosterIndex(store.roster(year))
     uploads = [u for u in latest_uploads(store, year) if index.owner_elsewhere(u) is None]
     templates = folder / "様式"
-    entries = [e for e in roster_entries(store, year) if registry.get(e.layout).key_field]
+    entries = roster_entries(store, year)  # a row of a layout without a key: by 様式 alone
     result = rollover(
         [store.blob_path(u) for u in uploads], year + 1, templates, entries or None, jobs=1
     )
@@ -323,7 +322,13 @@ def _new_year(
     carried = {  # (layout, key as matched) of each template made from a return
         (layout, matching_key(key)) for layout, key in (k.split("|", 1) for k in written)
     }
-    empty = [r for r in rows if (r["layout"], matching_key(r["key"])) not in carried]
+    registry = default_registry()
+    empty = [
+        r
+        for r in rows
+        if (r["layout"], matching_key(r["key"]) if registry.get(r["layout"]).key_field else "")
+        not in carried
+    ]
     if empty:  # the report's 「提出がありません」 lines, said for a desk that has moved on
         started += (
             f"名簿の {len(empty)} 行は今年度の使える提出がなかったため、引き継ぐ内容がありません。"
