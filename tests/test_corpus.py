@@ -129,3 +129,17 @@ def test_a_deleted_input_row_leaves_the_totals_as_they_are(
     if "修正履歴" in fixed.sheetnames:
         history = [str(c.value) for row in fixed["修正履歴"].iter_rows() for c in row]
         assert not any(cell in history for cell in before)
+
+
+@pytest.mark.parametrize("name", ["dimension-whole-grid", "cell-in-last-row-and-column"])
+def test_a_used_range_of_the_whole_sheet_is_a_warning(
+    corpus: dict[str, CorpusCase], name: str
+) -> None:
+    """LibreOffice records A1:J1048576 after a clerk deletes a row: the file reads as usual
+    (only the cells it holds), so the return is not one with errors for it."""
+    case = _built(corpus, name)
+    assert case.path is not None
+    result = check_file(case.path, case.registry())
+    (huge,) = [p for p in result.problems if p.code == "dimension-huge"]
+    assert huge.severity == "warning"
+    assert not [p for p in result.problems if p.severity == "error"]

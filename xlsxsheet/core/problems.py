@@ -23,7 +23,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "xml-dtd": ("error", "危険なXML(DTD・外部実体)を含みます"),
     "zip-bomb": ("error", "展開後のサイズが異常に大きいファイルです"),
     "file-too-large": ("error", "ファイルが大きすぎます"),
-    "dimension-huge": ("error", "シートの使用範囲がシート全体になっています"),
+    "dimension-huge": ("warning", "シートの使用範囲がシート全体になっています"),
     "layout-mismatch": ("error", "指定と違う様式です"),
     "year-mismatch": ("error", "年度が違います"),
     "layout-migrated": ("info", "旧版の様式を読み替えました"),
