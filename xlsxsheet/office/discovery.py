@@ -1,8 +1,11 @@
 """Find the workbooks to check: files as given, folders walked for Excel workbooks.
 
 Departments name files however they like (Japanese, spaces, full-width characters); the walk
-takes every .xlsx / .xlsm / .xls, and leaves out what is not a return: Excel's lock files
-(``~$…``) and hidden files and folders (``.…``, or the hidden attribute on Windows).
+takes every .xlsx / .xlsm / .xls, and every file saved in another spreadsheet format a
+department may send instead (.ods, .xlsb, a template .xltx …), so that checking it says what to
+do rather than the file being passed over without a word. It leaves out what is not a return:
+Excel's lock files (``~$…``) and hidden files and folders (``.…``, or the hidden attribute on
+Windows).
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
+# other spreadsheet formats: not read, but found, so that each is reported with what to do
+OTHER_SPREADSHEET_SUFFIXES = frozenset(
+    {".ods", ".fods", ".xlsb", ".xltx", ".xltm", ".xlt", ".numbers", ".et"}
+)
 
 
 def is_hidden(path: Path) -> bool:
@@ -26,6 +33,14 @@ def is_hidden(path: Path) -> bool:
 def is_workbook_name(path: Path) -> bool:
     """An Excel workbook by its name, and not a lock file Excel leaves beside an open one."""
     return path.suffix.lower() in WORKBOOK_SUFFIXES and not path.name.startswith("~$")
+
+
+def is_spreadsheet_name(path: Path) -> bool:
+    """A workbook, or a spreadsheet in another format that a folder walk reports."""
+    suffix = path.suffix.lower()
+    return (
+        suffix in WORKBOOK_SUFFIXES or suffix in OTHER_SPREADSHEET_SUFFIXES
+    ) and not path.name.startswith("~$")
 
 
 def iter_workbooks(paths: Iterable[Path]) -> Iterator[Path]:
@@ -69,7 +84,7 @@ def _walk(folder: Path) -> Iterator[Path]:
         dirs[:] = [d for d in dirs if not is_hidden(base / d)]
         for name in names:
             path = base / name
-            if is_workbook_name(path) and not is_hidden(path):
+            if is_spreadsheet_name(path) and not is_hidden(path):
                 files.append(path)
     files.sort(key=lambda p: [part.casefold() for part in p.relative_to(folder).parts])
     yield from files
