@@ -230,6 +230,8 @@ def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
     assert (
         "名簿 名簿_修正.csv を使えません" in bad.text and "4行目: 様式「なにかの様式」" in bad.text
     )
+    assert "(使える様式: 事務事業評価シート、" in bad.text and "jimu-jigyo" not in bad.text
+    assert "<h1>400" not in bad.text  # no status code before the words
     assert "子ども家庭課" not in office.get("/admin").text  # nothing changed
 
     mended = text.replace(f"2,{DEPT_B}", f"2,{DEPT_A}") + "施策評価シート,9,子ども家庭課,\n"

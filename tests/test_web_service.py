@@ -273,6 +273,24 @@ def test_an_upload_over_the_limit_is_refused_and_not_kept(tmp_path: Path) -> Non
     assert not list((tmp_path / "data" / "blobs").rglob("*.*"))
 
 
+def test_excels_lock_file_is_refused_with_what_to_choose(
+    app: Any, returns: dict[str, Path]
+) -> None:
+    """A clerk picks 「~$施策1.xlsx」, the file Excel keeps beside a book it has open: told what it
+    is and which file to choose, and nothing is kept or numbered as a version."""
+    client = signed_in(app, DEPT_A)
+    page = f"/dept/{dept_id(app, DEPT_A)}"
+    data = {
+        "csrf": token(client, page),
+        "file": (io.BytesIO(returns["total"].read_bytes()[:165]), "~$施策1.xlsx"),
+    }
+    response = client.post(page + "/upload", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Excel がブックを開いている間だけ作る一時ファイル" in response.text
+    assert "~$ で始まらない元のファイルを選んでください" in response.text
+    assert app.extensions["xlsxsheet_store"].count_uploads() == 0
+
+
 # --- storage -----------------------------------------------------------------------------
 def test_uploads_are_kept_as_sent_by_hash_and_later_ones_are_new_versions(
     app: Any, returns: dict[str, Path], tmp_path: Path
@@ -395,6 +413,10 @@ def test_the_result_is_check_files_with_a_grid_around_each_cell(
     texts = [str(c) for row in marked.worksheets[-1].iter_rows(values_only=True) for c in row]
     blob = app.extensions["xlsxsheet_store"].upload(found).blob
     assert not any(Path(blob).stem in t for t in texts)  # the file named as sent, not by hash
+    # the page's columns say what the 点検結果 sheet of the marked copy says
+    header = next(marked.worksheets[-1].iter_rows(values_only=True))
+    assert {"入力値", "期待値"} <= set(header)
+    assert all(f'data-label="{word}"' in page for word in ("入力値", "期待値"))
 
 
 @pytest.mark.parametrize(

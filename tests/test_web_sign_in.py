@@ -105,7 +105,7 @@ def test_a_clerk_mistyping_closes_only_that_課_to_new_browsers_at_that_address(
     refused = try_sign_in(clerk, app, DEPT_A, right(app, DEPT_A))
     assert refused.status_code == 429
     text = refused.text
-    assert "429: 福祉総務課へのサインインを、しばらく受け付けません。" in text
+    assert "<h1>福祉総務課へのサインインを、しばらく受け付けません。" in text
     assert "このアドレス(10.0.0.1)から福祉総務課へのサインインの失敗が10分間に10回続いた" in text
     assert re.search(r"\d\d:\d\dごろまで\(あと約10分\)", text)
     assert "企画担当に新しいコードを発行してもらってください" in text
@@ -164,7 +164,7 @@ def test_a_busy_address_still_signs_in_until_its_own_limit(tmp_path: Path, clock
     fail(browser(small), small, DEPT_B, 5)
     refused = try_sign_in(browser(small), small, "admin", ADMIN_PASSWORD)
     assert refused.status_code == 429
-    assert "429: このネットワークからのサインインを、しばらく受け付けません。" in refused.text
+    assert "<h1>このネットワークからのサインインを、しばらく受け付けません。" in refused.text
     assert "このアドレス(10.0.0.1)からのサインインの失敗が10分間に15回に達した" in refused.text
     assert signs_in(known, small, DEPT_B)
     assert signs_in(browser(small, "10.0.0.2"), small, "admin")

@@ -106,7 +106,7 @@ def test_a_form_of_a_課_sent_after_another_signed_in_in_a_second_tab(
     response = send(client, app, csrf, returns["clean"])  # tab 1's form, after tab 2 signed in
     assert response.status_code == 400
     text = response.text
-    assert "400: フォームの有効期限が切れました。" in text
+    assert "<h1>フォームの有効期限が切れました。" in text
     assert "別のタブかウィンドウでサインインし直したため" in text
     assert "(いまは「高齢者支援課」としてサインインしています)" in text
     assert "送ったファイルは受け付けていません。" in text
@@ -181,7 +181,8 @@ def test_a_file_over_the_limit_is_told_in_mb_with_what_to_do(tmp_path: Path) -> 
     response = client.post(page + "/upload", data=data, content_type="multipart/form-data")
     assert response.status_code == 413
     text = response.text
-    assert "413: ファイルが大きすぎます(1 MB まで)。" in text
+    assert "<h1>ファイルが大きすぎます(1 MB まで)。" in text  # no 「413:」 before it
+    assert "システム担当への連絡用: エラー番号 413" in text
     assert "送られたファイルは約 3.0 MB で、1 MB を超えています。" in text
     assert "ファイルを小さくするには:" in text
     tips = re.findall(r"<li>([^<]+)</li>", text)

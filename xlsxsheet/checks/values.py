@@ -95,7 +95,8 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
                 result,
                 slot,
                 "value-normalized",
-                f"入力値 {show(raw)} を {show(normalized.value)} として読みました({text})。",
+                f"入力値 {show(raw)} を {_as_read(fdef.type, normalized.value)} として読みました"
+                f"({text})。",
                 value=raw,
                 expected=normalized.value,
             ),
@@ -133,3 +134,10 @@ def _required_keys(plan: WorkbookPlan) -> frozenset[Key]:
             key for key, slot in plan.slots.items() if slot.field.required
         )
     return found
+
+
+def _as_read(field_type: str, value: object) -> str:
+    """The value a typed text was read as: a fiscal year as 1998年度, not the number 1,998."""
+    if field_type == "fiscal-year" and isinstance(value, int):
+        return f"{value}年度"
+    return show(value)

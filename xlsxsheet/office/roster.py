@@ -159,7 +159,7 @@ def read_roster(
             elif layout not in layouts:
                 errors.append(
                     f"{line}行目: 様式「{layout}」はありません{_near_layout(layout, layouts)}"
-                    f"(使える様式: {', '.join(sorted(set(layouts.values())))})"
+                    f"(使える様式: {_layout_titles(layouts)})"
                 )
             else:
                 layout = layouts[layout]
@@ -195,3 +195,12 @@ def _near_layout(name: str, layouts: Mapping[str, str]) -> str:
 
 def _message(path: Path, errors: list[str]) -> str:
     return f"名簿 {path.name} を使えません:\n" + "\n".join(f"- {e}" for e in errors)
+
+
+def _layout_titles(layouts: dict[str, str]) -> str:
+    """The layouts a roster may name, by the titles an office writes (an id where it has none)."""
+    titles = {layout_id: layout_id for layout_id in layouts.values()}
+    for name, layout_id in layouts.items():
+        if name != layout_id:
+            titles[layout_id] = name
+    return "、".join(sorted(titles.values()))

@@ -178,6 +178,12 @@ def upload(dept_id: int) -> Any:
     if sent is None or not sent.filename:
         abort(400, "ファイルを選んでから「提出する」を押してください。")
     name = original_name(sent.filename)
+    if name.startswith("~$"):  # never a return: not kept, not a version
+        abort(
+            400,
+            f"{name} は、Excel がブックを開いている間だけ作る一時ファイル(~$ で始まるファイル)"
+            "です。Excel でブックを閉じてから、名前が ~$ で始まらない元のファイルを選んでください。",
+        )
     data = sent.read()
     if not data:
         abort(400, f"{name} は空のファイルです。Excel で保存したブックを選んでください。")
