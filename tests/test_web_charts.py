@@ -197,3 +197,25 @@ def test_the_summary_page_says_when_no_amount_was_entered(tmp_path: Path) -> Non
     costs = summary.split("コストの集計(政策別)", 1)[1]
     assert NO_COSTS in costs
     assert "<svg" not in costs
+
+
+def test_the_cost_chart_of_a_layout_with_a_budget_year_draws_its_actuals(
+    tmp_path: Path,
+) -> None:
+    """事務事業評価シート keeps the budget year's total apart (トータルコスト(A)+(B)(予算)): the
+    chart drew that one series, R7 alone, and left out the years evaluated."""
+    from web_support import upload
+
+    roster = tmp_path / "名簿.csv"
+    roster.write_text(
+        f"様式,施策番号,担当課\n事務事業評価シート,03-02-015,{DEPT_A}\n", encoding="utf-8"
+    )
+    app = create_app(tmp_path / "data", roster, ADMIN_PASSWORD, 2024)
+    example = Path(__file__).resolve().parents[1] / "examples" / "jimu-jigyo-R6.xlsx"
+    assert upload(signed_in(app, DEPT_A), app, DEPT_A, example).status_code == 303
+    summary = signed_in(app, "admin").get("/admin/summary").text
+    costs = summary.split("コストの集計(政策別)", 1)[1]
+    assert "事務事業評価シート 令和6年度: トータルコスト(A)+(B)</h3>" in costs
+    chart = costs[costs.index("<svg") : costs.index("</svg>")]
+    for year in ("R4", "R5", "R6"):  # the actuals, the year evaluated among them
+        assert year in chart, year

@@ -92,7 +92,7 @@ def office_summary() -> Any:
     for table in cost_tables(found):
         if taken not in (None, table["year"]):
             continue
-        label = table["labels"][-1]  # the last series is the total where a layout has one
+        label = chart_series(table)
         costs.append((table, label, cost_chart(table, label)))
     other_years = sum(not of_the_year(r, taken) for r in found.kept)
     return render_template(
@@ -106,6 +106,19 @@ def office_summary() -> Any:
         desk=store().year,
         closed=year != store().year,
     )
+
+
+def chart_series(table: dict[str, Any]) -> str:
+    """The series a cost table's chart draws: the layout's last cost (its total where it has
+    one), of the actuals; a 予算 series the summary keeps apart (トータルコスト(A)+(B)(予算)) only
+    when the table has nothing else."""
+    labels: list[str] = table["labels"]
+    try:
+        declared = [c.label for c in default_registry().get(table["layout"]).summary.costs]
+    except (LayoutError, UnknownLayoutError, AttributeError):
+        declared = []
+    chosen = [label for label in declared if label in labels]
+    return chosen[-1] if chosen else labels[-1]
 
 
 @bp.post("/admin/jobs/<kind>")
