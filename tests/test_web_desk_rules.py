@@ -274,7 +274,24 @@ def test_earlier_years_stay_readable_after_a_new_year_starts(tmp_path: Path) -> 
     assert 'id="upload-form"' not in before and "/template/" not in before  # read only
     assert "問題なし" in _row(before, "1") or "警告のみ" in _row(before, "1")
     office_before = office.get("/admin?year=2020").text
-    assert "全体の状況(令和2年度)" in office_before and "/admin/jobs/" not in office_before
+    assert "全体の状況(令和2年度)" in office_before
+    # its downloads, made from its results as they were kept; no year's work (rollover, new year)
+    jobs = set(re.findall(r'action="/admin/jobs/([a-z-]+)"', office_before))
+    assert jobs == {"summary", "csv", "marked", "fixed", "originals"}
+    assert 'name="year" value="2020"' in office_before
+    page, data = run_job(office, "summary", year=2020)
+    assert "1 件の提出を集計しました" in page and "集計_令和2年度.xlsx" in page
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cells = [str(c) for sheet in book.worksheets for row in sheet.values for c in row]
+    assert any(sent.name in c for c in cells)  # the return of 令和2年度, named as sent
+    page, data = run_job(office, "originals", year=2020)
+    (sent_back,) = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert sent_back == f"{DEPT_A}/第1版_{sent.name}"
+    assert zipfile.ZipFile(io.BytesIO(data)).read(sent_back) == sent.read_bytes()
+    refused = office.post(
+        "/admin/jobs/rollover", data={"csrf": token(office, "/admin"), "year": "2020"}
+    )
+    assert refused.status_code == 400 and "いまの年度だけでできます" in refused.text
     assert 'id="roster-form"' not in office_before
     summary = office.get("/admin/summary?year=2020").text
     assert "各課の最新の提出 1 件から集計しています" in summary

@@ -231,8 +231,9 @@ def wait_for_job(client: Any, job: int) -> str:
     raise AssertionError("job did not finish")
 
 
-def run_job(client: Any, kind: str) -> tuple[str, bytes]:
+def run_job(client: Any, kind: str, year: int | None = None) -> tuple[str, bytes]:
     form = {"csrf": token(client)} | ({"confirm": "yes"} if kind == "new-year" else {})
+    form |= {"year": str(year)} if year is not None else {}
     response = client.post(f"/admin/jobs/{kind}", data=form)
     assert response.status_code == 303
     job = int(response.location.rsplit("/", 1)[1])

@@ -51,14 +51,20 @@ KINDS = {
     "csv": "機械判読用CSV",
     "marked": "点検結果の写し(すべて、zip)",
     "fixed": "修正版(すべて、zip)",
+    "originals": "提出されたファイル(最新の版、zip)",
     "rollover": "翌年度の様式(zip)",
     "new-year": "新しい年度の開始",
 }
+# what an earlier year's page offers too: downloads made from its results as they were kept
+EARLIER_YEAR_KINDS = ("summary", "csv", "marked", "fixed", "originals")
 
 
-def start_job(store: Store, cache: SummaryCache, kind: str) -> int:
-    """Start a job of `kind` for the current year; its id (the status page's)."""
-    year = store.year
+def start_job(store: Store, cache: SummaryCache, kind: str, year: int | None = None) -> int:
+    """Start a job of `kind` for `year` (the current one by default; an earlier year only for
+    EARLIER_YEAR_KINDS); its id (the status page's)."""
+    year = store.year if year is None else year
+    if year != store.year and kind not in EARLIER_YEAR_KINDS:
+        raise ValueError(f"{kind} is not for an earlier year")
     if kind == "recheck":
         total = len(stale_uploads(store, year))
     else:
@@ -93,7 +99,7 @@ def _run(store: Store, cache: SummaryCache, job_id: int, kind: str, year: int) -
         store.update_job(job_id, done=done)
 
     try:
-        if kind != "recheck":
+        if kind != "recheck" and year == store.year:  # an earlier year keeps its results
             recheck_stale(store, cache, year)
         output, name, message = RUNNERS[kind](store, cache, year, folder, progress)
     except LayoutError as exc:  # a layout file the work needs has a mistake
@@ -239,6 +245,25 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
     return out, f"修正版_{long_label(year)}.zip", message
 
 
+def _originals(
+    store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
+) -> Made:
+    """Each 課's latest upload of each 施策 as it was sent (the files `collect` would be given),
+    by 課 and version: for batch work on the command line, or a copy kept elsewhere."""
+    uploads = latest_uploads(store, year)
+    if not uploads:
+        return None, "", "提出はまだありません。"
+    out = folder / "提出.zip"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, upload in enumerate(uploads, 1):
+            folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")
+            name = safe_workbook_name(upload.original_name)
+            archive.write(store.blob_path(upload), f"{folder_name}/第{upload.version}版_{name}")
+            progress(n)
+    message = f"各課の最新の提出 {len(uploads)} 件を、送られたままの内容で入れました。"
+    return out, f"提出_{long_label(year)}.zip", message
+
+
 def _rollover(
     store: Store,
     cache: SummaryCache,
@@ -344,6 +369,7 @@ RUNNERS = {
     "csv": _csv,
     "marked": _marked,
     "fixed": _fixed,
+    "originals": _originals,
     "rollover": _rollover,
     "new-year": _new_year,
 }

@@ -20,7 +20,7 @@ from xlsxsheet.office.roster import matching_key
 from xlsxsheet.web.auth import admin_only, hash_code, make_code, store, throttle
 from xlsxsheet.web.charts import cost_chart, grade_chart
 from xlsxsheet.web.desk_year import desk_year, of_the_year
-from xlsxsheet.web.jobs import KINDS, rollover_report, start_job
+from xlsxsheet.web.jobs import EARLIER_YEAR_KINDS, KINDS, rollover_report, start_job
 from xlsxsheet.web.office import (
     RosterIndex,
     collection,
@@ -67,6 +67,7 @@ def office() -> Any:
         not_counted={u.id for u in uploads if index.owner_elsewhere(u) is not None},
         uploads=uploads,
         kinds=KINDS,
+        earlier_year_kinds=EARLIER_YEAR_KINDS,
         jobs=store().jobs(),
     )
 
@@ -128,10 +129,14 @@ def new_job(kind: str) -> Any:
         abort(404)
     if kind == "new-year" and request.form.get("confirm") != "yes":
         abort(400, "新しい年度を始めるときは「確認しました」にチェックを入れてください。")
+    asked = request.form.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in store().years() else store().year
+    if year != store().year and kind not in EARLIER_YEAR_KINDS:
+        abort(400, f"{long_label(year)}は終わった年度です。この処理はいまの年度だけでできます。")
     running = [j for j in store().jobs(50) if j["kind"] == kind and j["state"] == "running"]
     if running:  # the same work already under way: show it rather than start it twice
         return redirect(url_for("web.job", job_id=running[0]["id"]), 303)
-    job_id = start_job(store(), summary_cache(), kind)
+    job_id = start_job(store(), summary_cache(), kind, year)
     return redirect(url_for("web.job", job_id=job_id), 303)
 
 
