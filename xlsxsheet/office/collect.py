@@ -50,6 +50,8 @@ CSV_HEADER = (
     "値",
     "値(文字)",
     "単位",
+    "表",  # a records table's cell: the table body's defined name (as `read --flat`)
+    "行",  # and its row in the table, from 1
 )
 GRADE_WIDTHS = (14, 48, 18, 9)  # 評価/番号, 該当/名称, 件数/担当課, 割合/first grade
 INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -606,8 +608,10 @@ def neutralize(value: Any) -> Any:
 
 
 def tidy_rows(collection: Collection) -> Iterable[tuple[Any, ...]]:
-    """One row per value: who, which field, which year (西暦 and 和暦), what kind, how much: a
-    number in 値, a text entered instead (増加, 中止, 延べ600 以上, a sentence) in 値(文字)."""
+    """One row per value of every return summed: who, which field, which year (西暦 and 和暦),
+    what kind (区分, where a `summary.values` rule names the cell), how much: a number in 値, a
+    text (増加, 中止, 延べ600 以上, a sentence, a grade) in 値(文字); a records table's cell
+    with its table and row."""
     for r in collection.kept:
         info = r.info
         assert info is not None
@@ -633,7 +637,15 @@ def tidy_rows(collection: Collection) -> Iterable[tuple[Any, ...]]:
                 None if isinstance(v.value, str) else v.value,
                 v.value if isinstance(v.value, str) else None,
                 v.unit,
+                v.table,
+                v.row,
             )
+
+
+def without_values(collection: Collection) -> list[CheckedReturn]:
+    """The returns summed that give the tidy CSV no row (nothing entered, nothing computed):
+    what a count of the returns written out should leave out."""
+    return [r for r in collection.kept if r.info is not None and not r.info.values]
 
 
 def write_tidy_csv(collection: Collection, out: Path) -> Path:

@@ -2,7 +2,8 @@
 
 A return is one filled workbook. Its summary is small plain data (picklable, so a worker
 process can send it back): which 施策 it is, its 担当課 and 政策, its grades, its cost series
-and the year values that go into the tidy CSV. Nothing here knows a particular layout.
+and every value of the return for the tidy CSV (the `values` rules give 区分, 指標 and unit to the
+values they name). Nothing here knows a particular layout.
 
 A grade may be a column of a records table (新潟's 評価 per 指標, 狛江's grade per 施策 heading):
 each grade then says which row of the 評価総括表 it is counted in (the `by` of its summary item:
@@ -23,6 +24,7 @@ from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.model import (
     SummaryDef,
     SummaryItem,
+    SummaryValues,
     fill_field_pattern,
     match_field_pattern,
 )
@@ -65,18 +67,21 @@ class GradeValue:
 
 @dataclass(frozen=True)
 class TidyValue:
-    """One value of a year series, as a row of the tidy CSV: a number, or the text entered
-    where the layout takes one (増加, 中止, 延べ600 以上, a sentence)."""
+    """One value of a return, as a row of the tidy CSV: a number, or a text (増加, 中止,
+    延べ600 以上, a sentence, a grade). A value a `summary.values` rule names has its `kind`
+    (目標, 実績, 見込み), its 指標 and unit; every other value of the return has kind ""."""
 
     field: str
     label: str
     name: str | None
-    year: int | None  # None: its year is not a fiscal year (year_text) or was left blank
+    year: int | None  # None: its year is not a fiscal year (year_text), left blank, or none
     kind: str
     value: int | float | str
     unit: str | None
     record: str | None = None  # the key of the record (a row of a records table) it belongs to
     year_text: str | None = None  # the year as written where it is no fiscal year (H27見込)
+    table: str | None = None  # a records table's cell: the body's defined name (xs_jigyo_rows)
+    row: int | None = None  # and the row of the table, from 1 (as `read --flat` says them)
 
 
 @dataclass
@@ -136,9 +141,11 @@ def summarize(read: ReadResult, changes: Iterable[Change] = (), values: bool = T
     layout = plan.layout
     info = ReturnInfo(layout.id, layout.title, plan.year)
     summary = layout.summary
-    if summary is None:
-        return info
     s = _Summarizer(read, changes)
+    if summary is None:  # nothing to sum up; its values still go into the tidy CSV
+        if values:
+            s.values((), info)
+        return info
     info.unit = summary.unit
     info.keyed = summary.key is not None
     info.key = s.text(summary.key)
@@ -152,7 +159,7 @@ def summarize(read: ReadResult, changes: Iterable[Change] = (), values: bool = T
     s.grades(summary, info)
     s.costs(summary, info)
     if values:
-        s.values(summary, info)
+        s.values(summary.values, info)
     return info
 
 
@@ -192,6 +199,7 @@ class _Summarizer:
         # what the records tables of this return give (not the changes): kept with the read
         # workbook, since check and every summary of it ask again
         self._derived = derived(read)
+        self._anything: bool | None = None  # whether anything is entered (see _entered)
 
     # --- fields ---------------------------------------------------------------------------
     def text(self, field_id: str | None, near: Slot | None = None) -> str | None:
@@ -467,31 +475,25 @@ class _Summarizer:
             if not sibling.field.computed
         )
 
-    def values(self, summary: SummaryDef, info: ReturnInfo) -> None:
-        for rule in summary.values:
+    def values(self, rules: Iterable[SummaryValues], info: ReturnInfo) -> None:
+        """Every value of the return, once: first the cells the `values` rules name (with their
+        区分, 指標 and unit), then every other filled cell (fields, series, each record's cells,
+        judgements, grades, computed values) in the plan's order, with no 区分."""
+        written: set[tuple[str, int | None]] = set()
+        for rule in rules:
             for slot, captured in self.slots(rule.fields):
                 value = self.read.value(slot.key)
-                if is_number(value):
-                    if not self._filled(slot):
-                        continue
-                elif not isinstance(value, str) or not value.strip():
-                    continue  # blank (a date or a truth value is no value of a series)
+                if slot.key in written or not self._tidy(slot, value) or not _series(value):
+                    continue  # a date or a truth value is no value of a series: written below
+                written.add(slot.key)
                 year, year_text = slot.year, None
                 if year is None:
                     year, year_text = self._year_of(rule.year, captured, slot)
-                label = slot.label
-                kind = rule.kind
-                if slot.year is not None:
-                    label = label.removesuffix(f" {fiscal_year.column_label(slot.year)}")
-                    role = not_actual(self.plan.layout, slot.field, slot.year, self.plan.year)
-                    if role is not None:  # a 予算 column: its figures are no 実績
-                        label = label.removesuffix(
-                            f" {fiscal_year.column_label(slot.year)}({role})"
-                        )
-                        kind = role if kind == "実績" else kind
+                label, role = self._label(slot)
+                kind = role if role is not None and rule.kind == "実績" else rule.kind
                 info.values.append(
-                    TidyValue(
-                        slot.field.id,
+                    self._tidy_value(
+                        slot,
                         label,
                         self._near(rule.name_from, captured, slot),
                         year,
@@ -502,6 +504,72 @@ class _Summarizer:
                         year_text,
                     )
                 )
+        for slot in self.plan.slots.values():
+            value = self.read.value(slot.key)
+            if slot.key in written or not self._tidy(slot, value):
+                continue
+            if isinstance(value, bool):
+                value = "TRUE" if value else "FALSE"  # as Excel shows a truth value
+            elif not _series(value):
+                value = _as_text(value) or ""
+            label, _role = self._label(slot)
+            info.values.append(
+                self._tidy_value(slot, label, None, slot.year, "", value, _unit(slot), None, None)
+            )
+
+    def _tidy(self, slot: Slot, value: Any) -> bool:
+        """Whether a cell's value is a value of the tidy CSV: not blank, and not computed from
+        nothing — no total over a year with no input, nothing computed in a return with nothing
+        entered (a template's formulas show 0 there)."""
+        if blank(value):
+            return False
+        if not slot.field.computed:
+            return True
+        if not self._entered():
+            return False
+        if not is_number(value):
+            return True
+        inputs = [s for s in slot.siblings.values() if not s.field.computed]
+        return not inputs or any(is_number(self.read.inputs.get(s.key)) for s in inputs)
+
+    def _entered(self) -> bool:
+        """Whether anything is entered in the return (a value in an input cell)."""
+        if self._anything is None:
+            self._anything = any(not blank(v) for v in self.read.inputs.values())
+        return self._anything
+
+    def _label(self, slot: Slot) -> tuple[str, str | None]:
+        """A cell's label without its year column (R2年度, R7年度(予算)), and the role of a
+        column whose figures are no actuals (予算)."""
+        label = slot.label
+        if slot.year is None:
+            return label, None
+        column = fiscal_year.column_label(slot.year)
+        label = label.removesuffix(f" {column}")
+        role = not_actual(self.plan.layout, slot.field, slot.year, self.plan.year)
+        if role is not None:
+            label = label.removesuffix(f" {column}({role})")
+        return label, role
+
+    def _tidy_value(
+        self,
+        slot: Slot,
+        label: str,
+        name: str | None,
+        year: int | None,
+        kind: str,
+        value: Any,
+        unit: str | None,
+        record: str | None,
+        year_text: str | None,
+    ) -> TidyValue:
+        """A tidy value of `slot`, with its records table and row when it is a record's cell."""
+        table = row = None
+        if slot.unit is not None:
+            table, row = self.plan.records[slot.table or ""].name, slot.unit + 1
+        return TidyValue(
+            slot.field.id, label, name, year, kind, value, unit, record, year_text, table, row
+        )
 
     def _near(self, pattern: str | None, captured: tuple[str, ...], slot: Slot) -> str | None:
         """The text of the field `pattern` names for this value (its `*` filled from the match)."""
@@ -536,6 +604,11 @@ def _column_in(table: RecordsTable, field_id: str) -> str | None:
         path = tuple(field_id.split("."))
         kept[field_id] = path[-1] if path[:-1] == table.path else None
     return kept[field_id]
+
+
+def _series(value: Any) -> bool:
+    """A number or a text: what a `values` rule takes (a date or a truth value is none)."""
+    return is_number(value) or isinstance(value, str)
 
 
 def _unit(slot: Slot) -> str | None:
