@@ -4,6 +4,7 @@ in a browser: both used to show 問題なし and count on the roster."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -12,6 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from cli_support import run_cli
 from web_support import (
     ADMIN_PASSWORD,
     DEPT_A,
@@ -446,3 +448,22 @@ def test_an_upload_of_another_課s_施策_is_not_carried_to_next_year(tmp_path: 
     made = [r for r in _report(page) if r[0] != "作成できませんでした"]
     assert [(r[0], r[2]) for r in made] == [(f"{DEPT_B}_2_R3.xlsx", f"{DEPT_B}/{own.name} (第1版)")]
     assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [f"{DEPT_B}_2_R3.xlsx"]
+
+
+def test_the_csv_job_counts_the_returns_it_wrote_values_of(tmp_path: Path) -> None:
+    """A blank template sent back gives the CSV no row: not counted among those written."""
+    app = _app(tmp_path, 2020)
+    a, b = signed_in(app, DEPT_A), signed_in(app, DEPT_B)
+    upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
+    blank = tmp_path / "白紙.xlsx"  # the template as `xlsxsheet template` makes it
+    code, _out, err = run_cli(
+        "template", "施策マネジメントシート", "--year", "R2", "-o", str(blank)
+    )
+    assert code == 0, err
+    upload_id(upload(b, app, DEPT_B, blank))
+    page, data = run_job(signed_in(app, "admin"), "csv")
+    assert "1 件の提出の値を書き出しました。何も記入されていない提出 1 件には" in page
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {r[rows[0].index("ファイル")] for r in rows[1:]} == {
+        f"{DEPT_A}/施策1_clean.xlsx (第1版)"
+    }

@@ -292,6 +292,10 @@ def write_per_file(
     """
     from xlsxsheet.copies.marked import annotated_name, can_annotate, try_write_annotated
     from xlsxsheet.office.batch import iter_in_processes
+    from xlsxsheet.office.filenames import safe_workbook_name
+
+    def copy_name(relative: Path) -> str:  # a name Windows takes, whatever the file was named
+        return safe_workbook_name(annotated_name(relative))
 
     planned: list[tuple[Returned, Path]] = []
     taken: set[Path] = set()
@@ -299,14 +303,10 @@ def write_per_file(
         if not r.readable or not can_annotate(r.path) or not (r.errors or r.warnings):
             continue
         relative = Path(names.get(r.path, r.path.name))
-        out = folder / relative.parent / annotated_name(relative)
+        out = folder / relative.parent / copy_name(relative)
         n = 2
         while out in taken:
-            out = (
-                folder
-                / relative.parent
-                / annotated_name(relative.with_stem(f"{relative.stem}({n})"))
-            )
+            out = folder / relative.parent / copy_name(relative.with_stem(f"{relative.stem}({n})"))
             n += 1
         taken.add(out)
         planned.append((r, out))

@@ -162,11 +162,14 @@ def _summary(
 
 
 def _csv(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
-    from xlsxsheet.office.collect import write_tidy_csv
+    from xlsxsheet.office.collect import without_values, write_tidy_csv
 
     found = collection(store, cache, year, values=True, progress=progress)
     out = write_tidy_csv(found, folder / "集計.csv")
-    message = f"{len(found.kept)} 件の提出の値を書き出しました。"
+    empty = len(without_values(found))
+    message = f"{len(found.kept) - empty} 件の提出の値を書き出しました。"
+    if empty:
+        message += f"何も記入されていない提出 {empty} 件には書き出す値がありません。"
     return out, f"集計_{long_label(year)}.csv", message + _not_summed(found)
 
 
