@@ -334,6 +334,7 @@ def test_the_office_sets_a_deadline_every_department_sees(tmp_path: Path) -> Non
     assert f"提出期限: <b>{day_label(soon)}</b>(あと 12 日)" in shown
     assert set_day("6月30日").status_code == 400  # not a date: told how to write one
     assert f"いまの期限: {day_label(soon)}" in office.get("/admin").text
+    assert 'id="deadline-passed"' not in office.get("/admin").text
 
     upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
     assert "期限後</span>" not in office.get("/admin").text
@@ -341,6 +342,8 @@ def test_the_office_sets_a_deadline_every_department_sees(tmp_path: Path) -> Non
     set_day(passed.isoformat())
     assert "期限を過ぎています" in a.get(page).text
     assert "期限後</span>" in office.get("/admin").text  # received after the deadline's day
+    # a day already past (a typo in the year?): the office is told what every 課 now sees
+    assert "この期限は 1 日前に過ぎています。" in office.get("/admin").text
     set_day("")
     assert (
         'id="deadline"' not in a.get(page).text and "期限後</span>" not in office.get("/admin").text
