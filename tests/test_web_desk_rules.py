@@ -470,3 +470,28 @@ def test_the_csv_job_counts_the_returns_it_wrote_values_of(tmp_path: Path) -> No
     assert {r[rows[0].index("ファイル")] for r in rows[1:]} == {
         f"{DEPT_A}/施策1_clean.xlsx (第1版)"
     }
+
+
+def test_an_unreadable_file_is_no_version_of_a_施策(tmp_path: Path) -> None:
+    """The history numbered unreadable files apart (two 第3版, two 第2版 side by side): a file
+    that is no readable return shows no version; the office's row says how many older ones it
+    does not list."""
+    app = _app(tmp_path, 2020)
+    a = signed_in(app, DEPT_A)
+    sent = make_return(tmp_path, 1, DEPT_A)
+    for n in range(8):  # eight versions of 施策1, each a little different
+        book = openpyxl.load_workbook(sent)
+        book["施策マネジメントシート"]["A1"] = f"第{n + 1}稿"
+        book.save(sent)
+        upload_id(upload(a, app, DEPT_A, sent, name=f"施策1_{n + 1}.xlsx"))
+    broken = tmp_path / "壊れた.xlsx"
+    broken.write_bytes(b"not a workbook")
+    upload_id(upload(a, app, DEPT_A, broken))
+    history = a.get(f"/dept/{dept_id(app, DEPT_A)}").text
+    history = history[history.index('id="history"') :]
+    numbers = re.findall(r'<td class="num">(\d+|<span[^>]*>—</span>)</td>\s*<td>', history)
+    assert numbers[0].endswith("—</span>") and [int(n) for n in numbers[1:]] == list(
+        range(8, 0, -1)
+    )
+    row = _row(signed_in(app, "admin").get("/admin").text, "1")
+    assert "第8版" in row and "ほか 2 件(第1版〜)" in row
