@@ -146,3 +146,16 @@ def test_a_year_typed_in_wareki_is_said_as_a_year(tmp_path: Path) -> None:
     book.save(path)
     (said,) = [p for p in check_file(path).problems if p.code == "value-normalized"]
     assert "「平成10年度」 を 1998年度 として読みました" in said.message and said.expected == 1998
+
+
+def test_a_formula_that_cannot_compute_names_the_cell_typed_in(tmp_path: Path) -> None:
+    """「-」 typed for 'not yet' in the budget year's 実績: the error is at 単位当たりコスト, which
+    divides by it; it now names the input cell the clerk typed in, which it did not."""
+    book = openpyxl.load_workbook(EXAMPLE)
+    typed = _cell(book, "perf.activity.a1.actual", 2025)
+    typed.value = "-"
+    path = tmp_path / "dash.xlsx"
+    book.save(path)
+    failed = [p for p in check_file(path).problems if p.code == "compute-failed"]
+    assert failed and all(p.cell != typed.coordinate for p in failed)
+    assert all(f"入力欄 {typed.coordinate} の 活動指標" in p.message for p in failed), failed

@@ -29,7 +29,8 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
                 result,
                 failure.slot,
                 "compute-failed",
-                f"計算できません: {failure.reason}。元の数値を確認してください。",
+                f"計算できません: {failure.reason}{_from_where(result, failure.source)}。"
+                "元の数値を確認してください。",
             )
         )
     as_planned = result.migration is None and bound_as_planned(result.content, result.plan)
@@ -140,6 +141,16 @@ def _computed_keys(result: ReadResult) -> list[tuple[str, int | None]]:
 
 def _is_computed(slot: Slot) -> bool:
     return slot.field.computed
+
+
+def _from_where(result: ReadResult, source: Slot | None) -> str:
+    """Which input cell holds the value a formula cannot compute with, said after the reason:
+    the failure is reported at the computed cell, the clerk typed the text elsewhere."""
+    if source is None:
+        return ""
+    cell = result.cells.get(source.key)
+    place = f" {cell.address}" if cell is not None else ""
+    return f"(入力欄{place} の {source.label} の値です。数値か空欄にしてください)"
 
 
 def _formula_text(slot: Slot) -> str:

@@ -20,6 +20,7 @@ class ComputeFailure:
 
     slot: Slot
     reason: str
+    source: Slot | None = None  # the input cell whose value cannot be computed with, if one is
 
 
 @cache
@@ -62,7 +63,15 @@ class _Recompute:
             try:
                 results[slot.key] = formula.evaluate(inputs)
             except FormulaValueError as exc:
-                self.failures.append(ComputeFailure(slot, str(exc)))
+                source = next(
+                    (
+                        slot.siblings[ref]
+                        for ref, value in inputs.items()
+                        if isinstance(value, bool) or (isinstance(value, str) and value != "")
+                    ),
+                    None,
+                )
+                self.failures.append(ComputeFailure(slot, str(exc), source))
         return results[slot.key]
 
     def _input(self, slot: Slot) -> Any:
