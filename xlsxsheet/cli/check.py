@@ -67,7 +67,12 @@ def folder_options(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--all", "show_info", is_flag=True, help="情報(読み替え)も表示")
 @click.option("--layout", "layout_id", help="様式情報がないときの様式 (ID か様式名)")
-@click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
+@click.option(
+    "--year",
+    type=FiscalYear(),
+    help="点検する年度: 様式情報の年度が違うブックは year-mismatch(エラー)、"
+    "様式情報のないブックはこの年度で読みます",
+)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="報告を書き出すファイル(省略時は画面)"
 )

@@ -35,7 +35,12 @@ if TYPE_CHECKING:
     "フォルダ(入力ファイルは変更しません)",
 )
 @click.option("--layout", "layout_id", help="様式情報がないときの様式 (ID か様式名)")
-@click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
+@click.option(
+    "--year",
+    type=FiscalYear(),
+    help="点検する年度: 様式情報の年度が違うブックは year-mismatch(エラー)、"
+    "様式情報のないブックはこの年度で読みます",
+)
 @jobs_options
 @force_option
 @templates_option

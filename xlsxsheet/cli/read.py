@@ -25,7 +25,12 @@ from xlsxsheet.layout.registry import default_registry
 )
 @click.option("--flat", is_flag=True, help="項目ごとに1レコード / one record per field")
 @click.option("--layout", "layout_id", help="様式情報がないときの様式 (ID か様式名)")
-@click.option("--year", type=FiscalYear(), help="様式情報がないときの年度")
+@click.option(
+    "--year",
+    type=FiscalYear(),
+    help="点検する年度: 様式情報の年度が違うブックは year-mismatch(エラー)、"
+    "様式情報のないブックはこの年度で読みます",
+)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="書き出すファイル(省略時は画面)"
 )
