@@ -253,6 +253,9 @@ def test_the_office_mends_the_roster_in_the_browser(tmp_path: Path) -> None:
     assert 'id="misplaced"' not in a.get(f"/dept/{dept_id(app, DEPT_A)}").text
     assert "子ども家庭課" in office.get("/admin").text
     assert "<td>子ども家庭課</td>" not in send(mended).text  # a code is shown only once
+    # sent back in the order the office wrote it (the page lists it by 課: 子ども家庭課 first)
+    again = office.get("/admin/roster.csv").data.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[1] for line in again[1:]] == ["1", "2", "9"]
 
 
 def test_earlier_years_stay_readable_after_a_new_year_starts(tmp_path: Path) -> None:

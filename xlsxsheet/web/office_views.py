@@ -188,7 +188,7 @@ def roster_csv() -> Any:
     year = store().year
     lines = ["様式,施策番号,担当課,ファイル名"]
     registry = default_registry()
-    for row in store().roster(year):
+    for row in sorted(store().roster(year), key=lambda r: r["line"]):  # as the office wrote it
         try:  # the name the office wrote (a roster takes it back); the id if the file is broken
             shown = registry.get(row["layout"]).title
         except (LayoutError, UnknownLayoutError):
