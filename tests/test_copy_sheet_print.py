@@ -119,3 +119,16 @@ def test_libreoffice_prints_the_whole_of_a_long_message(
     assert pages
     printed = re.sub(r"\s", "", "".join(pages))
     assert re.sub(r"\s", "", LONG) in printed
+
+
+def test_the_sheet_column_takes_the_longest_sheet_name(tmp_path: Path) -> None:
+    """「事務事業評価シート」 wrapped in two lines (事務事業評価シー/ト) in the 14 the column had."""
+    source = Path(__file__).resolve().parents[1] / "examples" / "jimu-jigyo-R6.xlsx"
+    problem = Problem(
+        "invalid-value", "値を確かめてください。", sheet="事務事業評価シート", cell="F16"
+    )
+    out = write_annotated(source, [problem], tmp_path / "marked.xlsx")
+    sheet = _sheet(out, "点検結果")
+    width = sheet.column_dimensions["C"].width
+    assert text_lines("事務事業評価シート", width) == 1, width
+    assert sheet["C2"].value == "事務事業評価シート"

@@ -79,14 +79,24 @@ def annotated_copy(source: Path | bytes, problems: list[Problem], name: str = ""
             f"[{SEVERITY_WORDS[p.severity]}] {for_department(p.message)}" for p in found
         )
         edits.append(CellEdit(sheet, ref, FILLS[worst], text, (300, 40 + 30 * len(found))))
+    rows = _result_rows(problems)
     table = TableSheet(
-        RESULT_SHEET,
-        _result_rows(problems),
-        RESULT_WIDTHS,
-        autofilter=True,
-        wrap=tuple(range(len(RESULT_WIDTHS))),
+        RESULT_SHEET, rows, _widths(rows), autofilter=True, wrap=tuple(range(len(RESULT_WIDTHS)))
     )
     return patched_copy(source, edits, table, name=name)
+
+
+def _widths(rows: list[tuple[object, ...]]) -> tuple[float, ...]:
+    """RESULT_WIDTHS, the シート column widened to its longest name (「事務事業評価シート」 wrapped
+    into two lines in the 14 it had) and the 内容 column narrowed by as much, so the sheet
+    still prints one A4 landscape page wide at about 100 %."""
+    from xlsxsheet.copies.table_sheet import text_width
+
+    names = [str(row[2]) for row in rows[1:] if row[2]]
+    sheet = min(max([RESULT_WIDTHS[2], *(text_width(n) + 1.5 for n in names)]), 30)
+    widths = list(RESULT_WIDTHS)
+    widths[2], widths[5] = sheet, widths[5] - (sheet - widths[2])
+    return tuple(widths)
 
 
 def _result_rows(problems: list[Problem]) -> list[tuple[object, ...]]:

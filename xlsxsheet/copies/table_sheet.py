@@ -97,6 +97,11 @@ def text_lines(text: str, width: float) -> int:
     return lines
 
 
+def text_width(text: str) -> float:
+    """How wide a text is in characters of a column's width (a full-width character about two)."""
+    return sum(_char_width(ch) for ch in text)
+
+
 def _char_width(ch: str) -> float:
     return _WIDE if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
 
