@@ -498,3 +498,18 @@ def test_an_unreadable_file_is_no_version_of_a_施策(tmp_path: Path) -> None:
     )
     row = _row(signed_in(app, "admin").get("/admin").text, "1")
     assert "第8版" in row and "ほか 2 件(第1版〜)" in row
+
+
+def test_a_misplaced_事務事業_is_called_by_its_layouts_word(tmp_path: Path) -> None:
+    roster = tmp_path / "名簿.csv"
+    roster.write_text(
+        f"様式,施策番号,担当課\n事務事業評価シート,03-02-015,{DEPT_B}\n"
+        f"事務事業評価シート,03-02-016,{DEPT_A}\n",
+        encoding="utf-8",
+    )
+    app = create_app(tmp_path / "data", roster, ADMIN_PASSWORD, 2024)
+    a = signed_in(app, DEPT_A)
+    example = Path(__file__).resolve().parents[1] / "examples" / "jimu-jigyo-R6.xlsx"
+    page = a.get(f"/uploads/{upload_id(upload(a, app, DEPT_A, example))}").text
+    assert f"名簿ではこの事務事業の担当課は「{DEPT_B}」です。" in page
+    assert "提出する事務事業とサインインした課を確かめてください" in page

@@ -223,10 +223,20 @@ def upload_result(upload_id: int) -> Any:
         upload=found,
         result=found.result,
         owner=owner,
+        unit=_unit_word(found.layout),
         same=same[-1:],
         unlisted=unlisted,
         closed=found.year != store().year,
     )
+
+
+def _unit_word(layout_id: str | None) -> str:
+    """What one return of the layout is called (its summary.unit: 施策, 事務事業), 施策 if none."""
+    try:
+        summary = default_registry().get(layout_id or "").summary
+    except (LayoutError, UnknownLayoutError):
+        return "施策"
+    return summary.unit if summary is not None and summary.unit else "施策"
 
 
 @bp.get("/uploads/<int:upload_id>/original")
