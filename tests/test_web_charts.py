@@ -54,6 +54,11 @@ def _is_round(step: int) -> bool:
         ([-1234], [-1500, -1000, -500, 0]),
         ([10**15], [0, 2 * 10**14, 4 * 10**14, 6 * 10**14, 8 * 10**14, 10**15]),
         ([float("nan"), float("inf"), 4], [0, 1, 2, 3, 4]),  # what is not a number is left out
+        # a tiny value beside a big one (found by hypothesis): its step is not lost to underflow
+        (
+            [2.225073858507e-311, -20000000000001.0],
+            [-3 * 10**13, -2 * 10**13, -(10**13), 0, 10**13],
+        ),
     ],
 )
 def test_axis_ticks(values: list[float], ticks: list[int]) -> None:

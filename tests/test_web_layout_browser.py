@@ -186,9 +186,9 @@ def test_the_department_page_fits_and_its_file_input_is_labelled(
         element = department.find_element(By.ID, table)
         assert department.execute_script(BEYOND, element)[2] == [], table
     file_input = department.find_element(By.ID, "file")
-    assert "提出するファイル(.xlsx)" in file_input.accessible_name
+    assert "提出するファイル(.xlsx・.xlsm・.xls)" in file_input.accessible_name
     label = department.find_element(By.CSS_SELECTOR, "label[for=file]")
-    assert label.is_displayed() and label.text == "提出するファイル(.xlsx)"
+    assert label.is_displayed() and label.text == "提出するファイル(.xlsx・.xlsm・.xls)"
 
 
 SMALLEST_TEXT = """

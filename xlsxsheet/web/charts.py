@@ -182,6 +182,8 @@ def axis_ticks(values: Iterable[float], most: int = 5) -> list[int]:
     while True:
         for factor in (1, 2, 5):
             first, last = math.floor(low / (step * factor)), math.ceil(high / (step * factor))
+            # a value too small beside the step underflows to 0: it still needs its step
+            first, last = min(first, -1) if low < 0 else first, max(last, 1) if high > 0 else last
             if last - first <= most:
                 return [n * step * factor for n in range(first, last + 1)]
         step *= 10
