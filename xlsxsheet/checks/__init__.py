@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 
 from xlsxsheet.checks.base import Finding
 from xlsxsheet.checks.file_kind import check_file_kind
+from xlsxsheet.checks.fixed_texts import check_fixed_texts
 from xlsxsheet.checks.formulas import check_formulas
 from xlsxsheet.checks.grades import check_grade_suggestions
 from xlsxsheet.checks.input_formulas import check_input_formulas
@@ -25,6 +26,7 @@ Check = Callable[[ReadResult], Iterator[Finding]]
 ALL_CHECKS: tuple[Check, ...] = (
     check_file_kind,
     check_structure,
+    check_fixed_texts,
     check_values,
     check_input_formulas,
     check_formulas,

@@ -156,8 +156,9 @@ def _sheets(result: ReadResult) -> Iterator[Finding]:
             yield _problem(
                 result,
                 "protection-removed",
-                f"シート「{found}」の保護が解除されています。計算式や見出しが変更されていないか"
-                "確認してください(この点検の他の項目で報告します)。",
+                f"シート「{found}」の保護が解除されています。計算式・見出し・単位の変更と、"
+                "入力欄でないセルへの記入は、この点検の他の項目で報告します。"
+                "確認のうえ、シートを保護し直してください([校閲] → [シートの保護])。",
                 sheet=found,
             )
     present = [found for found in mapping.values() if found is not None]
