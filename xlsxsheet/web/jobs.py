@@ -55,7 +55,8 @@ KINDS = {
     "rollover": "翌年度の様式(zip)",
     "new-year": "新しい年度の開始",
 }
-# what an earlier year's page offers too: downloads made from its results as they were kept
+# what an earlier year's page offers too: downloads made from its latest uploads (its stored
+# results are not checked again: `_run` rechecks only the current year's)
 EARLIER_YEAR_KINDS = ("summary", "csv", "marked", "fixed", "originals")
 
 
