@@ -482,6 +482,18 @@ def test_duplicate_returns_are_not_guessed(tmp_path: Path) -> None:
     assert "施策マネジメントシート 12 の提出が 2 件あります" in result.items[0].problems[0].message
 
 
+def test_a_duplicate_is_named_by_its_number_as_written(tmp_path: Path) -> None:
+    """「012」 and 「12」 are the same 施策 (leading zeros do not decide): said as written, not
+    as matched (it said 3-2-15 of a return numbered 03-02-015)."""
+    make_return(tmp_path, "施策012.xlsx", shisaku_no="012")
+    make_return(tmp_path, "施策12.xlsx")
+    result = rollover([tmp_path], 2021, tmp_path / "R3")
+    messages = [p.message for i in result.items for p in i.problems]
+    assert len(messages) == 2 and all(
+        "施策マネジメントシート 012 の提出が 2 件" in m for m in messages
+    )
+
+
 def test_two_returns_of_a_keyless_layout_are_duplicates(rolled: Rolled, tmp_path: Path) -> None:
     source = rolled["shinchoku-shihyo-R6"]["source"]
     for name in ("進捗管理表.xlsx", "進捗管理表_修正.xlsx"):

@@ -359,7 +359,8 @@ def _plan_items(
     for (layout_id, key), group in by_key.items():
         if len(group) > 1:
             files = "、".join(str(i.source.name) for i in group if i.source)
-            what = f"{registry.get(layout_id).title} {key}".strip()
+            shown = group[0].key or key  # as the return writes it (03-02-015), not as matched
+            what = f"{registry.get(layout_id).title} {shown}".strip()
             for item in group:
                 item.add(
                     "return-duplicate",
