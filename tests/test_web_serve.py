@@ -65,6 +65,12 @@ def test_serve_demo_starts_with_the_examples(tmp_path: Path) -> None:
                 break
         codes = dict(line.strip().split("\t") for line in lines if "\t" in line)
         assert f"提出窓口: http://127.0.0.1:{port}/" in lines[0]
+        roster = (
+            (tmp_path / "demo" / "名簿(体験用).csv").read_text(encoding="utf-8-sig").splitlines()
+        )
+        rows = [line for line in roster[1:] if line.strip()]
+        depts = {line.split(",")[2] for line in rows}
+        assert lines[1] == f"受け付ける年度: 令和2年度  名簿: {len(rows)} 行(担当課 {len(depts)})\n"
         assert "管理者のパスワード: demo\n" in lines
         for _ in range(100):
             try:

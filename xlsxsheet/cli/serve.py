@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -100,6 +101,7 @@ def serve_command(
         load_demo(app, startup.codes)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(f"提出窓口: {url}  (データ: {data})", err=True)
+    click.echo(desk_summary(app.extensions["xlsxsheet_store"]), err=True)
     if startup.admin_password:
         click.echo(f"管理者のパスワード(この一度だけ表示): {startup.admin_password}", err=True)
     elif demo:
@@ -123,3 +125,15 @@ def load_demo_roster(data: Path) -> Path:
     from xlsxsheet.web.demo import write_demo_roster
 
     return write_demo_roster(Path(data))
+
+
+def desk_summary(store: Any) -> str:
+    """One line said at start: the year taken, and how much of a roster the desk holds (so an
+    office sees that its CSV was read whole: rows, 課)."""
+    from xlsxsheet.core.fiscal_year import long_label
+
+    rows = store.roster(store.year)
+    departments = {row["dept"] for row in rows if row["dept"]}
+    return (
+        f"受け付ける年度: {long_label(store.year)}  名簿: {len(rows)} 行(担当課 {len(departments)})"
+    )
