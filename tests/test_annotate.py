@@ -38,6 +38,9 @@ def test_marks_each_problem_cell_once_with_every_message(tmp_path: Path) -> None
     rows = list(marked["点検結果"].iter_rows(min_row=2, values_only=True))
     shown = [p for p in problems if p.severity in ("error", "warning")]
     assert len(rows) == len(shown)
+    # the place stands in its own columns (シート, セル, 項目), not again before each message
+    placed = [p for p in shown if p.message.startswith(f"'{p.sheet}'!{p.cell}")]
+    assert placed and not any(str(r[5]).startswith("'") for r in rows)
     with pytest.raises(UsageError):
         write_annotated(path, checked.problems, path)
 

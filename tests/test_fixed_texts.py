@@ -339,3 +339,17 @@ def test_libreoffice_saved_records_example_has_none(tmp_path: Path) -> None:
     shutil.copyfile(EXAMPLES / source.name, source)
     saved = recalculate(source, tmp_path / "saved", soffice=soffice)
     assert _found(check_file(saved)) == []
+
+
+def test_the_web_page_and_the_marked_sheet_show_a_message_without_its_place() -> None:
+    """A problem with no 項目 (a fixed text) was shown with its 'シート'!セル: again."""
+    from xlsxsheet.core.problems import Problem, without_place
+
+    plain = Problem("label-changed", "'様式'!E35: 様式の文字「千円」が…", sheet="様式", cell="E35")
+    assert without_place(plain.message, plain) == "様式の文字「千円」が…"
+    field = Problem(
+        "invalid-value", "'様式'!E36 (事業費): 値が…", sheet="様式", cell="E36", label="事業費"
+    )
+    assert without_place(field.message, field) == "値が…"
+    elsewhere = Problem("invalid-value", "'様式'!E36: 値が…", sheet="様式", cell="E37")
+    assert without_place(elsewhere.message, elsewhere) == elsewhere.message

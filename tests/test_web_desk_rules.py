@@ -284,6 +284,7 @@ def test_earlier_years_stay_readable_after_a_new_year_starts(tmp_path: Path) -> 
     jobs = set(re.findall(r'action="/admin/jobs/([a-z-]+)"', office_before))
     assert jobs == {"summary", "csv", "marked", "fixed", "originals"}
     assert 'name="year" value="2020"' in office_before
+    assert "/code" not in office_before  # access codes are issued on the current year's page
     page, data = run_job(office, "summary", year=2020)
     assert "1 件の提出を集計しました" in page and "集計_令和2年度.xlsx" in page
     book = openpyxl.load_workbook(io.BytesIO(data))

@@ -21,7 +21,7 @@ from xlsxsheet.copies.workbook_copy import (
 )
 from xlsxsheet.core.copy_sheets import RESULT_SHEET
 from xlsxsheet.core.errors import XlsxsheetError
-from xlsxsheet.core.problems import SEVERITY_WORDS, Problem
+from xlsxsheet.core.problems import SEVERITY_WORDS, Problem, without_place
 from xlsxsheet.core.safe_write import check_target
 
 MARKED = ("error", "warning")
@@ -109,7 +109,7 @@ def _result_rows(problems: list[Problem]) -> list[tuple[object, ...]]:
                 p.sheet or "",
                 p.cell or "",
                 p.label or "",
-                for_department(p.message),
+                for_department(without_place(p.message, p)),  # the place is in its own columns
                 _as_text(p.value),
                 _as_text(p.expected),
             )

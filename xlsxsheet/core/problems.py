@@ -139,6 +139,18 @@ class Problem:
         return data
 
 
+def without_place(message: str, problem: Problem) -> str:
+    """A problem's message without its leading 'シート'!セル (項目): (or 'シート'!セル: where it has
+    no 項目), for a page or a sheet that shows the sheet, the cell and the 項目 in their own
+    columns beside it."""
+    if problem.sheet and problem.cell:
+        where = f"'{problem.sheet}'!{problem.cell}"
+        for place in (f"{where} ({problem.label}): ", f"{where}: "):
+            if message.startswith(place):
+                return message[len(place) :]
+    return message
+
+
 class ProblemCounts:
     """Counts over a `problems` list, for the result objects that carry one."""
 

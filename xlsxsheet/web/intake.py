@@ -13,7 +13,7 @@ from typing import Any
 
 from xlsxsheet.checks.pipeline import CheckResult, check_file
 from xlsxsheet.core.cells import a1, column_letter, parse_a1
-from xlsxsheet.core.problems import Problem
+from xlsxsheet.core.problems import Problem, without_place
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import CheckedReturn, check_return
 from xlsxsheet.office.fixing import errors_left
@@ -102,7 +102,7 @@ def describe(
             "code": problem.code,
             "title": problem.title,
             "severity": problem.severity,
-            "message": _without_place(renamed(problem.message, names or {}), problem),
+            "message": without_place(renamed(problem.message, names or {}), problem),
             "sheet": problem.sheet,
             "cell": problem.cell,
             "label": problem.label,
@@ -128,16 +128,6 @@ def describe(
         "department": info.department_shown if info else None,
         "problems": shown,
     }
-
-
-def _without_place(message: str, problem: Problem) -> str:
-    """The message without its leading 'シート'!セル (項目): — the page shows the sheet, the
-    cell and the 項目 in their own columns beside it."""
-    if problem.sheet and problem.cell:
-        place = f"'{problem.sheet}'!{problem.cell} ({problem.label}): "
-        if message.startswith(place):
-            return message[len(place) :]
-    return message
 
 
 def grid_around(cells: dict[tuple[int, int], Any], problem: Problem) -> dict[str, Any] | None:
