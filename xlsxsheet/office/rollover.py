@@ -58,7 +58,13 @@ from xlsxsheet.office.left_behind import (
     survey,
 )
 from xlsxsheet.office.rollover_notes import carry_notes
-from xlsxsheet.office.roster import RosterEntry, matching_key, normalize_key, read_roster
+from xlsxsheet.office.roster import (
+    RosterEntry,
+    matched_as,
+    matching_key,
+    normalize_key,
+    read_roster,
+)
 from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
 from xlsxsheet.plan.year_roles import column_heading, moves_role
 from xlsxsheet.reading.return_reader import ReadResult, read_file
@@ -374,8 +380,7 @@ def _plan_items(
     matched: set[int] = set()
     for entry in roster:
         layout = registry.get(entry.layout)
-        key = matching_key(entry.key) if layout.key_field is not None else ""  # by 様式 alone
-        group = by_key.get((entry.layout, key), [])
+        group = by_key.get((entry.layout, matched_as(entry.key, layout.key_field is not None)), [])
         if len(group) == 1 and group[0].ok:
             item = group[0]
             matched.add(id(item))

@@ -58,6 +58,13 @@ def matching_key(value: object) -> str:
     return _LEADING_ZEROS.sub("", normalize_key(value))
 
 
+def matched_as(key: object, keyed: bool) -> str:
+    """A roster row's or a return's key as the two are matched: matching_key, or "" for a
+    layout without summary.key (one workbook a year: its row is answered by its 様式 alone,
+    whatever number the row gives)."""
+    return matching_key(key) if keyed else ""
+
+
 def decode_csv(data: bytes, name: str) -> str:
     """The text of a CSV file saved as UTF-8 (with or without BOM) or cp932."""
     if data.startswith(b"\xef\xbb\xbf"):

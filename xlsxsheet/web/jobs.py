@@ -24,13 +24,13 @@ from xlsxsheet.core.errors import LayoutError, XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.filenames import fixed_name, safe_file_name, safe_workbook_name
-from xlsxsheet.office.roster import matching_key
+from xlsxsheet.office.roster import matched_as
 from xlsxsheet.office.status import layout_broken
 from xlsxsheet.web.office import (
     STATES,
-    RosterIndex,
     SummaryCache,
     collection,
+    counted_uploads,
     display_name,
     latest_uploads,
     roster_entries,
@@ -38,7 +38,7 @@ from xlsxsheet.web.office import (
 )
 from xlsxsheet.web.recheck import recheck, recheck_stale, stale_uploads
 from xlsxsheet.web.sent_names import as_sent
-from xlsxsheet.web.store import Store, now
+from xlsxsheet.web.store import Store, Upload, now
 
 if TYPE_CHECKING:
     from xlsxsheet.office.collect import Collection
@@ -204,9 +204,7 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
                 marked = try_write_annotated(path, problems, folder / f"{upload.id}.xlsx")
                 if marked is not None:
                     name = annotated_name(Path(safe_workbook_name(upload.original_name)))
-                    folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")
-                    arcname = f"{folder_name}/第{upload.version}版_{name}"
-                    archive.write(marked, arcname)
+                    archive.write(marked, _arcname(upload, name))
                     marked.unlink()
                     written += 1
             progress(n)
@@ -232,8 +230,7 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
                 except XlsxsheetError:
                     failed.append(f"{upload.dept} {upload.original_name}")
                 else:
-                    folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")
-                    archive.write(scratch, f"{folder_name}/第{upload.version}版_{name}")
+                    archive.write(scratch, _arcname(upload, name))
                     scratch.unlink()
                     written += 1
                     left += errors_left(checked) > 0
@@ -249,6 +246,11 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
     return out, f"修正版_{long_label(year)}.zip", message
 
 
+def _arcname(upload: Upload, name: str) -> str:
+    """Where a zip of the year's uploads puts one of them: its 課's folder, 第N版_ its name."""
+    return f"{safe_file_name(upload.dept).removesuffix('.xlsx')}/第{upload.version}版_{name}"
+
+
 def _originals(
     store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
 ) -> Made:
@@ -260,9 +262,8 @@ def _originals(
     out = folder / "提出.zip"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, upload in enumerate(uploads, 1):
-            folder_name = safe_file_name(upload.dept).removesuffix(".xlsx")
             name = safe_workbook_name(upload.original_name)
-            archive.write(store.blob_path(upload), f"{folder_name}/第{upload.version}版_{name}")
+            archive.write(store.blob_path(upload), _arcname(upload, name))
             progress(n)
     message = f"各課の最新の提出 {len(uploads)} 件を、送られたままの内容で入れました。"
     return out, f"提出_{long_label(year)}.zip", message
@@ -279,9 +280,7 @@ def _rollover(
     from xlsxsheet.office.rollover import rollover, totals
     from xlsxsheet.web.rollover_report import report_rows
 
-    # an upload of a 施策 the roster gives to another 課 is no one's return: not carried
-    index = RosterIndex(store.roster(year))
-    uploads = [u for u in latest_uploads(store, year) if index.owner_elsewhere(u) is None]
+    uploads = counted_uploads(store, year)
     templates = folder / "様式"
     entries = roster_entries(store, year)  # a row of a layout without a key: by 様式 alone
     result = rollover(
@@ -348,16 +347,13 @@ def _new_year(
     )
     store.set_setting("year", str(year + 1))
     started = f"{long_label(year + 1)}を開始しました。"
-    carried = {  # (layout, key as matched) of each template made from a return
-        (layout, matching_key(key)) for layout, key in (k.split("|", 1) for k in written)
-    }
     registry = default_registry()
-    empty = [
-        r
-        for r in rows
-        if (r["layout"], matching_key(r["key"]) if registry.get(r["layout"]).key_field else "")
-        not in carried
-    ]
+
+    def matched(layout: str, key: str) -> tuple[str, str]:
+        return layout, matched_as(key, registry.get(layout).key_field is not None)
+
+    carried = {matched(*k.split("|", 1)) for k in written}  # each template made from a return
+    empty = [r for r in rows if matched(r["layout"], r["key"]) not in carried]
     if empty:  # the report's 「提出がありません」 lines, said for a desk that has moved on
         started += (
             f"名簿の {len(empty)} 行は今年度の使える提出がなかったため、引き継ぐ内容がありません。"

@@ -112,6 +112,14 @@ class RosterIndex:
         return None
 
 
+def counted_uploads(store: Store, year: int) -> list[Upload]:
+    """The year's latest uploads that count: each 課's newest per 施策, but for an upload of a
+    施策 the roster gives to another 課 (RosterIndex.owner_elsewhere): no one's return, so
+    neither summed nor carried to next year."""
+    index = RosterIndex(store.roster(year))
+    return [u for u in latest_uploads(store, year) if index.owner_elsewhere(u) is None]
+
+
 def not_in_roster(store: Store, year: int, index: RosterIndex) -> list[Upload]:
     """The year's latest readable uploads of a 施策 no roster row names (a blank template, a
     施策 the roster left out), for the office to see; none when the year has no roster."""
@@ -193,8 +201,7 @@ def collection(
 ) -> Collection:
     """The year's latest uploads summed up as `collect` does, matched to the roster; an upload
     of a 施策 the roster gives to another 課 is left out (RosterIndex.owner_elsewhere)."""
-    index = RosterIndex(store.roster(year))
-    uploads = [u for u in latest_uploads(store, year) if index.owner_elsewhere(u) is None]
+    uploads = counted_uploads(store, year)
     results, names = summaries(store, cache, uploads, values, progress)
     entries = roster_entries(store, year)
     expected: list[Expected] | None = (

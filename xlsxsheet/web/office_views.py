@@ -41,11 +41,11 @@ def office() -> Any:
     rows = roster_rows(store(), year)
     index = RosterIndex(store().roster(year))
     uploads = store().uploads(year)[:50]
-    registry = default_registry()
+    broken = default_registry().broken()
     return render_template(
         "office.html",
-        broken_layouts=registry.broken(),
-        gone_layouts=sorted({r.row["layout"] for r in rows} - set(registry.ids())),
+        broken_layouts=broken,
+        gone_layouts=sorted({r.row["layout"] for r in rows if r.layout_unusable} - set(broken)),
         year=year,
         closed=year != store().year,
         years=store().years(),

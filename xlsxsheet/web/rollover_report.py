@@ -26,22 +26,22 @@ def report_rows(
     return sorted(rows, key=lambda r: (r["template"] is not None, not r["attention"]))
 
 
+BLANK_LATER = (
+    "今年度の使える提出がないため、引き継ぐ内容がありません。各課がダウンロードするときに、"
+    "施策番号・担当課だけを記入した空の様式を作ります。"
+)
+
+
 def _row(item: RolloverItem, names: dict[str, str], blank_later: bool) -> dict[str, Any]:
-    if blank_later and item.source is None and item.output is None:
-        return _blank_later(item)
-    notes = []
-    for line in item_notes(item, options=False):
-        found = _SEVERITY.match(line)
-        severity = found.group(1) if found else "情報"
-        notes.append(
-            {"severity": severity, "text": _renamed(line[found.end() if found else 0 :], names)}
-        )
+    later = blank_later and item.source is None and item.output is None
+    notes = [{"severity": "警告", "text": BLANK_LATER}] if later else _notes(item, names)
     if item.source is not None:
         source = names.get(str(item.source), item.source.name)
     else:
         source = f"名簿 {item.roster_line}行目(今年度の提出なし)"
     return {
         "template": item.output.name if item.output is not None else None,
+        "blank_later": later,
         "source": source,
         "key": item.key or "",
         "name": item.name or "",
@@ -55,25 +55,15 @@ def _row(item: RolloverItem, names: dict[str, str], blank_later: bool) -> dict[s
     }
 
 
-def _blank_later(item: RolloverItem) -> dict[str, Any]:
-    said = (
-        "今年度の使える提出がないため、引き継ぐ内容がありません。各課がダウンロードするときに、"
-        "施策番号・担当課だけを記入した空の様式を作ります。"
-    )
-    return {
-        "template": None,
-        "blank_later": True,
-        "source": f"名簿 {item.roster_line}行目(今年度の提出なし)",
-        "key": item.key or "",
-        "name": item.name or "",
-        "dept": item.dept or "",
-        "new": item.new,
-        "carried": 0,
-        "cleared": 0,
-        "left_out": False,
-        "notes": [{"severity": "警告", "text": said}],
-        "attention": True,
-    }
+def _notes(item: RolloverItem, names: dict[str, str]) -> list[dict[str, str]]:
+    """rollover's notes of the item (item_notes), each as its severity word and its text."""
+    notes = []
+    for line in item_notes(item, options=False):
+        found = _SEVERITY.match(line)
+        severity = found.group(1) if found else "情報"
+        text = _renamed(line[found.end() if found else 0 :], names)
+        notes.append({"severity": severity, "text": text})
+    return notes
 
 
 def _renamed(text: str, names: dict[str, str]) -> str:
