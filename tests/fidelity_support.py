@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.build import EXAMPLE, LAYOUT_ID, _edit_file, cell, insert_rows, typed
+from corpus.build import EXAMPLE, LAYOUT_ID, cell, edit_file, insert_rows, typed
 from corpus.cfb import write_cfb
 
 from xlsxsheet.core.data_files import load_document
@@ -320,7 +320,7 @@ def libreoffice_return(folder: Path, soffice: str) -> Made:
     work = folder / "lo"
     work.mkdir(exist_ok=True)
     edited = work / "施策13.xlsx"
-    _edit_file(
+    edit_file(
         filled(folder),
         edited,
         [

@@ -799,17 +799,11 @@ def test_windows_console_and_japanese_paths(tmp_path: Path) -> None:
 def test_a_marked_copy_gets_a_name_windows_takes(tmp_path: Path) -> None:
     """A return whose name Windows refuses (sent from another system, out of a zip) gets a
     marked copy named so that Windows takes it: 「事業評価<最終>版?.xlsx」 → 事業評価_最終_版_…"""
-    import random
+    from web_support import make_return
 
-    from returns_factory import ShisakuManagement
-
-    sm = ShisakuManagement(random.Random(2))
-    doc, made = sm.document(3, "福祉総務課", "4")
-    path = tmp_path / "提出" / "事業評価<最終>版?.xlsx"
-    sm.write(doc, path)
-    book = openpyxl.load_workbook(path)
-    sm.text_in_money(book, made, "未定")
-    book.save(path)
+    (tmp_path / "提出").mkdir()
+    made = make_return(tmp_path / "提出", 3, "福祉総務課", mistake="未定")
+    path = made.rename(made.with_name("事業評価<最終>版?.xlsx"))
     code, _, err = run("check", str(path.parent), "--per-file-dir", str(tmp_path / "返却用"))
     assert code == 1, err
     (copy,) = (tmp_path / "返却用").iterdir()

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import re
 import shutil
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
-from corpus.build import DOC, LAYOUT_ID, SHEET, add_sheet, delete_rows, insert_rows, unprotect
+from corpus.build import (
+    DOC,
+    LAYOUT_ID,
+    SHEET,
+    add_sheet,
+    delete_rows,
+    edit_file,
+    insert_rows,
+    unprotect,
+)
 from libreoffice_support import require_soffice
 
 from xlsxsheet.checks.fixed_texts import CHANGED_LIMIT, OUTSIDE_LIMIT, fold
@@ -45,12 +53,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _edited(source: Path, out: Path, *ops: Op) -> Path:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        book = openpyxl.load_workbook(source)
-    for op in ops:
-        op(book)
-    book.save(out)
+    edit_file(source, out, ops)  # as the corpus edits: the way Excel does
     return out
 
 
