@@ -92,7 +92,6 @@ def chromium(profile: Path, downloads: Path | None = None) -> Iterator[Any]:
 def sign_in(driver: Any, base: str, who: str, secret: str) -> None:
     """Sign in through the form, as a person would: pick the 課 (or 管理者), type the code."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     driver.get(base + "/signin")
@@ -102,7 +101,24 @@ def sign_in(driver: Any, base: str, who: str, secret: str) -> None:
     driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
     # the click returns before the browser has left the form: wait for the next page, so that
     # the caller's next get() is not cut short by the sign-in's own redirect
-    WebDriverWait(driver, 10).until(staleness_of(form))
+    WebDriverWait(driver, 10).until(lambda _driver: _left_behind(form))
+
+
+def _left_behind(element: Any) -> bool:
+    """Whether the page holding `element` is gone: selenium's staleness_of, but for Chromium's
+    other answer while the next page replaces it ("Node with given id does not belong to the
+    document"), which staleness_of lets through as an error (a CI run failed on it)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
 
 
 def csrf_of(html: str) -> str:
