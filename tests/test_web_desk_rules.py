@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import urllib.parse
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -514,3 +515,30 @@ def test_a_misplaced_事務事業_is_called_by_its_layouts_word(tmp_path: Path) 
     page = a.get(f"/uploads/{upload_id(upload(a, app, DEPT_A, example))}").text
     assert f"名簿ではこの事務事業の担当課は「{DEPT_B}」です。" in page
     assert "提出する事務事業とサインインした課を確かめてください" in page
+
+
+@pytest.mark.parametrize(
+    ("title", "key", "dept", "expected"),
+    [
+        ("施策評価シート", "2", DEPT_B, f"施策評価シート_2_{DEPT_B}_令和2年度.xlsx"),
+        ("進捗管理シート", "", "企画課", "進捗管理シート_企画課_令和2年度.xlsx"),
+        ("施策評価シート", "03/02", "福祉課:高齢", "施策評価シート_03_02_福祉課_高齢_令和2年度.xlsx"),
+    ],
+)
+def test_a_downloaded_template_is_named_by_its_課(
+    title: str, key: str, dept: str, expected: str
+) -> None:
+    """A template saved beside another 課's, or forwarded, says whose it is (it was named
+    様式_番号_年度 alone), and the name stays one Windows takes."""
+    from xlsxsheet.web.views import desk_template_name
+
+    assert desk_template_name(title, key, dept, 2020) == expected
+
+
+def test_the_template_download_says_the_課_in_its_file_name(tmp_path: Path) -> None:
+    app = _app(tmp_path, 2020)
+    client = signed_in(app, DEPT_B)
+    page = client.get(f"/dept/{dept_id(app, DEPT_B)}").text
+    (link,) = re.findall(r'href="(/dept/\d+/template/\d+)"', page)
+    disposition = client.get(link).headers["Content-Disposition"]
+    assert urllib.parse.quote(f"_2_{DEPT_B}_令和2年度.xlsx") in disposition, disposition

@@ -27,6 +27,7 @@ from flask import (
 from xlsxsheet.core.errors import LayoutError, UnknownLayoutError, XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.filenames import render_pattern
 from xlsxsheet.web.auth import (
     current_user,
     department_for,
@@ -330,13 +331,23 @@ def download_template(dept_id: int, roster_id: int) -> Any:
             f"様式「{entry['layout']}」の定義ファイルに誤りがあるため、いまは様式を作れません。"
             "企画課(システム担当)にお知らせください。",
         )
-    name = "_".join(part for part in (layout.title, entry["key"], long_label(year)) if part)
-    name += ".xlsx"  # a layout without a key (one workbook a year): 様式_年度.xlsx
+    name = desk_template_name(layout.title, entry["key"], row["name"], year)
     if kept:
         return _send((store().root / kept).read_bytes(), name)
     doc = roster_document(layout, year, entry["key"], row["name"])
     data = _made(lambda out: make_template(layout, out, None, doc))
     return _send(data, name)
+
+
+DESK_TEMPLATE_PATTERN = "{様式}_{施策番号}_{担当課}_{年度名}.xlsx"
+
+
+def desk_template_name(title: str, key: str, dept: str, year: int) -> str:
+    """The name a 課 downloads a roster row's template under: 様式, 施策番号 and 課 told, so
+    that the file a clerk forwards or saves beside the others says whose it is; a layout
+    without a key gives 様式_課_年度. Safe on Windows (a 課 or a number with / or :)."""
+    values = {"様式": title, "施策番号": key, "担当課": dept, "年度名": long_label(year)}
+    return render_pattern(DESK_TEMPLATE_PATTERN, values)
 
 
 def roster_document(layout: Any, year: int, key: str, dept: str) -> dict[str, Any]:
