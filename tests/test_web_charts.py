@@ -6,16 +6,27 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import random
 import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from xml.etree import ElementTree
 
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from web_support import ADMIN_PASSWORD, DEPT_A, dept_id, signed_in, write_roster
+from returns_factory import ShisakuManagement
+from web_support import (
+    ADMIN_PASSWORD,
+    DEPT_A,
+    dept_id,
+    run_job,
+    signed_in,
+    upload,
+    write_roster,
+)
 
 from xlsxsheet.web import create_app
 from xlsxsheet.web.charts import (
@@ -209,7 +220,6 @@ def test_the_cost_chart_of_a_layout_with_a_budget_year_draws_its_actuals(
 ) -> None:
     """事務事業評価シート keeps the budget year's total apart (トータルコスト(A)+(B)(予算)): the
     chart drew that one series, R7 alone, and left out the years evaluated."""
-    from web_support import upload
 
     roster = tmp_path / "名簿.csv"
     roster.write_text(
@@ -224,3 +234,26 @@ def test_the_cost_chart_of_a_layout_with_a_budget_year_draws_its_actuals(
     chart = costs[costs.index("<svg") : costs.index("</svg>")]
     for year in ("R4", "R5", "R6"):  # the actuals, the year evaluated among them
         assert year in chart, year
+
+
+def test_a_return_with_its_政策_left_blank_is_named_alike_in_the_chart_table_and_workbook(
+    tmp_path: Path,
+) -> None:
+    """The chart said (政策なし) where the table under it, and the summary workbook's
+    政策別コスト, showed an empty cell: the office could not tell the two apart."""
+    app = create_app(tmp_path / "data", write_roster(tmp_path / "名簿.csv"), ADMIN_PASSWORD, 2020)
+    factory = ShisakuManagement(random.Random(1))
+    doc, _made = factory.document(1, DEPT_A, "4")
+    doc["header"].update(policy_no="", policy_name="")
+    sent = tmp_path / "施策1.xlsx"
+    factory.write(doc, sent)
+    assert upload(signed_in(app, DEPT_A), app, DEPT_A, sent).status_code == 303
+    office = signed_in(app, "admin")
+    costs = office.get("/admin/summary").text.split("コストの集計(政策別)", 1)[1]
+    chart, table = costs.split("<details>", 1)
+    assert "(政策なし)" in chart
+    assert "<td>(政策なし)</td>" in table.split("</table>", 1)[0]
+    _page, data = run_job(office, "summary")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["政策別コスト"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[2] == "トータルコスト(A)+(B)"]
+    assert [r[:2] for r in rows] == [(None, "(政策なし)"), ("全体", None)]

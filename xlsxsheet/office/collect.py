@@ -213,6 +213,12 @@ def grade_tables(collection: Collection) -> list[dict[str, Any]]:
     return tables
 
 
+def group_label(number: str, name: str, level: str = "政策") -> str:
+    """A 施策 or 政策 group as tables and charts name it: its number and name, or (政策なし)
+    for the returns that left both blank (an empty cell read as a missing row)."""
+    return f"{number} {name}".strip() or f"({level}なし)"
+
+
 def cost_tables(collection: Collection) -> list[dict[str, Any]]:
     """Per layout and year: cost series per 施策 and per 政策, by fiscal year."""
     tables = []
@@ -425,7 +431,12 @@ def _cost_sheet(book: TableBook, c: Collection) -> None:
                 sheet, row, f"{t['title']} {fiscal_year.long_label(t['year'])} {level}別(千円)"
             )
             policy_rows = [
-                (number, name, label, *(series[label].get(y) for y in years))
+                (
+                    number,
+                    name if number or name else group_label("", "", level),
+                    label,
+                    *(series[label].get(y) for y in years),
+                )
                 for (number, name), series in groups.items()
                 for label in t["labels"]
             ]

@@ -20,6 +20,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from xlsxsheet.core.fiscal_year import short_label
+from xlsxsheet.office.collect import group_label
 
 PALETTE = ("#1b6ca8", "#4aa3df", "#8cc084", "#f2c14e", "#e07a5f", "#9a6fb0", "#7f7f7f")
 UNGRADED_COLOUR = "#d9d9d9"
@@ -109,7 +110,7 @@ def cost_chart(table: dict[str, Any], label: str) -> Markup:
     title = f"{table['title']} {label} の年度別推移(政策別)"
     years: list[int] = table["years"]
     policies = [
-        (f"{no} {name}".strip() or "(政策なし)", series.get(label, {}))
+        (group_label(no, name), series.get(label, {}))
         for (no, name), series in table["policies"].items()
     ]
     values = [v for _, s in policies for y, v in s.items() if y in years and _finite(v) is not None]

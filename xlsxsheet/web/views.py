@@ -27,6 +27,7 @@ from flask import (
 from xlsxsheet.core.errors import LayoutError, UnknownLayoutError, XlsxsheetError
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.collect import group_label
 from xlsxsheet.office.filenames import render_pattern
 from xlsxsheet.web.auth import (
     current_user,
@@ -58,6 +59,12 @@ NAME_CHARS = 200
 @bp.app_template_filter("year_label")
 def year_label(year: int | None) -> str:
     return long_label(year) if year else ""
+
+
+@bp.app_template_filter("group_label")
+def group_label_filter(group: tuple[str, str]) -> str:
+    """A 政策 of the cost table as its chart names it (see collect.group_label)."""
+    return group_label(*group)
 
 
 @bp.app_template_filter("when")
