@@ -522,7 +522,12 @@ def test_a_misplaced_事務事業_is_called_by_its_layouts_word(tmp_path: Path) 
     [
         ("施策評価シート", "2", DEPT_B, f"施策評価シート_2_{DEPT_B}_令和2年度.xlsx"),
         ("進捗管理シート", "", "企画課", "進捗管理シート_企画課_令和2年度.xlsx"),
-        ("施策評価シート", "03/02", "福祉課:高齢", "施策評価シート_03_02_福祉課_高齢_令和2年度.xlsx"),
+        (
+            "施策評価シート",
+            "03/02",
+            "福祉課:高齢",
+            "施策評価シート_03_02_福祉課_高齢_令和2年度.xlsx",
+        ),
     ],
 )
 def test_a_downloaded_template_is_named_by_its_課(
