@@ -570,3 +570,25 @@ def test_office_downloads_marked_zip_csv_and_next_years_templates(
     assert read.year == 2021
     assert read.info.key == "1"
     assert json.loads(store.setting("templates_2021"))
+
+
+def test_the_課_are_listed_in_the_rosters_order_not_by_code_point(tmp_path: Path) -> None:
+    """The sign-in list, the office's roster table and the codes printed at start follow the
+    order the office's roster first names each 課 (its 組織順), each 課's rows together; they
+    were sorted by code point, 福祉総務課 before 高齢者支援課 whatever the roster said."""
+    roster = tmp_path / "名簿.csv"
+    roster.write_text(
+        "様式,施策番号,担当課\n"
+        f"shisaku-management,2,{DEPT_B}\n"
+        f"shisaku-management,1,{DEPT_A}\n"
+        f"shisaku-management,3,{DEPT_B}\n",
+        encoding="utf-8",
+    )
+    app = create_app(tmp_path / "data", roster, ADMIN_PASSWORD, 2020)
+    assert list(codes(app)) == [DEPT_B, DEPT_A]
+    page = app.test_client().get("/signin").text
+    assert re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page) == [DEPT_B, DEPT_A]
+    office = signed_in(app, "admin").get("/admin").text
+    table = office.split('id="roster"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>", table)
+    assert cells == [(DEPT_B, "2"), (DEPT_B, "3"), (DEPT_A, "1")]

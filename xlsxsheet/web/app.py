@@ -64,7 +64,7 @@ def create_app(
     if roster is not None:
         load_roster(store, Path(roster))
     startup.admin_password = set_admin_password(store, admin_password)
-    for dept in sorted({row["dept"] for row in store.roster(store.year) if row["dept"]}):
+    for dept in store.roster_departments(store.year):
         if store.department_named(dept) is None:
             code = make_code()
             if store.add_department(dept, hash_code(code)):

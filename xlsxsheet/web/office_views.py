@@ -230,7 +230,7 @@ def replace_roster() -> Any:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     codes = {}
-    for dept in sorted({r["dept"] for r in store().roster(store().year) if r["dept"]}):
+    for dept in store().roster_departments(store().year):
         code = make_code()
         if store().add_department(dept, hash_code(code)):
             codes[dept] = code

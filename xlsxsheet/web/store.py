@@ -208,8 +208,22 @@ class Store:
 
     # --- departments ------------------------------------------------------------------------
     def departments(self) -> list[sqlite3.Row]:
+        """Every 課, in the order the desk year's roster first names them (the office's own
+        order, as its 組織順 roster lists them); a 課 the roster no longer names comes last,
+        by name."""
+        year = self.year
         with self.connect() as db:
-            return db.execute("SELECT * FROM departments ORDER BY name").fetchall()
+            return db.execute(
+                "SELECT departments.* FROM departments LEFT JOIN"
+                " (SELECT dept, MIN(line) AS first FROM roster WHERE year = ? GROUP BY dept)"
+                " AS listed ON listed.dept = departments.name"
+                " ORDER BY listed.first IS NULL, listed.first, departments.name",
+                (year,),
+            ).fetchall()
+
+    def roster_departments(self, year: int) -> list[str]:
+        """The 課 a year's roster names, in the order it first names them."""
+        return list(dict.fromkeys(r["dept"] for r in self.roster(year) if r["dept"]))
 
     def department(self, dept_id: int) -> sqlite3.Row | None:
         with self.connect() as db:
@@ -253,8 +267,12 @@ class Store:
         if dept is not None:
             query += " AND dept = ?"
             args += (dept,)
+        order = (  # a 課's rows together, the 課 in the order the roster first names them
+            " ORDER BY (SELECT MIN(line) FROM roster AS first WHERE first.year = roster.year"
+            " AND first.dept = roster.dept), line"
+        )
         with self.connect() as db:
-            return db.execute(query + " ORDER BY dept, line", args).fetchall()
+            return db.execute(query + order, args).fetchall()
 
     # --- uploads ----------------------------------------------------------------------------
     def record_upload(self, fields: dict[str, Any]) -> int:
