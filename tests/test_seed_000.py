@@ -113,3 +113,40 @@ def test_grade_suggestions_warn_without_overwriting(
     assert bool(differs) == warns
     assert all(p.severity == "warning" for p in differs)
     assert not [c for c in checked.changes if c.field == grade_field]
+
+
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        ("evaluation.achievement_grade", "施策全体の成果実績目標達成度"),
+        ("evaluation.trend_grade", "時系列比較"),
+    ],
+)
+def test_a_follow_suggestion_names_the_item_it_follows(
+    example_000_workbook: Path, tmp_path: Path, source: str, label: str
+) -> None:
+    """A city's 総合評価 following 有効性 was told 「目安の「A」(成果実績目標達成度の評価)」:
+    the bundled layout's item, whatever `from:` named."""
+    from xlsxsheet.layout.registry import LayoutRegistry
+
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    text = (
+        Path(__file__).resolve().parents[1] / "templates" / "shisaku-management.yaml"
+    ).read_text(encoding="utf-8")
+    old = "from: evaluation.achievement_grade"
+    assert text.count(old) == 1
+    (folder / "shisaku-management.yaml").write_text(
+        text.replace(old, f"from: {source}"), encoding="utf-8"
+    )
+    book = openpyxl.load_workbook(example_000_workbook)
+    _cell(book, "xs_result_overall_grade").value = "A"  # the seed's D and C: more than a step
+    changed = tmp_path / "grade.xlsx"
+    book.save(changed)
+    checked = check_file(changed, LayoutRegistry([folder]))
+    (differs,) = [
+        p
+        for p in checked.problems
+        if p.code == "grade-differs" and p.field == "result.overall_grade"
+    ]
+    assert f"(「{label}」の評価)と異なります" in differs.message, differs.message

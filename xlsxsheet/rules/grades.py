@@ -120,9 +120,11 @@ def follow(
     source = rule.args["from"]
     grade = values.get((source, None))
     tolerance = int(rule.args.get("tolerance", 0))
+    slot = plan.slots.get((source, None))
+    named = f"「{slot.label}」" if slot is not None else source  # as the sheet labels it
     if not isinstance(grade, str) or not grade:
-        return Suggestion(None, f"{source} が未入力です", tolerance)
-    return Suggestion(grade, "成果実績目標達成度の評価", tolerance)
+        return Suggestion(None, f"{named}が未入力です", tolerance)
+    return Suggestion(grade, f"{named}の評価", tolerance)
 
 
 def judgement_share(
