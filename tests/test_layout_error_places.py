@@ -171,3 +171,76 @@ def test_a_broken_template_in_any_label_is_refused_when_the_file_is_read(
     assert "のテンプレートが正しくありません" in error.problem
     assert "{{ year | era_year }} のように書いてください" in error.fix
     assert error.place.startswith(f"{_line_of(text, new.strip())}行目 "), error.place
+
+
+@pytest.mark.parametrize(
+    ("new", "words", "hint"),
+    [
+        (  # a filter misspelt: jinja2 only finds it compiling, it used to end in a traceback
+            'note: "{{ year | longlabel }} 評価"',
+            "「longlabel」というフィルターはありません",
+            "「long_label」の誤りではありませんか",
+        ),
+        (  # a name misspelt: StrictUndefined only finds it rendering
+            'note: "{{ yaer | long_label }} 評価"',
+            "「yaer」は使えない名前です",
+            "「year」の誤りではありませんか",
+        ),
+        (  # a parameter misspelt
+            'note: "{{ params.plan_fnal | long_label }} 評価"',
+            "params.plan_fnal は params にありません",
+            "「params.plan_final」の誤りではありませんか",
+        ),
+        (  # a level's own name outside a level label
+            'note: "{{ label }} 評価"',
+            "「label」は使えない名前です",
+            "level_label・level_title・row_label の中だけで",
+        ),
+    ],
+)
+def test_a_label_naming_what_rendering_cannot_find_is_refused_at_its_line(
+    tmp_path: Path, new: str, words: str, hint: str
+) -> None:
+    """みどり市's IT staff typed `longlabel`: `layouts --check` ended in a Python traceback,
+    `layouts --templates` listed the file as fine, and every return of it was reported to its
+    課 as a file that could not be read."""
+    path, text = _edited(tmp_path, 'note: "{{ year | long_label }} 評価"', new)
+    error = _refused(path)
+    assert words in error.problem, error.problem
+    assert hint in error.fix, error.fix
+    assert error.place.startswith(f"{_line_of(text, new)}行目 sheets[1]"), error.place
+    code, out, err = run_cli("layouts", "--check", str(path))
+    assert code != 0 and "Traceback" not in out + err and words in out + err
+
+
+def test_a_label_that_fails_only_when_rendered_is_the_layouts_mistake_not_the_returns(
+    tmp_path: Path,
+) -> None:
+    """What the loader cannot see (a division by zero in a label) stops the check as
+    `layout-broken`, saying the file sent is not at fault; it was `file-unreadable`, telling
+    the 課 to save its workbook again."""
+    from xlsxsheet.checks.pipeline import check_file
+    from xlsxsheet.layout.registry import LayoutRegistry
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "shisaku-management-R2.xlsx"
+    folder = tmp_path / "layouts"
+    folder.mkdir()
+    path, _text = _edited(
+        folder, 'note: "{{ year | long_label }} 評価"', 'note: "{{ year // 0 }} 評価"'
+    )
+    load_layout(path)  # well-formed: only rendering finds it
+    checked = check_file(example, LayoutRegistry([folder]))
+    assert [p.code for p in checked.problems] == ["layout-broken"]
+    assert "提出されたファイルの誤りではありません" in checked.problems[0].message
+    code, out, err = run_cli(
+        "template",
+        "shisaku-management",
+        "--year",
+        "R2",
+        "-o",
+        str(tmp_path / "t.xlsx"),
+        "--templates",
+        str(folder),
+    )
+    assert code != 0 and "Traceback" not in out + err
+    assert "ラベル「{{ year // 0 }} 評価」" in out + err, out + err

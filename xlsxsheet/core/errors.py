@@ -12,7 +12,11 @@ class LayoutError(XlsxsheetError):
 
     def __init__(self, file: str, place: str, problem: str, fix: str = "") -> None:
         self.file, self.place, self.problem, self.fix = file, place, problem, fix
-        text = f"レイアウト定義 {file} ({place}): {problem}"
+        text = (
+            f"レイアウト定義 {file} ({place}): {problem}"
+            if file
+            else f"レイアウト定義({place}): {problem}"
+        )
         if fix:
             text += f" → {fix}"
         super().__init__(text)

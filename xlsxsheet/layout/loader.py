@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 import yaml
 
 from xlsxsheet.core.errors import LayoutError
@@ -18,10 +20,13 @@ from xlsxsheet.layout import model as m
 from xlsxsheet.layout import records_loader, year_roles_loader, year_table_keys
 from xlsxsheet.layout.formula import FormulaSyntaxError, parse_formula
 from xlsxsheet.layout.import_loader import load_import
+from xlsxsheet.layout.labels import LEVEL_NAMES, YEAR_FILTERS, label_environment
 from xlsxsheet.layout.suggest import near as _near
+from xlsxsheet.layout.suggest import near_or as _closest
 from xlsxsheet.layout.yaml_source import line_of, load_yaml_with_lines
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ROOT_PLACE = "(最上位)"  # the file's top level, as a mistake there is placed
 RESERVED_TOP_KEYS = {"layout", "version", "year", "params"}
 RULE_ARGS = {  # each judgement rule's arguments: (required, optional)
     "target-vs-actual": ({"actual", "target", "met", "unmet"}, {"lower"}),
@@ -101,7 +106,10 @@ class _Node:
     def child(self, key: str, index: int | None = None) -> _Node:
         value = self.data[key] if index is None else self.data[key][index]
         # places are counted from 1, as an author counts the items of a list
-        place = f"{self.place}.{key}" if index is None else f"{self.place}.{key}[{index + 1}]"
+        parent = (
+            "" if self.place == ROOT_PLACE else f"{self.place}."
+        )  # sheets[1], not (最上位).sheets[1]
+        place = f"{parent}{key}" if index is None else f"{parent}{key}[{index + 1}]"
         return _Node(self.source, value, place)
 
     def items(self, key: str, required: bool = True) -> list[Any]:
@@ -148,10 +156,10 @@ def load_layout(path: Path) -> m.Layout:
 class _LayoutBuilder:
     def __init__(self, source: Path, data: Any) -> None:
         self.source = source
-        self.root = _Node(source, data, "(最上位)")
+        self.root = _Node(source, data, ROOT_PLACE)
         self.fields: dict[str, m.FieldDef] = {}
         self.lists: dict[str, m.ListDef] = {}
-        self.jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+        self.params: dict[str, m.Param] = {}
         self.records_blocks: dict[str, m.RecordsBlock] = {}
 
     def build(self) -> m.Layout:
@@ -184,7 +192,7 @@ class _LayoutBuilder:
         if not re.match(r"^[a-z][a-z0-9-]*$", layout_id):
             root.fail(f"layout: {layout_id} は使えません", "半角英小文字・数字・- で書いてください")
         self.lists = self._lists()
-        params = self._params()
+        params = self.params = self._params()
         year_sets = self._year_sets(params)
         self.year_sets = year_sets
         sheets = tuple(
@@ -494,17 +502,58 @@ class _LayoutBuilder:
                     self._records(self.root.child("sheets", i).child("blocks", j))
         self.width = width
 
-    def _template(self, node: _Node, text: str, key: str | None = None) -> str:
-        """`text` when it is a well-formed jinja2 template (a label rendered for the year),
-        else the mistake at the line of `key`."""
+    def _template(
+        self, node: _Node, text: str, key: str | None = None, extras: frozenset[str] = frozenset()
+    ) -> str:
+        """`text` when it is a jinja2 template the planner can render for any year (a label):
+        well-formed, its filters known, its names `year`, `params.<a param>` and `extras`; else
+        the mistake at the line of `key`."""
+        if "{" not in text:
+            return text
+        environment = label_environment()
         try:
-            self.jinja.parse(text)
+            tree = environment.parse(text)
         except jinja2.TemplateSyntaxError as exc:
             node.fail(
                 f"ラベル「{text}」のテンプレートが正しくありません: {exc.message}",
                 "{{ year | era_year }} のように書いてください",
                 key,
             )
+        for used in tree.find_all((jinja2.nodes.Filter, jinja2.nodes.Test)):
+            known = (
+                environment.filters if isinstance(used, jinja2.nodes.Filter) else environment.tests
+            )
+            if used.name not in known:
+                node.fail(
+                    f"ラベル「{text}」の「{used.name}」というフィルターはありません",
+                    _closest(
+                        used.name, YEAR_FILTERS, "使えるフィルター: " + ", ".join(YEAR_FILTERS)
+                    ),
+                    key,
+                )
+        names = {"year", "params", *extras}
+        for name in sorted(jinja2.meta.find_undeclared_variables(tree) - names):
+            hint = _closest(name, sorted(names), "使える名前: " + ", ".join(sorted(names)))
+            if name in LEVEL_NAMES:
+                hint = "label と key は level_label・level_title・row_label の中だけで使えます"
+            node.fail(f"ラベル「{text}」の「{name}」は使えない名前です", hint, key)
+        for attr in tree.find_all(jinja2.nodes.Getattr):
+            is_param = isinstance(attr.node, jinja2.nodes.Name) and attr.node.name == "params"
+            if is_param and attr.attr not in self.params:
+                node.fail(
+                    f"ラベル「{text}」の params.{attr.attr} は params にありません",
+                    _closest(
+                        attr.attr,
+                        sorted(self.params),
+                        "params: に項目を定義するか、定義した名前を書いてください",
+                        "params.",
+                    ),
+                    key,
+                )
+        try:
+            environment.from_string(text)
+        except jinja2.TemplateSyntaxError as exc:  # what compiling finds beyond the above
+            node.fail(f"ラベル「{text}」のテンプレートが正しくありません: {exc.message}", "", key)
         return text
 
     def _title(self, node: _Node) -> m.TitleBlock:
@@ -918,7 +967,12 @@ class _LayoutBuilder:
             section_id,
             node.text("label"),
             levels,
-            self._template(node, str(node.get("level_label", "{{ label }}")), "level_label"),
+            self._template(
+                node,
+                str(node.get("level_label", "{{ label }}")),
+                "level_label",
+                LEVEL_NAMES,
+            ),
             tuple(series_list),
             tuple(judgements),
             node.get("direction_from"),

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from xlsxsheet.layout import model as m
+from xlsxsheet.layout.labels import LEVEL_NAMES
 from xlsxsheet.layout.suggest import near as _near
 
 if TYPE_CHECKING:
@@ -98,7 +99,9 @@ def load_records(b: _LayoutBuilder, node: _Node) -> m.RecordsBlock:
         id=".".join(base),
         title=b._template(node, str(node.get("title", ""))),
         levels=levels,
-        level_title=b._template(node, str(node.get("level_title", "{{ label }}"))),
+        level_title=b._template(
+            node, str(node.get("level_title", "{{ label }}")), extras=LEVEL_NAMES
+        ),
         columns=tuple(columns),
         grid=grid,
         hierarchy=hierarchy,
@@ -675,7 +678,7 @@ def load_tally(b: _LayoutBuilder, node: _Node, blocks: dict[str, m.RecordsBlock]
         total_label=b._template(node, str(node.get("total", "計")), "total"),
         total_cols=tuple(total_cols),
         sentence=bool(node.get("sentence")),
-        row_label=b._template(node, str(node.get("row_label", "{{ label }}"))),
+        row_label=b._template(node, str(node.get("row_label", "{{ label }}")), extras=LEVEL_NAMES),
     )
 
 

@@ -52,7 +52,13 @@ def build_plan(
     merged = layout.default_params() | (params or {})
     plan = WorkbookPlan(layout, year, merged, [], {}, shapes=dict(shapes or {}))
     for sheet in layout.sheets:
-        plan.sheets.append(_SheetPlanner(plan, sheet).run())
+        try:
+            plan.sheets.append(_SheetPlanner(plan, sheet).run())
+        except LayoutError as exc:
+            if exc.file:
+                raise
+            # a label only rendering finds wrong (layout.labels): said with its file
+            raise LayoutError(layout.source.name, exc.place, exc.problem, exc.fix) from exc
     return plan
 
 
