@@ -15,8 +15,8 @@ from web_support import make_return
 from xlsxsheet.checks.pipeline import CheckResult, check_file
 from xlsxsheet.copies.corrected import write_fixed
 from xlsxsheet.copies.marked import write_annotated
-from xlsxsheet.copies.table_sheet import text_lines
 from xlsxsheet.core.problems import Problem
+from xlsxsheet.core.text_width import text_lines
 
 # a message longer than any check writes: five sentences, about 330 characters
 LONG = "".join(

@@ -90,7 +90,7 @@ def _widths(rows: list[tuple[object, ...]]) -> tuple[float, ...]:
     """RESULT_WIDTHS, the シート column widened to its longest name (「事務事業評価シート」 wrapped
     into two lines in the 14 it had) and the 内容 column narrowed by as much, so the sheet
     still prints one A4 landscape page wide at about 100 %."""
-    from xlsxsheet.copies.table_sheet import text_width
+    from xlsxsheet.core.text_width import text_width
 
     names = [str(row[2]) for row in rows[1:] if row[2]]
     sheet = min(max([RESULT_WIDTHS[2], *(text_width(n) + 1.5 for n in names)]), 30)

@@ -7,7 +7,6 @@ cell gets its workbook-level defined name; a hidden sheet carries the metadata.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlsxsheet.core.cells import a1
 from xlsxsheet.core.names import META_SHEET
+from xlsxsheet.core.text_width import text_lines
 from xlsxsheet.core.version import __version__
 from xlsxsheet.layout.labels import render_label
 from xlsxsheet.layout.model import DEFAULT_FORMATS, Layout, ListDef
@@ -240,8 +240,9 @@ def _row_heights(sheet_plan: SheetPlan, values: Mapping[Key, Any]) -> dict[int, 
         text = values.get(cell.slot.key)
         if not isinstance(text, str):
             continue
-        chars = max(sum(widths[cell.col : cell.last_col + 1]) / 2.1, 1)  # full-width chars a line
-        lines = sum(max(1, math.ceil(len(line) / chars)) for line in text.split("\n"))
+        # 06-02-007 or 4410 takes half the room of as many full-width characters (it was
+        # counted as full-width, and a short number made its row two lines tall)
+        lines = text_lines(text, sum(widths[cell.col : cell.last_col + 1]))
         needed = min(lines * LINE_HEIGHT + 4, 409)  # Excel's maximum row height
         heights[cell.row] = max(heights.get(cell.row, 0), needed)
     return heights
