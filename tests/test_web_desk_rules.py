@@ -547,3 +547,24 @@ def test_the_template_download_says_the_課_in_its_file_name(tmp_path: Path) -> 
     (link,) = re.findall(r'href="(/dept/\d+/template/\d+)"', page)
     disposition = client.get(link).headers["Content-Disposition"]
     assert urllib.parse.quote(f"_2_{DEPT_B}_令和2年度.xlsx") in disposition, disposition
+
+
+@pytest.mark.parametrize(
+    ("rows", "heading"),
+    [
+        ("事務事業評価シート,03-02-015", "担当する事務事業"),
+        ("施策マネジメントシート,1\n事務事業評価シート,03-02-015", "担当する施策・事務事業"),
+        ("施策マネジメントシート,1", "担当する施策"),
+    ],
+)
+def test_the_pages_call_the_rows_by_their_layouts_unit(
+    tmp_path: Path, rows: str, heading: str
+) -> None:
+    """A desk of 事務事業評価シート called each row a 施策 (「担当する施策」, 「名簿にこの課の施策
+    はありません」): the pages use the layouts' summary.unit."""
+    roster = tmp_path / "名簿.csv"
+    lines = "".join(f"{row},{DEPT_A}\n" for row in rows.splitlines())
+    roster.write_text("様式,施策番号,担当課\n" + lines, encoding="utf-8")
+    app = create_app(tmp_path / "data", roster, ADMIN_PASSWORD, 2024)
+    page = signed_in(app, DEPT_A).get(f"/dept/{dept_id(app, DEPT_A)}").text
+    assert f"<h2>{heading}</h2>" in page

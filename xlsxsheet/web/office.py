@@ -15,6 +15,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+from xlsxsheet.core.errors import LayoutError, UnknownLayoutError
 from xlsxsheet.layout.layout_names import roster_layout
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.batch import CheckedReturn, check_return
@@ -64,6 +65,20 @@ class RosterRow:
     latest: Upload | None
     versions: list[Upload]
     layout_unusable: bool = False
+
+
+def units_word(rows: Iterable[RosterRow]) -> str:
+    """What the rows are, as the pages call them: their layouts' `summary.unit` (施策,
+    事務事業 …) in roster order, joined with ・; 施策 for rows of no known layout."""
+    registry = default_registry()
+    words: dict[str, None] = {}
+    for r in rows:
+        try:
+            summary = registry.get(r.row["layout"]).summary
+        except (LayoutError, UnknownLayoutError):
+            continue
+        words[summary.unit if summary is not None and summary.unit else "施策"] = None
+    return "・".join(words) or "施策"
 
 
 def latest_uploads(store: Store, year: int) -> list[Upload]:

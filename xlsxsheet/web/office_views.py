@@ -28,6 +28,7 @@ from xlsxsheet.web.office import (
     not_in_roster,
     roster_rows,
     state_counts,
+    units_word,
 )
 from xlsxsheet.web.recheck import stale_uploads
 from xlsxsheet.web.setup import load_roster
@@ -51,6 +52,7 @@ def office() -> Any:
         years=store().years(),
         desk=store().year,
         rows=rows,
+        units=units_word(rows),
         counts=state_counts(rows),
         departments=store().departments(),
         stale=len(stale_uploads(store(), year)),

@@ -46,6 +46,7 @@ from xlsxsheet.web.office import (
     latest_uploads,
     roster_rows,
     state_counts,
+    units_word,
 )
 from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale
 from xlsxsheet.web.sent_names import as_sent
@@ -167,6 +168,7 @@ def department(dept_id: int) -> Any:
         years=store().years(),
         desk=store().year,
         rows=rows,
+        units=units_word(rows),
         counts=state_counts(rows),
         uploads=uploads,
         misplaced=misplaced,
