@@ -84,21 +84,20 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
             )
 
 
+# a restored formula longer than this is not spelt out to the 課 (its guards against blank
+# cells make a 100-character text of a sum of two products); the words version says what it is
+SHOWN_FORMULA_LENGTH = 40
+
+
 def _typed_over_formula(
     result: ReadResult, slot: Slot, typed_raw: object, expected_value: object, formula: str
 ) -> Finding:
     """One problem for a value typed over a formula: total-mismatch (an error) when it is not
     what the formula gives, else formula-overwritten (a warning); fix restores the formula."""
-    restore = change_at(
-        result,
-        slot,
-        typed_raw,
-        formula,
-        "formula-overwritten",
-        "計算式を復元しました",
-        formula=True,
+    shown = f"計算式 {formula} " if len(formula) <= SHOWN_FORMULA_LENGTH else "様式の計算式"
+    overwritten = (
+        f"計算式が値 {show(typed_raw)} で上書きされています。修正版では{shown}に戻します。"
     )
-    overwritten = f"計算式が値 {show(typed_raw)} で上書きされています。修正版では計算式 {formula} に戻します。"
     typed = normalize_cell(slot, typed_raw, result.plan)
     if typed.status == "ok" and typed.value != expected_value:
         code = "total-mismatch"
@@ -113,6 +112,10 @@ def _typed_over_formula(
         expected = expected_value
     else:
         code, message, expected = "formula-overwritten", overwritten, formula
+    # the 修正履歴 row says the problem's own code (it said formula-overwritten for both)
+    restore = change_at(
+        result, slot, typed_raw, formula, code, "計算式を復元しました", formula=True
+    )
     return Finding(
         problem_at(result, slot, code, message, value=typed_raw, expected=expected), restore
     )
@@ -158,8 +161,24 @@ def _formula_text(slot: Slot) -> str:
     if slot.field.aggregate is not None:
         return f"{slot.label}の集計"
     formula = parse_formula(slot.field.formula or "")
-    # a series cell's label ends with its row's name (施策コスト 事業費 財源内訳 国庫支出金)
-    return formula.describe(lambda ref: slot.siblings[ref].field.label.split()[-1])
+    named = formula_row_names({ref: slot.siblings[ref].field.label for ref in formula.references()})
+    return formula.describe(lambda ref: named[ref])
+
+
+def formula_row_names(labels: dict[str, str]) -> dict[str, str]:
+    """Each reference by the end of its label, as many words as tell it from the others: a
+    series cell's label ends with its row's name (施策コスト 事業費 財源内訳 国庫支出金 → 国庫支出金),
+    and 人件費 正職員 人工 beside 人件費 会計年度任用職員 人工 is 正職員 人工, not 人工 twice."""
+    words = {ref: label.split() for ref, label in labels.items()}
+    named: dict[str, str] = {}
+    for ref, own in words.items():
+        end = own[-1:] or [ref]
+        for size in range(1, len(own) + 1):
+            end = own[-size:]
+            if all(other[-size:] != end for r, other in words.items() if r != ref):
+                break
+        named[ref] = " ".join(end)
+    return named
 
 
 class _InputGone(Exception):
