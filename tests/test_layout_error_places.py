@@ -214,7 +214,7 @@ def test_a_label_naming_what_rendering_cannot_find_is_refused_at_its_line(
 
 
 def test_a_label_that_fails_only_when_rendered_is_the_layouts_mistake_not_the_returns(
-    tmp_path: Path,
+    tmp_path: Path, no_city_layouts: None
 ) -> None:
     """What the loader cannot see (a division by zero in a label) stops the check as
     `layout-broken`, saying the file sent is not at fault; it was `file-unreadable`, telling

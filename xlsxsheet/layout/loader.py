@@ -191,8 +191,8 @@ class _LayoutBuilder:
         layout_id = root.text("layout")
         if not re.match(r"^[a-z][a-z0-9-]*$", layout_id):
             root.fail(f"layout: {layout_id} は使えません", "半角英小文字・数字・- で書いてください")
+        params = self.params = self._params()  # before every label that may name one
         self.lists = self._lists()
-        params = self.params = self._params()
         year_sets = self._year_sets(params)
         self.year_sets = year_sets
         sheets = tuple(
