@@ -157,3 +157,23 @@ def _year_header_row(year: int) -> int:
     plan = build_plan(default_registry().get("shisaku-management"), year)
     first = min(s.row for s in plan.slots.values() if s.year is not None)
     return first  # 1-based row of the header = 0-based row of the first year cell
+
+
+def test_the_judgement_columns_are_drawn_beside_every_section(
+    template: tuple[Path, openpyxl.Workbook],
+) -> None:
+    """目標達成度 and 前年度比較 are judged only for 成果指標: beside 対象指標, 事務事業数 and 施策コスト
+    their cells were left out, the table's grid open on its right (みどり市's 活動指標 too)."""
+    _path, book = template
+    sheet = book["施策マネジメントシート"]
+    header = next(r for r in sheet.iter_rows() if any(c.value == "目標達成度" for c in r))
+    columns = [c.column for c in header if c.value in ("目標達成度", "前年度比較")]
+    total = next(r for r in sheet.iter_rows() if any(c.value == "トータルコスト(A)+(B)" for c in r))
+    rows = range(header[0].row + 1, total[0].row + 1)
+    open_cells = [
+        f"{sheet.cell(row, col).coordinate}"
+        for row in rows
+        for col in columns
+        if sheet.cell(row, col).border.right.style is None
+    ]
+    assert not open_cells, open_cells

@@ -298,7 +298,7 @@ class _SheetPlanner:
             self.put(self.row, side_col + i, 1, "header", self.label(judgement.label))
         self.row += 1
         for section in block.sections:
-            self._year_section(block, section, years, year_col, side_col)
+            self._year_section(block, section, years, year_col, side_col, len(side_labels))
         link_year_table(self.plan.slots, block)
         refuse_formula_cycles(self.plan.slots, block, self.plan.layout.source.name)
 
@@ -309,6 +309,7 @@ class _SheetPlanner:
         years: tuple[int, ...],
         year_col: int,
         side_col: int,
+        side_count: int,
     ) -> None:
         start = self.row
         labels: list[tuple[str, ...]] = []
@@ -378,6 +379,8 @@ class _SheetPlanner:
                 self.put(
                     item_start, side_col + i, 1, "input", rows=self.row - item_start, slot=slot
                 )
+            for i in range(len(section.judgements), side_count):  # judged in another section
+                self.put(item_start, side_col + i, 1, "label", rows=self.row - item_start)
         self._level_labels(start, labels, list(block.label_spans), 0)
 
 
