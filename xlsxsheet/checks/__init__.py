@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from xlsxsheet.checks.base import Finding
+from xlsxsheet.checks.bounds import check_bounds
 from xlsxsheet.checks.file_kind import check_file_kind
 from xlsxsheet.checks.fixed_texts import check_fixed_texts
 from xlsxsheet.checks.formulas import check_formulas
@@ -16,6 +17,7 @@ from xlsxsheet.checks.input_formulas import check_input_formulas
 from xlsxsheet.checks.judgements import check_judgements
 from xlsxsheet.checks.records import check_records
 from xlsxsheet.checks.structure import check_structure
+from xlsxsheet.checks.totals import check_totals
 from xlsxsheet.checks.unit_slip import check_unit_slips
 from xlsxsheet.checks.values import check_values
 from xlsxsheet.checks.year_roles import check_year_roles
@@ -32,6 +34,8 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_formulas,
     check_judgements,
     check_unit_slips,
+    check_bounds,
+    check_totals,
     check_year_roles,
     check_grade_suggestions,
     check_records,

@@ -67,14 +67,17 @@ def layouts_command(fmt: str, check_file: Path | None) -> None:
 
 def _trial_template(path: Path) -> str:
     """Make the layout's template of its default year, to throw away: what only making one
-    finds (a print break no heading starts) is found while the file is being written."""
+    finds (a print break no heading starts) is found while the file is being written, and what
+    only finding it by its name does (a file name that is not its `layout:` id)."""
     import tempfile
 
     from xlsxsheet.core.fiscal_year import long_label
     from xlsxsheet.layout.loader import load_layout
+    from xlsxsheet.layout.registry import check_file_name
     from xlsxsheet.writing.make_template import make_template
 
     layout = load_layout(path)
+    check_file_name(path, layout)  # as the registry, which finds a layout by its file name
     with tempfile.TemporaryDirectory(prefix="xlsxsheet-") as folder:
         plan = make_template(layout, Path(folder) / "試し.xlsx", layout.default_year)
     return (

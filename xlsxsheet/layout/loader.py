@@ -17,7 +17,7 @@ from xlsxsheet.core.errors import LayoutError
 from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
 from xlsxsheet.core.yaml_problems import yaml_problem
 from xlsxsheet.layout import model as m
-from xlsxsheet.layout import records_loader, year_roles_loader, year_table_keys
+from xlsxsheet.layout import records_loader, section_keys, year_roles_loader, year_table_keys
 from xlsxsheet.layout.formula import FormulaSyntaxError, parse_formula
 from xlsxsheet.layout.import_loader import load_import
 from xlsxsheet.layout.labels import LEVEL_NAMES, YEAR_FILTERS, label_environment
@@ -161,6 +161,8 @@ class _LayoutBuilder:
         self.lists: dict[str, m.ListDef] = {}
         self.params: dict[str, m.Param] = {}
         self.records_blocks: dict[str, m.RecordsBlock] = {}
+        # checks that need every field of the file (a section naming a later block's field)
+        self.deferred: list[Callable[[], None]] = []
 
     def build(self) -> m.Layout:
         root = self.root
@@ -198,6 +200,8 @@ class _LayoutBuilder:
         sheets = tuple(
             self._sheet(root.child("sheets", i)) for i in range(len(root.items("sheets")))
         )
+        for check in self.deferred:
+            check()
         names = [s.name for s in sheets]
         if len(set(names)) != len(names):
             root.fail("シート名が重複しています", "sheets の name をそれぞれ別の名前にしてください")
@@ -215,7 +219,7 @@ class _LayoutBuilder:
             lists=self.lists,
             sheets=sheets,
             grade_suggestions=self._suggestions(),
-            checks=dict(root.get("checks") or {}),
+            checks=section_keys.checks_settings(root),
             source=self.source,
             fields=self.fields,
             summary=self._summary(),
@@ -620,6 +624,8 @@ class _LayoutBuilder:
                 "list_labels",
                 "rollover",
                 "words",
+                "min",
+                "max",
             }
         )
         span = node.integer("span", 1, minimum=1)
@@ -756,6 +762,8 @@ class _LayoutBuilder:
                     "rollover",
                     "words",
                     "keep_text",
+                    "min",
+                    "max",
                 },
                 {"id", "label"},
             )
@@ -835,6 +843,7 @@ class _LayoutBuilder:
                 "judgements",
                 "direction_from",
                 "unit_slip_check",
+                "totals",
                 "rollover",
             },
             {"id", "label", "series"},
@@ -856,6 +865,8 @@ class _LayoutBuilder:
                     "across_years",
                     "required",
                     "rollover",
+                    "min",
+                    "max",
                     *year_table_keys.SERIES_KEYS,
                 },
                 {"id", "label"},
@@ -953,6 +964,12 @@ class _LayoutBuilder:
                         f"{key}「{args[key]}」は list の値にありません",
                         "lists の values にある値を書いてください",
                     )
+            if kind == "year-over-year":  # the same inferred direction as its siblings
+                args = section_keys.year_over_year_target(
+                    args,
+                    _rules_of_kind(node, "target-vs-actual"),
+                    series_ids,
+                )
             label = self._template(jn, jn.text("label"), "label")
             judgement = m.Judgement(jn.ident(), label, jn.text("list"), m.Rule(kind, args))
             judgements.append(judgement)
@@ -975,8 +992,11 @@ class _LayoutBuilder:
             ),
             tuple(series_list),
             tuple(judgements),
-            node.get("direction_from"),
-            tuple(str(x) for x in node.get("unit_slip_check") or []),
+            section_keys.direction_from(
+                self, node, base, section_id, levels, tuple(series_list), tuple(judgements)
+            ),
+            section_keys.unit_slip_series(node, tuple(series_list)),
+            section_keys.totals(self, node, tuple(series_list)),
         )
 
     # --- summary: what the central office sums up -----------------------------------------
@@ -1271,6 +1291,12 @@ class _LayoutBuilder:
                     "choice に list がありません",
                     "list: を追加してください",
                 )
+
+
+def _rules_of_kind(section: _Node, kind: str) -> list[dict[str, Any]]:
+    """The `rule` of each judgement of a section that is of `kind`, as written."""
+    rules = [raw.get("rule") for raw in section.get("judgements") or [] if isinstance(raw, dict)]
+    return [rule for rule in rules if isinstance(rule, dict) and rule.get("kind") == kind]
 
 
 def _joined_label(parts: list[str]) -> str:

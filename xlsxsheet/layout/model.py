@@ -114,6 +114,10 @@ class FieldDef:
     # the column's role: a 予算 in a 予算 column), "ignore" (a target: the same whatever the
     # role), or the roles it is entered in only (("決算",): an 実績)
     year_roles: str | tuple[str, ...] = "follow"
+    # numeric fields: the least and the greatest value that makes sense (`min`, `max`); check
+    # warns of a value outside (out-of-range) and an input cell's validation holds the bounds
+    minimum: float | None = None
+    maximum: float | None = None
 
     @cached_property
     def computed(self) -> bool:
@@ -224,6 +228,19 @@ class YearSection:
     judgements: tuple[Judgement, ...] = ()
     direction_from: str | None = None
     unit_slip_check: tuple[str, ...] = ()
+    totals: tuple[TotalRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class TotalRule:
+    """Series of a year-table section that must add up, in each item and year: the value of
+    `total` equals the sum of `parts` (事業費(A) = 国庫支出金 + … + 一般財源). `label` names the
+    parts in messages (財源内訳の合計)."""
+
+    total: str
+    parts: tuple[str, ...]
+    label: str = ""
+    place: str = ""
 
 
 @dataclass(frozen=True)

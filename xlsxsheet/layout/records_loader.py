@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from xlsxsheet.layout import model as m
+from xlsxsheet.layout import section_keys
 from xlsxsheet.layout.labels import LEVEL_NAMES
 from xlsxsheet.layout.suggest import near as _near
 
@@ -32,8 +33,17 @@ COLUMN_KEYS = {
     "keep_text",
     "codes",
     "rollover",
+    "min",
+    "max",
 }
 CONSTRAINT_KINDS = ("exactly-one", "at-least-one", "alone")
+RECORD_RULE_ARGS = {  # each records rule method's arguments: (required, optional); rules.grades
+    "group-share": ({"grade", "met", "thresholds"}, {"level", "count_if", "repeat", "fix"}),
+    "target-ratio": (
+        {"grade", "target", "actual", "thresholds"},
+        {"directions", "direction_thresholds", "not_rated"},
+    ),
+}
 AGGREGATE_KINDS = ("count", "share")
 KEEP_TEXT = ("qualified", "any")
 NUMERIC = ("number", "integer", "money", "percent")
@@ -157,7 +167,7 @@ def _record_field(
 
 
 def text_options(b: _LayoutBuilder, node: _Node, field: m.FieldDef) -> m.FieldDef:
-    """A field with the `words`, `keep_text` and `codes` its node gives (checked)."""
+    """A field with the `words`, `keep_text`, `codes`, `min` and `max` its node gives (checked)."""
     words = tuple(str(w) for w in node.get("words") or ())
     keep_text = node.get("keep_text")
     codes = node.get("codes")
@@ -183,6 +193,7 @@ def text_options(b: _LayoutBuilder, node: _Node, field: m.FieldDef) -> m.FieldDe
     field = dataclasses.replace(
         field, words=words, keep_text=keep_text, codes=None if codes is None else str(codes)
     )
+    field = section_keys.bounds(node, field)
     b.fields[field.id] = field
     return field
 
@@ -316,6 +327,8 @@ def _rules(b: _LayoutBuilder, node: _Node) -> tuple[m.RecordRule, ...]:
                 f"method「{method}」はありません",
                 "使える method: " + ", ".join(m.RECORD_RULE_METHODS),
             )
+        required, optional = RECORD_RULE_ARGS[method]
+        rn.check_keys({"method"} | required | optional, {"method"} | required)
         args = {k: v for k, v in rn.data.items() if k != "method"}
         for key in ("thresholds",):
             if key in args and not isinstance(args[key], dict):

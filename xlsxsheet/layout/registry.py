@@ -61,14 +61,7 @@ class LayoutRegistry:
             raise UnknownLayoutError(not_found_message(layout_id, hint, files, self.dirs))
         stamp = _stamp(files[layout_id])  # before reading: a save meanwhile reads it again
         layout = load_layout(files[layout_id])
-        if layout.id != layout_id:
-            raise LayoutError(
-                files[layout_id].name,
-                "layout",
-                f"layout: {layout.id} がファイル名 {layout_id} と違います",
-                f"ファイル名を {layout.id}{files[layout_id].suffix} に変えてください"
-                "(様式の ID とファイル名は同じにします)",
-            )
+        check_file_name(files[layout_id], layout)
         self._cache[layout_id] = (stamp, layout)
         return layout
 
@@ -115,6 +108,19 @@ class LayoutRegistry:
                 name = path.name.encode("utf-8", "surrogateescape")
                 digest.update(b"\0file\0" + name + b"\0" + hashlib.sha256(data).digest())
         return digest.hexdigest()
+
+
+def check_file_name(path: Path, layout: Layout) -> None:
+    """A layout is found by its file name: a file named otherwise than its `layout:` id is a
+    mistake (the registry refuses it, and so does `layouts --check`)."""
+    if layout.id != path.stem:
+        raise LayoutError(
+            path.name,
+            "layout",
+            f"layout: {layout.id} がファイル名 {path.stem} と違います",
+            f"ファイル名を {layout.id}{path.suffix} に変えてください"
+            "(様式の ID とファイル名は同じにします)",
+        )
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -300,14 +300,16 @@ def validation_options(
         fdef.words or fdef.keep_text
     ):
         whole = fdef.type in ("money", "integer")
+        bounded = fdef.minimum is not None or fdef.maximum is not None
         return {
             "validate": "integer" if whole else "decimal",
             "criteria": "between",
-            "minimum": -1e15,
-            "maximum": 1e15,
+            "minimum": -1e15 if fdef.minimum is None else fdef.minimum,
+            "maximum": 1e15 if fdef.maximum is None else fdef.maximum,
             "error_title": "数値を入力してください",
             "error_message": (
                 "この欄は"
+                + (_bounds_words(fdef.minimum, fdef.maximum) if bounded else "")
                 + ("千円単位の" if fdef.type == "money" else "")
                 + ("整数" if whole else "数値")
                 + "です。該当がない場合は「－」を"
@@ -316,6 +318,16 @@ def validation_options(
             "error_type": "warning",
         }
     return None
+
+
+def _bounds_words(low: float | None, high: float | None) -> str:
+    """A field's `min` and `max` in the validation's message: 「0以上1,000以下の」."""
+    words = [
+        f"{value:,.10g}{word}"
+        for value, word in ((low, "以上"), (high, "以下"))
+        if value is not None
+    ]
+    return "".join(words) + "の"
 
 
 def _list_prompt(ldef: ListDef, plan: WorkbookPlan) -> str:
