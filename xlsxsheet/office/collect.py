@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from xlsxsheet.office.report import (
     count_files,
     file_columns,
     normalize_key,
+    shown_key,
     status_of,
 )
 from xlsxsheet.office.roster_match import Expected, not_in_roster
@@ -151,7 +153,8 @@ class GradeRow:
 
 
 def grade_rows(infos: list[ReturnInfo], label: str, scale: tuple[str, ...]) -> list[GradeRow]:
-    """The rows of one grade item: per return, or per group of its grades (in sheet order)."""
+    """The rows of one grade item: per return, or per group of its grades (in sheet order);
+    numbers as the office compares them (shown_key: `０３－０２－０１５` is 03-02-015)."""
     rows: list[GradeRow] = []
     for info in infos:
         grouped: dict[str | None, GradeRow] = {}
@@ -163,9 +166,10 @@ def grade_rows(infos: list[ReturnInfo], label: str, scale: tuple[str, ...]) -> l
             if row is None:
                 counts = dict.fromkeys((*scale, UNGRADED), 0)
                 if grade.group is None:
-                    row = GradeRow(info, info.key, info.name, info.department, counts)
+                    row = GradeRow(info, shown_key(info.key), info.name, info.department, counts)
                 else:
-                    row = GradeRow(info, grade.group_code, grade.group_name, None, counts)
+                    code = shown_key(grade.group_code)
+                    row = GradeRow(info, code, grade.group_name, None, counts)
                 grouped[grade.group] = row
             value = grade.value if grade.value in scale else UNGRADED
             row.counts[value] += 1
@@ -234,13 +238,11 @@ def cost_tables(collection: Collection) -> list[dict[str, Any]]:
             continue
         columns = sorted(years)
         units = [(info, label, info.costs.get(label, {})) for info in infos for label in labels]
-        policies: dict[tuple[str, str], dict[str, dict[int, int | float]]] = {}
+        policies = GroupTotals(labels)
         whole: dict[str, dict[int, int | float]] = {label: {} for label in labels}
         for info, label, series in units:
-            policy = (info.policy or "", info.policy_name or "")
-            target = policies.setdefault(policy, {lb: {} for lb in labels})[label]
+            policies.add(info.policy, info.policy_name, label, series)
             for y, value in series.items():
-                target[y] = target.get(y, 0) + value
                 whole[label][y] = whole[label].get(y, 0) + value
         tables.append(
             {
@@ -251,7 +253,7 @@ def cost_tables(collection: Collection) -> list[dict[str, Any]]:
                 "labels": labels,
                 "years": columns,
                 "units": units,
-                "policies": dict(sorted(policies.items(), key=lambda kv: _natural(kv[0][0]))),
+                "policies": policies.totals(),
                 "levels": level_totals(units, labels, infos),
                 "whole": whole,
             }
@@ -259,21 +261,55 @@ def cost_tables(collection: Collection) -> list[dict[str, Any]]:
     return tables
 
 
+Totals = dict[tuple[str, str], dict[str, dict[int, int | float]]]
+
+
+class GroupTotals:
+    """Cost series summed per group (a 政策, a 施策): {(number, name): {cost label: {year: total}}}.
+
+    Returns are grouped by their number and name as the office compares keys (normalize_key:
+    NFKC, so 政策 `３` typed full-width is 政策 `3`; outer spaces dropped), never by the
+    characters typed. A group is shown as most of its returns wrote it (the first of them in
+    key order on a tie), its number with full-width digits and signs in their half-width form
+    (shown_key: `３－２` is 3-2, `①` stays): the returns' own cells are left as typed.
+    """
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        self.sums: dict[tuple[str, str], dict[str, dict[int, int | float]]] = {}
+        self.spellings: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
+
+    def add(
+        self, number: str | None, name: str | None, label: str, series: Mapping[int, int | float]
+    ) -> None:
+        folded = (normalize_key(number or ""), normalize_key(name or ""))
+        target = self.sums.setdefault(folded, {lb: {} for lb in self.labels})[label]
+        spelling = (shown_key(number or "") or "", (name or "").strip())
+        self.spellings.setdefault(folded, Counter())[spelling] += 1
+        for y, value in series.items():
+            target[y] = target.get(y, 0) + value
+
+    def totals(self) -> Totals:
+        """The groups in number order (2 before 10), each under the number and name shown."""
+        shown = {folded: self.spellings[folded].most_common(1)[0][0] for folded in self.sums}
+        ordered = sorted(self.sums, key=lambda folded: _natural(folded[0]))
+        return {shown[folded]: self.sums[folded] for folded in ordered}
+
+
 def level_totals(
     units: list[tuple[Any, str, dict[int, int | float]]], labels: list[str], infos: list[Any]
-) -> list[tuple[str, dict[tuple[str, str], dict[str, dict[int, int | float]]]]]:
+) -> list[tuple[str, Totals]]:
     """Cost totals at every level the layout's summary declares (施策, 政策), lowest first:
-    (level label, {(number, name): {cost label: {year: total}}})."""
+    (level label, {(number, name): {cost label: {year: total}}}), grouped as GroupTotals says
+    (full-width and half-width numbers are one group)."""
     names = [label for label, _number, _name in (infos[0].levels if infos else ())]
     result = []
     for index, level in enumerate(names):
-        groups: dict[tuple[str, str], dict[str, dict[int, int | float]]] = {}
+        groups = GroupTotals(labels)
         for info, label, series in units:
             _label, number, name = info.levels[index]
-            target = groups.setdefault((number or "", name or ""), {lb: {} for lb in labels})[label]
-            for y, value in series.items():
-                target[y] = target.get(y, 0) + value
-        result.append((level, dict(sorted(groups.items(), key=lambda kv: _natural(kv[0][0])))))
+            groups.add(number, name, label, series)
+        result.append((level, groups.totals()))
     return result
 
 
@@ -402,8 +438,8 @@ def _cost_sheet(book: TableBook, c: Collection) -> None:
         )
         unit_rows = [
             (
-                info.policy or "",
-                info.key or "",
+                shown_key(info.policy) or "",
+                shown_key(info.key) or "",
                 info.name or "",
                 info.department or "",
                 label,
@@ -469,7 +505,7 @@ def _attention_sheet(book: TableBook, c: Collection) -> None:
                 STATUS_WORDS[status_of(r)],
                 (info.department_shown or "") if info else "",
                 r.layout_title or "",
-                info.key if info else "",
+                shown_key(info.key) if info else "",
                 info.name if info else "",
                 c.name(r),
                 r.errors,
@@ -600,7 +636,7 @@ def _roster_sheet(book: TableBook, c: Collection) -> None:
             [
                 (
                     r.layout_title or "",
-                    r.info.key if r.info else "",
+                    shown_key(r.info.key) if r.info else "",
                     r.info.name if r.info else "",
                     (r.info.department_shown or "") if r.info else "",
                     c.name(r),

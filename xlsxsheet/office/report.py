@@ -8,6 +8,7 @@ size without holding it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,20 @@ def normalize_key(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+_WIDE = re.compile("[\u3000\uff00-\uffef]+")  # ideographic space, 全角英数・記号, 半角カナ
+
+
+def shown_key(value: str | None) -> str | None:
+    """A 施策 key (or 政策 number) as reports and the summary workbook show it: the characters of
+    the Halfwidth and Fullwidth Forms (`０３－０２－０１５`, `Ａ`, the ideographic space) as their
+    usual width (03-02-015), outer spaces removed, every other character as typed (`①`, `Ⅱ`:
+    the office's own notation; keys are compared by normalize_key, which folds these too). The
+    return's cell and the tidy CSV keep what was typed. None stays None."""
+    if value is None:
+        return None
+    return _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value).strip()
+
+
 def file_columns(r: Checked, name: str) -> tuple[Any, ...]:
     """A file's row in the xlsx reports, up to its status: ファイル, 様式, 年度, 番号, 名称,
     担当課, 状態 (the check report and collect's 提出一覧 add their own columns after)."""
@@ -71,7 +86,7 @@ def file_columns(r: Checked, name: str) -> tuple[Any, ...]:
         name,
         r.layout_title or "",
         fiscal_year.long_label(r.year) if r.year else "",
-        info.key if info else "",
+        (shown_key(info.key) or "") if info else "",
         info.name if info else "",
         (info.department_shown or "") if info else "",
         STATUS_WORDS[status_of(r)],

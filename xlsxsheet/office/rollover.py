@@ -71,6 +71,9 @@ from xlsxsheet.reading.return_reader import ReadResult, read_file
 from xlsxsheet.writing.make_template import make_template
 from xlsxsheet.writing.print_ranges import print_area, print_titles
 
+# information the text summary shows without --all: what the roster or a plan changed
+SHOWN_INFOS = ("dept-changed", "key-changed", "plan-applied")
+
 
 @dataclass(frozen=True)
 class DroppedValue:
@@ -400,6 +403,8 @@ def _plan_items(
                 )
         item.roster_line = entry.line
         item.file_name = entry.file_name
+        if layout.key_field is not None:
+            _key_as_roster(item, layout, entry)
         if entry.dept and entry.dept != item.dept:
             if item.dept is not None:
                 item.add(
@@ -422,6 +427,35 @@ def _plan_items(
             )
         planned.append(item)
     return planned
+
+
+def _key_as_roster(item: RolloverItem, layout: Layout, entry: RosterEntry) -> None:
+    """Next year's number as the roster writes it (the office's spelling) where the return
+    typed the same number otherwise (`０３－０２－０１５` full-width, spaces around it): said as
+    key-changed. A number that matched only with its leading zeros dropped (the roster's `7`,
+    the return's `07`: Excel drops them when a CSV is saved again) keeps the return's; and
+    without a roster the number is carried as the return typed it."""
+    summary = layout.summary
+    if item.document is None or summary is None or summary.key is None:
+        return
+    path = tuple(summary.key.split("."))
+    typed = get_path(item.document, path)
+    if isinstance(typed, float) and typed.is_integer():
+        typed = int(typed)
+    if typed is None or str(typed) == entry.key or normalize_key(typed) != entry.key:
+        return
+    set_path(item.document, path, entry.key)
+    item.key = entry.key
+    field = layout.fields[summary.key]
+    label = render_label(field.label, item.source_year or 0, item.document.get("params", {}))
+    item.add(
+        "key-changed",
+        f"{label}を「{typed}」から名簿の表記「{entry.key}」にしました(名簿 {entry.line}行目)。",
+        field=summary.key,
+        label=label,
+        value=typed,
+        expected=entry.key,
+    )
 
 
 def _params_by_layout(items: list[RolloverItem]) -> dict[str, dict[str, Any]]:
@@ -809,6 +843,6 @@ def item_notes(item: RolloverItem, show_all: bool = False, options: bool = True)
         lines.append(f"[情報] セルのメモ {item.notes_carried} 件を引き継ぎました。")
     lines.extend(f"[情報] {line}" for line in item.left_behind)
     for p in item.problems:
-        if p.severity != "info" or show_all or p.code in ("dept-changed", "plan-applied"):
+        if p.severity != "info" or show_all or p.code in SHOWN_INFOS:
             lines.append(f"[{SEVERITY_WORDS[p.severity]}] {p.message}")
     return lines
