@@ -1,14 +1,20 @@
-"""Judgement cells (達成/未達成, 向上/横ばい/低下) agree with the numbers they judge."""
+"""Judgement cells (達成/未達成, 向上/横ばい/低下) agree with the numbers they judge.
+
+A judgement's cell is read here whole: a value outside its list (ほぼ達成) is one problem,
+not-in-list, that says what the numbers give (check_values leaves judgements to this check).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.checks.values import invalid_problem
 from xlsxsheet.core.memo import derived
-from xlsxsheet.plan.workbook_plan import WorkbookPlan
+from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
 from xlsxsheet.reading.return_reader import ReadResult
-from xlsxsheet.rules.judgements import judge
+from xlsxsheet.reading.values import Normalized
+from xlsxsheet.rules.judgements import Verdict, judge
 
 
 def _judged(plan: WorkbookPlan) -> bool:
@@ -30,6 +36,8 @@ def check_judgements(result: ReadResult) -> Iterator[Finding]:
             continue
         verdict = judge(result.plan, slot, values)
         if verdict is None or verdict.expected is None:
+            if result.normalized[key].status == "invalid":
+                yield Finding(invalid_problem(result, slot, result.normalized[key]))
             continue
         entered = result.inputs.get(key)
         if verdict.direction_inferred and slot.direction_path is not None and entered is not None:
@@ -42,10 +50,14 @@ def check_judgements(result: ReadResult) -> Iterator[Finding]:
                     "と推定して判定しました。方向を入力してください。",
                 )
             )
+        raw = cell.raw.value
+        normalized = result.normalized[key]
+        if normalized.status == "invalid":  # not in the list: said once, with what to choose
+            yield _not_readable(result, slot, normalized, verdict)
+            continue
         if entered == verdict.expected:
             continue
-        raw = cell.raw.value
-        if entered is None and result.normalized[key].status == "blank":
+        if entered is None and normalized.status == "blank":
             problem = problem_at(
                 result,
                 slot,
@@ -66,3 +78,23 @@ def check_judgements(result: ReadResult) -> Iterator[Finding]:
         yield Finding(
             problem, change_at(result, slot, raw, verdict.expected, problem.code, verdict.reason)
         )
+
+
+def _not_readable(
+    result: ReadResult, slot: Slot, normalized: Normalized, verdict: Verdict
+) -> Finding:
+    """A judgement typed outside its list (ほぼ達成): one problem, the reader's (not-in-list),
+    saying what the numbers give and that fix writes it; its 修正履歴 row has the same code. Not
+    a judgement-mismatch besides: the same cell, the same correction, told twice."""
+    expected = verdict.expected
+    problem = invalid_problem(
+        result,
+        slot,
+        normalized,
+        f"{verdict.reason} から「{expected}」です。修正版では「{expected}」にします。",
+        expected,
+    )
+    return Finding(
+        problem,
+        change_at(result, slot, normalized.raw, expected, problem.code, verdict.reason),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -9,10 +10,16 @@ from pathlib import Path
 from xlsxsheet.checks import ALL_CHECKS
 from xlsxsheet.core.changes import Change
 from xlsxsheet.core.errors import WorkbookError
+from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.core.problems import CATALOGUE, Problem, ProblemCounts
 from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.reading.return_reader import ReadResult, read_file
 from xlsxsheet.reading.summary import ReturnInfo, summarize
+
+# changes that only write a value as it was read (達成 for 「達成 」): a cell the rules decide
+# otherwise (the numbers give 未達成) takes the rule's change, and its 修正履歴 row the rule's
+# code; of two other changes at one cell, the first check's stands
+RESTATED = frozenset({"value-normalized"})
 
 
 @dataclass
@@ -61,28 +68,63 @@ def check_file(
     layout_id: str | None = None,
     year: int | None = None,
 ) -> CheckResult:
-    """Read and check one workbook; an unreadable file becomes one problem, never an exception."""
+    """Read and check one workbook; an unreadable file becomes one problem, never an exception.
+
+    A workbook of another year than `year` (last year's sheet sent again) is read and checked
+    as the year its metadata says, with the error year-mismatch first: a return of its layout,
+    its 課 and its 施策, to send back (fix refuses to correct it, see copies.corrected)."""
     try:
         result = read_file(path, registry, layout_id, year)
     except WorkbookError as exc:
-        return CheckResult(
-            Path(path),
-            None,
-            [
-                Problem(
-                    exc.code if exc.code in CATALOGUE else "file-unreadable",
-                    str(exc),
-                    file=str(path),
-                )
-            ],
-        )
-    checked = CheckResult(Path(path), result, list(result.problems))
-    seen_changes: set[tuple[str, str]] = set()
+        if exc.code == "year-mismatch" and year is not None:  # only a year asked for is another
+            return _of_another_year(Path(path), registry, layout_id, year, exc)
+        return _unreadable(Path(path), exc)
+    return _checked(Path(path), result)
+
+
+def _unreadable(path: Path, exc: WorkbookError) -> CheckResult:
+    code = exc.code if exc.code in CATALOGUE else "file-unreadable"
+    return CheckResult(path, None, [Problem(code, str(exc), file=str(path))])
+
+
+def _of_another_year(
+    path: Path,
+    registry: LayoutRegistry | None,
+    layout_id: str | None,
+    asked: int,
+    exc: WorkbookError,
+) -> CheckResult:
+    """A workbook whose metadata says another year than the one asked for: checked as its own
+    year, the year-mismatch error (the year found, the year asked for) first."""
+    try:
+        result = read_file(path, registry, layout_id, None)
+    except WorkbookError:  # what else it has stops it as it would have: said as year-mismatch
+        return _unreadable(path, exc)
+    mismatch = Problem(
+        "year-mismatch",
+        str(exc),
+        file=str(path),
+        value=long_label(result.plan.year),
+        expected=long_label(asked),
+    )
+    return _checked(path, result, [mismatch])
+
+
+def _checked(path: Path, result: ReadResult, first: Iterable[Problem] = ()) -> CheckResult:
+    """Every check of a read workbook: `first` (year-mismatch), then what reading and each
+    check found, and the changes fix would make."""
+    checked = CheckResult(path, result, [*first, *result.problems])
+    at_cell: dict[tuple[str, str], int] = {}  # (sheet, cell) → its change in checked.changes
     for check in ALL_CHECKS:
         for finding in check(result):
             checked.problems.append(finding.problem)
             change = finding.change
-            if change is not None and (change.sheet, change.cell) not in seen_changes:
-                seen_changes.add((change.sheet, change.cell))
+            if change is None:
+                continue
+            index = at_cell.get((change.sheet, change.cell))
+            if index is None:
+                at_cell[(change.sheet, change.cell)] = len(checked.changes)
                 checked.changes.append(change)
+            elif checked.changes[index].rule in RESTATED and change.rule not in RESTATED:
+                checked.changes[index] = change
     return checked

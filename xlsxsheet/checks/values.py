@@ -4,12 +4,15 @@ and a number stored as text (which Excel's formulas leave out) warned of besides
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.checks.text_numbers import stored_as_text, text_number_finding
 from xlsxsheet.core.memo import derived
-from xlsxsheet.plan.workbook_plan import WorkbookPlan
+from xlsxsheet.core.problems import Problem
+from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
 from xlsxsheet.reading.return_reader import Key, ReadResult
+from xlsxsheet.reading.values import Normalized
 
 # Normalisations that only change how a value is written, not what it says: fix writes them back.
 LOSSLESS = frozenset(
@@ -67,10 +70,8 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
         fdef = slot.field
         raw = normalized.raw
         if status == "invalid":
-            code = INVALID_CODES.get(fdef.type, "invalid-value")
-            yield Finding(
-                problem_at(result, slot, code, normalized.error or "値が読めません。", value=raw)
-            )
+            if fdef.rule is None:  # a judgement's is said once, with the value its numbers give
+                yield Finding(invalid_problem(result, slot, normalized))
             continue
         text = "、".join(note.message for note in normalized.notes)
         change = None
@@ -116,6 +117,19 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
                     value=raw,
                 )
             )
+
+
+def invalid_problem(
+    result: ReadResult, slot: Slot, normalized: Normalized, then: str = "", expected: Any = None
+) -> Problem:
+    """The problem of a value that cannot be read as its field's type (not-in-list for a
+    choice, not-a-number for a number): the reader's reason, then `then` (a judgement's cell
+    adds what its numbers give, `expected`, which fix writes)."""
+    code = INVALID_CODES.get(slot.field.type, "invalid-value")
+    message = normalized.error or "値が読めません。"
+    if then:
+        message = f"{message.rstrip('。')}。{then}"
+    return problem_at(result, slot, code, message, value=normalized.raw, expected=expected)
 
 
 def _unit_fits(normalized: object, unit: str | None) -> bool:

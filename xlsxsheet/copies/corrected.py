@@ -47,13 +47,18 @@ def write_fixed(
 
 
 def fixed_copy(checked: CheckResult, source: Path | bytes | None = None) -> CopyResult:
-    """The corrected copy as bytes (see write_fixed)."""
+    """The corrected copy as bytes (see write_fixed). A return of another year than the one
+    checked for (year-mismatch) gets none: WorkbookError with that error's message, as `fix`
+    said before such a return was read."""
     if checked.read is not None and checked.read.content.format == "xls":
         raise WorkbookError(
             str(checked.path),
             "legacy-xls",
             f"{checked.path.name} は古い形式(.xls)のため修正版を作れません。{SAVE_AS_XLSX}",
         )
+    other_year = next((p for p in checked.problems if p.code == "year-mismatch"), None)
+    if other_year is not None:  # last year's sheet: to send back, not to correct for this year
+        raise WorkbookError(str(checked.path), other_year.code, other_year.message)
     cached = _results(checked)
     edits = [_edit(change, cached) for change in checked.changes]
     table = TableSheet(

@@ -156,6 +156,11 @@ def _slim(checked: CheckedReturn, name: str) -> FixedReturn:
         return FixedReturn(checked.path, name, False, failure=first, layout_broken=broken)
     changes = len(checked.changes)
     failure = None
+    other_year = next((p for p in checked.problems if p.code == "year-mismatch"), None)
+    if other_year is not None:  # last year's sheet: sent back, never corrected for this year
+        return FixedReturn(
+            checked.path, name, True, 0, errors_left(checked), failure=other_year.message
+        )
     if changes and checked.path.suffix.lower() == ".xls":
         failure = f"{checked.path.name} は古い形式(.xls)のため修正版を作れません。{SAVE_AS_XLSX}"
     return FixedReturn(checked.path, name, True, changes, errors_left(checked), failure=failure)
