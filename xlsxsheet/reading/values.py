@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
-from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
+from xlsxsheet.core.fiscal_year import FiscalYearError, long_label, parse_fiscal_year
 
 __all__ = ["DASHES", "KINDS", "NOTE_MESSAGES", "STATUSES", "Normalized", "Note", "normalize"]
 
@@ -567,7 +567,7 @@ def _fiscal_year_notes(raw: object, year: int) -> tuple[Note, ...]:
     notes = [_note("spaces-trimmed")] if stripped != raw else []
     if stripped.isascii() and stripped.isdigit():
         notes.append(_note("text-to-number"))
-    else:
+    elif stripped != long_label(year):  # 令和2年度 as a sheet writes it (and a template): as is
         notes.append(_note("fiscal-year-parsed", text=stripped, year=year))
     return tuple(notes)
 

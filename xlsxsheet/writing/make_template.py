@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from xlsxsheet.core.errors import DocumentError
-from xlsxsheet.core.fiscal_year import FiscalYearError, parse_fiscal_year
+from xlsxsheet.core.fiscal_year import FiscalYearError, long_label, parse_fiscal_year
 from xlsxsheet.layout.model import Layout
 from xlsxsheet.plan.document import NOT_APPLICABLE, document_values
 from xlsxsheet.plan.workbook_plan import WorkbookPlan, cached_plan
@@ -102,6 +102,13 @@ def normalized_values(plan: WorkbookPlan, doc: Mapping[str, Any]) -> dict[Key, A
             problems.append(f"{slot.label} ({slot.field.id}): {normalized.error}")
         elif normalized.status == "not-applicable":
             result[key] = NOT_APPLICABLE
+        elif (
+            normalized.status == "ok"
+            and isinstance(normalized.value, int)
+            and slot.field.type == "fiscal-year"
+        ):
+            # 平成10年度 as the 課 reads a year on a 和暦 sheet (1998 showed as a number)
+            result[key] = long_label(normalized.value)
         elif normalized.status == "ok":
             result[key] = normalized.value
     if problems:
