@@ -254,11 +254,14 @@ def _changed(content: WorkbookContent, plan: WorkbookPlan) -> Problem:
     layout = plan.layout
     return Problem(
         "layout-changed",
-        f"{content.path.name} は様式「{layout.title}」の版 {layout.version} ですが、様式を配った"
-        f"あとにレイアウト定義 {layout.source.name} の項目や配置が変わっています(版はそのまま)。"
-        "名前定義から読み、行・列やシートの移動は指摘しません(担当課が動かしたのではないため)。"
-        f"レイアウト定義を変えたときは version を {layout.version + 1} に上げ、migrations に"
-        f" - from: {layout.version} を書いてください(項目の ID を変えたときは rename も)。",
+        # said to the 課 first (it reaches them on the marked copy), then to whoever keeps
+        # the layout file
+        f"{content.path.name} は様式「{layout.title}」の版 {layout.version} で作られていますが、"
+        "様式を配ったあとに企画課の様式の定義が変わりました。提出されたファイルの誤りでは"
+        "ありません(項目は名前定義から読み、行・列やシートの位置の違いは指摘していません)。"
+        f"【様式定義の担当者へ】レイアウト定義 {layout.source.name} の項目や配置を変えたときは"
+        f" version を {layout.version + 1} に上げ、migrations に - from: {layout.version} を"
+        "書いてください(項目の ID を変えたときは rename も)。",
         file=str(content.path),
         value=layout.version,
     )
