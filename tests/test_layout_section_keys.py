@@ -191,3 +191,15 @@ def test_a_records_rule_argument_is_checked_when_the_file_is_read(
         load_layout(path)
     assert caught.value.problem == problem
     assert caught.value.place.endswith(".rules[1]")
+
+
+def test_a_unit_slip_series_near_no_id_is_answered_with_the_ids_there_are(tmp_path: Path) -> None:
+    """With no id close to it, the hint lists the section's money rows (the fallback was dead:
+    the nearest-name hint always answered, 「定義済みの名前を書いてください」)."""
+    error, _text = _refused(
+        tmp_path,
+        "unit_slip_check: [kessan, national, general]",
+        "unit_slip_check: [kessan, zzzzzz]",
+    )
+    assert error.fix.startswith("この区分の金額の行の id を書いてください: "), error.fix
+    assert "national" in error.fix

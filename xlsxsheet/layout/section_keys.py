@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxsheet.layout import model as m
 from xlsxsheet.layout.suggest import near as _near
+from xlsxsheet.layout.suggest import near_or as _near_or
 
 if TYPE_CHECKING:
     from xlsxsheet.layout.loader import _LayoutBuilder, _Node
@@ -141,33 +142,44 @@ def unit_slip_series(node: _Node, series: tuple[m.Series, ...]) -> tuple[str, ..
             "例: unit_slip_check: [national, general]",
             "unit_slip_check",
         )
-    by_id = {s.id: s for s in series}
-    numeric = sorted(s.id for s in series if s.type in NUMERIC and not s.across_years)
     for value in raw:
-        name = str(value)
-        found = by_id.get(name)
-        if found is None:
-            node.fail(
-                f"unit_slip_check の「{name}」はこの区分の series にありません",
-                _near(name, by_id)
-                or "この区分の金額の行の id を書いてください: " + ", ".join(numeric),
-                "unit_slip_check",
-            )
-        if found.type not in NUMERIC or found.across_years:
-            node.fail(
-                f"unit_slip_check の「{name}」は年度別の数値の行ではありません",
-                "金額など年度ごとに入力する数値の行の id を書いてください: " + ", ".join(numeric),
-                "unit_slip_check",
-            )
+        _series_by_year(
+            node,
+            "unit_slip_check",
+            str(value),
+            series,
+            "金額の行",
+            "金額など年度ごとに入力する数値",
+        )
     return tuple(str(v) for v in raw)
+
+
+def _series_by_year(
+    node: _Node, key: str, name: str, series: tuple[m.Series, ...], rows: str, kind: str
+) -> None:
+    """Refuse `name` under `key` unless it is a numeric series by year of the section; the
+    hint is the nearest id, else the ids there are (`rows`, `kind`: how the hints call them)."""
+    by_id = {s.id: s for s in series}
+    numeric = ", ".join(sorted(s.id for s in series if s.type in NUMERIC and not s.across_years))
+    found = by_id.get(name)
+    if found is None:
+        node.fail(
+            f"{key} の「{name}」はこの区分の series にありません",
+            _near_or(name, by_id, f"この区分の{rows}の id を書いてください: {numeric}"),
+            key,
+        )
+    if found.type not in NUMERIC or found.across_years:
+        node.fail(
+            f"{key} の「{name}」は年度別の数値の行ではありません",
+            f"{kind}の行の id を書いてください: {numeric}",
+            key,
+        )
 
 
 def totals(b: _LayoutBuilder, node: _Node, series: tuple[m.Series, ...]) -> tuple[m.TotalRule, ...]:
     """The section's `totals`: {total, parts, label}, each a numeric series by year."""
     from xlsxsheet.layout.yaml_source import line_of
 
-    by_id = {s.id: s for s in series}
-    numeric = sorted(s.id for s in series if s.type in NUMERIC and not s.across_years)
     result = []
     for i in range(len(node.items("totals", required=False))):
         tn = node.child("totals", i)
@@ -184,21 +196,9 @@ def totals(b: _LayoutBuilder, node: _Node, series: tuple[m.Series, ...]) -> tupl
             )
         names = [str(p) for p in parts]
         for key, name in [("total", total), *(("parts", n) for n in names)]:
-            found = by_id.get(name)
-            if found is None:
-                tn.fail(
-                    f"{key} の「{name}」はこの区分の series にありません",
-                    _near(name, by_id)
-                    or "この区分の数値の行の id を書いてください: " + ", ".join(numeric),
-                    key,
-                )
-            if found.type not in NUMERIC or found.across_years:
-                tn.fail(
-                    f"{key} の「{name}」は年度別の数値の行ではありません",
-                    "年度ごとに入力する数値(money, number など)の行の id を書いてください: "
-                    + ", ".join(numeric),
-                    key,
-                )
+            _series_by_year(
+                tn, key, name, series, "数値の行", "年度ごとに入力する数値(money, number など)"
+            )
         if total in names or len(set(names)) != len(names):
             tn.fail(
                 "parts に total と同じ行か、同じ行が2回書かれています",
