@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from xlsxsheet.checks.pipeline import CheckResult
 from xlsxsheet.core import strict_json
 from xlsxsheet.core.problems import SEVERITY_WORDS
+from xlsxsheet.office.roster import normalize_key
 from xlsxsheet.office.status import Checked, layout_broken, status_of
 
 if TYPE_CHECKING:
@@ -55,11 +56,6 @@ class LazyList(Sequence[Any]):
 
     def __iter__(self) -> Iterator[Any]:
         return (self._make(x) for x in self._items)
-
-
-def normalize_key(value: str) -> str:
-    """A 施策 key as compared between files: NFKC (全角 → 半角), outer spaces removed."""
-    return unicodedata.normalize("NFKC", value).strip()
 
 
 _WIDE = re.compile("[\u3000\uff00-\uffef]+")  # ideographic space, 全角英数・記号, 半角カナ
