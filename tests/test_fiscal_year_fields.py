@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from libreoffice_support import pdf_pages_and_text
 
+from xlsxsheet.api import fix
 from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.core.data_files import load_document
 from xlsxsheet.layout.registry import default_registry
@@ -60,3 +61,23 @@ def test_libreoffice_shows_the_year_as_written(
 ) -> None:
     _pages, text = pdf_pages_and_text(prefilled, soffice, tmp_path)
     assert "平成10年度" in text and "1998" not in text
+
+
+def test_fix_writes_a_year_typed_as_text_digits_in_japanese_era(
+    prefilled: Path, tmp_path: Path
+) -> None:
+    """ "1998" typed as text was written back as the number 1998 (a number on a 和暦 sheet);
+    the copy now says 平成10年度, as the template does, and the copy's check is quiet."""
+    book = openpyxl.load_workbook(prefilled)
+    _cell(book, "xs_header_start_year").value = "1998"
+    path = tmp_path / "typed.xlsx"
+    book.save(path)
+    checked = fix(path, tmp_path / "fixed.xlsx")
+    (change,) = [c for c in checked.changes if c.field == "header.start_year"]
+    assert (change.old, change.new) == ("1998", "平成10年度")
+    fixed = openpyxl.load_workbook(tmp_path / "fixed.xlsx")
+    assert _cell(fixed, "xs_header_start_year").value == "平成10年度"
+    quiet = [
+        p for p in check_file(tmp_path / "fixed.xlsx").problems if p.field == "header.start_year"
+    ]
+    assert quiet == []

@@ -8,6 +8,7 @@ from typing import Any
 
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show
 from xlsxsheet.checks.text_numbers import stored_as_text, text_number_finding
+from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.core.memo import derived
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
@@ -87,7 +88,7 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
                 result,
                 slot,
                 raw,
-                normalized.value,
+                _as_written(fdef.type, normalized.value),
                 "value-normalized",
                 f"表記を読み替えました({text})",
             )
@@ -148,6 +149,14 @@ def _required_keys(plan: WorkbookPlan) -> frozenset[Key]:
             key for key, slot in plan.slots.items() if slot.field.required
         )
     return found
+
+
+def _as_written(field_type: str, value: object) -> object:
+    """What fix writes for a value read losslessly: a fiscal year as 平成27年度, as templates
+    write it on a 和暦 sheet (the number 2015 would show as a number); others as read."""
+    if field_type == "fiscal-year" and isinstance(value, int):
+        return long_label(value)
+    return value
 
 
 def _as_read(field_type: str, value: object) -> str:
