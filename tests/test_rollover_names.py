@@ -135,7 +135,7 @@ def test_roster_reads_utf8_bom_and_cp932(tmp_path: Path, encoding: str) -> None:
             "様式,番号,担当課,区分\nshisaku-management,,福祉総務課,\n"
             "shisaku-management,14,,新規\nshisaku-management,15,a,廃止\n",
             [
-                "2行目: 施策番号が空欄です",
+                "2行目: 番号が空欄です",  # as the roster heads the column
                 "3行目: 新規の施策には担当課を書いてください",
                 "4行目: 区分「廃止」は使えません",
             ],

@@ -50,7 +50,11 @@ def test_a_layout_without_a_key_is_named_by_its_layout_alone(tmp_path: Path) -> 
     [
         (
             "施策マネジメントシート,,福祉総務課",
-            "2行目: 施策番号が空欄です(様式「shisaku-management」の提出は施策番号で見分けます)",
+            "2行目: 施策番号が空欄です(様式「shisaku-management」の提出は施策の番号で見分けます)",
+        ),
+        (  # a 事務事業 row was told of 施策 (the layout's summary.unit)
+            "事務事業評価シート,,福祉総務課",
+            "2行目: 施策番号が空欄です(様式「jimu-jigyo」の提出は事務事業の番号で見分けます)",
         ),
         (
             "進捗管理表,,企画政策課",
@@ -91,3 +95,19 @@ def test_a_number_excel_dropped_the_leading_zero_of_still_answers_its_row(
         RosterError, match="3行目: 様式 shisaku-hyoka の番号「7」は 2行目と重複しています"
     ):
         read_expected(twice, default_registry())
+
+
+def test_a_roster_message_names_the_key_column_as_the_roster_heads_it(tmp_path: Path) -> None:
+    """A roster headed 番号 (one of the names the column may have) was told of 施策番号."""
+    path = tmp_path / "名簿.csv"
+    path.write_text(
+        "様式,番号,担当課,区分\n事務事業評価シート,,福祉総務課,\n事務事業評価シート,9,,新規\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RosterError) as caught:
+        read_expected(path, default_registry())
+    said = str(caught.value).splitlines()
+    assert said[1:] == [
+        "- 2行目: 番号が空欄です(様式「jimu-jigyo」の提出は事務事業の番号で見分けます)",
+        "- 3行目: 新規の事務事業には担当課を書いてください",
+    ]

@@ -63,8 +63,8 @@ from xlsxsheet.office.roster import (
     matched_as,
     matching_key,
     normalize_key,
-    read_roster,
 )
+from xlsxsheet.office.roster_layouts import read_roster_for
 from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
 from xlsxsheet.plan.year_roles import column_heading, moves_role
 from xlsxsheet.reading.return_reader import ReadResult, read_file
@@ -206,12 +206,7 @@ def rollover(
     registry = registry or default_registry()
     out_dir = Path(out_dir)
     if isinstance(roster, str | Path):  # a layout without summary.key: its row by 様式 alone
-        roster = read_roster(
-            Path(roster),
-            layout_names(registry),
-            broken_layouts(registry),
-            keyless_layouts(registry),
-        )
+        roster = read_roster_for(Path(roster), registry)
     sources = list(expand_returns(returns, out_dir))
     result = RolloverResult(year, out_dir)
     plan_sources = _read_plans(plans, registry, result)
@@ -249,27 +244,6 @@ def rollover(
                 )
             )
     return result
-
-
-def layout_names(registry: LayoutRegistry) -> dict[str, str]:
-    """The names a roster may use for a layout (its id or its title) → layout id; a layout
-    file with a mistake is left out (its returns stop with its message when they are read)."""
-    names: dict[str, str] = {}
-    for layout in registry.loadable()[0]:
-        names[layout.id] = layout.id
-        names.setdefault(layout.title, layout.id)
-    return names
-
-
-def keyless_layouts(registry: LayoutRegistry) -> frozenset[str]:
-    """The ids of the layouts without a summary.key: a roster row of one is answered by its
-    様式 alone and may leave 施策番号 blank."""
-    return frozenset(lay.id for lay in registry.loadable()[0] if lay.key_field is None)
-
-
-def broken_layouts(registry: LayoutRegistry) -> dict[str, str]:
-    """The ids of the layout files with a mistake → the mistake, for a roster naming one."""
-    return {Path(error.file).stem: str(error) for error in registry.loadable()[1]}
 
 
 def expand_returns(paths: Iterable[Path], out_dir: Path | None = None) -> Iterator[Path]:

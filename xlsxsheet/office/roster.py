@@ -1,4 +1,4 @@
-"""The roster: the central office's list of next year's sheets, one CSV row per 施策/取組.
+"""The roster: the central office's list of next year's sheets, one CSV row per 施策/事務事業.
 
 Columns (header row required, in any order): 様式 (layout id or title), 施策番号 (the key the
 layout's `summary.key` names), 担当課, and optionally ファイル名 and 区分 (新規 for a 施策 with no
@@ -95,11 +95,13 @@ def read_roster(
     layouts: Mapping[str, str] | None = None,
     broken: Mapping[str, str] | None = None,
     keyless: Collection[str] = (),
+    units: Mapping[str, str] | None = None,
 ) -> list[RosterEntry]:
     """Read and check a roster; `layouts` maps the names a row may use to layout ids, `broken`
     the ids of layout files with a mistake to the mistake (a row naming one is told so),
     `keyless` the ids of layouts without a summary.key (one workbook a year, answered by the
-    様式 alone): their rows may leave 施策番号 blank.
+    様式 alone): their rows may leave 施策番号 blank; `units` what each layout's rows are
+    (事務事業), for the messages (施策 where it does not say).
 
     Raises RosterError listing every bad line at once.
     """
@@ -120,7 +122,7 @@ def read_roster(
     if not rows:
         raise RosterError(
             f"名簿 {path.name} が空です。1行目に見出し(様式,施策番号,担当課)、2行目から"
-            "1行に1施策を書いてください。"
+            "1行に提出1件(施策・事務事業ごと)を書いてください。"
         )
     header_line, header = rows[0]
     columns: dict[str, int] = {}
@@ -140,6 +142,8 @@ def read_roster(
         errors.append(f"{header_line}行目: 見出しに「{'」「'.join(missing)}」がありません")
     if errors:
         raise RosterError(_message(path, errors))
+
+    key_title = normalize_key(header[columns["key"]]) or "施策番号"  # the roster's own word
 
     def cell(row: list[str], column: str) -> str:
         index = columns.get(column)
@@ -171,13 +175,14 @@ def read_roster(
             else:
                 layout = layouts[layout]
         known = layouts is None or layout in layouts.values()  # else its 様式 is the mistake
+        unit = (units or {}).get(layout, "施策")
         if not key and layout not in keyless and known:
             errors.append(
-                f"{line}行目: 施策番号が空欄です"
-                + (f"(様式「{layout}」の提出は施策番号で見分けます)" if layout else "")
+                f"{line}行目: {key_title}が空欄です"
+                + (f"(様式「{layout}」の提出は{unit}の番号で見分けます)" if layout else "")
             )
         if new and not dept:
-            errors.append(f"{line}行目: 新規の施策には担当課を書いてください")
+            errors.append(f"{line}行目: 新規の{unit}には担当課を書いてください")
         if layout and key:
             same = (layout, matching_key(key))
             if same in seen:

@@ -19,7 +19,8 @@ from typing import Any
 from xlsxsheet.layout.layout_names import roster_layout
 from xlsxsheet.layout.registry import LayoutRegistry
 from xlsxsheet.office.batch import CheckedReturn
-from xlsxsheet.office.roster import RosterEntry, matching_key, read_roster
+from xlsxsheet.office.roster import RosterEntry, matching_key
+from xlsxsheet.office.roster_layouts import read_roster_for
 from xlsxsheet.office.spool import ReturnRecord
 from xlsxsheet.office.status import status_of
 
@@ -70,11 +71,7 @@ class Expected:
 
 def read_expected(path: Path, registry: LayoutRegistry) -> list[RosterEntry]:
     """The roster's rows; raises RosterError naming every bad line."""
-    from xlsxsheet.office.rollover import broken_layouts, keyless_layouts, layout_names
-
-    return read_roster(
-        Path(path), layout_names(registry), broken_layouts(registry), keyless_layouts(registry)
-    )
+    return read_roster_for(Path(path), registry)
 
 
 def match_roster(
