@@ -103,11 +103,20 @@ def dependents(plan: WorkbookPlan, key: Key) -> tuple[list[str], list[str]]:
 
 def _edges(plan: WorkbookPlan) -> Edges:
     """Each cell a formula reads -> the computed cells reading it, and whether as an argument
-    of sum/min/max (aggregates over records count marks: not numbers typed as text)."""
+    of sum/min/max; a records column's cells -> its `sum` row (the other aggregates over
+    records count marks: not numbers typed as text)."""
     edges: Edges = {}
     for slot in plan.slots.values():
         fdef = slot.field
-        if not fdef.computed or fdef.formula is None or fdef.aggregate is not None:
+        spec = fdef.aggregate
+        if spec is not None and spec.kind == "column-sum":
+            table = plan.records.get(".".join(spec.table))
+            for unit in table.units if table is not None else ():
+                cell = unit.get((spec.column or "", None))
+                if cell is not None:
+                    edges.setdefault(cell.key, []).append((slot, True))
+            continue
+        if not fdef.computed or fdef.formula is None or spec is not None:
             continue
         for ref, skipping in _reads(fdef.formula):
             sibling = slot.siblings.get(ref)

@@ -443,7 +443,9 @@ class _LayoutBuilder:
         columns = tuple(float(w) for w in node.items("columns"))
         self.width = len(columns)
         print_node = _Node(self.source, node.get("print") or {}, node.place + ".print")
-        print_node.check_keys({"paper", "landscape", "fit_width", "repeat_rows", "break_before"})
+        print_node.check_keys(
+            {"paper", "landscape", "fit_width", "pages_tall", "repeat_rows", "break_before"}
+        )
         paper = str(print_node.get("paper", "A4"))
         if paper not in PAPERS:
             print_node.fail(
@@ -455,6 +457,7 @@ class _LayoutBuilder:
             bool(print_node.get("fit_width", True)),
             int(print_node.get("repeat_rows", 0)),
             _texts(print_node.get("break_before")),
+            _pages_tall(print_node),
         )
         blocks = tuple(
             self._block(node.child("blocks", i)) for i in range(len(node.items("blocks")))
@@ -1320,3 +1323,16 @@ def _texts(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+
+
+def _pages_tall(node: _Node) -> int:
+    """`print.pages_tall`: the sheet is shrunk to print on that many pages high (0: as many as
+    it needs). Excel ignores page breaks on a sheet fitted so, so the two do not go together."""
+    pages = node.integer("pages_tall", 0, 0)
+    if pages and node.get("break_before"):
+        node.fail(
+            "pages_tall と break_before は一緒に使えません(ページ数に合わせて縮小すると、"
+            "Excel は改ページ位置を無視します)",
+            "どちらか一方を消してください",
+        )
+    return pages

@@ -259,7 +259,8 @@ class AggregateSpec:
 
     kind: count (cells of `column` equal to `value`, in one records table; for a grid row, in
     the year column `year` (offset from the evaluation year)), share (a count per record, in %),
-    sum (of the fields in `refs`), items (the headings of `level` whose `column` is `value`,
+    column-sum (the numbers of `column` in one records table, as SUM), sum (of the fields in
+    `refs`), items (the headings of `level` whose `column` is `value`,
     listed by `show`), sentence (`text` with {total}, {good}, {share} from `refs`).
     """
 
@@ -327,7 +328,8 @@ class HierarchyLevel:
 
 @dataclass(frozen=True)
 class AggregateRow:
-    """A row under a records table: per listed column, the count of a mark or its share (%)."""
+    """A row under a records table: per listed column, the count of a mark, its share (%), or
+    the column's sum."""
 
     id: str
     label: str
@@ -437,6 +439,7 @@ class PrintSetup:
     repeat_rows: int = 0
     # a new printed page starts at the first row whose text begins with each (print_breaks.py)
     break_before: tuple[str, ...] = ()
+    pages_tall: int = 0  # shrunk to print on this many pages high (0: as many as it needs)
 
 
 @dataclass(frozen=True)
@@ -461,7 +464,7 @@ class GradeSuggestion:
     args: dict[str, Any]
 
 
-SUMMARY_KINDS = ("目標", "実績", "見込み")
+SUMMARY_KINDS = ("目標", "実績", "見込み", "達成率")
 
 
 def match_field_pattern(pattern: str, field_id: str) -> tuple[str, ...] | None:

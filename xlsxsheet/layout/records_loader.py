@@ -44,7 +44,8 @@ RECORD_RULE_ARGS = {  # each records rule method's arguments: (required, optiona
         {"directions", "direction_thresholds", "not_rated"},
     ),
 }
-AGGREGATE_KINDS = ("count", "share")
+AGGREGATE_KINDS = ("count", "share", "sum")
+SUMMABLE_TYPES = ("number", "integer", "money", "percent")
 KEEP_TEXT = ("qualified", "any")
 NUMERIC = ("number", "integer", "money", "percent")
 
@@ -339,6 +340,9 @@ def _rules(b: _LayoutBuilder, node: _Node) -> tuple[m.RecordRule, ...]:
     return tuple(result)
 
 
+_SUM_FORMATS = {"integer": "#,##0", "money": "#,##0"}
+
+
 def _aggregates(
     b: _LayoutBuilder, node: _Node, block: m.RecordsBlock, tables: list[tuple[str, ...]]
 ) -> tuple[m.AggregateRow, ...]:
@@ -369,12 +373,26 @@ def _aggregates(
                     f"base「{base}」は columns にありません",
                     "件数を数える列(例: 名称の列)の id を書いてください",
                 )
+        elif kind == "sum":
+            if not columns:
+                an.fail("kind: sum には columns(合計する列)が必要です", "columns: [amount]")
+            if an.get("value") is not None:
+                an.fail(
+                    "kind: sum に value は使いません(列の数値をすべて合計します)",
+                    "記号を数えるときは kind: count にしてください",
+                )
         elif an.get("value") is None or not columns:
             an.fail("kind: count には value(数える記号)と columns が必要です", "value: ●")
         first = min((ids.index(c) for c in columns if c in ids), default=None)
         for c in columns:
             if c not in ids:
                 an.fail(f"columns の「{c}」は columns にありません", "列の id を書いてください")
+            summed = b.fields.get(".".join((*tables[0], c))) if kind == "sum" else None
+            if summed is not None and summed.type not in SUMMABLE_TYPES:
+                an.fail(
+                    f"列「{c}」は type: {summed.type} なので合計できません",
+                    "kind: sum の列は number / integer / money / percent にしてください",
+                )
         if first == 0:
             an.fail("集計する列の左に見出しの入る列が必要です", "最初の列は集計しないでください")
         row = m.AggregateRow(
@@ -393,6 +411,14 @@ def _aggregates(
                 if kind == "count":
                     spec = m.AggregateSpec("count", tuple(path), column=c, value=row.value)
                     kind_args = {"type": "integer", "format": "#,##0"}
+                elif kind == "sum":  # the column's own type and format: 千円 stays 千円
+                    spec = m.AggregateSpec("column-sum", tuple(path), column=c)
+                    summed = b.fields[".".join((*path, c))]
+                    kind_args = {
+                        "type": summed.type,
+                        "format": summed.format or _SUM_FORMATS.get(summed.type),
+                        "unit": summed.unit,
+                    }
                 else:
                     spec = m.AggregateSpec(
                         "share",
@@ -433,6 +459,7 @@ def _aggregate_field(
     *,
     type: str,
     format: str | None,
+    unit: str | None = None,
 ) -> m.FieldDef:
     """The computed field of one aggregate cell."""
     field = m.FieldDef(
@@ -440,6 +467,7 @@ def _aggregate_field(
         label=label,
         type=type,
         format=format,
+        unit=unit,
         place=_place(node),
         rollover="recompute",
         aggregate=spec,

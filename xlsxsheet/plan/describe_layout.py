@@ -38,7 +38,8 @@ def describe_layout_file(path: Path) -> Iterator[str]:
         if field.formula:
             parts.append(f"計算式 {field.formula}")
         if field.aggregate is not None:
-            parts.append(f"集計 {field.aggregate.kind}")
+            kind = field.aggregate.kind
+            parts.append("集計 sum(列の合計)" if kind == "column-sum" else f"集計 {kind}")
         if field.words:
             parts.append("数値のかわりに " + "・".join(field.words))
         yield "  " + "\t".join(parts)

@@ -85,6 +85,17 @@ def count(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) 
     )
 
 
+def column_sum(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) -> Any:
+    """The numbers of one column of a table added up, as SUM: blanks and texts add nothing (a
+    number typed as text is added as read: the check warns that Excel's SUM skips it)."""
+    table = _table(plan, spec)
+    return sum(
+        value
+        for value in map(values.get, _keys(table, (spec.column or "", None)))
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    )
+
+
 def filled(plan: WorkbookPlan, spec: m.AggregateSpec, values: Mapping[Key, Any]) -> int:
     """How many cells of the `base` column are not blank, as COUNTA."""
     table = _table(plan, spec)
@@ -115,6 +126,8 @@ def evaluate(
         return count(plan, spec, values)
     if spec.kind == "share":
         return share(ref(spec.refs[0]), filled(plan, spec, values), spec.digits)
+    if spec.kind == "column-sum":
+        return column_sum(plan, spec, values)
     if spec.kind == "sum":
         return sum(ref(r) for r in spec.refs)
     if spec.kind == "sentence":
@@ -250,11 +263,13 @@ def formula(
     def cell(field_id: str) -> str:
         return address(plan.slots[(field_id, None)])
 
-    if spec.kind in ("count", "share"):
+    if spec.kind in ("count", "share", "column-sum"):
         table = _table(plan, spec)
         place = place_of(table)
         if place is None:
             return None
+        if spec.kind == "column-sum":
+            return f"=SUM({_range(place, table.col_of[spec.column or ''], here)})"
         if spec.kind == "share":
             base = _range(place, table.col_of[spec.base or ""], here)
             return (

@@ -411,8 +411,8 @@ def _page_setup(worksheet: Worksheet, sheet_plan: SheetPlan, plan: WorkbookPlan)
         worksheet.set_landscape()
     else:
         worksheet.set_portrait()
-    if setup.fit_width:
-        worksheet.fit_to_pages(1, 0)
+    if setup.fit_width or setup.pages_tall:
+        worksheet.fit_to_pages(1 if setup.fit_width else 0, setup.pages_tall)
     if setup.repeat_rows:
         worksheet.repeat_rows(0, setup.repeat_rows - 1)
     breaks = page_break_rows(sheet_plan, plan.layout.source.name)
