@@ -8,6 +8,7 @@ edited with openpyxl as a clerk would type in Excel.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import openpyxl
@@ -151,3 +152,17 @@ def test_rollover_text_shows_the_number_changed(tmp_path: Path) -> None:
         "  [情報] 事業番号を「０３－０２－０１５」から名簿の表記「03-02-015」にしました"
         "(名簿 2行目)。"
     ) in result.output.splitlines()
+
+
+def test_the_tidy_csv_writes_numbers_as_the_workbook_shows_them(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The CSV kept ３ and ０３－０２－０１６ as typed: a pivot of it had two 政策 3."""
+    out = tmp_path / "集計.csv"
+    args = ["collect", str(folder), "-o", str(tmp_path / "集計.xlsx"), "--csv", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert {r["政策番号"] for r in rows} == {"3"}
+    assert sorted({r["番号"] for r in rows}) == ["03-02-015", "03-02-016", "03-02-017"]

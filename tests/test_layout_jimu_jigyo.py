@@ -160,3 +160,18 @@ def test_a_formula_that_cannot_compute_names_the_cell_typed_in(tmp_path: Path) -
     failed = [p for p in check_file(path).problems if p.code == "compute-failed"]
     assert failed and all(p.cell != typed.coordinate for p in failed)
     assert all(f"入力欄 {typed.coordinate} の 活動指標" in p.message for p in failed), failed
+
+
+def test_the_tidy_values_give_each_rate_its_indicators_name() -> None:
+    """The tidy CSV's 達成率 rows had neither 区分 nor 指標名: a city could not tell whose rate
+    it was without the 項目ID. The layout's `values` rules now name them (kind 達成率)."""
+    from xlsxsheet.reading.summary import summarize
+
+    info = summarize(read_file(EXAMPLE))
+    rates = [
+        (v.name, v.year, v.kind, v.value, v.unit) for v in info.values if v.field.endswith(".rate")
+    ]
+    assert len(rates) == 12  # 2 活動指標 + 2 成果指標, R4–R6
+    assert {kind for _n, _y, kind, _v, _u in rates} == {"達成率"}
+    assert ("学童クラブ入所児童数", 2024, "達成率", 100.8, "%") in rates
+    assert all(name for name, *_ in rates)

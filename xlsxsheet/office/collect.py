@@ -658,7 +658,8 @@ def tidy_rows(collection: Collection) -> Iterable[tuple[Any, ...]]:
     """One row per value of every return summed: who, which field, which year (西暦 and 和暦),
     what kind (区分, where a `summary.values` rule names the cell), how much: a number in 値, a
     text (増加, 中止, 延べ600 以上, a sentence, a grade) in 値(文字); a records table's cell
-    with its table and row."""
+    with its table and row. 番号 and 政策番号 as the summary workbook shows them (shown_key:
+    ０３ as 03), so that a pivot of the CSV groups them as the workbook does."""
     for r in collection.kept:
         info = r.info
         assert info is not None
@@ -669,10 +670,10 @@ def tidy_rows(collection: Collection) -> Iterable[tuple[Any, ...]]:
                 info.layout_title,
                 collection.name(r),
                 info.year,
-                info.key,
+                shown_key(info.key),
                 info.name,
                 info.department,
-                info.policy,
+                shown_key(info.policy),
                 status,
                 v.record,
                 v.field,

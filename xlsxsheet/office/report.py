@@ -66,7 +66,7 @@ def shown_key(value: str | None) -> str | None:
     the Halfwidth and Fullwidth Forms (`０３－０２－０１５`, `Ａ`, the ideographic space) as their
     usual width (03-02-015), outer spaces removed, every other character as typed (`①`, `Ⅱ`:
     the office's own notation; keys are compared by normalize_key, which folds these too). The
-    return's cell and the tidy CSV keep what was typed. None stays None."""
+    return's cell keeps what was typed. None stays None."""
     if value is None:
         return None
     return _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value).strip()
