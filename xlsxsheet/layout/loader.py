@@ -39,6 +39,7 @@ SUGGESTION_ARGS = {  # each method's arguments: (required, optional)
     "trend-score": ({"source", "thresholds"}, {"actual", "span", "band"}),
     "judgement-share": ({"source", "thresholds"}, {"judgement"}),
     "follow": ({"from"}, {"tolerance"}),
+    "grade-points": ({"from", "points", "thresholds"}, set()),
 }
 SUGGESTION_METHODS = set(SUGGESTION_ARGS)
 MAX_YEAR_OFFSET = 30  # a year set spans at most this many years either side of the year evaluated
@@ -369,7 +370,9 @@ class _LayoutBuilder:
                 {"field", "method"} | required | optional, {"field", "method"} | required
             )
             args = {k: v for k, v in node.data.items() if k not in ("field", "method")}
-            for key in ("source", "from"):
+            if method == "grade-points":  # from: a list, each checked with its choices
+                args["from"], args["points"] = self._points_args(node)
+            for key in ("source", "from") if method != "grade-points" else ():
                 ref = args.get(key)
                 if ref is not None and not any(f.startswith(ref) for f in self.fields):
                     node.fail(
@@ -381,6 +384,48 @@ class _LayoutBuilder:
                 self._judged_source(node, str(args["source"]), args.get("judgement"))
             result.append(m.GradeSuggestion(target, method, args))
         return tuple(result)
+
+    def _points_args(self, node: _Node) -> tuple[tuple[str, ...], dict[str, float]]:
+        """grade-points: `from` lists choice fields of this layout, and `points` gives a number
+        to every choice of each (a choice left out would make the sum silently smaller)."""
+        sources = node.get("from")
+        example = (
+            "from: [evaluation.necessity, evaluation.effectiveness], points: {A: 3, B: 2, C: 1}"
+        )
+        if not isinstance(sources, list) or not sources:
+            node.fail("from は点数にする評価の項目のリストで書いてください", example, "from")
+        points = node.get("points")
+        if not isinstance(points, dict) or not points:
+            node.fail("points は「評価: 点数」の辞書で書いてください", example, "points")
+        for grade, value in points.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                node.fail(
+                    f"points の「{grade}」の点数「{value}」は数値ではありません", example, "points"
+                )
+        named = {str(grade) for grade in points}
+        for source in map(str, sources):
+            field = self.fields.get(source)
+            if field is None:
+                node.fail(
+                    f"from「{source}」はこのレイアウトにありません",
+                    _near(source, self.fields),
+                    "from",
+                )
+            choices = self.lists[field.list].values if field.list in self.lists else None
+            if field.type != "choice" or choices is None:
+                node.fail(
+                    f"from「{source}」({field.label})は選択肢の項目ではありません",
+                    "評価(type: choice)の項目を書いてください",
+                    "from",
+                )
+            missing = [c for c in choices if c not in named]
+            if missing:
+                node.fail(
+                    f"points に {field.label} の選択肢「{'」「'.join(missing)}」の点数がありません",
+                    "選択肢ごとに点数を書いてください(点数にしない評価は 0 点)",
+                    "points",
+                )
+        return tuple(map(str, sources)), {str(k): float(v) for k, v in points.items()}
 
     def _judged_source(self, node: _Node, source: str, judgement: Any) -> None:
         """judgement-share needs a judgement (with a rule) under its source."""

@@ -127,6 +127,32 @@ def follow(
     return Suggestion(grade, f"{named}の評価", tolerance)
 
 
+def grade_points(
+    plan: WorkbookPlan, rule: GradeSuggestion, values: Mapping[Key, Any], _: Mapping[str, Any]
+) -> Suggestion:
+    """The points of several grades a person entered (必要性 A 3点, 有効性 B 2点 …) added up:
+    「合計 8点以上なら継続」 is thresholds {…, 継続: 8, …}. Every one must be entered."""
+    points: Mapping[str, float] = rule.args["points"]
+    parts = []
+    total = 0.0
+    for source in rule.args["from"]:
+        slot = plan.slots.get((source, None))
+        named = slot.label if slot is not None else source
+        grade = values.get((source, None))
+        if not isinstance(grade, str) or not grade:
+            return Suggestion(None, f"「{named}」が未入力です")
+        if grade not in points:
+            return Suggestion(None, f"「{named}」の「{grade}」には点数がありません")
+        total += float(points[grade])
+        parts.append(f"{named} {grade}({_points_text(float(points[grade]))}点)")
+    grade = _grade(total, rule.args["thresholds"])
+    return Suggestion(grade, "・".join(parts) + f"の合計 {_points_text(total)}点")
+
+
+def _points_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
 def judgement_share(
     plan: WorkbookPlan, rule: GradeSuggestion, values: Mapping[Key, Any], _: Mapping[str, Any]
 ) -> Suggestion:
@@ -181,6 +207,7 @@ METHODS = {
     "trend-score": trend_score,
     "judgement-share": judgement_share,
     "follow": follow,
+    "grade-points": grade_points,
 }
 
 
