@@ -194,22 +194,67 @@ def _add_shapes(
         rid = pkg.add_relationship(rels, REL_TYPE + "vmlDrawing", relative(sheet_part, vml_part))
         if legacy_drawing_id(sheet_text) is None:
             sheet_text = add_legacy_drawing(sheet_text, rid)
-    vml = pkg.read(vml_part).decode("latin-1")
+    vml, prefixes = _with_prefixes(pkg.read(vml_part).decode("latin-1"))
+    v, o = re.escape(prefixes["v"]), re.escape(prefixes["o"])
     if "_x0000_t202" not in vml:
-        first = re.search(r"<v:shape\b", vml)
+        first = re.search(r"<" + v + r":shape\b", vml)
         at = first.start() if first else vml.rfind("</xml>")
-        vml = vml[:at] + SHAPETYPE + vml[at:]
+        vml = vml[:at] + _prefixed(SHAPETYPE, prefixes) + vml[at:]
     ids = [int(n) for n in re.findall(r"_x0000_s(\d+)", vml)]
-    block = re.search(r'<o:idmap\b[^>]*\bdata="(\d+)', vml)
+    block = re.search(r"<" + o + r':idmap\b[^>]*\bdata="(\d+)', vml)
     next_id = max([*ids, 1024 * int(block.group(1)) if block else 1024]) + 1
     shapes = []
     for ref, (_, width, height) in notes.items():
-        shapes.append(_shape(next_id, ref, width, height))
+        shapes.append(_prefixed(_shape(next_id, ref, width, height), prefixes))
         next_id += 1
     close = vml.rfind("</xml>")
     vml = vml[:close] + "".join(shapes) + vml[close:]
     pkg.write(vml_part, vml.encode("latin-1"))
     return sheet_text
+
+
+VML_NAMESPACES = {
+    "v": "urn:schemas-microsoft-com:vml",
+    "o": "urn:schemas-microsoft-com:office:office",
+    "x": "urn:schemas-microsoft-com:office:excel",
+}
+_OWN_PREFIX = re.compile(r"(?<=[<\s/])([vox]):(?=[A-Za-z])")
+
+
+def _with_prefixes(vml: str) -> tuple[str, dict[str, str]]:
+    """The VML text and the prefixes its root binds to the VML, Office and Excel namespaces:
+    Excel writes v:, o:, x:; openpyxl and others ns0:, ns1:, ns2:. A namespace the root does
+    not declare is declared on it (v, o or x, or v1 … where the file uses that prefix for
+    something else), so that the shapes added are bound as the file's own."""
+    root = re.search(r"<xml\b[^>]*?(/?)>", vml)
+    if root is None:
+        return vml, dict(zip(VML_NAMESPACES, VML_NAMESPACES, strict=True))
+    declared = dict(re.findall(r'\bxmlns:([\w.-]+)\s*=\s*["\']([^"\']*)["\']', root.group(0)))
+    by_uri = {uri: prefix for prefix, uri in declared.items()}
+    prefixes: dict[str, str] = {}
+    added = ""
+    for short, uri in VML_NAMESPACES.items():
+        if uri in by_uri:
+            prefixes[short] = by_uri[uri]
+            continue
+        prefix, n = short, 0
+        while prefix in declared:
+            n += 1
+            prefix = f"{short}{n}"
+        declared[prefix] = uri
+        prefixes[short] = prefix
+        added += f' xmlns:{prefix}="{uri}"'
+    if added:
+        at = root.end() - len(root.group(1)) - 1  # before the root's > (or />)
+        vml = vml[:at] + added + vml[at:]
+    return vml, prefixes
+
+
+def _prefixed(text: str, prefixes: Mapping[str, str]) -> str:
+    """xlsxsheet's own VML (written with v:, o:, x:) with the file's prefixes."""
+    if all(prefixes[k] == k for k in VML_NAMESPACES):
+        return text
+    return _OWN_PREFIX.sub(lambda m: prefixes[m.group(1)] + ":", text)
 
 
 def _free_block(pkg: Package) -> int:
