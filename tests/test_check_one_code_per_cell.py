@@ -49,7 +49,7 @@ def test_a_judgement_not_in_the_list_is_told_once_with_the_value_to_choose(
     out = write_fixed(checked, tmp_path / "修正版.xlsx")
     assert openpyxl.load_workbook(out)[SHEET][CELL].value == "未達成"
     (row,) = [r for r in history(out) if r[2] == CELL]
-    assert row[6] == "選択肢にない値です(not-in-list)"
+    assert (row[6], row[8]) == ("選択肢にない値です", "not-in-list")
 
 
 def test_a_judgement_with_spaces_that_the_numbers_contradict_is_corrected_to_them(
@@ -65,10 +65,11 @@ def test_a_judgement_with_spaces_that_the_numbers_contradict_is_corrected_to_the
     out = write_fixed(checked, tmp_path / "修正版.xlsx")
     assert openpyxl.load_workbook(out)[SHEET][CELL].value == "未達成"
     (row,) = [r for r in history(out) if r[2] == CELL]
-    assert (row[4], row[5], row[6]) == (
+    assert (row[4], row[5], row[6], row[8]) == (
         "達成 ",
         "未達成",
-        "判定が数値と合いません(judgement-mismatch)",
+        "判定が数値と合いません",
+        "judgement-mismatch",
     )
     # where the numbers agree, the value is written as read, under value-normalized
     agreed = check_file(typed(tmp_path, " 未達成 "))

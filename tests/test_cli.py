@@ -191,9 +191,9 @@ def test_fix_never_touches_the_input(tmp_path: Path, example_000_workbook: Path)
     assert cell.comment is not None and "1918000 → =SUM(" in cell.comment.text
     assert "(合計が一致しません)" in cell.comment.text  # the code check reported
     history = list(fixed["修正履歴"].iter_rows(values_only=True))
-    assert history[0] == ("No.", "シート", "セル", "項目", "旧値", "新値", "規則", "説明")
+    assert history[0] == ("No.", "シート", "セル", "項目", "旧値", "新値", "規則", "説明", "コード")
     assert history[1][1:4] == (sheet, ref.replace("$", ""), "施策コスト 事業費 事業費計(A) R2年度")
-    assert history[1][6] == "合計が一致しません(total-mismatch)"
+    assert (history[1][6], history[1][8]) == ("合計が一致しません", "total-mismatch")
 
 
 def test_fix_refuses_to_overwrite_the_input(example_000_workbook: Path) -> None:

@@ -68,7 +68,7 @@ NOTE_MESSAGES: Mapping[str, str] = {
     "spaces-trimmed": "前後の空白を取り除きました",
     "fullwidth-digits": "全角数字を半角に変換しました",
     "fullwidth-symbols": "全角の記号(．，＋)を半角に変換しました",
-    "fullwidth-letters": "全角英数字などを半角に変換しました(NFKC正規化)",
+    "fullwidth-letters": "全角の英数字・記号を半角に変換しました",
     "thousands-separator": "桁区切りのカンマを取り除きました",
     "triangle-negative": "「{sign}」をマイナスとして扱いました",
     "minus-variant": "「{sign}」をマイナス記号として扱いました",
