@@ -291,6 +291,35 @@ def test_excels_lock_file_is_refused_with_what_to_choose(
     assert app.extensions["xlsxsheet_store"].count_uploads() == 0
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "子育て支援課_14.csv",
+            "子育て支援課_14.csv はCSV(テキスト)のファイルで、Excel ブックではありません。",
+        ),
+        (
+            "施策14.pdf",
+            "施策14.pdf は Excel ブック(.xlsx・.xlsm・.xls)ではありません(拡張子 .pdf)。",
+        ),
+        ("施策14", "(拡張子がありません)"),
+    ],
+)
+def test_a_file_that_is_no_workbook_by_its_name_is_refused_and_not_kept(
+    app: Any, name: str, said: str
+) -> None:
+    """A CSV a 課 picked was kept as 第1版 and told 「拡張子だけが .xlsx になっている可能性」
+    (the desk had stored it as .bin): now refused with what it is and what to send instead."""
+    client = signed_in(app, DEPT_A)
+    page = f"/dept/{dept_id(app, DEPT_A)}"
+    data = {"csrf": token(client, page), "file": (io.BytesIO(b"No.,name\n14,a\n"), name)}
+    response = client.post(page + "/upload", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert said in response.text
+    assert "「Excel ブック (*.xlsx)」として保存し" in response.text
+    assert app.extensions["xlsxsheet_store"].count_uploads() == 0
+
+
 # --- storage -----------------------------------------------------------------------------
 def test_uploads_are_kept_as_sent_by_hash_and_later_ones_are_new_versions(
     app: Any, returns: dict[str, Path], tmp_path: Path

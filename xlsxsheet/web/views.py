@@ -50,7 +50,7 @@ from xlsxsheet.web.office import (
 )
 from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale
 from xlsxsheet.web.sent_names import as_sent
-from xlsxsheet.web.store import Upload
+from xlsxsheet.web.store import WORKBOOK_SUFFIXES, Upload
 
 bp = Blueprint("web", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,11 +194,29 @@ def upload(dept_id: int) -> Any:
             f"{name} は、Excel がブックを開いている間だけ作る一時ファイル(~$ で始まるファイル)"
             "です。Excel でブックを閉じてから、名前が ~$ で始まらない元のファイルを選んでください。",
         )
+    refusal = not_a_workbook_name(name)
+    if refusal:  # a CSV, a PDF: never a return, so not kept or numbered as a version
+        abort(400, refusal)
     data = sent.read()
     if not data:
         abort(400, f"{name} は空のファイルです。Excel で保存したブックを選んでください。")
     upload_id, _summary = take_upload(store(), summary_cache(), dept_id, data, name)
     return redirect(url_for("web.upload_result", upload_id=upload_id), 303)
+
+
+TEXT_TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def not_a_workbook_name(name: str) -> str:
+    """Why a file of this name is no return (its extension is not a workbook's), or ""."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return ""
+    how = "様式に記入したブックを Excel で「Excel ブック (*.xlsx)」として保存し、そのファイルを選んでください。"
+    if suffix in TEXT_TABLE_SUFFIXES:
+        return f"{name} はCSV(テキスト)のファイルで、Excel ブックではありません。{how}"
+    shown = f"拡張子 {suffix}" if suffix else "拡張子がありません"
+    return f"{name} は Excel ブック(.xlsx・.xlsm・.xls)ではありません({shown})。{how}"
 
 
 def summary_cache() -> Any:
