@@ -125,6 +125,22 @@ def test_a_department_cannot_fill_a_row_the_roster_gives_another(tmp_path: Path)
     assert "各課の最新の提出 1 件から集計しています" in office.get("/admin/summary").text
 
 
+def test_the_zips_hold_what_the_desk_counts_not_a_misplaced_upload(tmp_path: Path) -> None:
+    """A 課's upload of a 施策 the roster gives another 課 was in the 提出, 点検結果 and 修正版
+    zips: `collect` on the 提出 zip then chose between it and the owner's by date. Now the zips
+    hold the uploads the desk counts, and say what they leave out."""
+    app = _app(tmp_path, 2020)
+    a, b = signed_in(app, DEPT_A), signed_in(app, DEPT_B)
+    upload(b, app, DEPT_B, make_return(tmp_path, 2, DEPT_B, "total", tag="自課の提出"))
+    upload(a, app, DEPT_A, make_return(tmp_path, 2, DEPT_A, "total", tag="他課の施策"))
+    office = signed_in(app, "admin")
+    for kind in ("originals", "marked", "fixed"):
+        page, data = run_job(office, kind)
+        assert "名簿では別の課が担当する施策を提出したもの 1 件は入れていません" in page, kind
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        assert names and all(n.startswith(DEPT_B + "/") for n in names), (kind, names)
+
+
 def test_the_demo_desk_takes_its_examples_of_every_year(tmp_path: Path) -> None:
     """`serve --demo` holds the bundled examples of five cities and years in one desk."""
     from xlsxsheet.web.demo import load_demo, write_demo_roster

@@ -192,7 +192,7 @@ def _not_summed(found: Collection) -> str:
 def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
     from xlsxsheet.copies.marked import annotated_name, can_annotate, try_write_annotated
 
-    uploads = latest_uploads(store, year)
+    uploads = counted_uploads(store, year)
     results, _names = summaries(store, cache, uploads)
     out = folder / "点検結果.zip"
     written = 0
@@ -208,7 +208,8 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
                     marked.unlink()
                     written += 1
             progress(n)
-    return out, f"点検結果_{long_label(year)}.zip", f"問題のある提出 {written} 件の写しです。"
+    message = f"問題のある提出 {written} 件の写しです。" + _elsewhere(store, year, uploads)
+    return out, f"点検結果_{long_label(year)}.zip", message
 
 
 def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
@@ -216,7 +217,7 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
     offers it), checked again from the file as sent and corrected by `xlsxsheet fix`'s job."""
     from xlsxsheet.office.fixing import errors_left, fix_path
 
-    uploads = latest_uploads(store, year)
+    uploads = counted_uploads(store, year)
     out = folder / "修正版.zip"
     written, left, failed = 0, 0, []
     registry = default_registry()
@@ -243,7 +244,19 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
         message += f"うち {left} 件には手で直すエラーが残っています(各課の点検結果を参照)。"
     if failed:
         message += f"修正版を作れなかった提出: {'、'.join(failed)}。"
-    return out, f"修正版_{long_label(year)}.zip", message
+    return out, f"修正版_{long_label(year)}.zip", message + _elsewhere(store, year, uploads)
+
+
+def _elsewhere(store: Store, year: int, counted: list[Upload]) -> str:
+    """What a zip of the counted uploads leaves out, said: the uploads of a 施策 the roster
+    gives to another 課 (collect run on the zip would take one for that 施策's return)."""
+    left_out = len(latest_uploads(store, year)) - len(counted)
+    if not left_out:
+        return ""
+    return (
+        f"名簿では別の課が担当する施策を提出したもの {left_out} 件は入れていません"
+        "(集計にも使っていません。全体の状況のページに一覧があります)。"
+    )
 
 
 def _arcname(upload: Upload, name: str) -> str:
@@ -254,11 +267,12 @@ def _arcname(upload: Upload, name: str) -> str:
 def _originals(
     store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress
 ) -> Made:
-    """Each 課's latest upload of each 施策 as it was sent (the files `collect` would be given),
-    by 課 and version: for batch work on the command line, or a copy kept elsewhere."""
-    uploads = latest_uploads(store, year)
+    """Each 課's latest upload of each 施策 as it was sent (the files `collect` would be given:
+    those the desk counts), by 課 and version: for batch work on the command line, or a copy
+    kept elsewhere."""
+    uploads = counted_uploads(store, year)
     if not uploads:
-        return None, "", "提出はまだありません。"
+        return None, "", "提出はまだありません。" + _elsewhere(store, year, uploads)
     out = folder / "提出.zip"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, upload in enumerate(uploads, 1):
@@ -266,7 +280,7 @@ def _originals(
             archive.write(store.blob_path(upload), _arcname(upload, name))
             progress(n)
     message = f"各課の最新の提出 {len(uploads)} 件を、送られたままの内容で入れました。"
-    return out, f"提出_{long_label(year)}.zip", message
+    return out, f"提出_{long_label(year)}.zip", message + _elsewhere(store, year, uploads)
 
 
 def _rollover(
