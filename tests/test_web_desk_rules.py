@@ -433,15 +433,18 @@ def test_the_next_year_report_is_a_table_with_what_needs_a_look_first(tmp_path: 
 def test_the_next_year_jobs_with_no_return_at_all(
     tmp_path: Path,
 ) -> None:
-    """「翌年度の様式(zip)」 without starting the year: no template for a row with no return,
-    the table says so (rollover's own words) and no empty zip is offered; a new year started
-    then gives each 課 its blank template."""
+    """「翌年度の様式(zip)」 without starting the year: no template for a row with no return
+    in the zip, the table says its 課 get a blank one once the year is started (it said
+    作成できませんでした, while the office page promised the blank template) and no empty zip
+    is offered; a new year started then gives each 課 its blank template."""
     app = _app(tmp_path, 2020)
     page, data = run_job(signed_in(app, "admin"), "rollover")
     assert data == b"" and 'id="job-download"' not in page  # no empty zip to download
     rows = _report(page)
-    assert [r[0] for r in rows] == ["作成できませんでした"] * 2
-    assert "の提出がありません" in rows[0][4]
+    assert [r[0] for r in rows] == ["空の様式(ダウンロード時に作成)"] * 2
+    assert "この zip には入っていません。翌年度を開始すると" in rows[0][4]
+    assert "作成 0 件(新規 0 件)、空の様式(ダウンロード時に作成) 2 件。" in page
+    assert "作成できなかったもの 2 件" not in page
     # a new year started with no return at all: each 課 still gets its blank template
     page, data = run_job(signed_in(app, "admin"), "new-year")
     assert data == b"" and [r[0] for r in _report(page)] == ["空の様式(ダウンロード時に作成)"] * 2
@@ -449,6 +452,25 @@ def test_the_next_year_jobs_with_no_return_at_all(
     roster_id = app.extensions["xlsxsheet_store"].roster(2021, DEPT_A)[0]["id"]
     blank = a.get(f"/dept/{dept_id(app, DEPT_A)}/template/{roster_id}")
     assert blank.status_code == 200 and blank.data.startswith(b"PK")
+
+
+def test_last_years_sheet_sent_again_is_a_row_of_its_own_not_a_template_not_made(
+    tmp_path: Path,
+) -> None:
+    """The report counted it with the roster rows as 作成できなかったもの (4 of them, while
+    their 課 do get blank templates) and called its row 作成できませんでした."""
+    app = _app(tmp_path, 2021)  # the desk takes 令和3年度
+    a = signed_in(app, DEPT_A)
+    upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 1, DEPT_A, tag="昨年度の提出")))
+    page, _data = run_job(signed_in(app, "admin"), "new-year")
+    assert (
+        "作成 0 件(新規 0 件)、空の様式(ダウンロード時に作成) 2 件、様式を作れない提出 1 件。"
+        in page
+    )
+    states = sorted(r[0] for r in _report(page))
+    assert states == ["この提出からは作れません", *["空の様式(ダウンロード時に作成)"] * 2]
+    (sent,) = [r for r in _report(page) if r[0] == "この提出からは作れません"]
+    assert "令和2年度の施策マネジメントシートです" in sent[4]
 
 
 def test_an_upload_of_another_課s_施策_is_not_carried_to_next_year(tmp_path: Path) -> None:
@@ -463,13 +485,13 @@ def test_an_upload_of_another_課s_施策_is_not_carried_to_next_year(tmp_path: 
     recent = recent[recent.index('id="uploads"') :]
     assert "数えていません" in recent and "問題なし" not in recent
     page, data = run_job(office, "rollover")
-    assert data == b"" and [r[0] for r in _report(page)] == ["作成できませんでした"] * 2
+    assert data == b"" and [r[0] for r in _report(page)] == ["空の様式(ダウンロード時に作成)"] * 2
     assert "他課の施策" not in page
     own = make_return(tmp_path, 2, DEPT_B, tag="自課の施策")
     upload_id(upload(b, app, DEPT_B, own))
     upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 2, DEPT_A, tag="他課の施策2")))
     page, data = run_job(office, "rollover")
-    made = [r for r in _report(page) if r[0] != "作成できませんでした"]
+    made = [r for r in _report(page) if r[0] != "空の様式(ダウンロード時に作成)"]
     assert [(r[0], r[2]) for r in made] == [(f"{DEPT_B}_2_R3.xlsx", f"{DEPT_B}/{own.name} (第1版)")]
     assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [f"{DEPT_B}_2_R3.xlsx"]
 

@@ -291,8 +291,8 @@ def _rollover(
     progress: Progress,
     new_year: bool = False,
 ) -> Made:
-    from xlsxsheet.office.rollover import rollover, totals
-    from xlsxsheet.web.rollover_report import report_rows
+    from xlsxsheet.office.rollover import rollover
+    from xlsxsheet.web.rollover_report import desk_totals, report_rows
 
     uploads = counted_uploads(store, year)
     templates = folder / "様式"
@@ -309,6 +309,7 @@ def _rollover(
     # each return named as the office knows it, not by its stored hash name (the paths first)
     names = {str(store.blob_path(u)): display_name(u) for u in uploads}
     names |= {Path(u.blob).name: display_name(u) for u in uploads}
+    rows = report_rows(result, names, blank_later=new_year)
     (folder / "result.json").write_text(
         json.dumps(
             {
@@ -317,13 +318,13 @@ def _rollover(
                     for item in result.written
                     if item.output is not None
                 },
-                "report": report_rows(result, names, blank_later=new_year),
+                "report": rows,
             },
             ensure_ascii=False,
         ),
         encoding="utf-8",
     )
-    message = f"{totals(result)}。各行の内容は下の表のとおりです。"
+    message = f"{desk_totals(result, rows)}。各行の内容は下の表のとおりです。"
     if not result.written:  # an empty zip to download helps no one
         out.unlink()
         return None, "", message
