@@ -28,10 +28,13 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 AUTHOR = "xlsxsheet"
 SEPARATOR = "\n――― xlsxsheet ―――\n"
 OWN_HEAD = AUTHOR + ":"  # the first line of a note xlsxsheet wrote, as Excel heads a note
+VML_NAMESPACES = {
+    "v": "urn:schemas-microsoft-com:vml",
+    "o": "urn:schemas-microsoft-com:office:office",
+    "x": "urn:schemas-microsoft-com:office:excel",
+}
 VML_HEAD = (
-    '<xml xmlns:v="urn:schemas-microsoft-com:vml"\n'
-    ' xmlns:o="urn:schemas-microsoft-com:office:office"\n'
-    ' xmlns:x="urn:schemas-microsoft-com:office:excel">\n'
+    "<xml" + "\n".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in VML_NAMESPACES.items()) + ">\n"
     ' <o:shapelayout v:ext="edit">\n  <o:idmap v:ext="edit" data="{block}"/>\n </o:shapelayout>'
 )
 SHAPETYPE = (
@@ -213,11 +216,6 @@ def _add_shapes(
     return sheet_text
 
 
-VML_NAMESPACES = {
-    "v": "urn:schemas-microsoft-com:vml",
-    "o": "urn:schemas-microsoft-com:office:office",
-    "x": "urn:schemas-microsoft-com:office:excel",
-}
 _OWN_PREFIX = re.compile(r"(?<=[<\s/])([vox]):(?=[A-Za-z])")
 
 
@@ -228,7 +226,7 @@ def _with_prefixes(vml: str) -> tuple[str, dict[str, str]]:
     something else), so that the shapes added are bound as the file's own."""
     root = re.search(r"<xml\b[^>]*?(/?)>", vml)
     if root is None:
-        return vml, dict(zip(VML_NAMESPACES, VML_NAMESPACES, strict=True))
+        return vml, {prefix: prefix for prefix in VML_NAMESPACES}
     declared = dict(re.findall(r'\bxmlns:([\w.-]+)\s*=\s*["\']([^"\']*)["\']', root.group(0)))
     by_uri = {uri: prefix for prefix, uri in declared.items()}
     prefixes: dict[str, str] = {}

@@ -29,6 +29,7 @@ from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.layout.registry import default_registry
 from xlsxsheet.office.collect import group_label
 from xlsxsheet.office.filenames import render_pattern
+from xlsxsheet.reading.safe_open import TEXT_TABLE_SUFFIXES
 from xlsxsheet.web.auth import (
     current_user,
     department_for,
@@ -202,9 +203,6 @@ def upload(dept_id: int) -> Any:
         abort(400, f"{name} は空のファイルです。Excel で保存したブックを選んでください。")
     upload_id, _summary = take_upload(store(), summary_cache(), dept_id, data, name)
     return redirect(url_for("web.upload_result", upload_id=upload_id), 303)
-
-
-TEXT_TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 def not_a_workbook_name(name: str) -> str:
