@@ -173,6 +173,8 @@ ROUTES = {  # rule → (method, expected for: anonymous, department B, admin)
     "/admin/roster": ("POST", 302, 403, 400),  # no file sent: told to choose one
     "/admin/deadline": ("POST", 302, 403, 303),
     "/admin/roster.csv": ("GET", 302, 403, 200),
+    "/admin/params": ("GET", 302, 403, 200),
+    "/admin/params/<layout_id>": ("POST", 302, 403, 200),  # nothing typed: the defaults
     "/static/<path:filename>": ("GET", 200, 200, 200),
 }
 
@@ -199,6 +201,7 @@ def test_permissions_of_every_route(app: Any, returns: dict[str, Path]) -> None:
         "kind": "summary",
         "job_id": job,
         "filename": "upload.js",
+        "layout_id": "shisaku-management",
     }
     clients = {"anonymous": app.test_client(), "B": signed_in(app, DEPT_B), "admin": admin}
     for rule, (method, *expected) in ROUTES.items():

@@ -50,6 +50,10 @@ def layouts_command(fmt: str, check_file: Path | None) -> None:
             "city": lay.city,
             "purpose": lay.purpose or lay.description,
             "file": str(lay.source),
+            "params": {
+                p.id: {"label": p.label, "type": p.type, "default": p.default}
+                for p in lay.params.values()
+            },
         }
         for lay in layouts
     ]
@@ -86,6 +90,19 @@ def _trial_template(path: Path) -> str:
     )
 
 
+def _params_line(params: dict[str, dict[str, object]]) -> str:
+    """``target_year(まちづくり指標の目標年度、既定 令和4年度)``, one for each param."""
+    from xlsxsheet.core.fiscal_year import long_label
+
+    shown = []
+    for param_id, param in params.items():
+        default = param["default"]
+        if param["type"] == "fiscal-year" and isinstance(default, int):
+            default = long_label(default)
+        shown.append(f"{param_id}({param['label']}、既定 {default})")
+    return "、".join(shown)
+
+
 def _list(rows: list[dict[str, object]], fmt: str) -> None:
     """The layouts, one line each and their purpose below (text), or as JSON."""
     if fmt == "json":
@@ -95,6 +112,8 @@ def _list(rows: list[dict[str, object]], fmt: str) -> None:
         click.echo(f"{row['id']}\tv{row['version']}\t{row['title']}\t{row['city'] or '(市名なし)'}")
         if row["purpose"]:
             click.echo(f"    {row['purpose']}")
+        if row["params"]:
+            click.echo(f"    設定(--param): {_params_line(row['params'])}")
     click.echo(
         "様式を作るには: xlsxsheet template <ID または様式名> --year R2 -o 様式.xlsx", err=True
     )

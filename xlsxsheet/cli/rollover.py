@@ -48,6 +48,14 @@ from xlsxsheet.office.filenames import DEFAULT_PATTERN, PLACEHOLDERS
     help="計画のブックの値が前年度の提出と違うとき、計画の値にします(既定: 提出の値のまま)",
 )
 @click.option(
+    "--param",
+    "param_settings",
+    multiple=True,
+    metavar="様式.名前=値",
+    help="様式の設定(計画期間・目標年度など)をこの値にします。例: "
+    "--param shisaku-hyoka.target_year=R9(複数可。設定できる名前は xlsxsheet layouts に表示)",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -73,6 +81,7 @@ def rollover_command(
     jobs: int | None,
     plans: tuple[Path, ...],
     plan_overrides: bool,
+    param_settings: tuple[str, ...],
     force: bool,
 ) -> None:
     """今年度の提出から翌年度の様式を作ります (終了コード 1: 作れなかった提出あり) / make next
@@ -82,8 +91,13 @@ def rollover_command(
     目標値・過去の実績など)を引き継ぎ、その年度の記入(文章・判定・評価)は空にします。
     """
     from xlsxsheet.core.safe_write import check_target
+    from xlsxsheet.layout.layout_names import find_layout
+    from xlsxsheet.layout.param_values import layout_param_values
+    from xlsxsheet.layout.registry import default_registry
     from xlsxsheet.office.rollover import render_json, render_text, rollover
 
+    registry = default_registry()
+    params = layout_param_values(lambda name: find_layout(registry, name), param_settings)
     if report is not None:
         check_target(report, force)
     result = rollover(
@@ -95,6 +109,7 @@ def rollover_command(
         jobs=jobs,
         plans=plans,
         plan_overrides=plan_overrides,
+        params=params,
     )
     text = render_json(result) if fmt == "json" else render_text(result, show_all)
     emit(text, report, force)

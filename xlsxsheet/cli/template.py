@@ -35,6 +35,14 @@ from xlsxsheet.layout.registry import default_registry
     help="記入済みの計画のブック(例: 基本計画)。その指標・目標値などを引き継ぎます",
 )
 @click.option(
+    "--param",
+    "param_settings",
+    multiple=True,
+    metavar="名前=値",
+    help="様式の設定(計画期間・目標年度など)。例: --param target_year=R9"
+    "(複数可。設定できる名前は xlsxsheet layouts に表示)",
+)
+@click.option(
     "-o", "--output", type=click.Path(path_type=Path), required=True, help="書き出す .xlsx"
 )
 @force_option
@@ -46,6 +54,7 @@ def template_command(
     data_path: Path | None,
     plan_path: Path | None,
     output: Path,
+    param_settings: tuple[str, ...],
     force: bool,
 ) -> None:
     """様式の .xlsx を作ります / write a template workbook.
@@ -59,6 +68,12 @@ def template_command(
     check_target(output, force)
     layout = find_layout(default_registry(), layout_id)
     doc = load_document(data_path) if data_path else None
+    if param_settings:  # given here: over those of --data
+        from xlsxsheet.layout.param_values import param_values
+
+        given = param_values(layout, param_settings)
+        doc = dict(doc or {})
+        doc["params"] = dict(doc.get("params") or {}) | given
     if year is None and not (doc or {}).get("year"):
         raise UsageError(
             "--year で評価年度を指定してください(例: --year R2、--year 令和2年度、--year 2020)。"

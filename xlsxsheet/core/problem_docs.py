@@ -125,6 +125,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "plan-skipped",
             "plan-missing",
             "plan-unused",
+            "params-set",
         ),
     ),
 )

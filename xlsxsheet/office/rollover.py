@@ -31,6 +31,7 @@ from xlsxsheet.core.problems import SEVERITY_WORDS, Problem
 from xlsxsheet.core.safe_write import atomic_path
 from xlsxsheet.layout.labels import render_label
 from xlsxsheet.layout.model import FieldDef, Layout
+from xlsxsheet.layout.param_values import changed_params, param_shown
 from xlsxsheet.layout.registry import LayoutRegistry, default_registry
 from xlsxsheet.office.batch import (
     fewer_collections,
@@ -72,7 +73,7 @@ from xlsxsheet.writing.make_template import make_template
 from xlsxsheet.writing.print_ranges import print_area, print_titles
 
 # information the text summary shows without --all: what the roster or a plan changed
-SHOWN_INFOS = ("dept-changed", "key-changed", "plan-applied")
+SHOWN_INFOS = ("dept-changed", "key-changed", "plan-applied", "params-set")
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ def rollover(
     jobs: int | None = None,
     plans: Iterable[Path] = (),
     plan_overrides: bool = False,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> RolloverResult:
     """Make next year's (`year`) template from each return of `year - 1`, into `out_dir`.
 
@@ -201,6 +203,8 @@ def rollover(
     `plans` are filled workbooks of a plan layout (kihon-keikaku) whose `prefill:` section
     supplies fields of next year's templates (targets, names): they fill what the return leaves
     empty (a new 施策: everything), and with `plan_overrides` replace carried values that differ.
+    `params` (layout id → param id → value: a new plan period, a new target year) replace the
+    returns' own in every template of the layout, each change said per return (params-set).
     """
     check_pattern(pattern)
     registry = registry or default_registry()
@@ -211,10 +215,11 @@ def rollover(
     result = RolloverResult(year, out_dir)
     plan_sources = _read_plans(plans, registry, result)
     dirs = shared_registry(registry)  # this process, and forked workers, reuse its layouts
-    items = in_processes(_prepare, [(dirs, year, path) for path in sources], jobs)
+    given = {k: dict(v) for k, v in (params or {}).items()}
+    items = in_processes(_prepare, [(dirs, year, path, given) for path in sources], jobs)
     result.items = _plan_items(items, roster, registry)
     allocator = NameAllocator(taken_in(out_dir, sources), out_dir)
-    params = _params_by_layout(items)
+    first_params = _params_by_layout(items)
     with fewer_collections():  # a plan per template of a records layout (see batch)
         for item in result.items:
             if not item.ok or item.layout is None or item.left_out:
@@ -229,7 +234,7 @@ def rollover(
                 out_dir,
                 pattern,
                 allocator,
-                params.get(layout.id),
+                first_params.get(layout.id, layout.default_params()) | given.get(layout.id, {}),
                 plan_sources,
                 plan_overrides,
             )
@@ -262,13 +267,21 @@ def expand_returns(paths: Iterable[Path], out_dir: Path | None = None) -> Iterat
 
 
 # --- reading the returns ------------------------------------------------------------------
-def _prepare(dirs: tuple[str, ...], year: int, path: Path) -> RolloverItem:
+def _prepare(
+    dirs: tuple[str, ...], year: int, path: Path, params: Mapping[str, Mapping[str, Any]]
+) -> RolloverItem:
     """Read one return and make its next-year document (in a worker process)."""
-    return prepare_return(path, year, worker_registry(dirs))
+    return prepare_return(path, year, worker_registry(dirs), params)
 
 
-def prepare_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverItem:
-    """One return read, identified (layout, year, key, 担当課) and taken over to `year`."""
+def prepare_return(
+    path: Path,
+    year: int,
+    registry: LayoutRegistry,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> RolloverItem:
+    """One return read, identified (layout, year, key, 担当課) and taken over to `year`, with
+    the `params` given for its layout (by layout id) in place of its own."""
     item = RolloverItem(path)
     if not path.exists():
         item.add("return-missing", f"提出ファイル {path} が見つかりません。")
@@ -294,7 +307,7 @@ def prepare_return(path: Path, year: int, registry: LayoutRegistry) -> RolloverI
             "作ります。",
         )
         return item
-    item.document = next_year_document(read, year, item)
+    item.document = next_year_document(read, year, item, (params or {}).get(plan.layout.id))
     item.survey = survey(path, {sheet.name for sheet in plan.sheets})
     item.survey.template_ranges = {  # what the return's own template set, to compare
         sheet.name: {"area": plain_range(print_area(sheet))}
@@ -442,25 +455,40 @@ def _params_by_layout(items: list[RolloverItem]) -> dict[str, dict[str, Any]]:
 
 
 # --- carrying and writing -------------------------------------------------------------------
-def next_year_document(read: ReadResult, year: int, item: RolloverItem) -> dict[str, Any]:
+def next_year_document(
+    read: ReadResult,
+    year: int,
+    item: RolloverItem,
+    params: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The document of next year's template: what the layout carries of the return's document.
 
     Year series keep the years of next year's window; records tables keep their records with
     the carried columns (a record left with nothing is left out). Fills `item.carried` (count),
     `item.cleared` (labels of this year's values left out), `item.dropped` (values whose year
     leaves the window) and a value-not-carried problem per unreadable value that would carry.
+    `params` given replace the return's (next year's window follows them), each change said.
     """
     _report_unreadable(read, item)
-    return _Carrier(read, year, item).document()
+    carrier = _Carrier(read, year, item, params)
+    _report_params_set(read, item, carrier.params)
+    return carrier.document()
 
 
 class _Carrier:
     """Takes one return's document over to next year's, field by field."""
 
-    def __init__(self, read: ReadResult, year: int, item: RolloverItem) -> None:
+    def __init__(
+        self,
+        read: ReadResult,
+        year: int,
+        item: RolloverItem,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         self.read, self.year, self.item = read, year, item
         self.plan, self.layout = read.plan, read.plan.layout
-        self.params = dict(read.plan.params)
+        self.params = dict(read.plan.params) | dict(params or {})  # next year's
+        self.labelled = dict(read.plan.params)  # the return's labels name its own years
 
     def document(self) -> dict[str, Any]:
         old = self.read.document()
@@ -507,7 +535,7 @@ class _Carrier:
             if fdef is None:
                 kept[key] = value  # the table's structure (e.g. the name of a heading)
                 continue
-            label = f"{render_label(fdef.label, self.plan.year, self.params)} ({index + 1}件目)"
+            label = f"{render_label(fdef.label, self.plan.year, self.labelled)} ({index + 1}件目)"
             taken = self.take(fdef, value, label)
             if taken is not None:
                 kept[key] = taken
@@ -519,7 +547,7 @@ class _Carrier:
         if fdef.computed or fdef.rollover == "recompute":
             return None
         item = self.item
-        label = label or render_label(fdef.label, self.plan.year, self.params)
+        label = label or render_label(fdef.label, self.plan.year, self.labelled)
         if fdef.years is None or not isinstance(value, Mapping):
             if _blank(value):
                 return None
@@ -546,6 +574,20 @@ class _Carrier:
                 series[str(value_year)] = year_value
                 item.carried += 1
         return series or None
+
+
+def _report_params_set(read: ReadResult, item: RolloverItem, params: Mapping[str, Any]) -> None:
+    """A params-set line for each param given in place of the return's own."""
+    layout = read.plan.layout
+    for param, before, after in changed_params(layout, read.plan.params, params):
+        item.add(
+            "params-set",
+            f"{param.label}を{param_shown(param, before)}から{param_shown(param, after)}に"
+            "しました(指定による)。",
+            label=param.label,
+            value=param_shown(param, before),
+            expected=param_shown(param, after),
+        )
 
 
 def _blank(value: Any) -> bool:

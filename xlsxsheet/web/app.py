@@ -54,7 +54,7 @@ def create_app(
     to print (codes and password made now, shown only this once). `trusted_proxies` (default
     $XLSXSHEET_TRUSTED_PROXIES, else 0): how many reverse proxies in front of it to believe
     about the client's address (X-Forwarded-For) and scheme (X-Forwarded-Proto)."""
-    from xlsxsheet.web import office_views, views  # noqa: F401  (routes on the blueprint)
+    from xlsxsheet.web import office_views, params_views, views  # noqa: F401  (routes)
     from xlsxsheet.web.setup import load_roster, set_admin_password, set_year
 
     store = Store(Path(data))

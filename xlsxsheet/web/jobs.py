@@ -292,13 +292,19 @@ def _rollover(
     new_year: bool = False,
 ) -> Made:
     from xlsxsheet.office.rollover import rollover
+    from xlsxsheet.web.desk_params import rollover_params
     from xlsxsheet.web.rollover_report import desk_totals, report_rows
 
     uploads = counted_uploads(store, year)
     templates = folder / "様式"
     entries = roster_entries(store, year)  # a row of a layout without a key: by 様式 alone
     result = rollover(
-        [store.blob_path(u) for u in uploads], year + 1, templates, entries or None, jobs=1
+        [store.blob_path(u) for u in uploads],
+        year + 1,
+        templates,
+        entries or None,
+        jobs=1,
+        params=rollover_params(store, default_registry()),  # the office's 様式の設定
     )
     progress(len(uploads))
     out = folder / "翌年度の様式.zip"

@@ -337,6 +337,7 @@ def _send(data: bytes, name: str) -> Any:
 @signed_in
 def download_template(dept_id: int, roster_id: int) -> Any:
     """The year's template of one roster row: next year's from rollover, else an empty one."""
+    from xlsxsheet.web.desk_params import layout_desk_params
     from xlsxsheet.writing.make_template import make_template
 
     row = department_for(dept_id)
@@ -360,6 +361,7 @@ def download_template(dept_id: int, roster_id: int) -> Any:
     if kept:
         return _send((store().root / kept).read_bytes(), name)
     doc = roster_document(layout, year, entry["key"], row["name"])
+    doc["params"] = layout.default_params() | layout_desk_params(store(), layout)
     data = _made(lambda out: make_template(layout, out, None, doc))
     return _send(data, name)
 
