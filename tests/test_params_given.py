@@ -219,3 +219,26 @@ def test_layouts_lists_each_layouts_params_with_their_defaults() -> None:
         "設定(--param): plan_start(計画開始年度、既定 令和2年度)、"
         "plan_final(計画最終年度、既定 令和8年度)"
     ) in result.output
+
+
+def test_rollover_param_of_a_layout_no_template_was_made_of_is_said_unused(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "rollover",
+            str(EXAMPLES / "shisaku-hyoka-R1.xlsx"),
+            "--year",
+            "R2",
+            "-o",
+            str(tmp_path / "R2"),
+            "--param",
+            "shinchoku-shihyo.plan_final=R12",
+        ],
+    )
+    assert (
+        "設定 [警告] 地域福祉計画 進捗管理表の様式を1件も作らなかったため、--param で指定した設定は"
+        "使っていません"
+    ) in result.output
+    assert "指定による" not in result.output

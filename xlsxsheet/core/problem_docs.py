@@ -126,6 +126,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "plan-missing",
             "plan-unused",
             "params-set",
+            "params-unused",
         ),
     ),
 )

@@ -97,6 +97,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "plan-missing": ("warning", "計画のブックに当たる施策がありません"),
     "plan-unused": ("info", "使わなかった計画のブックがあります"),
     "params-set": ("info", "様式の設定(計画期間など)を指定の値にしました"),
+    "params-unused": ("warning", "指定した様式の設定を使いませんでした"),
 }
 
 

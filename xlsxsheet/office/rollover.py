@@ -157,7 +157,7 @@ class RolloverResult:
     year: int
     out_dir: Path
     items: list[RolloverItem] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # of the plan workbooks (--plan)
+    problems: list[Problem] = field(default_factory=list)  # of the plans (--plan) and --param
 
     @property
     def ok(self) -> bool:
@@ -238,6 +238,7 @@ def rollover(
                 plan_sources,
                 plan_overrides,
             )
+    _report_params_unused(result, given, registry)
     for source in plan_sources:
         if not source.used:
             result.problems.append(
@@ -576,6 +577,22 @@ class _Carrier:
         return series or None
 
 
+def _report_params_unused(
+    result: RolloverResult, given: Mapping[str, Mapping[str, Any]], registry: LayoutRegistry
+) -> None:
+    """A params-unused warning for each layout given params that no template was made of."""
+    made = {item.layout for item in result.items if item.output is not None}
+    for layout_id in given:
+        if layout_id not in made:
+            result.problems.append(
+                Problem(
+                    "params-unused",
+                    f"{registry.get(layout_id).title}の様式を1件も作らなかったため、"
+                    "--param で指定した設定は使っていません(提出か名簿の行がその様式か確かめてください)。",
+                )
+            )
+
+
 def _report_params_set(read: ReadResult, item: RolloverItem, params: Mapping[str, Any]) -> None:
     """A params-set line for each param given in place of the return's own."""
     layout = read.plan.layout
@@ -826,7 +843,8 @@ def render_text(result: RolloverResult, show_all: bool = False, options: bool = 
         lines.extend(f"  {line}" for line in item_notes(item, show_all, options))
     for p in result.problems:
         if p.severity != "info" or show_all or p.code == "plan-unused":
-            lines.append(f"計画 [{SEVERITY_WORDS[p.severity]}] {p.message}")
+            about = "設定" if p.code == "params-unused" else "計画"
+            lines.append(f"{about} [{SEVERITY_WORDS[p.severity]}] {p.message}")
     lines.append(f"{totals(result)} → {result.out_dir}")
     return "\n".join(lines)
 
