@@ -89,7 +89,7 @@ def test_a_wrong_judgement_is_still_reported_with_the_direction_chosen(tmp_path:
     values = WAITING | {"xs_ind_outcome_o1_yoy": "低下"}
     assert _judgement_problems(tmp_path, LAYOUT, values) == [
         "'評価シート'!K3 (成果指標 ① 前年度比較): 入力値 「低下」 は数値と合いません。"
-        "R5 16 → R6 8 (低いほど良い指標) から「向上」です。"
+        "R5 16 → R6 8 (低いほど良い指標) から「向上」です。修正版では「向上」にします。"
     ]
 
 

@@ -14,8 +14,28 @@ from xlsxsheet.reading.return_reader import ReadResult
 
 @dataclass(frozen=True)
 class Finding:
+    """A problem and, where fix corrects it, the change and the sentence that says what the
+    corrected copy writes (修正版では「未達成」にします。). The pipeline ends the problem's
+    message with `fixed` only when that change is the one the copy writes at its cell, so a
+    message never says a correction that is not made."""
+
     problem: Problem
     change: Change | None = None
+    fixed: str = ""
+
+    def __post_init__(self) -> None:
+        if self.change is not None and not self.fixed:
+            raise ValueError(f"{self.problem.code}: a change needs the sentence that says it")
+
+
+def writes(value: Any) -> str:
+    """What the corrected copy writes in a cell, as a message's last sentence. Text is quoted
+    in 「」 (the form the copy for a department turns into 「…」に直してください)."""
+    if value is None or value == "":
+        return "修正版では空欄にします。"
+    if isinstance(value, str):
+        return f"修正版では「{value}」にします。"
+    return f"修正版では {show(value)} にします。"
 
 
 def place(result: ReadResult, slot: Slot) -> tuple[str, str]:

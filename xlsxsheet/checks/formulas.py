@@ -67,8 +67,7 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
                     result,
                     slot,
                     "formula-changed",
-                    f"計算式 {raw.formula} が様式の計算式 {expected_formula} と違います。"
-                    "修正版では様式の計算式に戻します。",
+                    f"計算式 {raw.formula} が様式の計算式 {expected_formula} と違います。",
                     value=raw.formula,
                     expected=expected_formula,
                 ),
@@ -81,6 +80,7 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
                     "計算式を様式のものに戻しました",
                     formula=True,
                 ),
+                "修正版では様式の計算式に戻します。",
             )
 
 
@@ -95,9 +95,7 @@ def _typed_over_formula(
     """One problem for a value typed over a formula: total-mismatch (an error) when it is not
     what the formula gives, else formula-overwritten (a warning); fix restores the formula."""
     shown = f"計算式 {formula} " if len(formula) <= SHOWN_FORMULA_LENGTH else "様式の計算式"
-    overwritten = (
-        f"計算式が値 {show(typed_raw)} で上書きされています。修正版では{shown}に戻します。"
-    )
+    overwritten = f"計算式が値 {show(typed_raw)} で上書きされています。"
     typed = normalize_cell(slot, typed_raw, result.plan)
     if typed.status == "ok" and typed.value != expected_value:
         code = "total-mismatch"
@@ -117,7 +115,9 @@ def _typed_over_formula(
         result, slot, typed_raw, formula, code, "計算式を復元しました", formula=True
     )
     return Finding(
-        problem_at(result, slot, code, message, value=typed_raw, expected=expected), restore
+        problem_at(result, slot, code, message, value=typed_raw, expected=expected),
+        restore,
+        f"修正版では{shown}に戻します。",
     )
 
 

@@ -2,13 +2,15 @@
 
 A judgement's cell is read here whole: a value outside its list (ほぼ達成) is one problem,
 not-in-list, that says what the numbers give (check_values leaves judgements to this check).
+Each judgement fix corrects (not-in-list, judgement-mismatch, judgement-missing) ends with
+what the corrected copy writes (修正版では「未達成」にします。).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.checks.base import Finding, change_at, problem_at, show, writes
 from xlsxsheet.checks.values import invalid_problem
 from xlsxsheet.core.memo import derived
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
@@ -76,7 +78,9 @@ def check_judgements(result: ReadResult) -> Iterator[Finding]:
                 expected=verdict.expected,
             )
         yield Finding(
-            problem, change_at(result, slot, raw, verdict.expected, problem.code, verdict.reason)
+            problem,
+            change_at(result, slot, raw, verdict.expected, problem.code, verdict.reason),
+            writes(verdict.expected),
         )
 
 
@@ -91,10 +95,11 @@ def _not_readable(
         result,
         slot,
         normalized,
-        f"{verdict.reason} から「{expected}」です。修正版では「{expected}」にします。",
+        f"{verdict.reason} から「{expected}」です。",
         expected,
     )
     return Finding(
         problem,
         change_at(result, slot, normalized.raw, expected, problem.code, verdict.reason),
+        writes(expected),
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from xlsxsheet.checks import ALL_CHECKS
+from xlsxsheet.checks import ALL_CHECKS, Finding
 from xlsxsheet.core.changes import Change
 from xlsxsheet.core.errors import WorkbookError
 from xlsxsheet.core.fiscal_year import long_label
@@ -115,16 +115,37 @@ def _checked(path: Path, result: ReadResult, first: Iterable[Problem] = ()) -> C
     check found, and the changes fix would make."""
     checked = CheckResult(path, result, [*first, *result.problems])
     at_cell: dict[tuple[str, str], int] = {}  # (sheet, cell) → its change in checked.changes
+    said: list[tuple[int, Finding]] = []  # problems that say a correction, by index
     for check in ALL_CHECKS:
         for finding in check(result):
             checked.problems.append(finding.problem)
             change = finding.change
             if change is None:
                 continue
+            said.append((len(checked.problems) - 1, finding))
             index = at_cell.get((change.sheet, change.cell))
             if index is None:
                 at_cell[(change.sheet, change.cell)] = len(checked.changes)
                 checked.changes.append(change)
             elif checked.changes[index].rule in RESTATED and change.rule not in RESTATED:
                 checked.changes[index] = change
+    if _copy_made(result, first):
+        _say_corrections(checked, said)
     return checked
+
+
+def _copy_made(result: ReadResult, first: Iterable[Problem]) -> bool:
+    """Whether fix writes a corrected copy of this return: not of a legacy .xls, nor of a
+    return of another year (copies.corrected refuses both)."""
+    return result.content.format != "xls" and not any(p.code == "year-mismatch" for p in first)
+
+
+def _say_corrections(checked: CheckResult, said: list[tuple[int, Finding]]) -> None:
+    """End the message of each problem whose change the copy writes with what it writes; a
+    change another one replaced at its cell (value-normalized under a judgement's), or one
+    that came second there, is not written, and its problem does not say it."""
+    written = {id(change) for change in checked.changes}
+    for index, finding in said:
+        if id(finding.change) in written:
+            problem = checked.problems[index]
+            checked.problems[index] = replace(problem, message=problem.message + finding.fixed)

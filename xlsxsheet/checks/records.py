@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.checks.base import Finding, change_at, problem_at, show, writes
 from xlsxsheet.core.cells import a1
 from xlsxsheet.core.changes import Change
 from xlsxsheet.core.memo import derived
@@ -207,8 +207,7 @@ def _codes(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
                         result,
                         slot,
                         "code-order",
-                        f"{show(value)} はコード表の順(組織の順)ではないか、重複があります。"
-                        f"修正版では「{ordered}」にします。",
+                        f"{show(value)} はコード表の順(組織の順)ではないか、重複があります。",
                         value=value,
                         expected=ordered,
                     ),
@@ -220,6 +219,7 @@ def _codes(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
                         "code-order",
                         "コード表の順に並べ替えました",
                     ),
+                    writes(ordered),
                 )
 
 
@@ -250,7 +250,7 @@ def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
                         slot,
                         "grade-rule-mismatch",
                         f"入力された評価 {show(raw)} は評価基準による「{verdict.expected}」と"
-                        f"違います({verdict.reason})。修正版では「{verdict.expected}」にします。",
+                        f"違います({verdict.reason})。",
                         value=raw,
                         expected=verdict.expected,
                     ),
@@ -262,6 +262,7 @@ def _rules(result: ReadResult, table: RecordsTable, values: dict[Any, Any]) -> I
                         "grade-rule-mismatch",
                         f"評価基準: {verdict.reason}",
                     ),
+                    writes(verdict.expected),
                 )
             elif entered is not None:
                 yield Finding(
@@ -319,12 +320,12 @@ def _derived(result: ReadResult, corrected: dict[Any, Any]) -> Iterator[Finding]
                 result,
                 slot,
                 "summary-mismatch",
-                f"{show(raw)} は記録から数えた {show(expected)} と違います。"
-                "修正版では記録に合わせます。",
+                f"{show(raw)} は記録から数えた {show(expected)} と違います。",
                 value=raw,
                 expected=expected,
             ),
             change_at(result, slot, raw, expected, "summary-mismatch", "記録から集計し直しました"),
+            "修正版では記録に合わせます。",
         )
 
 
@@ -354,7 +355,7 @@ def _grid_labels(result: ReadResult, table: RecordsTable) -> Iterator[Finding]:
                 Problem(
                     "records-label",
                     f"'{found.sheet}'!{address}: 行の見出しが {show(raw)} です。「{label}」の行です"
-                    f"(集計の計算式はこの見出しで{label}の行を見分けます)。修正版では「{label}」にします。",
+                    f"(集計の計算式はこの見出しで{label}の行を見分けます)。",
                     file=str(result.path),
                     sheet=found.sheet,
                     cell=address,
@@ -372,6 +373,7 @@ def _grid_labels(result: ReadResult, table: RecordsTable) -> Iterator[Finding]:
                     "records-label",
                     "行の見出しを戻しました",
                 ),
+                writes(label),
             )
 
 

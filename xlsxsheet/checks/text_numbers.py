@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
-from xlsxsheet.checks.base import Finding, problem_at, show
+from xlsxsheet.checks.base import Finding, problem_at, show, writes
+from xlsxsheet.core.changes import Change
 from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.formula import parse_formula
 from xlsxsheet.layout.formula_syntax import Node
@@ -42,9 +43,10 @@ def stored_as_text(slot: Slot, normalized: Normalized, formula: str | None) -> b
 
 
 def text_number_finding(
-    result: ReadResult, slot: Slot, normalized: Normalized, fixed: bool
+    result: ReadResult, slot: Slot, normalized: Normalized, fixed: Change | None
 ) -> Finding:
-    """The warning for a number stored as text; `fixed`: fix writes the number in its place."""
+    """The warning for a number stored as text; `fixed`: the change by which fix writes the
+    number in its place (value-normalized's), said when the copy makes it."""
     raw, value = normalized.raw, normalized.value
     left_out, failing = dependents(result.plan, slot.key)
     parts = [f"入力値 {show(raw)} は数値ではなく文字列として保存されています。"]
@@ -60,7 +62,7 @@ def text_number_finding(
         parts.append(
             "Excel の合計(SUM)はこの値を飛ばし、掛け算・割り算などは #VALUE! になることがあります。"
         )
-    if fixed:
+    if fixed is not None:  # by hand; what the corrected copy writes is said last (pipeline)
         advice = f"半角の数字だけで {_plain(value)} と入力し直してください"
     elif normalized.qualifier:
         advice = (
@@ -73,9 +75,10 @@ def text_number_finding(
         f"点検では {show(value)} として読みました。"
     )
     message = "".join(parts)
-    return Finding(
-        problem_at(result, slot, "number-stored-as-text", message, value=raw, expected=value)
-    )
+    problem = problem_at(result, slot, "number-stored-as-text", message, value=raw, expected=value)
+    if fixed is None:
+        return Finding(problem)
+    return Finding(problem, fixed, writes(_plain(value)))
 
 
 def dependents(plan: WorkbookPlan, key: Key) -> tuple[list[str], list[str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from xlsxsheet.checks.base import Finding, change_at, problem_at, show
+from xlsxsheet.checks.base import Finding, change_at, problem_at, show, writes
 from xlsxsheet.checks.text_numbers import stored_as_text, text_number_finding
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.core.memo import derived
@@ -75,7 +75,7 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
                 yield Finding(invalid_problem(result, slot, normalized))
             continue
         text = "、".join(note.message for note in normalized.notes)
-        change = None
+        change, written = None, None
         if (
             normalized.status == "ok"
             and fdef.type != "text"
@@ -84,11 +84,12 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
             and normalized.value != raw
             and _unit_fits(normalized, fdef.unit)
         ):
+            written = _as_written(fdef.type, normalized.value)
             change = change_at(
                 result,
                 slot,
                 raw,
-                _as_written(fdef.type, normalized.value),
+                written,
                 "value-normalized",
                 f"表記を読み替えました({text})",
             )
@@ -103,10 +104,12 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
                 expected=normalized.value,
             ),
             change,
+            writes(written) if change is not None else "",
         )
         # the info above says how it was read (and carries fix's change); this, what Excel does
+        # (the same change: the copy writes the number, and this says so where it does)
         if stored_as_text(slot, normalized, cells[key].raw.formula):
-            yield text_number_finding(result, slot, normalized, fixed=change is not None)
+            yield text_number_finding(result, slot, normalized, change)
         if "yen-unit" in normalized.codes:
             yield Finding(
                 problem_at(
