@@ -520,10 +520,10 @@ def _attention_sheet(book: TableBook, c: Collection) -> None:
                 e.entry.dept,
                 e.layout_title,
                 e.entry.key,
-                "",
+                "",  # the roster names no 施策 (its columns: 様式, 番号, 担当課, ファイル名, 区分)
                 "",
                 None,
-                f"名簿 {e.entry.line}行目",
+                _roster_place(e),
                 "名簿にありますが、提出がありません。",
             )
         )
@@ -533,10 +533,17 @@ def _attention_sheet(book: TableBook, c: Collection) -> None:
         ("状態", "担当課", "様式", "番号", "名称", "ファイル", "エラー", "備考", "最初のエラー"),
         rows,
         widths=(12, 18, 22, 8, 30, 40, 8, 20, 80),
-        wrap_columns=(8,),
+        wrap_columns=(7, 8),  # 備考 holds a roster row's file name
         autofilter=True,
     )
     sheet.freeze_panes(1, 0)
+
+
+def _roster_place(e: Expected) -> str:
+    """Where a roster row with no return is: 「名簿 3行目」, with the file the roster says the
+    return is sent as (「名簿 3行目(ファイル名 施策5_健康増進課.xlsx)」, often named by its 施策)."""
+    place = f"名簿 {e.entry.line}行目"
+    return f"{place}(ファイル名 {e.entry.file_name})" if e.entry.file_name else place
 
 
 def _returns_sheet(book: TableBook, c: Collection) -> None:
