@@ -3,18 +3,22 @@ and a number stored as text (which Excel's formulas leave out) warned of besides
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
 from xlsxsheet.checks.base import Finding, change_at, problem_at, show, writes
+from xlsxsheet.checks.key_texts import KEY_WIDTH_CODE, key_fields, key_form
 from xlsxsheet.checks.text_numbers import stored_as_text, text_number_finding
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.core.memo import derived
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
 from xlsxsheet.reading.return_reader import Key, ReadResult
-from xlsxsheet.reading.values import Normalized
+from xlsxsheet.reading.values import NOTE_MESSAGES, Normalized, Note
 
+# A key or code text (key_texts) written so once normalised: fix writes it back.
+KEY_LOSSLESS = frozenset({"spaces-trimmed", KEY_WIDTH_CODE})
 # Normalisations that only change how a value is written, not what it says: fix writes them back.
 LOSSLESS = frozenset(
     {
@@ -50,7 +54,10 @@ INVALID_CODES = {
 def check_values(result: ReadResult) -> Iterator[Finding]:
     cells = result.cells
     required = _required_keys(result.plan)
+    keys = key_fields(result.plan.layout)
     for key, normalized in result.normalized.items():
+        if keys and normalized.status == "ok" and key[0].partition("#")[0] in keys:
+            normalized = _as_key(normalized)
         status = normalized.status
         if status == "blank":  # about half the cells of a return
             if key in required:
@@ -78,7 +85,7 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
         change, written = None, None
         if (
             normalized.status == "ok"
-            and fdef.type != "text"
+            and (fdef.type != "text" or _key_change(normalized, key, keys))
             and normalized.qualifier is None
             and normalized.codes <= LOSSLESS
             and normalized.value != raw
@@ -121,6 +128,26 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
                     value=raw,
                 )
             )
+
+
+def _as_key(normalized: Normalized) -> Normalized:
+    """A key or code text as the check reads it: in its key form (key_texts), with the note
+    saying so, when that differs from the text the reader kept."""
+    text = normalized.value
+    if not isinstance(text, str) or key_form(text) == text:
+        return normalized
+    note = Note(KEY_WIDTH_CODE, NOTE_MESSAGES[KEY_WIDTH_CODE])
+    return dataclasses.replace(normalized, value=key_form(text), notes=(*normalized.notes, note))
+
+
+def _key_change(normalized: Normalized, key: Key, keys: frozenset[str]) -> bool:
+    """True for a key or code text fix writes in its key form: typed as text, and nothing but
+    the spaces around it and its full-width characters normalised."""
+    return (
+        key[0].partition("#")[0] in keys
+        and isinstance(normalized.raw, str)
+        and normalized.codes <= KEY_LOSSLESS
+    )
 
 
 def invalid_problem(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlsxsheet.checks.key_texts import KEY_WIDTH_CODE, key_fields, key_form
 from xlsxsheet.core import fiscal_year, strict_json
 from xlsxsheet.core.errors import (
     DocumentError,
@@ -69,11 +70,12 @@ from xlsxsheet.office.roster_layouts import read_roster_for
 from xlsxsheet.plan.document import HEADER_KEYS, get_path, set_path
 from xlsxsheet.plan.year_roles import column_heading, moves_role
 from xlsxsheet.reading.return_reader import ReadResult, read_file
+from xlsxsheet.reading.values import NOTE_MESSAGES
 from xlsxsheet.writing.make_template import make_template
 from xlsxsheet.writing.print_ranges import print_area, print_titles
 
 # information the text summary shows without --all: what the roster or a plan changed
-SHOWN_INFOS = ("dept-changed", "key-changed", "plan-applied", "params-set")
+SHOWN_INFOS = ("dept-changed", "key-changed", "plan-applied", "params-set", "value-normalized")
 
 
 @dataclass(frozen=True)
@@ -556,7 +558,7 @@ class _Carrier:
                 item.cleared.append(label)
                 return None
             item.carried += 1
-            return value
+            return self.key_written(fdef, value, label)
         window = set(self.layout.year_sets[fdef.years].years(self.year, self.params))
         series: dict[str, Any] = {}
         for year_text, year_value in value.items():
@@ -575,6 +577,24 @@ class _Carrier:
                 series[str(value_year)] = year_value
                 item.carried += 1
         return series or None
+
+    def key_written(self, fdef: FieldDef, value: Any, label: str) -> Any:
+        """A key or code text (施策番号, 政策番号) as the check reads it and fix writes it
+        (checks.key_texts: `３－１` is 3-1), said as value-normalized; any other value as is."""
+        if not isinstance(value, str) or fdef.id not in key_fields(self.layout):
+            return value
+        written = key_form(value)
+        if written != value:
+            self.item.add(
+                "value-normalized",
+                f"{label}を「{value}」から「{written}」にしました"
+                f"({NOTE_MESSAGES[KEY_WIDTH_CODE]})。",
+                field=fdef.id,
+                label=label,
+                value=value,
+                expected=written,
+            )
+        return written
 
 
 def _report_params_unused(
