@@ -1,12 +1,13 @@
-"""Key and code texts: the fields the layout names as numbers (`summary.key`, `summary.policy`,
-the `summary.levels` keys, a records table's `hierarchy` code columns) and how their text is
-written once normalised — the characters of the Halfwidth and Fullwidth Forms and the
-ideographic space in their usual width (`３－２` is 3-2, `０３－０２－０１５` is 03-02-015), every
-other character as typed (`①`, `Ⅱ`: the office's own notation). The check reports such a text
-as read so and fix writes it so; rollover writes it so into next year's template. Free text
-(取組状況, 課題…) is never one of them.
+"""Key texts: the fields the layout's `summary:` names as numbers (`key`, `policy`, the keys of
+`levels`: 事業番号, 施策番号, 政策番号) and how their text is written once normalised — the
+characters of the Halfwidth and Fullwidth Forms and the ideographic space in their usual width
+(`３－２` is 3-2, `０３－０２－０１５` is 03-02-015), every other character as typed (`①`, `Ⅱ`: the
+office's own notation). The check reports such a text as read so and fix writes it so; rollover
+writes it so into next year's template. Free text (取組状況, 課題…) is never one of them.
 
-The rule is the one collect shows keys by (office.report.shown_key)."""
+The rule is the one collect shows keys by (office.report.shown_key). A records table's
+`hierarchy` code column is not one: on a heading row of the level above, it holds that level's
+name (free text)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,13 @@ def key_form(text: str) -> str:
 
 
 def key_fields(layout: m.Layout) -> frozenset[str]:
-    """The ids of the layout's key and code fields of type text (once per layout)."""
+    """The ids of the layout's key fields of type text (once per layout)."""
     kept = derived(layout)
     found = kept.get("key_fields")
     if found is None:
         found = kept["key_fields"] = frozenset(
             field_id
-            for field_id in (*_summary_keys(layout), *_hierarchy_codes(layout))
+            for field_id in _summary_keys(layout)
             if field_id in layout.fields and layout.fields[field_id].type == "text"
         )
     return found
@@ -44,14 +45,3 @@ def _summary_keys(layout: m.Layout) -> tuple[str, ...]:
         return ()
     levels = tuple(level.key for level in summary.levels if level.key)
     return tuple(key for key in (summary.key, summary.policy, *levels) if key)
-
-
-def _hierarchy_codes(layout: m.Layout) -> tuple[str, ...]:
-    found: list[str] = []
-    for sheet in layout.sheets:
-        for block in sheet.blocks:
-            if not isinstance(block, m.RecordsBlock):
-                continue
-            for path in block.table_paths():
-                found += [".".join((*path, level.code)) for level in block.hierarchy]
-    return tuple(found)
