@@ -1,6 +1,6 @@
 """A number typed full-width (政策 `３`, 事業番号 `０３－０２－０１６`) is the same number typed
 half-width: one group in collect's totals, one spelling in its 評価総括表, and next year's
-template takes the roster's spelling of it.
+template writes it half-width (the roster's spelling where that differs otherwise).
 
 The returns are the bundled 事務事業評価シート (児童青少年課, 人件費(B) R6 33,060 千円) copied and
 edited with openpyxl as a clerk would type in Excel.
@@ -99,37 +99,47 @@ def test_grade_rows_show_the_number_as_compared(folder: Path) -> None:
     assert table["totals"]["A"] == 3
 
 
-def test_rollover_takes_the_rosters_spelling_of_a_number(tmp_path: Path) -> None:
-    """With a roster row, next year's 事業番号 is the office's 03-02-015 (said as key-changed);
-    a roster row that matched only without its leading zeros (Excel's 3-2-15) changes nothing,
-    and without a roster the number is carried as the return typed it."""
+def test_rollover_writes_a_full_width_number_half_width_and_the_rosters_spelling(
+    tmp_path: Path,
+) -> None:
+    """Next year's 事業番号 typed full-width is written half-width, as the corrected copy writes
+    it (said as value-normalized), with a roster or without; a roster row that matched only
+    without its leading zeros (Excel's 3-2-16) changes nothing more, and a number the roster
+    spells otherwise (`①`, the roster's 1) takes the roster's spelling (key-changed)."""
     returns = tmp_path / "R6提出"
     returns.mkdir()
     typed(returns / "015.xlsx", header_jigyo_no="０３－０２－０１５")
     typed(returns / "016.xlsx", header_jigyo_no="０３－０２－０１６")
+    typed(returns / "017.xlsx", header_jigyo_no="03-02-①")
     roster = tmp_path / "名簿.csv"
     roster.write_text(
         "様式,施策番号,担当課\n事務事業評価シート,03-02-015,児童青少年課\n"
-        "事務事業評価シート,3-2-16,児童青少年課\n",
+        "事務事業評価シート,3-2-16,児童青少年課\n事務事業評価シート,03-02-1,児童青少年課\n",
         encoding="utf-8",
     )
     result = rollover([returns], 2025, tmp_path / "R7", roster=roster)
     assert result.ok, [p.message for i in result.items for p in i.problems]
     by_line = {item.roster_line: item for item in result.items}
-    first, second = by_line[2], by_line[3]
-    assert first.output is not None and second.output is not None
+    first, second, third = by_line[2], by_line[3], by_line[4]
+    assert first.output is not None and second.output is not None and third.output is not None
     assert read_file(first.output).value(("header.jigyo_no", None)) == "03-02-015"
-    (note,) = [p for p in first.problems if p.code == "key-changed"]
+    (note,) = [p for p in first.problems if p.code == "value-normalized"]
     assert note.severity == "info"
     assert note.message == (
-        "事業番号を「０３－０２－０１５」から名簿の表記「03-02-015」にしました(名簿 2行目)。"
+        "事業番号を「０３－０２－０１５」から「03-02-015」にしました"
+        "(全角の英数字・記号を半角に変換しました)。"
     )
     assert (note.value, note.expected) == ("０３－０２－０１５", "03-02-015")
-    assert read_file(second.output).value(("header.jigyo_no", None)) == "０３－０２－０１６"
+    assert not [p for p in first.problems if p.code == "key-changed"]  # the roster's too
+    assert read_file(second.output).value(("header.jigyo_no", None)) == "03-02-016"
     assert not [p for p in second.problems if p.code == "key-changed"]
+    assert read_file(third.output).value(("header.jigyo_no", None)) == "03-02-1"
+    (note,) = [p for p in third.problems if p.code == "key-changed"]
+    assert note.message == "事業番号を「03-02-①」から名簿の表記「03-02-1」にしました(名簿 4行目)。"
+    assert not [p for p in third.problems if p.code == "value-normalized"]
     plain = rollover([returns], 2025, tmp_path / "R7なし")
     kept = {read_file(i.output).value(("header.jigyo_no", None)) for i in plain.written}
-    assert kept == {"０３－０２－０１５", "０３－０２－０１６"}
+    assert kept == {"03-02-015", "03-02-016", "03-02-①"}
 
 
 def test_rollover_text_shows_the_number_changed(tmp_path: Path) -> None:
@@ -149,8 +159,8 @@ def test_rollover_text_shows_the_number_changed(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert (
-        "  [情報] 事業番号を「０３－０２－０１５」から名簿の表記「03-02-015」にしました"
-        "(名簿 2行目)。"
+        "  [情報] 事業番号を「０３－０２－０１５」から「03-02-015」にしました"
+        "(全角の英数字・記号を半角に変換しました)。"
     ) in result.output.splitlines()
 
 

@@ -421,10 +421,11 @@ def _plan_items(
 
 def _key_as_roster(item: RolloverItem, layout: Layout, entry: RosterEntry) -> None:
     """Next year's number as the roster writes it (the office's spelling) where the return
-    typed the same number otherwise (`０３－０２－０１５` full-width, spaces around it): said as
-    key-changed. A number that matched only with its leading zeros dropped (the roster's `7`,
-    the return's `07`: Excel drops them when a CSV is saved again) keeps the return's; and
-    without a roster the number is carried as the return typed it."""
+    typed the same number otherwise once carried half-width (_Carrier.key_written: `０３－０２－
+    ０１５` is already 03-02-015; the return's `①`, the roster's `1`): said as key-changed. A
+    number that matched only with its leading zeros dropped (the roster's `7`, the return's
+    `07`: Excel drops them when a CSV is saved again) keeps the return's; and without a roster
+    the number is carried as the return typed it, half-width."""
     summary = layout.summary
     if item.document is None or summary is None or summary.key is None:
         return
