@@ -229,3 +229,19 @@ def test_rollover_of_the_corrected_copy_has_nothing_to_say(fixed: Path, tmp_path
     (item,) = report["items"]
     assert not [p for p in item["problems"] if p["code"] == "value-normalized"]
     assert RULE not in text
+
+
+def test_a_key_a_formula_gives_is_read_half_width_but_not_rewritten(tmp_path: Path) -> None:
+    """A 施策番号 taken from another cell by a formula is the formula's: fix leaves it."""
+    parts = Parts(EXAMPLE)
+    _typed(parts, "B3", "３")
+    parts.set_cell("G3", '<f>"３－"&amp;"２"</f><v>３－２</v>', "str")
+    checked = check_file(parts.save(tmp_path / "式.xlsx"))
+    assert {c.cell for c in checked.changes} == {"B3"}
+    said = [p for p in checked.problems if p.cell == "G3" and p.code == "value-normalized"]
+    assert [p.expected for p in said] == ["3-2"]
+    fixed = write_fixed(checked, tmp_path / "式_修正版.xlsx")
+    assert (
+        _cells(_members(fixed)[SHEET_PART])["G3"]
+        == _cells(_members(checked.path)[SHEET_PART])["G3"]
+    )

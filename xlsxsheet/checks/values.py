@@ -85,7 +85,7 @@ def check_values(result: ReadResult) -> Iterator[Finding]:
         change, written = None, None
         if (
             normalized.status == "ok"
-            and (fdef.type != "text" or _key_change(normalized, key, keys))
+            and (fdef.type != "text" or _key_change(normalized, key, keys, cells[key].raw.formula))
             and normalized.qualifier is None
             and normalized.codes <= LOSSLESS
             and normalized.value != raw
@@ -140,11 +140,14 @@ def _as_key(normalized: Normalized) -> Normalized:
     return dataclasses.replace(normalized, value=key_form(text), notes=(*normalized.notes, note))
 
 
-def _key_change(normalized: Normalized, key: Key, keys: frozenset[str]) -> bool:
-    """True for a key or code text fix writes in its key form: typed as text, and nothing but
-    the spaces around it and its full-width characters normalised."""
+def _key_change(
+    normalized: Normalized, key: Key, keys: frozenset[str], formula: str | None
+) -> bool:
+    """True for a key text fix writes in its key form: typed as text (not a formula's result),
+    and nothing but the spaces around it and its full-width characters normalised."""
     return (
-        key[0].partition("#")[0] in keys
+        formula is None
+        and key[0].partition("#")[0] in keys
         and isinstance(normalized.raw, str)
         and normalized.codes <= KEY_LOSSLESS
     )
