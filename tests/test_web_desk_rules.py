@@ -63,7 +63,7 @@ def test_a_return_of_another_year_is_an_error_and_left_out_of_the_years_summary(
         in page
     )
     assert "年度の違う提出です" in page
-    assert "エラー" in _row(client.get(f"/dept/{dept_id(app, DEPT_A)}").text, "1")
+    assert "年度違い" in _row(client.get(f"/dept/{dept_id(app, DEPT_A)}").text, "1")
 
     office = signed_in(app, "admin")
     summary = office.get("/admin/summary").text

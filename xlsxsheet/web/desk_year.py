@@ -3,7 +3,8 @@
 The desk takes the returns of one evaluation year (`Store.year`). A department that sends last
 year's workbook, or the bundled example of another year, sent figures that are not this
 year's: the upload is kept and shown with the error `return-wrong-year`, its roster row shows
-エラー, and the summary pages of the year leave it out of their tables. The library's check
+the state 年度違い (Upload.state), and the summary pages, the summary workbook and CSV and the
+zips of the year's returns leave it out. The library's check
 knows no desk year; this is added wherever the service makes a return's summary (upload,
 check again, the office's summaries after a restart), so every page tells the same.
 """
@@ -15,9 +16,9 @@ import dataclasses
 from xlsxsheet.core.fiscal_year import long_label
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.office.batch import CheckedReturn
-from xlsxsheet.web.store import Store
+from xlsxsheet.web.store import WRONG_YEAR_CODE, Store
 
-CODE = "return-wrong-year"
+CODE = WRONG_YEAR_CODE
 
 
 def desk_year(store: Store, year: int | None = None) -> int | None:

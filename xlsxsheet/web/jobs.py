@@ -33,6 +33,7 @@ from xlsxsheet.web.office import (
     counted_uploads,
     display_name,
     latest_uploads,
+    of_other_years,
     roster_entries,
     summaries,
 )
@@ -156,26 +157,27 @@ def _summary(
 ) -> Made:
     from xlsxsheet.office.collect import write_summary_workbook
 
-    found = collection(store, cache, year, values=False, progress=progress)
+    found = collection(store, cache, year, values=False, progress=progress, other_years=False)
     out = write_summary_workbook(found, folder / "集計.xlsx")
     message = f"{len(found.kept)} 件の提出を集計しました。"
-    return out, f"集計_{long_label(year)}.xlsx", message + _not_summed(found)
+    return out, f"集計_{long_label(year)}.xlsx", message + _not_summed(found, store, year)
 
 
 def _csv(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
     from xlsxsheet.office.collect import without_values, write_tidy_csv
 
-    found = collection(store, cache, year, values=True, progress=progress)
+    found = collection(store, cache, year, values=True, progress=progress, other_years=False)
     out = write_tidy_csv(found, folder / "集計.csv")
     empty = len(without_values(found))
     message = f"{len(found.kept) - empty} 件の提出の値を書き出しました。"
     if empty:
         message += f"何も記入されていない提出 {empty} 件には書き出す値がありません。"
-    return out, f"集計_{long_label(year)}.csv", message + _not_summed(found)
+    return out, f"集計_{long_label(year)}.csv", message + _not_summed(found, store, year)
 
 
-def _not_summed(found: Collection) -> str:
-    """What a summary leaves out because it could not be read now, said after its count."""
+def _not_summed(found: Collection, store: Store, year: int) -> str:
+    """What a summary leaves out, said after its count: the returns of another evaluation
+    year (年度違い), those that could not be read now."""
     broken = sum(layout_broken(r) for r in found.results)
     unreadable = sum(not r.readable for r in found.results) - broken
     said = ""
@@ -186,7 +188,21 @@ def _not_summed(found: Collection) -> str:
         )
     if unreadable:
         said += f"読めない提出 {unreadable} 件は入っていません。"
-    return said
+    return (
+        _other_years(of_other_years(counted_uploads(store, year)), year, "集計していません") + said
+    )
+
+
+def _other_years(uploads: list[Upload], year: int, what: str = "入れていません") -> str:
+    """The returns of another evaluation year than `year` a job leaves out, said (`what`:
+    入れていません, 集計していません)."""
+    if not uploads:
+        return ""
+    years = "・".join(long_label(y) for y in sorted({u.file_year for u in uploads if u.file_year}))
+    return (
+        f"年度違いの提出({years}の様式) {len(uploads)} 件は{what}(全体の状況では状態"
+        f"「年度違い」と表示しています。{long_label(year)}の様式で提出し直されれば入ります)。"
+    )
 
 
 def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress: Progress) -> Made:
@@ -208,7 +224,7 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
                     marked.unlink()
                     written += 1
             progress(n)
-    message = f"問題のある提出 {written} 件の写しです。" + _elsewhere(store, year, uploads)
+    message = f"問題のある提出 {written} 件の写しです。" + _elsewhere(store, year)
     return out, f"点検結果_{long_label(year)}.zip", message
 
 
@@ -217,7 +233,7 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
     offers it), checked again from the file as sent and corrected by `xlsxsheet fix`'s job."""
     from xlsxsheet.office.fixing import errors_left, fix_path
 
-    uploads = counted_uploads(store, year)
+    uploads, other_years = _of_the_year(counted_uploads(store, year))
     out = folder / "修正版.zip"
     written, left, failed = 0, 0, []
     registry = default_registry()
@@ -238,19 +254,29 @@ def _fixed(store: Store, cache: SummaryCache, year: int, folder: Path, progress:
             progress(n)
     if not written and not failed:  # an empty zip to download helps no one
         out.unlink()
-        return None, "", "自動で直せるもの(計算式の上書き・数値の表記など)のある提出はありません。"
+        message = "自動で直せるもの(計算式の上書き・数値の表記など)のある提出はありません。"
+        return None, "", message + _other_years(other_years, year)
     message = f"自動で直せるものがあった提出 {written} 件の修正版です。"
     if left:
         message += f"うち {left} 件には手で直すエラーが残っています(各課の点検結果を参照)。"
     if failed:
         message += f"修正版を作れなかった提出: {'、'.join(failed)}。"
-    return out, f"修正版_{long_label(year)}.zip", message + _elsewhere(store, year, uploads)
+    message += _other_years(other_years, year)
+    return out, f"修正版_{long_label(year)}.zip", message + _elsewhere(store, year)
 
 
-def _elsewhere(store: Store, year: int, counted: list[Upload]) -> str:
+def _of_the_year(uploads: list[Upload]) -> tuple[list[Upload], list[Upload]]:
+    """The uploads a zip of the year's returns holds, and those of another evaluation year
+    (年度違い) it leaves out."""
+    other_years = of_other_years(uploads)
+    left_out = {u.id for u in other_years}
+    return [u for u in uploads if u.id not in left_out], other_years
+
+
+def _elsewhere(store: Store, year: int) -> str:
     """What a zip of the counted uploads leaves out, said: the uploads of a 施策 the roster
     gives to another 課 (collect run on the zip would take one for that 施策's return)."""
-    left_out = len(latest_uploads(store, year)) - len(counted)
+    left_out = len(latest_uploads(store, year)) - len(counted_uploads(store, year))
     if not left_out:
         return ""
     return (
@@ -270,9 +296,15 @@ def _originals(
     """Each 課's latest upload of each 施策 as it was sent (the files `collect` would be given:
     those the desk counts), by 課 and version: for batch work on the command line, or a copy
     kept elsewhere."""
-    uploads = counted_uploads(store, year)
+    uploads, other_years = _of_the_year(counted_uploads(store, year))
     if not uploads:
-        return None, "", "提出はまだありません。" + _elsewhere(store, year, uploads)
+        message = (
+            f"{long_label(year)}の提出はまだありません。"
+            if other_years
+            else "提出はまだありません。"
+        )
+        message += _other_years(other_years, year)
+        return None, "", message + _elsewhere(store, year)
     out = folder / "提出.zip"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, upload in enumerate(uploads, 1):
@@ -280,7 +312,8 @@ def _originals(
             archive.write(store.blob_path(upload), _arcname(upload, name))
             progress(n)
     message = f"各課の最新の提出 {len(uploads)} 件を、送られたままの内容で入れました。"
-    return out, f"提出_{long_label(year)}.zip", message + _elsewhere(store, year, uploads)
+    message += _other_years(other_years, year)
+    return out, f"提出_{long_label(year)}.zip", message + _elsewhere(store, year)
 
 
 def _rollover(

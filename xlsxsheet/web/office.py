@@ -24,10 +24,13 @@ from xlsxsheet.office.roster import RosterEntry, matching_key
 from xlsxsheet.office.roster_match import Expected, match_roster
 from xlsxsheet.web.desk_year import desk_year, for_desk
 from xlsxsheet.web.sent_names import as_sent
-from xlsxsheet.web.store import Store, Upload
+from xlsxsheet.web.store import STATE_WRONG_YEAR, Store, Upload
 
 STATE_MISSING = "未提出"
-STATES = (STATE_MISSING, "エラー", "警告のみ", "問題なし")
+STATES = (STATE_MISSING, "エラー", STATE_WRONG_YEAR, "警告のみ", "問題なし")
+# states the totals show only when a row has one: a 課 that never sent last year's sheet has
+# no need of a 年度違い 0 on its page
+RARE_STATES = (STATE_WRONG_YEAR,)
 
 
 class SummaryCache:
@@ -165,10 +168,18 @@ def roster_rows(store: Store, year: int, dept: str | None = None) -> list[Roster
 
 
 def state_counts(rows: Iterable[RosterRow]) -> dict[str, int]:
+    """How many rows are in each state, in the order of STATES (a rare state only when some
+    row has it)."""
     counts = dict.fromkeys(STATES, 0)
     for row in rows:
         counts[row.state] += 1
-    return counts
+    return {state: n for state, n in counts.items() if n or state not in RARE_STATES}
+
+
+def of_other_years(uploads: Iterable[Upload]) -> list[Upload]:
+    """The uploads that are returns of another evaluation year than their desk's (年度違い):
+    what the year's sums and the zips of its returns leave out."""
+    return [u for u in uploads if u.wrong_year]
 
 
 def summaries(
@@ -213,10 +224,16 @@ def collection(
     year: int,
     values: bool = False,
     progress: Callable[[int], None] | None = None,
+    other_years: bool = True,
 ) -> Collection:
     """The year's latest uploads summed up as `collect` does, matched to the roster; an upload
-    of a 施策 the roster gives to another 課 is left out (RosterIndex.owner_elsewhere)."""
+    of a 施策 the roster gives to another 課 is left out (RosterIndex.owner_elsewhere), and
+    with `other_years` False a return of another evaluation year too (of_other_years: the
+    summary workbook and CSV of the year hold this year's returns alone)."""
     uploads = counted_uploads(store, year)
+    if not other_years:
+        left_out = {u.id for u in of_other_years(uploads)}
+        uploads = [u for u in uploads if u.id not in left_out]
     results, names = summaries(store, cache, uploads, values, progress)
     entries = roster_entries(store, year)
     expected: list[Expected] | None = (

@@ -54,6 +54,9 @@ CHECK_FIELDS = (
     "result", "checked", "checked_with",
 )  # fmt: skip
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# the error the desk adds to a return of another evaluation year (desk_year.for_desk)
+WRONG_YEAR_CODE = "return-wrong-year"
+STATE_WRONG_YEAR = "年度違い"
 _BLOB_LOCK = threading.Lock()
 
 
@@ -89,13 +92,22 @@ class Upload:
         return any(p.get("code") == "layout-broken" for p in self.result.get("problems", ()))
 
     @property
+    def wrong_year(self) -> bool:
+        """A return of another evaluation year than the desk's (last year's sheet sent again):
+        not counted for the year whatever else it holds (desk_year.for_desk)."""
+        return any(p.get("code") == WRONG_YEAR_CODE for p in self.result.get("problems", ()))
+
+    @property
     def rechecked(self) -> bool:
         """Checked again after it was received (the layouts changed)."""
         return self.checked is not None
 
     @property
     def state(self) -> str:
-        """エラー / 警告のみ / 問題なし, as the pages show it."""
+        """年度違い / エラー / 警告のみ / 問題なし, as the pages show it: a return of another
+        year is 年度違い first, as what its 課 must send is another file, not this one mended."""
+        if self.wrong_year:
+            return STATE_WRONG_YEAR
         if not self.readable or self.errors:
             return "エラー"
         return "警告のみ" if self.warnings else "問題なし"
