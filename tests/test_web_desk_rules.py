@@ -419,11 +419,12 @@ def test_the_next_year_report_is_a_table_with_what_needs_a_look_first(tmp_path: 
     upload_id(upload(a, app, DEPT_A, sent, name="福祉総務課の提出.xlsx"))
     page, data = run_job(signed_in(app, "admin"), "new-year")
     assert "各行の内容は下の表のとおりです" in page and "<pre" in page
-    assert "作成 福祉総務課_1_R3.xlsx ←" not in page  # rollover's text is not the page
+    made = "施策マネジメントシート_1_福祉総務課_令和3年度.xlsx"  # as the 課 downloads it
+    assert f"作成 {made} ←" not in page  # rollover's text is not the page
     blank, carried = _report(page)
     assert blank[0] == "空の様式(ダウンロード時に作成)" and blank[1] == f"2 {DEPT_B}"
     assert "各課がダウンロードするときに、施策番号・担当課だけを記入した空の様式" in blank[4]
-    assert carried[0] == "福祉総務課_1_R3.xlsx"
+    assert carried[0] == made
     assert carried[0] in zipfile.ZipFile(io.BytesIO(data)).namelist()[0]
     assert carried[2] == f"{DEPT_A}/福祉総務課の提出.xlsx (第1版)"  # not the stored hash name
     assert re.fullmatch(r"\d+ 項目\(消去 \d+\)", carried[3])
@@ -492,8 +493,10 @@ def test_an_upload_of_another_課s_施策_is_not_carried_to_next_year(tmp_path: 
     upload_id(upload(a, app, DEPT_A, make_return(tmp_path, 2, DEPT_A, tag="他課の施策2")))
     page, data = run_job(office, "rollover")
     made = [r for r in _report(page) if r[0] != "空の様式(ダウンロード時に作成)"]
-    assert [(r[0], r[2]) for r in made] == [(f"{DEPT_B}_2_R3.xlsx", f"{DEPT_B}/{own.name} (第1版)")]
-    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [f"{DEPT_B}_2_R3.xlsx"]
+    assert [(r[0], r[2]) for r in made] == [
+        (f"施策マネジメントシート_2_{DEPT_B}_令和3年度.xlsx", f"{DEPT_B}/{own.name} (第1版)")
+    ]
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [made[0][0]]
 
 
 def test_the_csv_job_counts_the_returns_it_wrote_values_of(tmp_path: Path) -> None:

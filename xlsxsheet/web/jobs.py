@@ -327,15 +327,19 @@ def _rollover(
     from xlsxsheet.office.rollover import rollover
     from xlsxsheet.web.desk_params import rollover_params
     from xlsxsheet.web.rollover_report import desk_totals, report_rows
+    from xlsxsheet.web.views import DESK_TEMPLATE_PATTERN
 
     uploads = counted_uploads(store, year)
     templates = folder / "様式"
     entries = roster_entries(store, year)  # a row of a layout without a key: by 様式 alone
+    # each template named as its 課 downloads it from its page (様式_番号_課_年度), not as the
+    # command line names it (課_番号_年度): the zip's files and the downloads are alike
     result = rollover(
         [store.blob_path(u) for u in uploads],
         year + 1,
         templates,
         entries or None,
+        pattern=DESK_TEMPLATE_PATTERN,
         jobs=1,
         params=rollover_params(store, default_registry()),  # the office's 様式の設定
     )
