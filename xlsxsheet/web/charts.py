@@ -8,12 +8,19 @@ shrinks an SVG to its column, and a chart drawn at 600 px had 6 px text on a pho
 never shrinks below the width at which its text would be smaller than `MIN_FONT` px (its
 `min-width`); a column narrower than that scrolls the chart, not the page. An item with no
 figure at all is a short note, not an empty chart.
+
+Colours: a grade scale is ordered (A … E), so its grades take viridis (matplotlib's and R's
+default): evenly spaced, each grade lighter than the one before, so that they stay apart in
+grayscale print and for colour-blind readers; 未入力 is hatched, not a colour. The 政策 of a
+cost chart are not ordered: they take Okabe–Ito's colour-blind-safe set. Every bar and legend
+square has a thin dark edge, so that a light one (viridis's yellow) still shows on white.
 """
 
 from __future__ import annotations
 
 import math
 import unicodedata
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,8 +29,23 @@ from markupsafe import Markup, escape
 from xlsxsheet.core.fiscal_year import short_label
 from xlsxsheet.office.collect import group_label
 
-PALETTE = ("#1b6ca8", "#4aa3df", "#8cc084", "#f2c14e", "#e07a5f", "#9a6fb0", "#7f7f7f")
-UNGRADED_COLOUR = "#d9d9d9"
+# Okabe & Ito, "Color Universal Design" (2008): the 政策 of a cost chart, the darker first
+PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+)  # fmt: skip
+# viridis sampled evenly for 1 … 8 grades (as R's viridisLite::viridis(n) gives them)
+VIRIDIS = {
+    1: ("#440154",),
+    2: ("#440154", "#FDE725"),
+    3: ("#440154", "#21908C", "#FDE725"),
+    4: ("#440154", "#31688E", "#35B779", "#FDE725"),
+    5: ("#440154", "#3B528B", "#21908C", "#5DC863", "#FDE725"),
+    6: ("#440154", "#414487", "#2A788E", "#22A884", "#7AD151", "#FDE725"),
+    7: ("#440154", "#443A83", "#31688E", "#21908C", "#35B779", "#8FD744", "#FDE725"),
+    8: ("#440154", "#46337E", "#365C8D", "#277F8E", "#1FA187", "#4AC16D", "#9FDA3A", "#FDE725"),
+}
+UNGRADED_HATCH = "#a6a6a6"  # the lines of 未入力's hatching, on white
+EDGE = "#333"  # the thin edge of every bar and legend square
 FONT_SIZE = 13  # px, at the chart's own size
 MIN_FONT = 11  # px: the smallest the text may become when the chart is shrunk
 WIDTH = 380  # px: the charts' width (a phone's column is about 360 px)
@@ -48,12 +70,44 @@ def _fit(text: str, room: float, size: float = FONT_SIZE) -> str:
     return text + "…"
 
 
+def grade_colours(count: int) -> tuple[str, ...]:
+    """The colours of a scale of `count` grades, best first: viridis (VIRIDIS), and past 8
+    grades colours between its 8 (each still lighter than the one before)."""
+    if count in VIRIDIS:
+        return VIRIDIS[count]
+    anchors = VIRIDIS[8]
+    return tuple(_between(anchors, i / (count - 1)) for i in range(count))
+
+
+def _between(anchors: Sequence[str], at: float) -> str:
+    """The colour at `at` (0 … 1) along `anchors`, mixed in sRGB between the two beside it."""
+    place = at * (len(anchors) - 1)
+    low = min(int(place), len(anchors) - 2)
+    share = place - low
+    mixed = [
+        round(
+            int(anchors[low][i : i + 2], 16) * (1 - share)
+            + int(anchors[low + 1][i : i + 2], 16) * share
+        )
+        for i in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
 def _ink(fill: str) -> str:
-    """Black or white, whichever reads better on `fill` (#rrggbb)."""
+    """Black or white, whichever reads better on `fill` (#rrggbb; a pattern: black)."""
+    if not fill.startswith("#"):
+        return "#000"
     r, g, b = (int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))
     channel = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
     luminance = 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2]
     return "#fff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#000"
+
+
+def _halo(fill: str) -> str:
+    """A white edge around a count drawn on the hatching (a pattern), so that its lines do not
+    cross the figure; nothing on a plain colour."""
+    return "" if fill.startswith("#") else ' stroke="#fff" stroke-width="3" paint-order="stroke"'
 
 
 def _note(text: str) -> Markup:
@@ -70,13 +124,12 @@ def grade_chart(table: dict[str, Any]) -> Markup:
     if not rows:
         return _note(NO_GRADES)
     most = max((sum(r.counts.values()) for r in rows), default=0) or 1
-    colours = {
-        grade: UNGRADED_COLOUR if grade == "未入力" else PALETTE[i % len(PALETTE)]
-        for i, grade in enumerate(scale)
-    }
+    hatch = _hatch_id(f"{title} {table.get('year')}")
+    colours = dict(zip(table["scale"], grade_colours(len(table["scale"])), strict=True))
+    colours["未入力"] = f"url(#{hatch})"
     legend, top = _legend([(grade, colours[grade]) for grade in scale])
     bar_w, bar_h, row_h = WIDTH - 2 * PAD, 18, FONT_SIZE + 30
-    parts = [_svg_open(WIDTH, top + row_h * len(rows) + 4, title), *legend]
+    parts = [_svg_open(WIDTH, top + row_h * len(rows) + 4, title), _hatching(hatch), *legend]
     for n, row in enumerate(rows):
         y = top + n * row_h
         parts.append(
@@ -92,12 +145,12 @@ def grade_chart(table: dict[str, Any]) -> Markup:
             w = bar_w * count / most
             parts.append(
                 f'<rect x="{x:.1f}" y="{bar_y}" width="{w:.1f}" height="{bar_h}" '
-                f'fill="{colours[grade]}"><title>{escape(grade)}: {count}</title></rect>'
+                f'fill="{colours[grade]}" {_EDGE}><title>{escape(grade)}: {count}</title></rect>'
             )
             if w >= text_width(str(count)) + 4:
                 parts.append(
                     f'<text x="{x + w / 2:.1f}" y="{bar_y + bar_h - 5}" text-anchor="middle" '
-                    f'fill="{_ink(colours[grade])}">{count}</text>'
+                    f'fill="{_ink(colours[grade])}"{_halo(colours[grade])}>{count}</text>'
                 )
             x += w
     parts.append("</svg></div>")
@@ -159,7 +212,7 @@ def cost_chart(table: dict[str, Any], label: str) -> Markup:
             y = y_of(max(value, 0))
             parts.append(
                 f'<rect x="{x0 + i * (bar + 2):.1f}" y="{y:.1f}" width="{bar}" '
-                f'height="{abs(y_of(value) - zero):.1f}" fill="{PALETTE[i % len(PALETTE)]}">'
+                f'height="{abs(y_of(value) - zero):.1f}" fill="{PALETTE[i % len(PALETTE)]}" {_EDGE}>'
                 f"<title>{escape(name)} {escape(short_label(year))}: {value:,.0f} "
                 f"{escape(COST_UNIT)}</title></rect>"
             )
@@ -207,10 +260,32 @@ def _legend(items: list[tuple[str, str]], *, one_per_line: bool = False) -> tupl
         if x > PAD and (one_per_line or x + w > WIDTH - PAD):
             x, y = PAD, y + line
         whole = f"<title>{escape(name)}</title>" if text != name else ""
-        parts.append(f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(
+            f'<rect x="{x + 0.5:.1f}" y="{y + 0.5}" width="12" height="12" fill="{colour}" '
+            f"{_EDGE}/>"
+        )
         parts.append(f'<text x="{x + 16:.1f}" y="{y + 11}">{whole}{escape(text)}</text>')
         x += w
     return parts, y + line + 4
+
+
+_EDGE = f'stroke="{EDGE}" stroke-width="0.75"'
+
+
+def _hatch_id(chart: str) -> str:
+    """The id of a chart's 未入力 hatching: one a chart (a page shows several charts), the same
+    each time the chart is drawn."""
+    return f"ungraded-{zlib.crc32(chart.encode()):08x}"
+
+
+def _hatching(pattern_id: str) -> str:
+    """The hatching 未入力 is filled with: grey lines on white, apart from every grade's colour
+    in print, in grayscale and for any reader."""
+    return (
+        f'<defs><pattern id="{pattern_id}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+        f'<rect width="1.5" height="6" fill="{UNGRADED_HATCH}"/></pattern></defs>'
+    )
 
 
 def _svg_open(width: float, height: float, title: str) -> str:
