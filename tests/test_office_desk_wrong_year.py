@@ -140,3 +140,18 @@ def test_the_summary_page_names_the_state_the_roster_shows(tmp_path: Path) -> No
     notice = _text(summary[summary.index('id="other-years"') :].split("</p>", 1)[0])
     assert "令和3年度でない年度の提出 1 件は集計していません" in notice
     assert "全体の状況では状態「年度違い」" in notice
+
+
+def test_the_marked_zip_keeps_it_with_the_copy_that_tells_its_課_to_send_this_years(
+    tmp_path: Path,
+) -> None:
+    """Unlike the sums, the 点検結果 zip keeps it: its copy says, in its 課's words, which year
+    it is and what to send; the job's message says so too."""
+    app = _desk(tmp_path, 2021, None)
+    page, data = run_job(signed_in(app, "admin"), "marked")
+    said = _text(page[page.index('<pre class="message">') :])
+    assert "うち年度違いの提出 1 件の写しには、令和3年度の様式で提出し直すように" in said, said
+    (name,) = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    copy = openpyxl.load_workbook(io.BytesIO(zipfile.ZipFile(io.BytesIO(data)).read(name)))
+    texts = [str(c) for sheet in copy for row in sheet.iter_rows(values_only=True) for c in row]
+    assert any("は令和2年度の施策マネジメントシートです" in t for t in texts)

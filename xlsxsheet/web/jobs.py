@@ -211,7 +211,7 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
     uploads = counted_uploads(store, year)
     results, _names = summaries(store, cache, uploads)
     out = folder / "点検結果.zip"
-    written = 0
+    written, other_years = 0, 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, (upload, result) in enumerate(zip(uploads, results, strict=True), 1):
             path = store.blob_path(upload)
@@ -223,8 +223,15 @@ def _marked(store: Store, cache: SummaryCache, year: int, folder: Path, progress
                     archive.write(marked, _arcname(upload, name))
                     marked.unlink()
                     written += 1
+                    other_years += upload.wrong_year
             progress(n)
-    message = f"問題のある提出 {written} 件の写しです。" + _elsewhere(store, year)
+    message = f"問題のある提出 {written} 件の写しです。"
+    if other_years:  # kept: its copy tells its 課 to send this year's (the desk's error)
+        message += (
+            f"うち年度違いの提出 {other_years} 件の写しには、{long_label(year)}の様式で"
+            "提出し直すようにと書いてあります。"
+        )
+    message += _elsewhere(store, year)
     return out, f"点検結果_{long_label(year)}.zip", message
 
 
