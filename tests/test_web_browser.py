@@ -136,10 +136,10 @@ def test_a_department_uploads_sees_the_cell_and_sends_the_corrected_copy(
     rows = department.find_elements(By.CSS_SELECTOR, "#problems tr.problem")
     assert len(rows) == len(checked.problems)
     row = next(r for r in rows if "合計が一致しません" in r.text)
-    assert "J77" in row.text and "123456" in row.text
+    assert "J77" in row.text and "123,456" in row.text
     marked = row.find_element(By.CSS_SELECTOR, "table.grid td.mark")
-    assert marked.text == "123456"
-    assert marked.get_attribute("title") == "J77: 123456"
+    assert marked.text == "123,456"
+    assert marked.get_attribute("title") == "J77: 123,456"
     assert marked.value_of_css_property("outline-style") == "solid"
     _no_script_ran(department)
     assert _roster_state(office, base, DEPT_A) == "エラー"

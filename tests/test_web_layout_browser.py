@@ -139,10 +139,10 @@ def test_the_problem_list_fits_the_screen_and_shows_the_message(
         assert any(LONG in r.text for r in rows)
     else:  # every piece of the problem is shown: cell, 項目, value, expected value, grid
         row = next(r for r in rows if "合計が一致しません" in r.text)
-        for text in ("J77", "123456"):
+        for text in ("J77", "123,456"):
             assert text in row.text
         marked = row.find_element(By.CSS_SELECTOR, "table.grid td.mark")
-        assert marked.is_displayed() and marked.text == "123456"
+        assert marked.is_displayed() and marked.text == "123,456"
 
 
 LINES = """

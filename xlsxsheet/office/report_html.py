@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from xlsxsheet.checks.base import show
 from xlsxsheet.core import fiscal_year
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.core.version import __version__
@@ -42,15 +43,12 @@ def _environment() -> jinja2.Environment:
 
 
 def show_value(value: Any) -> str:
-    """A problem's value or expected value as a cell of the table."""
+    """A problem's value or expected value as a cell of the table: a number as the message
+    quotes it (checks.base.show: 14,000), a text as typed (「１,２００」 stays 「１,２００」)."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.10g}"
+    if isinstance(value, int | float):
+        return show(value)
     return str(value)
 
 

@@ -50,6 +50,7 @@ from xlsxsheet.web.office import (
     units_word,
 )
 from xlsxsheet.web.recheck import is_stale, recheck, recheck_stale
+from xlsxsheet.web.result_grid import quoted, shown_problems
 from xlsxsheet.web.sent_names import as_sent
 from xlsxsheet.web.store import WORKBOOK_SUFFIXES, Upload
 
@@ -67,6 +68,12 @@ def year_label(year: int | None) -> str:
 def group_label_filter(group: tuple[str, str]) -> str:
     """A 政策 of the cost table as its chart names it (see collect.group_label)."""
     return group_label(*group)
+
+
+@bp.app_template_global("quoted")
+def quoted_global(problem: dict[str, Any], which: str) -> dict[str, Any]:
+    """A problem's 入力値 or 期待値 as the message quotes it (see result_grid.quoted)."""
+    return quoted(problem, which)
 
 
 @bp.app_template_filter("when")
@@ -248,12 +255,21 @@ def upload_result(upload_id: int) -> Any:
         "result.html",
         upload=found,
         result=found.result,
+        problems=_shown_problems(found),
         owner=owner,
         unit=_unit_word(found.layout),
         same=same[-1:],
         unlisted=unlisted,
         closed=found.year != store().year,
     )
+
+
+def _shown_problems(upload: Upload) -> list[dict[str, Any]]:
+    """The upload's problems with the cells around each as Excel shows them (its kept file
+    read again: values, not formulas; see result_grid)."""
+    problems = upload.result["problems"]
+    key = (upload.id, upload.sha256, upload.checked, upload.checked_with)
+    return shown_problems(store().blob_path(upload), problems, key)
 
 
 def _unit_word(layout_id: str | None) -> str:

@@ -1,0 +1,256 @@
+"""The cells around each problem as the result page shows them: as Excel shows the sheet.
+
+An upload's stored result keeps, for each problem, a grid of the cells around its cell (see
+intake.grid_around); a formula cell's text there is its formula, since what a formula gives is
+not in the cell itself. The page reads the kept file again when it is shown and puts in each
+cell what Excel shows: a typed value as typed, a formula cell's result (the value the file
+saved; where the check computed the cell, the value it computed, with a note when the file
+saved another), numbers in the cell's number format (the layout's: 千円 with separators). The
+formula stays in the cell's title. A file that cannot be read again keeps the stored texts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from xlsxsheet.checks.base import show
+from xlsxsheet.checks.formulas import SHOWN_FORMULA_LENGTH
+from xlsxsheet.core.cells import parse_a1
+from xlsxsheet.layout.model import DEFAULT_FORMATS
+from xlsxsheet.layout.registry import default_registry
+from xlsxsheet.office.report_html import show_value
+from xlsxsheet.reading.content import WorkbookContent
+from xlsxsheet.reading.return_reader import read_file
+from xlsxsheet.reading.workbook_reader import read_workbook
+
+CELL_TEXT = 24  # characters of a cell shown in the grid (as intake.CELL_TEXT)
+CACHED_FILES = 16  # uploads whose shown grids are kept in memory
+# problems whose value or expected value is a formula: a long one is folded away, as the
+# message folds it (checks.formulas: 「様式の計算式」 for a formula past SHOWN_FORMULA_LENGTH)
+FORMULA_CODES = frozenset({"formula-overwritten", "formula-changed"})
+
+Place = tuple[str, int, int]  # sheet, row, column (0-based)
+
+
+@dataclass
+class FileCells:
+    """What the page needs of a kept file: its cells, and for the cells of the layout their
+    number format and the value the check computed (computed cells only)."""
+
+    content: WorkbookContent
+    formats: dict[Place, str | None] = field(default_factory=dict)
+    computed: dict[Place, Any] = field(default_factory=dict)
+
+
+def file_cells(path: Path) -> FileCells | None:
+    """The kept file read again (as the check read it), or None if it cannot be read."""
+    try:
+        result = read_file(path, default_registry())
+    except Exception:  # not a return of a known layout (or a reader bug): its plain cells
+        try:
+            return FileCells(read_workbook(path))
+        except Exception:
+            return None
+    cells = FileCells(result.content)
+    for key, bound in result.cells.items():
+        raw = bound.raw
+        place = (raw.sheet, raw.row, raw.col)
+        fdef = bound.slot.field
+        cells.formats[place] = fdef.format or DEFAULT_FORMATS.get(fdef.type)
+        if key in result.computed:
+            cells.computed[place] = result.computed[key]
+    return cells
+
+
+# --- numbers as a number format shows them ---------------------------------------------
+_FIXED = re.compile(r"^(#,##)?0(?:\.(0*)(#*))?$")  # #,##0  #,##0.0  0.00  #,##0.0##
+
+
+def number_text(value: int | float, code: str | None) -> str:
+    """A number as Excel shows it in a cell of number format `code` (#,##0, 0.0, General, @);
+    a format not known here (or none): as the messages quote it (14,000)."""
+    if not math.isfinite(value):
+        return show(value)
+    if code in ("General", "@"):
+        return _general(value)
+    match = _FIXED.match(code or "")
+    if match is None:
+        return show(value)
+    grouped, fixed, optional = match.group(1), match.group(2) or "", match.group(3) or ""
+    places = len(fixed) + len(optional)
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{abs(rounded):{',' if grouped else ''}.{places}f}"
+    if optional:  # 0.0## : the optional places only when they are not zero
+        whole, _, decimals = text.partition(".")
+        decimals = decimals[: len(fixed)] + decimals[len(fixed) :].rstrip("0")
+        text = f"{whole}.{decimals}" if decimals else whole
+    return f"-{text}" if rounded < 0 else text
+
+
+def _general(value: int | float) -> str:
+    """Excel's General: no separators, at most 10 significant digits (14000, 0.3)."""
+    if isinstance(value, int) or (value.is_integer() and abs(value) < 1e11):
+        return str(int(value))
+    return f"{value:.10g}".replace("e+", "E+").replace("e-", "E-")
+
+
+def cell_text(value: Any, code: str | None = None) -> str:
+    """What a cell holding `value` (number format `code`) shows: text as typed, numbers in
+    their format, TRUE/FALSE, dates as Excel shows them in Japan (2020/4/1)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return number_text(value, code)
+    if isinstance(value, datetime):
+        day = f"{value.year}/{value.month}/{value.day}"
+        return day if value.time() == time() else f"{day} {value:%H:%M}"
+    if isinstance(value, date):
+        return f"{value.year}/{value.month}/{value.day}"
+    return str(value)
+
+
+def _same(kept: Any, computed: Any) -> bool:
+    """Whether the value the file saved is the one the check computed (floats to 1e-9)."""
+    numbers = (int, float)
+    if isinstance(kept, numbers) and isinstance(computed, numbers):
+        if isinstance(kept, bool) or isinstance(computed, bool):
+            return kept is computed
+        return abs(kept - computed) <= 1e-9 * max(1.0, abs(kept), abs(computed))
+    return bool(kept == computed or (kept in (None, "") and computed in (None, "")))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= CELL_TEXT else text[: CELL_TEXT - 1] + "…"
+
+
+def shown_cell(cells: FileCells, sheet: str, ref: str) -> dict[str, Any]:
+    """One cell of a grid: the text shown, its title (the cell, its whole value, its formula),
+    whether it is a number (right-aligned) and, when the check computed the cell and the file
+    saved another value, that value (`kept`)."""
+    row, col = parse_a1(ref)
+    place = (sheet, row, col)
+    raw = cells.content.cells.get(sheet, {}).get((row, col))
+    code = cells.formats.get(place)
+    if raw is None:
+        return {"text": "", "title": f"{ref}: ", "number": False, "formula": None, "kept": None}
+    formula = (
+        raw.formula if raw.formula is None or raw.formula.startswith("=") else f"={raw.formula}"
+    )
+    kept, value = raw.value, raw.value
+    if formula is not None:
+        kept = cells.content.cached_value(sheet, row, col)
+        computed = cells.computed.get(place)
+        value = computed if computed is not None else kept
+    text = cell_text(value, code)
+    title = f"{ref}: {text}"
+    differs = formula is not None and kept is not None and not _same(kept, value)
+    if formula is not None:
+        title += f"\n計算式: {formula}"
+    if formula is not None and kept is None and value is not None:
+        title += "\n(ブックに計算結果が保存されていないため、点検で計算した値を表示)"
+    if differs:
+        title += f"\nブックに保存された値: {cell_text(kept, code)}(点検で計算し直した値を表示)"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return {
+        "text": _short(text),
+        "title": title,
+        "number": number,
+        "formula": formula,
+        "kept": cell_text(kept, code) if differs else None,
+    }
+
+
+def shown_grid(cells: FileCells, sheet: str, grid: dict[str, Any]) -> dict[str, Any]:
+    """A stored grid with each cell as Excel shows it, and a note for each cell whose value the
+    check computed otherwise than the file saved."""
+    far = far_columns(grid)
+    rows = []
+    notes = []
+    for row in grid["rows"]:
+        shown = []
+        for n, cell in enumerate(row["cells"]):
+            view = {**cell, **shown_cell(cells, sheet, cell["ref"])}
+            if view["kept"] is not None:
+                text = (
+                    f"{cell['ref']} は点検で計算し直した値です"
+                    f"(ブックに保存された値は {view['kept']})。"
+                )
+                notes.append({"text": text, "far": far[n]})
+            shown.append(view)
+        rows.append({**row, "cells": shown})
+    formulas = any(cell["formula"] for row in rows for cell in row["cells"])
+    return {**grid, "rows": rows, "notes": notes, "formulas": formulas, "far": far}
+
+
+def far_columns(grid: dict[str, Any]) -> list[bool]:
+    """Per column of the grid, whether it is two or more columns from the problem's cell: a
+    narrow screen (a phone) shows the problem's column and one on each side, so that a
+    number of seven digits with its separators (2,167,435) is not cut."""
+    marked = next(
+        (n for row in grid["rows"] for n, cell in enumerate(row["cells"]) if cell.get("mark")),
+        None,
+    )
+    return [marked is not None and abs(n - marked) >= 2 for n in range(len(grid["columns"]))]
+
+
+def with_values(problems: list[dict[str, Any]], cells: FileCells | None) -> list[dict[str, Any]]:
+    """The stored problems with their grids as the page shows them (stored texts if the file
+    could not be read again)."""
+    if cells is None:
+        return problems
+    return [
+        {**p, "grid": shown_grid(cells, p.get("sheet") or "", p["grid"])} if p.get("grid") else p
+        for p in problems
+    ]
+
+
+_lock = threading.Lock()
+_shown: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+
+
+def shown_problems(
+    path: Path, problems: list[dict[str, Any]], key: tuple[Any, ...]
+) -> list[dict[str, Any]]:
+    """`with_values` of an upload's problems, kept for the last few uploads shown (`key`: the
+    upload, its file and the check its result is of)."""
+    if not any(p.get("grid") for p in problems):
+        return problems
+    with _lock:
+        if key in _shown:
+            _shown.move_to_end(key)
+            return _shown[key]
+    made = with_values(problems, file_cells(path))
+    with _lock:
+        _shown[key] = made
+        while len(_shown) > CACHED_FILES:
+            _shown.popitem(last=False)
+    return made
+
+
+# --- a problem's value and expected value ----------------------------------------------
+def quoted(problem: dict[str, Any], which: str) -> dict[str, Any]:
+    """A problem's value (`which`="value") or expected value as its column shows it: numbers
+    as the message quotes them (14,000), text as typed; a long formula (of a formula problem)
+    folded as 「様式の計算式」/「入力された計算式」, as the message says it."""
+    value = problem.get(which)
+    text = show_value(value)
+    folded = (
+        problem.get("code") in FORMULA_CODES
+        and isinstance(value, str)
+        and value.startswith("=")
+        and len(value) > SHOWN_FORMULA_LENGTH
+    )
+    if not folded:
+        return {"text": text, "formula": None}
+    name = "様式の計算式" if which == "expected" else "入力された計算式"
+    return {"text": name, "formula": text}
