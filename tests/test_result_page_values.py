@@ -9,6 +9,7 @@ as text in a SUM); the page is read with Flask's test client and in a headless C
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import random
 import re
@@ -39,7 +40,7 @@ from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.external.libreoffice import recalculate
 from xlsxsheet.reading.return_reader import read_file
 from xlsxsheet.web import create_app
-from xlsxsheet.web.result_grid import number_text
+from xlsxsheet.web.result_grid import cell_text, number_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPED = "１,２００"  # full-width digits, a half-width comma: shown as typed
@@ -194,6 +195,20 @@ def test_a_number_is_shown_as_its_cell_format_shows_it(
     assert number_text(value, code) == shown
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (True, "TRUE"),  # not Python's True
+        (dt.datetime(2020, 4, 1), "2020/4/1"),  # not 2020-04-01 00:00:00
+        (dt.datetime(2020, 4, 1, 9, 30), "2020/4/1 09:30"),
+        (TYPED, TYPED),  # a text as typed
+        (None, ""),
+    ],
+)
+def test_a_cell_that_is_no_number_is_shown_as_excel_shows_it(value: Any, shown: str) -> None:
+    assert cell_text(value, "#,##0") == shown
+
+
 # --- the grid -----------------------------------------------------------------------------
 def test_the_grid_shows_what_excel_shows_not_formulas(app: Any, returns: dict[str, Path]) -> None:
     """The return LibreOffice saved: each formula cell shows its value (the check's, where the
@@ -334,3 +349,13 @@ def test_the_browser_shows_the_value_with_its_formula_in_the_title(
     assert note.is_displayed() and show(saved) in note.text
     assert row.find_element(By.CSS_SELECTOR, "table.grid td.mark").text == TYPED
     assert browser.execute_script(CUT) == []  # no figure cut short, on a phone too
+
+
+def test_the_page_says_the_file_in_words_not_its_hash(app: Any, returns: dict[str, Path]) -> None:
+    """The line about the file: its version, when, its size; the SHA-256 only in a title."""
+    _found, page = _page(app, returns["total"])
+    line = re.search(r'<p class="muted">第\d+版.*?</p>', page, re.S)
+    assert line is not None
+    shown = re.sub(r"<[^>]*>", "", line.group(0))
+    assert "SHA-256" not in shown and "バイト" in shown
+    assert 'title="ファイルを見分ける値(SHA-256): ' in line.group(0)

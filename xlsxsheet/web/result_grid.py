@@ -160,7 +160,7 @@ def shown_cell(cells: FileCells, sheet: str, ref: str) -> dict[str, Any]:
         title += "\n(ブックに計算結果が保存されていないため、点検で計算した値を表示)"
     if differs:
         title += f"\nブックに保存された値: {cell_text(kept, code)}(点検で計算し直した値を表示)"
-    number = isinstance(value, int | float) and not isinstance(value, bool)
+    number = isinstance(value, int | float | date) and not isinstance(value, bool)  # Excel's right
     return {
         "text": _short(text),
         "title": title,
