@@ -203,38 +203,48 @@ def far_columns(grid: dict[str, Any]) -> list[bool]:
     return [marked is not None and abs(n - marked) >= 2 for n in range(len(grid["columns"]))]
 
 
-def with_values(problems: list[dict[str, Any]], cells: FileCells | None) -> list[dict[str, Any]]:
-    """The stored problems with their grids as the page shows them (stored texts if the file
-    could not be read again)."""
-    if cells is None:
-        return problems
-    return [
-        {**p, "grid": shown_grid(cells, p.get("sheet") or "", p["grid"])} if p.get("grid") else p
+Grids = dict[tuple[str, str], dict[str, Any]]  # (sheet, cell) of a problem → its grid shown
+
+
+def shown_grids(problems: list[dict[str, Any]], cells: FileCells) -> Grids:
+    """The grid of each problem that has one, as the page shows it."""
+    return {
+        (p.get("sheet") or "", p["cell"]): shown_grid(cells, p.get("sheet") or "", p["grid"])
         for p in problems
-    ]
+        if p.get("grid")
+    }
 
 
 _lock = threading.Lock()
-_shown: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+_shown: OrderedDict[tuple[Any, ...], Grids] = OrderedDict()
 
 
 def shown_problems(
     path: Path, problems: list[dict[str, Any]], key: tuple[Any, ...]
 ) -> list[dict[str, Any]]:
-    """`with_values` of an upload's problems, kept for the last few uploads shown (`key`: the
-    upload, its file and the check its result is of)."""
-    if not any(p.get("grid") for p in problems):
+    """An upload's stored problems with their grids as the page shows them (the stored texts
+    if the file cannot be read again). The grids of the last few files shown are kept, by
+    `key`: what they are made of (the file's SHA-256 and the layouts' fingerprint)."""
+    wanted = {(p.get("sheet") or "", p["cell"]) for p in problems if p.get("grid")}
+    if not wanted:
         return problems
     with _lock:
-        if key in _shown:
+        grids = _shown.get(key)
+        if grids is not None:
             _shown.move_to_end(key)
-            return _shown[key]
-    made = with_values(problems, file_cells(path))
-    with _lock:
-        _shown[key] = made
-        while len(_shown) > CACHED_FILES:
-            _shown.popitem(last=False)
-    return made
+    if grids is None or not wanted <= grids.keys():
+        cells = file_cells(path)
+        if cells is None:
+            return problems
+        grids = shown_grids(problems, cells)
+        with _lock:
+            _shown[key] = grids
+            while len(_shown) > CACHED_FILES:
+                _shown.popitem(last=False)
+    return [
+        {**p, "grid": grids[(p.get("sheet") or "", p["cell"])]} if p.get("grid") else p
+        for p in problems
+    ]
 
 
 # --- a problem's value and expected value ----------------------------------------------

@@ -268,7 +268,7 @@ def _shown_problems(upload: Upload) -> list[dict[str, Any]]:
     """The upload's problems with the cells around each as Excel shows them (its kept file
     read again: values, not formulas; see result_grid)."""
     problems = upload.result["problems"]
-    key = (upload.id, upload.sha256, upload.checked, upload.checked_with)
+    key = (upload.sha256, upload.checked_with, default_registry().fingerprint())  # their makings
     return shown_problems(store().blob_path(upload), problems, key)
 
 
