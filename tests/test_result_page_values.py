@@ -40,7 +40,7 @@ from xlsxsheet.checks.pipeline import check_file
 from xlsxsheet.external.libreoffice import recalculate
 from xlsxsheet.reading.return_reader import read_file
 from xlsxsheet.web import create_app
-from xlsxsheet.web.result_grid import cell_text, number_text
+from xlsxsheet.web.result_grid import cell_text, file_cells, number_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPED = "１,２００"  # full-width digits, a half-width comma: shown as typed
@@ -207,6 +207,21 @@ def test_a_number_is_shown_as_its_cell_format_shows_it(
 )
 def test_a_cell_that_is_no_number_is_shown_as_excel_shows_it(value: Any, shown: str) -> None:
     assert cell_text(value, "#,##0") == shown
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.xlsx")), ids=lambda p: p.stem)
+def test_a_cell_of_the_form_shows_a_number_as_its_number_format_in_the_file_does(
+    path: Path,
+) -> None:
+    """The format the page takes for a cell of the form (the layout's) shows a number as the
+    format the bundled example holds at that cell does (a year or a choice: General)."""
+    cells = file_cells(path)
+    assert cells is not None and cells.formats
+    book = openpyxl.load_workbook(path)
+    for (sheet, row, col), code in cells.formats.items():
+        held = book[sheet].cell(row + 1, col + 1).number_format
+        for number in (2020, 14000, 1234.5):
+            assert number_text(number, code) == number_text(number, held), (sheet, row, col)
 
 
 # --- the grid -----------------------------------------------------------------------------

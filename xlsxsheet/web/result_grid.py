@@ -64,7 +64,8 @@ def file_cells(path: Path) -> FileCells | None:
         raw = bound.raw
         place = (raw.sheet, raw.row, raw.col)
         fdef = bound.slot.field
-        cells.formats[place] = fdef.format or DEFAULT_FORMATS.get(fdef.type)
+        # the format the template gave the cell (as writing's): none is Excel's General
+        cells.formats[place] = fdef.format or DEFAULT_FORMATS.get(fdef.type) or "General"
         if key in result.computed:
             cells.computed[place] = result.computed[key]
     return cells
