@@ -187,6 +187,8 @@ def _saved_and_computed(path: Path, sheet: str, ref: str) -> tuple[Any, Any, str
         (0.1 + 0.2, "General", "0.3"),
         (14000, None, "14,000"),  # a cell of no known format: as the messages quote it
         (14000, "0%", "14,000"),  # a format not handled here: as the messages quote it
+        (1e30, "#,##0", "1" + ",000" * 10),  # typed in a cell: shown, not a failed page
+        (1e30, "0.0", "1" + "0" * 30 + ".0"),
     ],
 )
 def test_a_number_is_shown_as_its_cell_format_shows_it(

@@ -11,13 +11,14 @@ formula stays in the cell's title. A file that cannot be read again keeps the st
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ CACHED_FILES = 16  # uploads whose shown grids are kept in memory
 FORMULA_CODES = frozenset({"formula-overwritten", "formula-changed"})
 
 Place = tuple[str, int, int]  # sheet, row, column (0-based)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,7 +89,10 @@ def number_text(value: int | float, code: str | None) -> str:
         return show(value)
     grouped, fixed, optional = match.group(1), match.group(2) or "", match.group(3) or ""
     places = len(fixed) + len(optional)
-    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = 400  # every digit of a float up to 1.8e308 (1e30 typed in a cell)
+        step = Decimal(1).scaleb(-places)
+        rounded = Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP)
     text = f"{abs(rounded):{',' if grouped else ''}.{places}f}"
     if optional:  # 0.0## : the optional places only when they are not zero
         whole, _, decimals = text.partition(".")
@@ -237,7 +242,11 @@ def shown_problems(
         cells = file_cells(path)
         if cells is None:
             return problems
-        grids = shown_grids(problems, cells)
+        try:
+            grids = shown_grids(problems, cells)
+        except Exception:  # a value shown here for the first time: the stored texts, not a 500
+            log.exception("the cells around the problems of %s could not be shown", path.name)
+            return problems
         with _lock:
             _shown[key] = grids
             while len(_shown) > CACHED_FILES:
