@@ -31,8 +31,8 @@ from xlsxsheet.office.report_html import show_value
 from xlsxsheet.reading.content import WorkbookContent
 from xlsxsheet.reading.return_reader import read_file
 from xlsxsheet.reading.workbook_reader import read_workbook
+from xlsxsheet.web.intake import CELL_TEXT
 
-CELL_TEXT = 24  # characters of a cell shown in the grid (as intake.CELL_TEXT)
 CACHED_FILES = 16  # uploads whose shown grids are kept in memory
 # problems whose value or expected value is a formula: a long one is folded away, as the
 # message folds it (checks.formulas: 「様式の計算式」 for a formula past SHOWN_FORMULA_LENGTH)
