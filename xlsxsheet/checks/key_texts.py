@@ -5,7 +5,7 @@ characters of the Halfwidth and Fullwidth Forms and the ideographic space in the
 office's own notation). The check reports such a text as read so and fix writes it so; rollover
 writes it so into next year's template. Free text (取組状況, 課題…) is never one of them.
 
-The rule is the one collect shows keys by (office.report.shown_key). A records table's
+collect shows keys by the same rule (office.report.shown_key calls key_form). A records table's
 `hierarchy` code column is not one: on a heading row of the level above, it holds that level's
 name (free text)."""
 

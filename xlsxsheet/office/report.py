@@ -8,12 +8,11 @@ size without holding it.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from xlsxsheet.checks.key_texts import key_form
 from xlsxsheet.checks.pipeline import CheckResult
 from xlsxsheet.core import strict_json
 from xlsxsheet.core.problems import SEVERITY_WORDS
@@ -58,9 +57,6 @@ class LazyList(Sequence[Any]):
         return (self._make(x) for x in self._items)
 
 
-_WIDE = re.compile("[\u3000\uff00-\uffef]+")  # ideographic space, 全角英数・記号, 半角カナ
-
-
 def shown_key(value: str | None) -> str | None:
     """A 施策 key (or 政策 number) as reports and the summary workbook show it: the characters of
     the Halfwidth and Fullwidth Forms (`０３－０２－０１５`, `Ａ`, the ideographic space) as their
@@ -69,7 +65,7 @@ def shown_key(value: str | None) -> str | None:
     return's cell keeps what was typed. None stays None."""
     if value is None:
         return None
-    return _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), value).strip()
+    return key_form(value)  # as the check reads a key and fix writes it
 
 
 def file_columns(r: Checked, name: str) -> tuple[Any, ...]:
