@@ -41,6 +41,9 @@ def test_marks_each_problem_cell_once_with_every_message(tmp_path: Path) -> None
     # the place stands in its own columns (シート, セル, 項目), not again before each message
     placed = [p for p in shown if p.message.startswith(f"'{p.sheet}'!{p.cell}")]
     assert placed and not any(str(r[5]).startswith("'") for r in rows)
+    # 入力値 / 期待値 as the message quotes them (123,456), as text the copy never computes
+    row = next(r for r in rows if r[3] == total.cell and r[1] == "エラー")
+    assert row[6] == "123,456" and row[7] == f"{total.expected:,}"  # text: never computed
     with pytest.raises(UsageError):
         write_annotated(path, checked.problems, path)
 

@@ -75,3 +75,28 @@ def test_the_next_years_zip_names_each_template_as_its_課_downloads_it(tmp_path
     table = page[page.index('id="rollover-report"') :].split("</table>", 1)[0]
     for name in in_zip:
         assert f"<td>{name}" in table, name
+
+
+def test_a_rosters_file_name_names_the_download_and_the_zip_alike(tmp_path: Path) -> None:
+    """A roster's ファイル名 column names the template in rollover's zip; the 課's download used
+    the desk's own name instead, so that the two differed again."""
+    roster = tmp_path / "名簿.csv"
+    roster.write_text(
+        f"様式,施策番号,担当課,ファイル名\nshisaku-management,1,{DEPT_A},健康づくり:施策1.xlsx\n",
+        encoding="utf-8",
+    )
+    app = create_app(tmp_path / "data", roster, ADMIN_PASSWORD, 2020)
+    store = app.extensions["xlsxsheet_store"]
+    client = signed_in(app, DEPT_A)
+
+    def downloaded(year: int) -> str:
+        (row,) = store.roster(year, DEPT_A)
+        got = client.get(f"/dept/{dept_id(app, DEPT_A)}/template/{row['id']}")
+        assert got.status_code == 200 and got.data.startswith(b"PK")
+        return _downloaded_name(got.headers["Content-Disposition"])
+
+    assert downloaded(2020) == "健康づくり_施策1.xlsx"  # the blank one, made safe for Windows
+    upload_id(upload(client, app, DEPT_A, make_return(tmp_path, 1, DEPT_A)))
+    _page, data = run_job(signed_in(app, "admin"), "new-year")
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["健康づくり_施策1.xlsx"]
+    assert downloaded(2021) == "健康づくり_施策1.xlsx"  # next year's, made from the return

@@ -85,6 +85,17 @@ def change_at(
     return Change(sheet, cell, slot.field.id, slot.label, old, new, rule, reason, formula)
 
 
+def show_value(value: Any) -> str:
+    """A problem's value or expected value in a table's cell (the reports, the web page, the
+    marked copy's 点検結果): a number as the message quotes it (14,000), a text as typed
+    (「１,２００」 stays 「１,２００」), nothing for none."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return show(value)
+    return str(value)
+
+
 def show(value: Any) -> str:
     """A value as quoted in messages: numbers with separators, text in 「」."""
     if value is None or value == "":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from xlsxsheet.checks.base import show_value
 from xlsxsheet.copies.department_words import for_department
 from xlsxsheet.copies.workbook_copy import (
     CellEdit,
@@ -110,15 +111,8 @@ def _result_rows(problems: list[Problem]) -> list[tuple[object, ...]]:
                 p.cell or "",
                 p.label or "",
                 for_department(without_place(p.message, p)),  # the place is in its own columns
-                _as_text(p.value),
-                _as_text(p.expected),
+                show_value(p.value),  # text in the cell: a `=…` never computes in the copy
+                show_value(p.expected),
             )
         )
     return rows
-
-
-def _as_text(value: object) -> str:
-    """Values as text, so a quoted formula or a `=…` string never computes in the copy."""
-    if value is None:
-        return ""
-    return str(value)

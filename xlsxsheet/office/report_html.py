@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from xlsxsheet.checks.base import show
+from xlsxsheet.checks.base import show_value
 from xlsxsheet.core import fiscal_year
 from xlsxsheet.core.problems import Problem
 from xlsxsheet.core.version import __version__
@@ -40,16 +40,6 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def show_value(value: Any) -> str:
-    """A problem's value or expected value as a cell of the table: a number as the message
-    quotes it (checks.base.show: 14,000), a text as typed (「１,２００」 stays 「１,２００」)."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return show(value)
-    return str(value)
 
 
 def message_text(p: Problem) -> str:

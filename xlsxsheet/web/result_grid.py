@@ -22,12 +22,11 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-from xlsxsheet.checks.base import show
+from xlsxsheet.checks.base import show, show_value
 from xlsxsheet.checks.formulas import SHOWN_FORMULA_LENGTH
 from xlsxsheet.core.cells import parse_a1
 from xlsxsheet.layout.model import DEFAULT_FORMATS
 from xlsxsheet.layout.registry import default_registry
-from xlsxsheet.office.report_html import show_value
 from xlsxsheet.reading.content import WorkbookContent
 from xlsxsheet.reading.return_reader import read_file
 from xlsxsheet.reading.workbook_reader import read_workbook

@@ -353,6 +353,7 @@ def _send(data: bytes, name: str) -> Any:
 @signed_in
 def download_template(dept_id: int, roster_id: int) -> Any:
     """The year's template of one roster row: next year's from rollover, else an empty one."""
+    from xlsxsheet.office.filenames import safe_file_name
     from xlsxsheet.web.desk_params import layout_desk_params
     from xlsxsheet.writing.make_template import make_template
 
@@ -373,7 +374,11 @@ def download_template(dept_id: int, roster_id: int) -> Any:
             f"様式「{entry['layout']}」の定義ファイルに誤りがあるため、いまは様式を作れません。"
             "企画課(システム担当)にお知らせください。",
         )
-    name = desk_template_name(layout.title, entry["key"], row["name"], year)
+    name = (  # the roster's ファイル名 where it gives one, as rollover names the file
+        safe_file_name(entry["file_name"])
+        if entry["file_name"]
+        else desk_template_name(layout.title, entry["key"], row["name"], year)
+    )
     if kept:
         return _send((store().root / kept).read_bytes(), name)
     doc = roster_document(layout, year, entry["key"], row["name"])
