@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 from xlsxsheet.core.cells import a1
@@ -91,17 +92,28 @@ def show_value(value: Any) -> str:
     (「１,２００」 stays 「１,２００」), nothing for none."""
     if value is None:
         return ""
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | date):
         return show(value)
     return str(value)
 
 
+def date_text(value: date) -> str:
+    """A date as Excel shows it in Japan: 2020/4/1 (with the time where it has one)."""
+    day = f"{value.year}/{value.month}/{value.day}"
+    if isinstance(value, datetime) and value.time() != time():
+        return f"{day} {value:%H:%M}"
+    return day
+
+
 def show(value: Any) -> str:
-    """A value as quoted in messages: numbers with separators, text in 「」."""
+    """A value as quoted in messages: numbers with separators, TRUE/FALSE and dates as the
+    cell shows them, text in 「」."""
     if value is None or value == "":
         return "(空欄)"
     if isinstance(value, bool):
-        return str(value)
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, date):
+        return date_text(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):

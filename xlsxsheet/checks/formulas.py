@@ -67,7 +67,7 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
                     result,
                     slot,
                     "formula-changed",
-                    f"計算式 {raw.formula} が様式の計算式 {expected_formula} と違います。",
+                    _changed(raw.formula, expected_formula),
                     value=raw.formula,
                     expected=expected_formula,
                 ),
@@ -87,6 +87,16 @@ def check_formulas(result: ReadResult) -> Iterator[Finding]:
 # a restored formula longer than this is not spelt out to the 課 (its guards against blank
 # cells make a 100-character text of a sum of two products); the words version says what it is
 SHOWN_FORMULA_LENGTH = 40
+
+
+def _changed(typed: str, expected: str) -> str:
+    """formula-changed's message: the template's formula quoted where it is short enough to
+    read (a long one is in the problem's expected value, and on the result page folded)."""
+    if len(expected) <= SHOWN_FORMULA_LENGTH:
+        return f"計算式 {typed} が様式の計算式 {expected} と違います。"
+    if len(typed) <= SHOWN_FORMULA_LENGTH:
+        return f"計算式 {typed} が様式の計算式と違います。"
+    return "入力された計算式が様式の計算式と違います。"
 
 
 def _typed_over_formula(

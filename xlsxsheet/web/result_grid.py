@@ -17,12 +17,12 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-from xlsxsheet.checks.base import show, show_value
+from xlsxsheet.checks.base import date_text, show, show_value
 from xlsxsheet.checks.formulas import SHOWN_FORMULA_LENGTH
 from xlsxsheet.core.cells import parse_a1
 from xlsxsheet.layout.model import DEFAULT_FORMATS
@@ -116,11 +116,8 @@ def cell_text(value: Any, code: str | None = None) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         return number_text(value, code)
-    if isinstance(value, datetime):
-        day = f"{value.year}/{value.month}/{value.day}"
-        return day if value.time() == time() else f"{day} {value:%H:%M}"
     if isinstance(value, date):
-        return f"{value.year}/{value.month}/{value.day}"
+        return date_text(value)
     return str(value)
 
 
