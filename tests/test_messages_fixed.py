@@ -87,7 +87,7 @@ def at(checked: CheckResult, cell: str, code: str) -> Problem:
             "文字列を飛ばすため、施策コスト 事業費 事業費計(A) H28年度・施策コスト トータルコスト(A)+(B)"
             " H28年度 の計算にこの値が入りません。半角の数字だけで 1604890 と入力し直してください"
             "(セルの表示形式が「文字列」なら「標準」に戻してから)。点検では 1,604,890 として読みました。"
-            "修正版では「1604890」にします。",
+            "修正版では数値の 1,604,890 にします。",
         ),
     ],
     ids=lambda value: value if value.isascii() else "",
@@ -118,6 +118,10 @@ def test_the_department_is_asked_and_not_told_what_the_office_will_do(
     assert not any("修正版" in str(row[5]) for row in rows)
     said = {row[3]: row[5] for row in rows if row[3] in ("O39", "O43")}
     assert all(text.endswith("「未達成」に直してください。") for text in said.values())
+    # a number stored as text: asked to be typed again once, not again as 「1604890」に直して
+    (typed,) = [row[5] for row in rows if row[3] == "F72" and "文字列" in str(row[5])]
+    assert typed.endswith("点検では 1,604,890 として読みました。"), typed
+    assert typed.count("1604890 と入力し直してください") == 1
 
 
 def test_a_change_another_replaces_is_not_said(tmp_path: Path) -> None:

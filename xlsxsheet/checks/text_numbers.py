@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
-from xlsxsheet.checks.base import Finding, problem_at, show, writes
+from xlsxsheet.checks.base import Finding, problem_at, show
 from xlsxsheet.core.changes import Change
 from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.formula import parse_formula
@@ -78,7 +78,7 @@ def text_number_finding(
     problem = problem_at(result, slot, "number-stored-as-text", message, value=raw, expected=value)
     if fixed is None:
         return Finding(problem)
-    return Finding(problem, fixed, writes(_plain(value)))
+    return Finding(problem, fixed, f"修正版では数値の {show(value)} にします。")
 
 
 def dependents(plan: WorkbookPlan, key: Key) -> tuple[list[str], list[str]]:

@@ -20,6 +20,8 @@ TO_DEPARTMENT: tuple[tuple[re.Pattern[str], str], ...] = (
         "この欄は自動計算です。様式の計算式に戻してください。",
     ),
     (re.compile(r"修正版では「(.+?)」にします。"), r"「\1」に直してください。"),
+    # a number stored as text: the message has asked for it to be typed again already
+    (re.compile(r"修正版では数値の\s*\S+\s*にします。"), ""),
     (re.compile(r"修正版では記録に合わせます。"), "記録に合わせて直してください。"),
 )
 
