@@ -7,17 +7,12 @@ from collections.abc import Iterator
 
 from xlsxsheet.checks.base import Finding, problem_at, show
 from xlsxsheet.core.fiscal_year import column_label
-from xlsxsheet.core.memo import derived
 from xlsxsheet.layout.model import GradeSuggestion
-from xlsxsheet.plan.workbook_plan import Slot, WorkbookPlan
+from xlsxsheet.plan.workbook_plan import Slot
 from xlsxsheet.reading.return_reader import ReadResult
-from xlsxsheet.rules.grades import suggest
+from xlsxsheet.rules.grades import Need, item_needs, items_under, suggest
 
 Item = dict[int | None, dict[str, Slot]]
-# (series, years before the evaluated year, may not be 0: a divisor) of each value an indicator
-# needs for a method of rules.grades to count it (as trend_score and mean_achievement_rate skip
-# one: the value now and two years before; the actual and a target that is not 0)
-Need = tuple[str, int, bool]
 
 
 def check_grade_suggestions(result: ReadResult) -> Iterator[Finding]:
@@ -47,28 +42,14 @@ def check_grade_suggestions(result: ReadResult) -> Iterator[Finding]:
             )
 
 
-def _needs(rule: GradeSuggestion) -> list[Need]:
-    """What an indicator needs for the rule to count it; [] for a rule over other grades."""
-    args = rule.args
-    if rule.method == "trend-score":
-        series = str(args.get("actual", "actual"))
-        return [(series, 0, False), (series, int(args.get("span", 3)) - 1, True)]
-    if rule.method == "mean-achievement-rate":
-        return [
-            (str(args.get("actual", "actual")), 0, False),
-            (str(args.get("target", "target")), 0, True),
-        ]
-    return []
-
-
 def _left_out(result: ReadResult, rule: GradeSuggestion) -> str:
     """「目安の計算に入れていない指標: 成果指標 1 イ(実績値 H30年度 H45 が空欄)。」, or "" when the
     suggestion counts every indicator that has anything entered."""
-    needs = _needs(rule)
+    needs = item_needs(rule)
     if not needs:
         return ""
     said = []
-    for item in _items(result.plan, str(rule.args["source"])):
+    for item in items_under(result.plan, str(rule.args["source"])):
         if not _entered(result, item):
             continue  # a row the department does not use
         reasons = [r for need in needs if (r := _missing(result, item, need))]
@@ -122,18 +103,3 @@ def _value_name(item: Item, slot: Slot) -> str:
     """A value of the indicator without the indicator's name: 実績値 H30年度."""
     name = _item_name(item)
     return slot.label[len(name) :].strip() if slot.label.startswith(name) else slot.label
-
-
-def _items(plan: WorkbookPlan, source: str) -> list[Item]:
-    """The year-table items (series slots by year) under a section path, in plan order; once
-    per plan (as rules.grades takes them)."""
-    kept: dict[str, list[Item]] = derived(plan).setdefault("grade-items", {})
-    found = kept.get(source)
-    if found is None:
-        seen: dict[int, Item] = {}
-        prefix = tuple(source.split("."))
-        for slot in plan.slots.values():
-            if slot.field.path[: len(prefix)] == prefix and slot.item:
-                seen.setdefault(id(slot.item), slot.item)
-        found = kept[source] = list(seen.values())
-    return found

@@ -42,8 +42,9 @@ def _grade(score: float, thresholds: Mapping[str, float | None]) -> str:
     return last
 
 
-def _items(plan: WorkbookPlan, source: str) -> list[dict[int | None, dict[str, Slot]]]:
-    """The year-table items (series slots by year) under a section path; once per plan."""
+def items_under(plan: WorkbookPlan, source: str) -> list[dict[int | None, dict[str, Slot]]]:
+    """The year-table items (series slots by year) under a section path, in plan order; once
+    per plan."""
     kept: dict[str, list[dict[int | None, dict[str, Slot]]]]
     kept = derived(plan).setdefault("items-under", {})
     found = kept.get(source)
@@ -68,15 +69,53 @@ def _any_slot(item: dict[int | None, dict[str, Slot]]) -> Slot:
     return next(iter(next(iter(item.values())).values()))
 
 
+# (series, years before the evaluated year, a divisor: 0 does not count) of each value an
+# indicator needs for a rule over indicators to count it
+Need = tuple[str, int, bool]
+
+
+def item_needs(rule: GradeSuggestion) -> list[Need]:
+    """What one indicator needs for `rule` to count it ([] for a rule over other grades): the
+    actual and a target that is not 0 (mean-achievement-rate), the actual now and `span` - 1
+    years before, not 0 (trend-score). The check names each indicator left out by them."""
+    args = rule.args
+    if rule.method == "trend-score":
+        series = str(args.get("actual", "actual"))
+        return [(series, 0, False), (series, int(args.get("span", 3)) - 1, True)]
+    if rule.method == "mean-achievement-rate":
+        return [
+            (str(args.get("actual", "actual")), 0, False),
+            (str(args.get("target", "target")), 0, True),
+        ]
+    return []
+
+
+def _needed(
+    item: dict[int | None, dict[str, Slot]],
+    needs: list[Need],
+    year: int,
+    values: Mapping[Key, Any],
+) -> list[float] | None:
+    """The values `needs` asks for of one indicator, None when one is missing (or a 0 divisor)."""
+    found = []
+    for series, back, divisor in needs:
+        value = _value(item, series, year - back, values)
+        if value is None or (divisor and not value):
+            return None
+        found.append(value)
+    return found
+
+
 def mean_achievement_rate(
     plan: WorkbookPlan, rule: GradeSuggestion, values: Mapping[Key, Any], _: Mapping[str, Any]
 ) -> Suggestion:
     rates = []
-    for item in _items(plan, rule.args["source"]):
-        actual = _value(item, rule.args.get("actual", "actual"), plan.year, values)
-        target = _value(item, rule.args.get("target", "target"), plan.year, values)
-        if actual is None or not target:
+    needs = item_needs(rule)
+    for item in items_under(plan, rule.args["source"]):
+        found = _needed(item, needs, plan.year, values)
+        if found is None:
             continue
+        actual, target = found
         lower, _inferred = item_direction(_any_slot(item), values, "低いほど良い", "target")
         rate = (target / actual if actual else 1.2) if lower else actual / target
         rates.append(min(rate, float(rule.args.get("cap", 1.2))))
@@ -90,15 +129,14 @@ def mean_achievement_rate(
 def trend_score(
     plan: WorkbookPlan, rule: GradeSuggestion, values: Mapping[Key, Any], _: Mapping[str, Any]
 ) -> Suggestion:
-    span = int(rule.args.get("span", 3))
     band = float(rule.args.get("band", 0.05))
     scores = []
-    for item in _items(plan, rule.args["source"]):
-        series = rule.args.get("actual", "actual")
-        now = _value(item, series, plan.year, values)
-        before = _value(item, series, plan.year - span + 1, values)
-        if now is None or not before:
+    needs = item_needs(rule)
+    for item in items_under(plan, rule.args["source"]):
+        found = _needed(item, needs, plan.year, values)
+        if found is None:
             continue
+        now, before = found
         lower, _inferred = item_direction(_any_slot(item), values, "低いほど良い", "target")
         change = (now - before) / abs(before)
         if lower:
