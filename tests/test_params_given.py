@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import python_calamine
@@ -104,6 +105,26 @@ def test_layout_and_param_are_split_at_the_dot_that_names_a_layout() -> None:
 
 
 # --- the commands ---------------------------------------------------------------------------
+
+
+def _hyoka_rollover(out: Path, *params: str) -> Any:
+    """rollover of the bundled 施策評価シート R1 to R2 into `out`, with `--param` each of
+    `params`."""
+    given = [arg for param in params for arg in ("--param", param)]
+    return CliRunner().invoke(
+        main,
+        [
+            "rollover",
+            str(EXAMPLES / "shisaku-hyoka-R1.xlsx"),
+            "--year",
+            "R2",
+            "-o",
+            str(out),
+            *given,
+        ],
+    )
+
+
 def test_template_param_is_in_the_workbook_and_its_labels(tmp_path: Path) -> None:
     out = tmp_path / "施策評価.xlsx"
     result = CliRunner().invoke(
@@ -142,19 +163,7 @@ def test_template_param_refused_exits_2_with_the_message_and_writes_nothing(
 
 def test_rollover_param_replaces_the_returns_own_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "R2"
-    result = CliRunner().invoke(
-        main,
-        [
-            "rollover",
-            str(EXAMPLES / "shisaku-hyoka-R1.xlsx"),
-            "--year",
-            "R2",
-            "-o",
-            str(out),
-            "--param",
-            "施策評価シート.まちづくり指標の目標年度=R9",
-        ],
-    )
+    result = _hyoka_rollover(out, "施策評価シート.まちづくり指標の目標年度=R9")
     assert result.exit_code == 0, result.output
     assert "[情報] まちづくり指標の目標年度を令和4年度から令和9年度にしました(指定による)。" in (
         result.output
@@ -202,9 +211,7 @@ def test_rollover_param_moves_the_plan_window_and_reports_what_leaves_it(tmp_pat
 
 def test_rollover_without_param_keeps_the_returns_own(tmp_path: Path) -> None:
     out = tmp_path / "R2"
-    result = CliRunner().invoke(
-        main, ["rollover", str(EXAMPLES / "shisaku-hyoka-R1.xlsx"), "--year", "R2", "-o", str(out)]
-    )
+    result = _hyoka_rollover(out)
     assert result.exit_code == 0, result.output
     assert "指定による" not in result.output
     (made,) = out.glob("*.xlsx")
@@ -224,19 +231,7 @@ def test_layouts_lists_each_layouts_params_with_their_defaults() -> None:
 def test_rollover_param_of_a_layout_no_template_was_made_of_is_said_unused(
     tmp_path: Path,
 ) -> None:
-    result = CliRunner().invoke(
-        main,
-        [
-            "rollover",
-            str(EXAMPLES / "shisaku-hyoka-R1.xlsx"),
-            "--year",
-            "R2",
-            "-o",
-            str(tmp_path / "R2"),
-            "--param",
-            "shinchoku-shihyo.plan_final=R12",
-        ],
-    )
+    result = _hyoka_rollover(tmp_path / "R2", "shinchoku-shihyo.plan_final=R12")
     assert (
         "設定 [警告] 地域福祉計画 進捗管理表の様式を1件も作らなかったため、--param で指定した設定は"
         "使っていません"
